@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+
+/**
+ * The command table. Each command lives in its own file under src/cli/ and
+ * registers its flags here; its implementation is imported lazily inside the
+ * action so that `kentra --help` and `kentra get-token` stay fast.
+ */
+export function registerCommands(_program: Command, _ctx: CliContext): void {}

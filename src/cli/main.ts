@@ -1,0 +1,54 @@
+import { Command, CommanderError } from 'commander';
+import { asKentraError, type KentraError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { registerCommands } from './commands.js';
+import type { CliContext } from './context.js';
+
+/**
+ * Runs one kentra invocation and returns its exit status. Never exits the
+ * process itself (only src/bin does), so tests call it in-process.
+ */
+export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version arrive here too, with exit code 0.
+      return error.exitCode;
+    }
+    const failure = asKentraError(error);
+    ctx.stderr.write(formatError(failure, ctx.env.KENTRA_DEBUG === '1'));
+    return failure.exitCode;
+  }
+}
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('kentra')
+    .description('Access to Kubernetes through Microsoft Entra ID, from the identity provider to kubeconfig.')
+    .version(VERSION, '-V, --version', 'print the kentra version')
+    .helpOption('-h, --help', 'show help for a command')
+    .addHelpCommand('help [command]', 'show help for a command')
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+    })
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    '\nEvery command reads ./kentra.yaml unless given --access PATH. Run `kentra help <command>` for details.',
+  );
+  registerCommands(program, ctx);
+  // Subcommands inherit the output and exit behaviour of the root.
+  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+  return program;
+}
+
+export function formatError(error: KentraError, debug: boolean): string {
+  let text = `kentra: error [${error.code}]: ${error.message}\n`;
+  if (error.hint) text += `  hint: ${error.hint}\n`;
+  if (debug && error.cause instanceof Error && error.cause.stack) text += `  cause: ${error.cause.stack}\n`;
+  return text;
+}
