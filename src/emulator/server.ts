@@ -65,7 +65,11 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
     },
     { graph: graphHandler, onError: options.onError },
   );
-  const server = createServer({ cert: serving.certPem, key: serving.keyPem }, router);
+  // The chain includes the CA so that a browser can pin it (Chromium's --ignore-certificate-errors-spki-list).
+  const server = createServer(
+    { cert: `${serving.certPem.trim()}\n${ca.certPem.trim()}\n`, key: serving.keyPem },
+    router,
+  );
   server.keepAliveTimeout = 5_000;
   server.listen(options.port ?? 0, '127.0.0.1');
   try {
