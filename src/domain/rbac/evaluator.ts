@@ -30,7 +30,7 @@ import {
   type Role,
   type UserInfo,
 } from './model.js';
-import { type Grant, type RuleEntry, RuleIndex } from './rule-index.js';
+import { emptyRuleIndex, type Grant, type RuleEntry, RuleIndex } from './rule-index.js';
 import { describeGrant, groupKey, privilegedGroup, subjectKey, userKey } from './subjects.js';
 
 export type Decision =
@@ -56,7 +56,10 @@ export class RbacEvaluator {
   /** RoleBindings by namespace, then subject key. */
   private readonly namespaceBindings = new Map<string, Map<string, IndexedBinding[]>>();
   private readonly users = new Map<string, SubjectAccess>();
+  /** Callers usually pass the same UserInfo object again: skip building the key then. */
+  private readonly byIdentity = new WeakMap<UserInfo, SubjectAccess>();
   private readonly bindingOrder = new Map<Binding, number>();
+  private readonly namespaceNumbers = new Map<string, number>();
 
   constructor(snapshot: RbacSnapshot) {
     this.snapshot = snapshot;
@@ -73,19 +76,28 @@ export class RbacEvaluator {
       if (!byKey) {
         byKey = new Map();
         this.namespaceBindings.set(binding.namespace, byKey);
+        this.namespaceNumbers.set(binding.namespace, this.namespaceNumbers.size);
       }
       indexSubjects(byKey, binding, binding.namespace);
     });
   }
 
+  /** A small number for each namespace that has RoleBindings; undefined for the others. */
+  namespaceNumber(namespace: string): number | undefined {
+    return this.namespaceNumbers.get(namespace);
+  }
+
   /** The compiled view of one user (cached); use it for many checks of the same user. */
   forUser(user: UserInfo): SubjectAccess {
+    const same = this.byIdentity.get(user);
+    if (same) return same;
     const key = `${user.name}\u0000${user.groups.join('\u0000')}`;
     let access = this.users.get(key);
     if (!access) {
       access = new SubjectAccess(this, user);
       this.users.set(key, access);
     }
+    this.byIdentity.set(user, access);
     return access;
   }
 
@@ -155,13 +167,18 @@ function indexSubjects(index: Map<string, IndexedBinding[]>, binding: Binding, n
   });
 }
 
+function ruleIndexOf(grants: readonly Grant[]): RuleIndex {
+  return grants.length === 0 ? emptyRuleIndex : new RuleIndex(grants);
+}
+
 /** One user's rules, compiled per scope on first use. */
 export class SubjectAccess {
   readonly user: UserInfo;
   readonly privileged: boolean;
   private readonly evaluator: RbacEvaluator;
   private clusterIndex: RuleIndex | undefined;
-  private readonly namespaceIndexes = new Map<string, RuleIndex>();
+  /** By the evaluator's namespace number: one shared Map lookup per check instead of one Map per user. */
+  private readonly namespaceIndexes: (RuleIndex | undefined)[] = [];
 
   constructor(evaluator: RbacEvaluator, user: UserInfo) {
     this.evaluator = evaluator;
@@ -171,16 +188,18 @@ export class SubjectAccess {
 
   /** Rules from ClusterRoleBindings (apply in every namespace and cluster-wide). */
   cluster(): RuleIndex {
-    this.clusterIndex ??= new RuleIndex(this.evaluator.grantsFor(this.user, ''));
+    this.clusterIndex ??= ruleIndexOf(this.evaluator.grantsFor(this.user, ''));
     return this.clusterIndex;
   }
 
   /** Rules from the RoleBindings of one namespace (not including the cluster ones). */
   namespace(namespace: string): RuleIndex {
-    let index = this.namespaceIndexes.get(namespace);
+    const id = this.evaluator.namespaceNumber(namespace);
+    if (id === undefined) return emptyRuleIndex;
+    let index = this.namespaceIndexes[id];
     if (!index) {
-      index = new RuleIndex(this.evaluator.grantsFor(this.user, namespace));
-      this.namespaceIndexes.set(namespace, index);
+      index = ruleIndexOf(this.evaluator.grantsFor(this.user, namespace));
+      this.namespaceIndexes[id] = index;
     }
     return index;
   }
