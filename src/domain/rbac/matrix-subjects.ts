@@ -28,8 +28,14 @@ export interface MatrixSubject {
   readonly user: UserInfo;
 }
 
+/** Kubernetes' own namespaces: their ServiceAccounts are components, not people. */
+const systemNamespaces = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+
 export interface SubjectOptions {
-  /** Include subjects whose names start with `system:` (Kubernetes' own components). Default false. */
+  /**
+   * Include Kubernetes' own components: subjects named `system:*` and the
+   * ServiceAccounts of kube-system, kube-public and kube-node-lease. Default false.
+   */
   readonly includeSystem?: boolean;
 }
 
@@ -99,7 +105,7 @@ export function matrixSubjects(
             : binding.kind === 'RoleBinding'
               ? binding.namespace
               : '';
-        if (namespace === '') continue;
+        if (namespace === '' || (!options.includeSystem && systemNamespaces.has(namespace))) continue;
         const user = serviceAccountUser(namespace, subject.name);
         add({ kind: 'ServiceAccount', name: user.name, displayName: `${namespace}/${subject.name}`, user });
       }

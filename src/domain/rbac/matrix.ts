@@ -6,8 +6,10 @@
  *
  * - The cluster-wide row (scope "") holds what ClusterRoleBindings grant: for
  *   cluster-scoped resources, and for namespaced ones in every namespace.
- * - A namespace row holds the effective access there (cluster-wide + the
- *   namespace's RoleBindings) and appears only when it adds to the cluster-wide row.
+ * - A namespace row holds, for the resources where the namespace's RoleBindings
+ *   add something, the effective verbs there (cluster-wide + RoleBindings);
+ *   resources where nothing is added are left to the cluster-wide row, and a
+ *   namespace where nothing is added has no row.
  * - Rules limited by resourceNames grant only the named objects; they are kept
  *   apart (`limited`) so "get secrets" never over-claims.
  */
@@ -98,7 +100,8 @@ export function computeMatrix(
       const cells = resources.map((resource, index) => {
         if (!namespaced[index]) return undefined;
         const cell = cellFor([cluster, local], resource, verbs, access);
-        if (!sameCell(cell, clusterCells[index])) adds = true;
+        if (sameCell(cell, clusterCells[index])) return undefined;
+        adds = true;
         return cell;
       });
       if (adds) rows.push({ subject: subjectIndex, scope: namespace, cells, nonResourceURLs: {} });
@@ -174,4 +177,14 @@ function sameCell(a: MatrixCell | undefined, b: MatrixCell | undefined): boolean
   if (a.anyVerb !== b.anyVerb || a.verbs.length !== b.verbs.length) return false;
   if (!a.verbs.every((verb, index) => verb === b.verbs[index])) return false;
   return JSON.stringify(a.limited) === JSON.stringify(b.limited);
+}
+
+/** Drops resource columns nobody has any access to (keeps the output readable). */
+export function withoutEmptyColumns(matrix: AccessMatrix): AccessMatrix {
+  const keep = matrix.resources.map((_, index) => matrix.rows.some((row) => row.cells[index] !== undefined));
+  return {
+    ...matrix,
+    resources: matrix.resources.filter((_, index) => keep[index]),
+    rows: matrix.rows.map((row) => ({ ...row, cells: row.cells.filter((_, index) => keep[index]) })),
+  };
 }
