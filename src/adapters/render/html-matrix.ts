@@ -37,6 +37,20 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+const standard = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+
+/** `read` for get/list/watch, `all` for the eight standard verbs, else short letters; extra verbs follow. */
+function compactVerbs(verbs: readonly string[]): string {
+  const has = new Set(verbs);
+  const extra = verbs.filter((verb) => !standard.includes(verb)).map((verb) => shortVerbs[verb] ?? verb);
+  let head: string[];
+  if (standard.every((verb) => has.has(verb))) head = ['all'];
+  else if (['get', 'list', 'watch'].every((verb) => has.has(verb)) && verbs.length - extra.length === 3)
+    head = ['read'];
+  else head = verbs.filter((verb) => standard.includes(verb)).map((verb) => shortVerbs[verb] ?? verb);
+  return [...head, ...extra].join(' ');
+}
+
 function level(verbs: readonly string[], anyVerb: boolean): 'read' | 'write' | 'full' {
   if (anyVerb || verbs.some((verb) => powerVerbs.has(verb))) return 'full';
   return verbs.every((verb) => readVerbs.has(verb)) ? 'read' : 'write';
@@ -45,7 +59,7 @@ function level(verbs: readonly string[], anyVerb: boolean): 'read' | 'write' | '
 function cellHtml(cell: MatrixCell | undefined, column: number, context: string): string {
   if (!cell) return `<td data-col="${column}"></td>`;
   const limited = Object.entries(cell.limited);
-  const text = cell.anyVerb ? '*' : cell.verbs.map((verb) => shortVerbs[verb] ?? verb).join(' ');
+  const text = cell.anyVerb ? '*' : compactVerbs(cell.verbs);
   const limitedText = limited.map(([verb]) => `${shortVerbs[verb] ?? verb}*`).join(' ');
   const title = [
     `${context}: ${cell.anyVerb ? 'every verb' : cell.verbs.join(', ') || 'nothing on every object'}`,
@@ -135,7 +149,7 @@ th, td { border-right: 1px solid var(--line); border-bottom: 1px solid var(--lin
 thead th { position: sticky; background: #f4f6f8; z-index: 2; }
 thead tr:first-child th { top: 0; }
 thead tr:nth-child(2) th { top: 25px; }
-th.group { text-align: center; font-weight: 600; color: var(--muted); }
+th.group { text-align: left; font-weight: 600; color: var(--muted); }
 th.resource { font-weight: 500; font-size: 12px; }
 th.resource.cluster-scoped span { font-style: italic; }
 th.subject { position: sticky; left: 0; background: #fff; text-align: left; z-index: 1; font-weight: normal; }
@@ -152,7 +166,7 @@ tbody tr:hover td, tbody tr:hover th { outline: 1px solid #9aa4b0; }
 <body>
 <header>
 <h1>Who can do what, where</h1>
-<div class="meta">Source: ${escapeHtml(options.source)} · computed ${escapeHtml(options.generatedAt)} by kentra · verbs: g get, l list, w watch, c create, u update, p patch, d delete, dc deletecollection, * every verb; a trailing * marks verbs limited to named objects (hover a cell)</div>
+<div class="meta">Source: ${escapeHtml(options.source)} · computed ${escapeHtml(options.generatedAt)} by kentra · verbs: read = get list watch, all = the eight standard verbs, g get, l list, w watch, c create, u update, p patch, d delete, dc deletecollection, * every verb (any verb, also escalate/bind/impersonate); a trailing * marks verbs limited to named objects (hover a cell)</div>
 ${warnings ? `<ul class="warnings">${warnings}</ul>` : ''}
 <div class="controls">
 <input id="filter" type="search" placeholder="Filter people, groups, namespaces…" aria-label="Filter rows" autofocus>

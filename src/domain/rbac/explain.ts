@@ -67,7 +67,7 @@ export function explain(
   for (const entry of entries) {
     const failed = mismatches(entry.rule, request);
     if (failed.length === 0) grants.push(describe(entry));
-    else if (failed.length === 1)
+    else if (failed.length === 1 && isClose(entry.rule, request, failed[0] as NearMiss['mismatch']))
       nearMisses.push({ ...describe(entry), mismatch: failed[0] as NearMiss['mismatch'] });
   }
   const allowedIn: string[] = [];
@@ -91,6 +91,16 @@ export function explain(
     allowedIn,
     errors: access.resolutionErrors(namespace),
   };
+}
+
+/**
+ * A rule about another resource is not "close" (get pods says nothing about
+ * secrets), unless it names the same resource with another subresource
+ * (`pods` vs `pods/log`).
+ */
+function isClose(rule: PolicyRule, request: AccessRequest, mismatch: NearMiss['mismatch']): boolean {
+  if (mismatch !== 'resource' || !isResourceRequest(request)) return true;
+  return rule.resources.some((resource) => resource.split('/')[0] === request.resource);
 }
 
 /** Which fields of a rule fail the request (empty: the rule allows it). */

@@ -1,0 +1,300 @@
+/**
+ * `kentra access matrix` and `kentra access explain` end to end: RBAC applied
+ * to the real kube-apiserver with the real kubectl, read back live by kentra
+ * (and from the same manifests offline), rendered as table, JSON, CSV and HTML;
+ * the HTML page opened in the real headless Chromium, screenshotted and filtered.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { stringify } from 'yaml';
+import type { ControlPlane } from '../harness/control-plane.js';
+import { kubectl } from '../harness/kubectl.js';
+import { sharedControlPlane } from '../harness/world.js';
+import { runCli } from '../helpers/cli.js';
+
+const suffix = randomBytes(3).toString('hex');
+const namespace = `am-${suffix}`;
+const id = (n: number) => `${suffix}00-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const groups = { admins: id(1), developers: id(2), auditors: id(3) };
+const users = { alice: id(11), bob: id(12), carol: id(13) };
+
+const names = {
+  groups: [
+    { id: groups.admins, displayName: `Platform Admins ${suffix}` },
+    { id: groups.developers, displayName: `Team Developers ${suffix}` },
+    { id: groups.auditors, displayName: `Auditors ${suffix}` },
+  ],
+  users: [
+    {
+      id: users.alice,
+      displayName: `Alice Admin ${suffix}`,
+      userPrincipalName: `alice-${suffix}@contoso.test`,
+      groups: [groups.admins],
+    },
+    {
+      id: users.bob,
+      displayName: `Bob Builder ${suffix}`,
+      userPrincipalName: `bob-${suffix}@contoso.test`,
+      groups: [`Team Developers ${suffix}`],
+    },
+    {
+      id: users.carol,
+      displayName: `Carol Nobody ${suffix}`,
+      userPrincipalName: `carol-${suffix}@contoso.test`,
+      groups: [],
+    },
+  ],
+};
+
+const manifests = [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: `am-${suffix}-platform` },
+    rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+  },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: `am-${suffix}-admins` },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `am-${suffix}-platform` },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `entra:${groups.admins}` }],
+  },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: 'deployer', namespace },
+    rules: [
+      {
+        apiGroups: ['apps'],
+        resources: ['deployments', 'deployments/scale'],
+        verbs: ['get', 'list', 'watch', 'update', 'patch'],
+      },
+      { apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list'] },
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['app-tls'], verbs: ['get'] },
+    ],
+  },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'developers-deploy', namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deployer' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `entra:${groups.developers}` }],
+  },
+];
+
+describe('kentra access matrix / explain on the real cluster', () => {
+  let cluster: ControlPlane;
+  let dir: string;
+  let manifestFile: string;
+  let namesFile: string;
+  const live = () => ['--kubeconfig', cluster.adminKubeconfig, '--names', namesFile];
+
+  before(async () => {
+    cluster = await sharedControlPlane();
+    dir = await mkdtemp(join(tmpdir(), 'kentra-access-'));
+    manifestFile = join(dir, 'rbac.yaml');
+    namesFile = join(dir, 'names.yaml');
+    await writeFile(manifestFile, manifests.map((manifest) => stringify(manifest)).join('---\n'));
+    await writeFile(namesFile, stringify(names));
+    const applied = await kubectl(cluster.adminKubeconfig, ['apply', '-f', manifestFile]);
+    assert.equal(applied.code, 0, applied.stderr);
+  });
+
+  after(async () => {
+    await kubectl(cluster.adminKubeconfig, [
+      'delete',
+      '-f',
+      manifestFile,
+      '--ignore-not-found',
+      '--wait=false',
+    ]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints a table with Entra names, scoped the way the bindings say', async () => {
+    const run = await runCli(['access', 'matrix', ...live()]);
+    assert.equal(run.code, 0, run.stderr);
+    const line = (who: string, scope: string) =>
+      run.stdout.split('\n').filter((text) => text.startsWith(who) && text.includes(` ${scope} `));
+    assert.match(line(`Alice Admin ${suffix}`, 'cluster-wide').join('\n'), /\*\s+pods, pods\/log/);
+    const bob = line(`Bob Builder ${suffix}`, namespace).join('\n');
+    assert.match(bob, /get,list,watch,update,patch\s+deployments\.apps, deployments\.apps\/scale/);
+    assert.match(bob, /get\(app-tls\)\s+secrets/);
+    assert.equal(
+      line(`Bob Builder ${suffix}`, 'cluster-wide').some((text) => text.includes('deployments')),
+      false,
+    );
+    // Carol is in no group: only what every authenticated user gets.
+    const carol = line(`Carol Nobody ${suffix}`, '').join('\n');
+    assert.match(carol, /selfsubjectaccessreviews/);
+    assert.doesNotMatch(carol, /pods|secrets|deployments/);
+    assert.match(run.stderr, /\[access\] cluster https:\/\/127\.0\.0\.1/);
+  });
+
+  it('writes JSON for scripts and CSV for spreadsheets', async () => {
+    const json = await runCli(['access', 'matrix', ...live(), '-o', 'json', '-n', namespace]);
+    assert.equal(json.code, 0, json.stderr);
+    const parsed = JSON.parse(json.stdout) as {
+      rows: {
+        subject: { displayName: string; entraId?: string };
+        scope: string;
+        access: Record<string, { verbs: string[]; limitedToNames?: Record<string, string[]> }>;
+      }[];
+    };
+    const bobRow = parsed.rows.find(
+      (row) => row.subject.displayName === `Bob Builder ${suffix}` && row.scope === namespace,
+    );
+    assert.ok(bobRow, 'a row for Bob in the namespace');
+    assert.equal(bobRow.subject.entraId, users.bob);
+    assert.deepEqual(bobRow.access['pods/log']?.verbs, ['get', 'list']);
+    assert.deepEqual(bobRow.access.secrets, { verbs: [], limitedToNames: { get: ['app-tls'] } });
+    const csvFile = join(dir, 'matrix.csv');
+    const csv = await runCli(['access', 'matrix', ...live(), '-o', 'csv', '--output-file', csvFile]);
+    assert.equal(csv.code, 0, csv.stderr);
+    assert.equal(csv.stdout, '');
+    const lines = (await readFile(csvFile, 'utf8')).split('\r\n');
+    assert.equal(
+      lines[0],
+      'subject,kind,kubernetes_name,entra_id,scope,resource,verbs,any_verb,limited_to_names',
+    );
+    assert.ok(
+      lines.includes(
+        `Bob Builder ${suffix},EntraUser,entra:${users.bob},${users.bob},${namespace},deployments.apps/scale,get list watch update patch,false,`,
+      ),
+    );
+  });
+
+  it('gives the same answers from the manifests offline as from the live cluster', async () => {
+    const options = (source: string[]) => ['access', 'matrix', ...source, '--names', namesFile, '-o', 'json'];
+    const fromCluster = await runCli(options(['--kubeconfig', cluster.adminKubeconfig]));
+    const fromFiles = await runCli(options(['-f', manifestFile]));
+    assert.equal(fromFiles.code, 0, fromFiles.stderr);
+    const ours = (text: string) =>
+      (
+        JSON.parse(text) as { rows: { subject: { displayName: string }; scope: string; access: unknown }[] }
+      ).rows.filter((row) => row.subject.displayName.endsWith(suffix));
+    assert.deepEqual(ours(fromFiles.stdout), ours(fromCluster.stdout));
+  });
+
+  it('explains a grant with binding, role, rule and Entra group; a denial exits 1', async () => {
+    const allowed = await runCli([
+      'access',
+      'explain',
+      `bob-${suffix}@contoso.test`,
+      'patch',
+      'deployments.apps/scale',
+      '-n',
+      namespace,
+      ...live(),
+    ]);
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.match(allowed.stdout, /^ALLOWED {2}patch deployments\.apps\/scale in namespace/);
+    assert.match(
+      allowed.stdout,
+      new RegExp(`RoleBinding ${namespace}/developers-deploy -> Role deployer, rule 1`),
+    );
+    assert.match(allowed.stdout, new RegExp(`= Entra group "Team Developers ${suffix}"`));
+
+    const denied = await runCli([
+      'access',
+      'explain',
+      `Bob Builder ${suffix}`,
+      'get',
+      'secrets',
+      '-n',
+      namespace,
+      '--name',
+      'db-password',
+      ...live(),
+      '-o',
+      'json',
+    ]);
+    assert.equal(denied.code, 1);
+    const explanation = JSON.parse(denied.stdout) as {
+      allowed: boolean;
+      nearMisses: { mismatch: string; role: { name: string } }[];
+      user: { name: string };
+    };
+    assert.equal(explanation.allowed, false);
+    assert.equal(explanation.user.name, `entra:${users.bob}`);
+    assert.deepEqual(
+      explanation.nearMisses.map((miss) => [miss.role.name, miss.mismatch]),
+      [['deployer', 'resourceName']],
+    );
+  });
+
+  it('renders an HTML matrix that Chromium shows, with Entra names and a working filter', async () => {
+    const htmlFile = join(dir, 'matrix.html');
+    const run = await runCli(['access', 'matrix', ...live(), '-o', 'html', '--output-file', htmlFile]);
+    assert.equal(run.code, 0, run.stderr);
+    const html = await readFile(htmlFile, 'utf8');
+    assert.doesNotMatch(html, /<(script|link|img)[^>]+(src|href)=/i, 'self-contained: no external assets');
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-gpu',
+      ],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
+      await page.goto(`file://${htmlFile}`);
+      const screenshot = join(dir, 'matrix.png');
+      await page.screenshot({ path: screenshot, fullPage: false });
+      const png = await readFile(screenshot);
+      assert.ok((await stat(screenshot)).size > 1000);
+      assert.deepEqual(
+        [...png.subarray(0, 8)],
+        [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+        'a PNG file',
+      );
+      assert.deepEqual(requests, [`file://${htmlFile}`], 'the page loads nothing else');
+
+      const text = await page.locator('#matrix').innerText();
+      for (const person of [...names.users, ...names.groups])
+        assert.match(text, new RegExp(person.displayName));
+      const visibleRows = () => page.locator('#matrix tbody tr:visible').count();
+      const all = await visibleRows();
+      assert.ok(all >= 6, `expected rows for the demo people, got ${all}`);
+      await page.locator('#filter').fill(`bob builder ${suffix}`);
+      const bobRows = await page.locator('#matrix tbody tr:visible').allInnerTexts();
+      assert.ok(
+        bobRows.length >= 1 && bobRows.length < all,
+        `filter narrowed ${all} rows to ${bobRows.length}`,
+      );
+      for (const row of bobRows) assert.match(row, new RegExp(`Bob Builder ${suffix}`));
+      assert.match(
+        await page.locator('#count').innerText(),
+        new RegExp(`^${bobRows.length} of ${all} rows$`),
+      );
+      await page.locator('#filter').fill('');
+      assert.equal(await visibleRows(), all);
+      await page.locator('#resource-filter').fill('secrets');
+      const headers = await page.locator('#matrix thead th.resource:visible').allInnerTexts();
+      assert.deepEqual(headers, ['secrets']);
+      const bobCell = page
+        .locator(
+          `#matrix tbody tr[data-subject="entra:${users.bob}"][data-scope="${namespace}"] td[data-col]:visible`,
+        )
+        .first();
+      assert.equal(await bobCell.innerText(), 'g*');
+      assert.match((await bobCell.getAttribute('title')) ?? '', /get only on: app-tls/);
+    } finally {
+      await browser.close();
+    }
+  });
+});
