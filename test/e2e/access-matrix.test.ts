@@ -264,7 +264,7 @@ describe('kentra access matrix / explain on the real cluster', () => {
       );
       assert.deepEqual(requests, [`file://${htmlFile}`], 'the page loads nothing else');
 
-      const text = await page.locator('#matrix').innerText();
+      const text = (await page.locator('#matrix').textContent()) ?? '';
       for (const person of [...names.users, ...names.groups])
         assert.match(text, new RegExp(person.displayName));
       const visibleRows = () => page.locator('#matrix tbody tr:visible').count();
@@ -278,7 +278,7 @@ describe('kentra access matrix / explain on the real cluster', () => {
       );
       for (const row of bobRows) assert.match(row, new RegExp(`Bob Builder ${suffix}`));
       assert.match(
-        await page.locator('#count').innerText(),
+        (await page.locator('#count').textContent()) ?? '',
         new RegExp(`^${bobRows.length} of ${all} rows$`),
       );
       await page.locator('#filter').fill('');
@@ -291,7 +291,7 @@ describe('kentra access matrix / explain on the real cluster', () => {
           `#matrix tbody tr[data-subject="entra:${users.bob}"][data-scope="${namespace}"] td[data-col]:visible`,
         )
         .first();
-      assert.equal(await bobCell.innerText(), 'g*');
+      assert.equal(await bobCell.textContent(), 'g*');
       assert.match((await bobCell.getAttribute('title')) ?? '', /get only on: app-tls/);
     } finally {
       await browser.close();
