@@ -6,14 +6,14 @@
  * Prints, measured in the same run on the same synthetic cluster (1,000 Entra
  * groups, 100 namespaces, admin/edit/view-like ClusterRoles, RoleBindings per
  * namespace, a few ClusterRoleBindings, 1,000 users in 5 groups each):
- * - access checks per second of RbacEvaluator, and its ratio to the budget
+ * - access checks per CPU-second (and per wall-second) of RbacEvaluator, and its ratio to the budget
  *   (>= 1,000,000 checks/s, docs/access-matrix.md);
  * - the same checks through a baseline that walks every binding per check the
  *   way upstream's VisitRulesFor does (no index), and the speed-up over it;
  * - the time to compute the full access matrix for 1,000 groups x 100 namespaces.
  */
 import { RbacEvaluator } from '../src/domain/rbac/evaluator.js';
-import { computeMatrix, standardVerbs } from '../src/domain/rbac/matrix.js';
+import { computeMatrix, matrixVerbs } from '../src/domain/rbac/matrix.js';
 import type { MatrixSubject } from '../src/domain/rbac/matrix-subjects.js';
 import type {
   ClusterRole,
@@ -170,20 +170,30 @@ const baselineBindings = new Map<string, RoleBinding[]>();
 for (const binding of roleBindings)
   baselineBindings.set(binding.namespace, [...(baselineBindings.get(binding.namespace) ?? []), binding]);
 
+/**
+ * Checks per second of CPU time spent by this process, and of wall time. The
+ * machine is shared (other test runs compete for its cores), so the budget is
+ * judged on CPU time: what one core of this process achieves while it runs.
+ */
 function rate(label: string, minMs: number, pass: () => number): number {
   pass(); // warm-up: compiles per-user indexes and lets V8 optimise
   let count = 0;
   let allowed = 0;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   while (performance.now() - started < minMs) {
     allowed += pass();
     count += checks.length;
   }
-  const perSecond = count / ((performance.now() - started) / 1000);
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const perCpuSecond = count / cpuSeconds;
+  const perWallSecond = count / ((performance.now() - started) / 1000);
+  const format = (value: number) => Math.round(value).toLocaleString('en-US').padStart(11);
   console.log(
-    `${label.padEnd(34)} ${Math.round(perSecond).toLocaleString('en-US').padStart(12)} checks/s  (${((allowed / count) * 100).toFixed(1)}% allowed)`,
+    `${label.padEnd(30)} ${format(perCpuSecond)} checks/CPU-s  ${format(perWallSecond)} checks/wall-s  (${((allowed / count) * 100).toFixed(1)}% allowed)`,
   );
-  return perSecond;
+  return perCpuSecond;
 }
 
 const evaluator = new RbacEvaluator(snapshot);
@@ -206,7 +216,7 @@ const baseline = rate('baseline (walk every binding)', 2000, () => {
   return allowed * (checks.length / 20_000);
 });
 console.log(
-  `ratio to budget (${budget.toLocaleString('en-US')} checks/s): ${(fast / budget).toFixed(2)}x  ${fast >= budget ? 'PASS' : 'FAIL'}`,
+  `ratio to budget (${budget.toLocaleString('en-US')} checks per CPU-second): ${(fast / budget).toFixed(2)}x  ${fast >= budget ? 'PASS' : 'FAIL'}`,
 );
 console.log(`speed-up over the baseline: ${(fast / baseline).toFixed(1)}x`);
 
@@ -217,9 +227,12 @@ const subjects: MatrixSubject[] = groups.map((group) => ({
   user: { name: '', groups: [group] },
 }));
 const started = performance.now();
-const matrix = computeMatrix(new RbacEvaluator(snapshot), subjects, builtInCatalog, standardVerbs);
+const matrixCpu = process.cpuUsage();
+const matrix = computeMatrix(new RbacEvaluator(snapshot), subjects, builtInCatalog, matrixVerbs);
 const elapsed = performance.now() - started;
+const matrixCpuUsed = process.cpuUsage(matrixCpu);
+const matrixCpuMs = (matrixCpuUsed.user + matrixCpuUsed.system) / 1000;
 const cells = matrix.rows.reduce((sum, row) => sum + row.cells.filter(Boolean).length, 0);
 console.log(
-  `full matrix ${groupCount} groups x ${namespaceCount} namespaces x ${builtInCatalog.length} resources: ${elapsed.toFixed(0)} ms (${matrix.rows.length} rows, ${cells} non-empty cells)`,
+  `full matrix ${groupCount} groups x ${namespaceCount} namespaces x ${builtInCatalog.length} resources: ${elapsed.toFixed(0)} ms wall, ${matrixCpuMs.toFixed(0)} ms CPU (${matrix.rows.length} rows, ${cells} non-empty cells)`,
 );

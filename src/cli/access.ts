@@ -127,7 +127,12 @@ export function registerAccess(program: Command, ctx: CliContext): void {
       collect,
       [],
     )
-    .option('--include-system', 'also list subjects named system:* (Kubernetes components)', false);
+    .option('--include-system', 'also list subjects named system:* (Kubernetes components)', false)
+    .option(
+      '--entra-only',
+      'only Entra users and groups as rows (no other users, groups, ServiceAccounts)',
+      false,
+    );
   addSourceOptions(matrix).addHelpText(
     'after',
     `
@@ -151,12 +156,18 @@ Examples:
         outputFile?: string;
         namespace: string[];
         includeSystem: boolean;
+        entraOnly: boolean;
       },
     ) => {
       const { options, deps } = await inputWiring(flags, ctx);
       const { buildAccessMatrix } = await import('../usecases/access-matrix.js');
       const result = await buildAccessMatrix(
-        { ...options, namespaces: flags.namespace, includeSystem: flags.includeSystem },
+        {
+          ...options,
+          namespaces: flags.namespace,
+          includeSystem: flags.includeSystem,
+          entraOnly: flags.entraOnly,
+        },
         deps,
       );
       printWarnings(ctx, result.warnings);

@@ -13,6 +13,8 @@ export interface AccessMatrixOptions extends AccessInputOptions {
   readonly namespaces?: readonly string[];
   /** Also subjects named `system:...` (Kubernetes' own components). */
   readonly includeSystem: boolean;
+  /** Only Entra users and groups as rows. */
+  readonly entraOnly?: boolean;
 }
 
 export interface AccessMatrixResult {
@@ -32,7 +34,7 @@ export async function buildAccessMatrix(
     includeSystem: options.includeSystem,
   });
   const rules = [...snapshot.clusterRoles, ...snapshot.roles].flatMap((role) => role.rules);
-  const matrix = computeMatrix(evaluator, subjects, catalogFor(rules), matrixVerbs(snapshot), {
+  const matrix = computeMatrix(evaluator, subjects, catalogFor(rules), matrixVerbs, {
     ...(options.namespaces && options.namespaces.length > 0 ? { namespaces: options.namespaces } : {}),
   });
   deps.progress(`[access] ${subjects.length} subjects, ${matrix.rows.length} rows`);

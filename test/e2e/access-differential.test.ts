@@ -26,6 +26,7 @@ import { loadKubeConnection } from '../../src/adapters/kube/kubeconfig.js';
 import { loadRbacFromCluster } from '../../src/adapters/kube/rbac-source.js';
 import { aggregateClusterRoles } from '../../src/domain/rbac/aggregation.js';
 import { RbacEvaluator } from '../../src/domain/rbac/evaluator.js';
+import { matrixVerbs } from '../../src/domain/rbac/matrix.js';
 import type { AccessRequest, UserInfo } from '../../src/domain/rbac/model.js';
 import { RbacCollector } from '../../src/domain/rbac/parse.js';
 import { sharedControlPlane } from '../harness/world.js';
@@ -57,19 +58,7 @@ type Random = ReturnType<typeof prng>;
 type Manifest = Record<string, unknown>;
 
 const rbacApi = 'rbac.authorization.k8s.io/v1';
-const ruleVerbs = [
-  'get',
-  'list',
-  'watch',
-  'create',
-  'update',
-  'patch',
-  'delete',
-  'deletecollection',
-  'escalate',
-  'bind',
-  'impersonate',
-];
+const ruleVerbs = [...matrixVerbs];
 const ruleGroups = ['', 'apps', 'batch', '*'];
 const ruleResources = [
   'pods',
@@ -207,32 +196,21 @@ function generate(random: Random, suffix: string): World {
     ...clusterRoles.map((role) => (role.metadata as { name: string }).name),
     `${prefix}-missing`,
   ];
-  const namespacedSubject = (namespace: string): Manifest => {
+  /** A subject for a RoleBinding in `namespace`, or for a ClusterRoleBinding when undefined. */
+  const subjectFor = (namespace: string | undefined): Manifest => {
     const kind = random.pick(['User', 'Group', 'ServiceAccount', 'ServiceAccount', 'Group']);
     if (kind === 'User') return { kind, apiGroup: 'rbac.authorization.k8s.io', name: random.pick(users) };
-    if (kind === 'Group')
-      return {
-        kind,
-        apiGroup: 'rbac.authorization.k8s.io',
-        // Broad system groups only inside our own namespaces, never cluster-wide (other tests share the cluster).
-        name: random.chance(0.25)
-          ? random.pick([
-              'system:authenticated',
-              'system:serviceaccounts',
-              `system:serviceaccounts:${namespace}`,
-            ])
-          : random.pick(groups),
-      };
+    if (kind === 'Group') {
+      // Broad system groups only inside our own namespaces, never cluster-wide (other tests share the cluster).
+      const broad = ['system:authenticated', 'system:serviceaccounts', `system:serviceaccounts:${namespace}`];
+      const name = namespace !== undefined && random.chance(0.25) ? random.pick(broad) : random.pick(groups);
+      return { kind, apiGroup: 'rbac.authorization.k8s.io', name };
+    }
     const subject: Manifest = { kind, name: random.pick(serviceAccounts) };
-    if (random.chance(0.6)) subject.namespace = random.pick(namespaces);
+    // The API server requires a namespace on a ClusterRoleBinding's ServiceAccount subject;
+    // in a RoleBinding an empty one means the binding's namespace.
+    if (namespace === undefined || random.chance(0.6)) subject.namespace = random.pick(namespaces);
     return subject;
-  };
-  const clusterSubject = (): Manifest => {
-    const kind = random.pick(['User', 'Group', 'ServiceAccount']);
-    if (kind === 'User') return { kind, apiGroup: 'rbac.authorization.k8s.io', name: random.pick(users) };
-    if (kind === 'Group') return { kind, apiGroup: 'rbac.authorization.k8s.io', name: random.pick(groups) };
-    // The API server requires a namespace on a ClusterRoleBinding's ServiceAccount subject.
-    return { kind, name: random.pick(serviceAccounts), namespace: random.pick(namespaces) };
   };
   const bindings: Manifest[] = [];
   for (let i = 0; i < 6; i++)
@@ -245,7 +223,7 @@ function generate(random: Random, suffix: string): World {
         kind: 'ClusterRole',
         name: random.pick(clusterRoleNames),
       },
-      subjects: Array.from({ length: 1 + random.int(3) }, clusterSubject),
+      subjects: Array.from({ length: 1 + random.int(3) }, () => subjectFor(undefined)),
     });
   for (const namespace of namespaces)
     for (let i = 0; i < 4; i++) {
@@ -259,7 +237,7 @@ function generate(random: Random, suffix: string): World {
           kind: toRole ? 'Role' : 'ClusterRole',
           name: toRole ? random.pick(['role0', 'role1', 'role-missing']) : random.pick(clusterRoleNames),
         },
-        subjects: Array.from({ length: 1 + random.int(3) }, () => namespacedSubject(namespace)),
+        subjects: Array.from({ length: 1 + random.int(3) }, () => subjectFor(namespace)),
       });
     }
   return { suffix, namespaces, users, groups, serviceAccounts, clusterRoles, roles, bindings };

@@ -12,7 +12,7 @@ import {
   kubernetesUserOf,
 } from './directory.js';
 import type { RbacSnapshot, UserInfo } from './model.js';
-import { serviceAccountUser } from './subjects.js';
+import { authenticatedGroup, serviceAccountUser } from './subjects.js';
 
 export type MatrixSubjectKind = 'EntraUser' | 'EntraGroup' | 'User' | 'Group' | 'ServiceAccount';
 
@@ -37,6 +37,8 @@ export interface SubjectOptions {
    * ServiceAccounts of kube-system, kube-public and kube-node-lease. Default false.
    */
   readonly includeSystem?: boolean;
+  /** Only Entra users and groups (from the directory, or bound with the Entra prefixes). Default false. */
+  readonly entraOnly?: boolean;
 }
 
 export function matrixSubjects(
@@ -48,6 +50,7 @@ export function matrixSubjects(
   const subjects: MatrixSubject[] = [];
   const seen = new Set<string>();
   const add = (subject: MatrixSubject) => {
+    if (options.entraOnly && subject.kind !== 'EntraUser' && subject.kind !== 'EntraGroup') return;
     const key = `${subject.kind === 'EntraGroup' || subject.kind === 'Group' ? 'group' : 'user'}:${subject.name}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -78,25 +81,16 @@ export function matrixSubjects(
   for (const binding of bindings) {
     for (const subject of binding.subjects) {
       if (!options.includeSystem && subject.name.startsWith('system:')) continue;
-      if (subject.kind === 'Group') {
-        const entraId = entraGroupIdOf(subject.name, mapping);
+      if (subject.kind === 'Group' || subject.kind === 'User') {
+        const isGroup = subject.kind === 'Group';
+        const entraId = (isGroup ? entraGroupIdOf : entraUserIdOf)(subject.name, mapping);
         const known = entraId === undefined ? undefined : directory.displayName(entraId);
         add({
-          kind: entraId === undefined ? 'Group' : 'EntraGroup',
+          kind: entraId === undefined ? subject.kind : isGroup ? 'EntraGroup' : 'EntraUser',
           name: subject.name,
           displayName: known ?? subject.name,
           ...(entraId === undefined ? {} : { entraId }),
-          user: groupMember(subject.name),
-        });
-      } else if (subject.kind === 'User') {
-        const entraId = entraUserIdOf(subject.name, mapping);
-        const known = entraId === undefined ? undefined : directory.displayName(entraId);
-        add({
-          kind: entraId === undefined ? 'User' : 'EntraUser',
-          name: subject.name,
-          displayName: known ?? subject.name,
-          ...(entraId === undefined ? {} : { entraId }),
-          user: { name: subject.name, groups: ['system:authenticated'] },
+          user: isGroup ? groupMember(subject.name) : { name: subject.name, groups: [authenticatedGroup] },
         });
       } else if (subject.kind === 'ServiceAccount') {
         const namespace =

@@ -63,14 +63,13 @@ export interface MatrixOptions {
   readonly namespaces?: readonly string[];
 }
 
-/** Standard verbs first, then every other verb a rule names (escalate, bind, impersonate, use, ...). */
-export function matrixVerbs(snapshot: RbacSnapshot): string[] {
-  const verbs = new Set(standardVerbs);
-  const rules = [...snapshot.clusterRoles, ...snapshot.roles].flatMap((role) => role.rules);
-  for (const rule of rules)
-    if (rule.resources.length > 0) for (const verb of rule.verbs) if (verb !== all) verbs.add(verb);
-  return [...verbs];
-}
+/**
+ * The verbs a `*` rule is spelled out as: the standard eight and the three that
+ * escalate (RBAC's escalate and bind, impersonate). A fixed list, so a cell never
+ * depends on unrelated roles; other verbs a rule names (use, approve, sign,
+ * proxy, ...) appear in the cells they are granted for.
+ */
+export const matrixVerbs: readonly string[] = [...standardVerbs, 'escalate', 'bind', 'impersonate'];
 
 export function computeMatrix(
   evaluator: RbacEvaluator,
@@ -153,7 +152,8 @@ function cellFor(
   if (!full && !limited) return undefined;
   const limitedOut: Record<string, string[]> = {};
   for (const [verb, names] of limited ?? []) if (!full?.has(verb)) limitedOut[verb] = [...names].sort();
-  const ordered = verbs.filter((verb) => full?.has(verb));
+  const extra = [...(full ?? [])].filter((verb) => !verbs.includes(verb)).sort();
+  const ordered = [...verbs.filter((verb) => full?.has(verb)), ...extra];
   if (ordered.length === 0 && Object.keys(limitedOut).length === 0) return undefined;
   return { verbs: ordered, anyVerb, limited: limitedOut };
 }

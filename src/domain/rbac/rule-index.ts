@@ -36,6 +36,8 @@ export class RuleIndex {
   private readonly anyResource: RuleEntry[] = [];
   private readonly bySubresourceWildcard = new Map<string, RuleEntry[]>();
   private readonly byResource = new Map<string, RuleEntry[]>();
+  /** `resource/subresource` rules by resource, then subresource: no string building per check. */
+  private readonly bySubresource = new Map<string, Map<string, RuleEntry[]>>();
   private readonly nonResource: RuleEntry[] = [];
 
   constructor(grants: readonly Grant[]) {
@@ -50,7 +52,19 @@ export class RuleIndex {
           filed.add(resource);
           if (resource === all) this.anyResource.push(entry);
           else if (resource.startsWith('*/')) push(this.bySubresourceWildcard, resource.slice(2), entry);
-          else push(this.byResource, resource, entry);
+          else {
+            push(this.byResource, resource, entry);
+            const slash = resource.indexOf('/');
+            if (slash > 0) {
+              const base = resource.slice(0, slash);
+              let subs = this.bySubresource.get(base);
+              if (!subs) {
+                subs = new Map();
+                this.bySubresource.set(base, subs);
+              }
+              push(subs, resource.slice(slash + 1), entry);
+            }
+          }
         }
       });
     }
@@ -80,9 +94,9 @@ export class RuleIndex {
   firstResourceMatch(request: ResourceRequest): RuleEntry | undefined {
     // The hot path of every check: no allocation, three bucket lookups at most.
     const { resource, subresource } = request;
-    const found =
-      matchIn(this.anyResource, request) ??
-      matchIn(this.byResource.get(subresource === '' ? resource : `${resource}/${subresource}`), request);
+    const exact =
+      subresource === '' ? this.byResource.get(resource) : this.bySubresource.get(resource)?.get(subresource);
+    const found = matchIn(this.anyResource, request) ?? matchIn(exact, request);
     if (found || subresource === '') return found;
     return matchIn(this.bySubresourceWildcard.get(subresource), request);
   }
