@@ -74,7 +74,16 @@ async function inputWiring(
     rbacFromCluster: async () => {
       const client = new KubeClient(await loadKubeConnection(resolve(ctx.cwd, kubeconfig), flags.context));
       try {
-        return { ...(await source.loadRbacFromCluster(client)), server: client.server };
+        const [rbac, discovery] = await Promise.all([
+          source.loadRbacFromCluster(client),
+          source.discoverResources(client),
+        ]);
+        return {
+          ...rbac,
+          server: client.server,
+          served: discovery.resources,
+          unavailable: discovery.unavailable,
+        };
       } finally {
         client.close();
       }

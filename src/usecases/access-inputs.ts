@@ -15,6 +15,7 @@ import {
 import { RbacEvaluator } from '../domain/rbac/evaluator.js';
 import type { RbacSnapshot } from '../domain/rbac/model.js';
 import type { ParsedRbac } from '../domain/rbac/parse.js';
+import type { CatalogResource } from '../domain/rbac/resource-catalog.js';
 import { overlaySnapshot } from '../domain/rbac/snapshot-merge.js';
 
 export interface AccessInputOptions {
@@ -29,7 +30,10 @@ export interface AccessInputOptions {
 
 export interface AccessInputDeps {
   readonly rbacFromFiles: (paths: readonly string[]) => Promise<ParsedRbac>;
-  readonly rbacFromCluster: () => Promise<ParsedRbac & { server: string }>;
+  /** The cluster's RBAC objects, and the resources it serves (discovery) for the scope of each. */
+  readonly rbacFromCluster: () => Promise<
+    ParsedRbac & { server: string; served: readonly CatalogResource[]; unavailable: readonly string[] }
+  >;
   /** Reads and parses a YAML or JSON file. */
   readonly readDocument: (path: string) => Promise<unknown>;
   readonly progress: (line: string) => void;
@@ -41,6 +45,8 @@ export interface AccessInputs {
   readonly mapping: IdentityMapping;
   /** "cluster https://..." or "manifests a.yaml, b/" (+ bootstrap defaults). */
   readonly source: string;
+  /** Resources the live cluster serves, or the CustomResourceDefinitions among the manifests. */
+  readonly served: readonly CatalogResource[];
   /** Things the user should know (skipped kinds, aggregation not settled, ...). */
   readonly warnings: readonly string[];
 }
@@ -52,6 +58,7 @@ export async function loadAccessInputs(
   const warnings: string[] = [];
   let snapshot: RbacSnapshot;
   let source: string;
+  let served: readonly CatalogResource[] = [];
   if (options.files.length > 0) {
     const parsed = await deps.rbacFromFiles(options.files);
     noteSkipped(parsed, warnings);
@@ -63,11 +70,15 @@ export async function loadAccessInputs(
     const aggregated = aggregateClusterRoles(combined.clusterRoles);
     warnings.push(...aggregated.problems);
     snapshot = { ...combined, clusterRoles: aggregated.clusterRoles };
+    served = parsed.served;
     source = `manifests ${options.files.join(', ')}${options.withDefaults ? ' + Kubernetes bootstrap RBAC' : ''}`;
   } else {
     const live = await deps.rbacFromCluster();
     snapshot = live.snapshot;
+    served = live.served;
     source = `cluster ${live.server}`;
+    if (live.unavailable.length > 0)
+      warnings.push(`discovery failed for API groups ${live.unavailable.join(', ')}; their scope is assumed`);
     // Live rules are what the authorizer enforces; only say when aggregation has not settled.
     const aggregated = aggregateClusterRoles(snapshot.clusterRoles);
     if (aggregated.changed.length > 0)
@@ -82,7 +93,14 @@ export async function loadAccessInputs(
     options.namesFile === undefined
       ? emptyDirectory
       : parseNamesFile(await deps.readDocument(options.namesFile), options.namesFile);
-  return { evaluator: new RbacEvaluator(snapshot), directory, mapping: options.mapping, source, warnings };
+  return {
+    evaluator: new RbacEvaluator(snapshot),
+    directory,
+    mapping: options.mapping,
+    source,
+    served,
+    warnings,
+  };
 }
 
 function noteSkipped(parsed: ParsedRbac, warnings: string[]): void {

@@ -34,7 +34,7 @@ export async function buildAccessMatrix(
     includeSystem: options.includeSystem,
   });
   const rules = [...snapshot.clusterRoles, ...snapshot.roles].flatMap((role) => role.rules);
-  const matrix = computeMatrix(evaluator, subjects, catalogFor(rules), matrixVerbs, {
+  const matrix = computeMatrix(evaluator, subjects, catalogFor(rules, inputs.served), matrixVerbs, {
     ...(options.namespaces && options.namespaces.length > 0 ? { namespaces: options.namespaces } : {}),
   });
   deps.progress(`[access] ${subjects.length} subjects, ${matrix.rows.length} rows`);

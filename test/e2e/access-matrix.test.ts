@@ -51,8 +51,40 @@ const names = {
   ],
 };
 
+const gadgetGroup = `am${suffix}.example.com`;
 const manifests = [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+  // A cluster-scoped custom resource: a Role naming it grants nothing (its requests have no namespace).
+  {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `gadgets.${gadgetGroup}` },
+    spec: {
+      group: gadgetGroup,
+      scope: 'Cluster',
+      names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
+      versions: [
+        { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } },
+      ],
+    },
+  },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: `am-${suffix}-gadget-reader` },
+    rules: [{ apiGroups: [gadgetGroup], resources: ['gadgets'], verbs: ['get', 'list'] }],
+  },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: `am-${suffix}-auditors` },
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: `am-${suffix}-gadget-reader`,
+    },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `entra:${groups.auditors}` }],
+  },
   {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
@@ -78,6 +110,7 @@ const manifests = [
       },
       { apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list'] },
       { apiGroups: [''], resources: ['secrets'], resourceNames: ['app-tls'], verbs: ['get'] },
+      { apiGroups: [gadgetGroup], resources: ['gadgets'], verbs: ['get'] },
     ],
   },
   {
@@ -143,6 +176,7 @@ describe('kentra access matrix / explain on the real cluster', () => {
     const json = await runCli(['access', 'matrix', ...liveMatrix(), '-o', 'json']);
     assert.equal(json.code, 0, json.stderr);
     const parsed = JSON.parse(json.stdout) as {
+      resources: { name: string; namespaced: boolean }[];
       rows: {
         subject: { displayName: string; entraId?: string };
         scope: string;
@@ -156,6 +190,14 @@ describe('kentra access matrix / explain on the real cluster', () => {
     assert.equal(bobRow.subject.entraId, users.bob);
     assert.deepEqual(bobRow.access['pods/log']?.verbs, ['get', 'list']);
     assert.deepEqual(bobRow.access.secrets, { verbs: [], limitedToNames: { get: ['app-tls'] } });
+    // Discovery says gadgets are cluster-scoped: the Role's rule for them grants nothing in a namespace.
+    const gadgets = `gadgets.${gadgetGroup}`;
+    assert.equal(bobRow.access[gadgets], undefined);
+    assert.equal(parsed.resources.find((resource) => resource.name === gadgets)?.namespaced, false);
+    const auditors = parsed.rows.find(
+      (row) => row.subject.displayName === `Auditors ${suffix}` && row.scope === 'cluster-wide',
+    );
+    assert.deepEqual(auditors?.access[gadgets], { verbs: ['get', 'list'] });
     const csvFile = join(dir, 'matrix.csv');
     const csv = await runCli(['access', 'matrix', ...liveMatrix(), '-o', 'csv', '--output-file', csvFile]);
     assert.equal(csv.code, 0, csv.stderr);

@@ -7,6 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { type ParsedRbac, RbacCollector } from '../../domain/rbac/parse.js';
+import { type CatalogResource, servedResource } from '../../domain/rbac/resource-catalog.js';
 import { KentraError } from '../../errors.js';
 import type { KubeClient } from './client.js';
 
@@ -90,4 +91,46 @@ async function listAll(client: KubeClient, path: string): Promise<{ path: string
     next = page.metadata?.continue || undefined;
   } while (next);
   return { path, object: { kind: kind ?? 'List', items } };
+}
+
+interface DiscoveryResourceList {
+  resources?: { name: string; namespaced: boolean }[];
+}
+
+interface DiscoveryGroupList {
+  groups?: { name: string; preferredVersion?: { groupVersion: string } }[];
+}
+
+/**
+ * The resources the cluster serves and their scope, from discovery (/api/v1 and
+ * each group's preferred version). A group whose discovery fails (an aggregated
+ * API that is down) is left out and named in `unavailable`.
+ */
+export async function discoverResources(
+  client: KubeClient,
+): Promise<{ resources: CatalogResource[]; unavailable: string[] }> {
+  const groups = await client.get<DiscoveryGroupList>('/apis');
+  const versions = [
+    { group: '', path: '/api/v1' },
+    ...(groups.groups ?? []).flatMap((group) =>
+      group.preferredVersion
+        ? [{ group: group.name, path: `/apis/${group.preferredVersion.groupVersion}` }]
+        : [],
+    ),
+  ];
+  const unavailable: string[] = [];
+  const lists = await Promise.all(
+    versions.map(async ({ group, path }) => {
+      try {
+        const list = await client.get<DiscoveryResourceList>(path);
+        return (list.resources ?? []).map((resource) =>
+          servedResource(group, resource.name, resource.namespaced),
+        );
+      } catch {
+        unavailable.push(group);
+        return [];
+      }
+    }),
+  );
+  return { resources: lists.flat(), unavailable };
 }

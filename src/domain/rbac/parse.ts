@@ -16,9 +16,12 @@ import type {
   RoleBinding,
   Subject,
 } from './model.js';
+import { type CatalogResource, servedResource } from './resource-catalog.js';
 
 export interface ParsedRbac {
   readonly snapshot: RbacSnapshot;
+  /** Resources defined by CustomResourceDefinitions among the objects, with their scope. */
+  readonly served: readonly CatalogResource[];
   /** Kinds that are not RBAC or Namespace, with counts (a hint for "did you pass the right files?"). */
   readonly skipped: ReadonlyMap<string, number>;
 }
@@ -33,6 +36,7 @@ export class RbacCollector {
   private readonly clusterRoleBindings: ClusterRoleBinding[] = [];
   private readonly namespaces = new Set<string>();
   private readonly skipped = new Map<string, number>();
+  private readonly served: CatalogResource[] = [];
 
   /** Adds one document; `where` names it in errors (e.g. `roles.yaml: document 3`). Lists are unpacked. */
   add(document: unknown, where: string): void {
@@ -53,6 +57,8 @@ export class RbacCollector {
     else if (isRbac && kind === 'ClusterRoleBinding')
       this.clusterRoleBindings.push(parseClusterRoleBinding(object, where));
     else if (apiVersion === 'v1' && kind === 'Namespace') this.namespaces.add(metadataName(object, where));
+    else if (apiVersion.startsWith('apiextensions.k8s.io/') && kind === 'CustomResourceDefinition')
+      this.served.push(...crdResources(object, where));
     else {
       const label = kind === '' ? '(no kind)' : kind;
       this.skipped.set(label, (this.skipped.get(label) ?? 0) + 1);
@@ -70,8 +76,30 @@ export class RbacCollector {
         namespaces: [...this.namespaces].sort(),
       },
       skipped: this.skipped,
+      served: this.served,
     };
   }
+}
+
+/** A CRD's resource and its status/scale subresources, with the CRD's scope (for the matrix columns). */
+function crdResources(object: Dict, where: string): CatalogResource[] {
+  const spec = optionalDict(object.spec, `${where}: spec`);
+  const names = optionalDict(spec.names, `${where}: spec.names`);
+  const group = requiredString(spec.group, `${where}: spec.group`);
+  const plural = requiredString(names.plural, `${where}: spec.names.plural`);
+  const namespaced = spec.scope !== 'Cluster';
+  const resources = [servedResource(group, plural, namespaced)];
+  const versions = Array.isArray(spec.versions) ? (spec.versions as unknown[]) : [];
+  const subresources = new Set<string>();
+  for (const version of versions) {
+    const sub = optionalDict(
+      optionalDict(version, `${where}: spec.versions[]`).subresources,
+      `${where}: subresources`,
+    );
+    for (const name of Object.keys(sub)) subresources.add(name);
+  }
+  for (const name of subresources) resources.push(servedResource(group, `${plural}/${name}`, namespaced));
+  return resources;
 }
 
 /** API list items carry no kind/apiVersion; take them from the list's kind (RoleList -> Role). */

@@ -85,21 +85,31 @@ export function resourceLabel(resource: CatalogResource): string {
 
 /**
  * The catalog extended by every resource a rule names without wildcards
- * (custom resources and anything the built-in list lacks). Their scope is
- * unknown offline; they count as namespaced, as most custom resources are.
+ * (custom resources and anything the built-in list lacks). `served` is what the
+ * API server's discovery says (live clusters): it decides every column's scope.
+ * Without it (manifests) a resource the built-in list does not know counts as
+ * namespaced, as most custom resources are.
  */
 export function catalogFor(
   rules: Iterable<PolicyRule>,
+  served: readonly CatalogResource[] = [],
   base: readonly CatalogResource[] = builtInCatalog,
 ): CatalogResource[] {
-  const catalog = [...base];
+  const scope = new Map(served.map((resource) => [resourceLabel(resource), resource.namespaced]));
+  const withScope = (resource: CatalogResource): CatalogResource => {
+    const namespaced = scope.get(resourceLabel(resource));
+    return namespaced === undefined || namespaced === resource.namespaced
+      ? resource
+      : { ...resource, namespaced };
+  };
+  const catalog = base.map(withScope);
   const known = new Set(catalog.map(resourceLabel));
   for (const rule of rules) {
     for (const apiGroup of rule.apiGroups) {
       if (apiGroup === '*') continue;
       for (const combined of rule.resources) {
         if (combined.includes('*')) continue;
-        const resource = catalogResource(apiGroup, combined, true);
+        const resource = withScope(catalogResource(apiGroup, combined, true));
         const label = resourceLabel(resource);
         if (known.has(label)) continue;
         known.add(label);
@@ -108,4 +118,9 @@ export function catalogFor(
     }
   }
   return catalog;
+}
+
+/** A discovery entry (`pods/log` in group "" and its scope) as a catalog resource. */
+export function servedResource(apiGroup: string, name: string, namespaced: boolean): CatalogResource {
+  return catalogResource(apiGroup, name, namespaced);
 }
