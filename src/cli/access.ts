@@ -34,7 +34,11 @@ function addSourceOptions(command: Command): Command {
       'Entra names file: users (id, displayName, userPrincipalName, groups) and groups (id, displayName)',
     )
     .option('--user-prefix <prefix>', 'prefix the API server puts before an Entra user object ID', 'entra:')
-    .option('--group-prefix <prefix>', 'prefix the API server puts before an Entra group object ID', 'entra:')
+    .option(
+      '--group-prefix <prefix>',
+      'prefix the API server puts before an Entra group object ID',
+      'entra:group:',
+    )
     .option('--no-defaults', "with -f: leave out the API server's bootstrap roles and bindings");
 }
 

@@ -83,7 +83,9 @@ const manifests = [
       kind: 'ClusterRole',
       name: `am-${suffix}-gadget-reader`,
     },
-    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `entra:${groups.auditors}` }],
+    subjects: [
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `entra:group:${groups.auditors}` },
+    ],
   },
   {
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -96,7 +98,9 @@ const manifests = [
     kind: 'ClusterRoleBinding',
     metadata: { name: `am-${suffix}-admins` },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `am-${suffix}-platform` },
-    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `entra:${groups.admins}` }],
+    subjects: [
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `entra:group:${groups.admins}` },
+    ],
   },
   {
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -118,7 +122,9 @@ const manifests = [
     kind: 'RoleBinding',
     metadata: { name: 'developers-deploy', namespace },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deployer' },
-    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `entra:${groups.developers}` }],
+    subjects: [
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `entra:group:${groups.developers}` },
+    ],
   },
 ];
 

@@ -39,7 +39,8 @@ export interface IdentityMapping {
   readonly groupPrefix: string;
 }
 
-export const defaultIdentityMapping: IdentityMapping = { userPrefix: 'entra:', groupPrefix: 'entra:' };
+/** kentra's default claim mappings (the access file's identity settings): `entra:` + oid, `entra:group:` + group oid. */
+export const defaultIdentityMapping: IdentityMapping = { userPrefix: 'entra:', groupPrefix: 'entra:group:' };
 
 /** The Kubernetes identity an Entra user signs in as. Every authenticated user is in system:authenticated. */
 export function kubernetesUserOf(user: EntraUser, mapping: IdentityMapping): UserInfo {

@@ -67,7 +67,7 @@ describe('identities', () => {
   it('group:NAME is a member of that group only; ServiceAccounts get their groups', () => {
     assert.deepEqual(resolveIdentity('group:aks admins', names, defaultIdentityMapping).user, {
       name: '',
-      groups: ['entra:G-1'],
+      groups: ['entra:group:G-1'],
     });
     assert.deepEqual(resolveIdentity('group:ops', names, defaultIdentityMapping).user, {
       name: '',

@@ -20,29 +20,32 @@ apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: devs, namespace: shop}
 roleRef: {kind: ClusterRole, name: log-reader}
-subjects: [{kind: Group, name: "entra:g-devs"}]
+subjects: [{kind: Group, name: "entra:group:g-devs"}]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: oncall, namespace: shop}
 roleRef: {kind: ClusterRole, name: log-reader}
-subjects: [{kind: Group, name: "entra:g-oncall"}]
+subjects: [{kind: Group, name: "entra:group:g-oncall"}]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: devs, namespace: lab}
 roleRef: {kind: ClusterRole, name: log-reader}
-subjects: [{kind: Group, name: "entra:g-devs"}]
+subjects: [{kind: Group, name: "entra:group:g-devs"}]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: broken, namespace: shop}
 roleRef: {kind: Role, name: gone}
-subjects: [{kind: Group, name: "entra:g-devs"}]
+subjects: [{kind: Group, name: "entra:group:g-devs"}]
 `),
 );
 const directory = new StaticDirectory([], [{ id: 'g-devs', displayName: 'Developers' }]);
-const ann = { name: 'entra:u-ann', groups: ['entra:g-devs', 'entra:g-oncall', 'system:authenticated'] };
+const ann = {
+  name: 'entra:u-ann',
+  groups: ['entra:group:g-devs', 'entra:group:g-oncall', 'system:authenticated'],
+};
 const run = (user: typeof ann, req: ReturnType<typeof request>) =>
   explain(evaluator, user, req, directory, defaultIdentityMapping);
 
@@ -63,7 +66,7 @@ describe('explain', () => {
         ['oncall', 'log-reader', 1, 'g-oncall'],
       ],
     );
-    assert.equal(result.grants[0]?.subject, 'Group "entra:g-devs"');
+    assert.equal(result.grants[0]?.subject, 'Group "entra:group:g-devs"');
     assert.deepEqual(result.errors, ['role.rbac.authorization.k8s.io "gone" not found']);
   });
 
@@ -90,7 +93,7 @@ describe('explain', () => {
 
   it('says in which other namespaces the same request is allowed', () => {
     const elsewhere = run(
-      { name: 'x', groups: ['entra:g-devs'] },
+      { name: 'x', groups: ['entra:group:g-devs'] },
       request('get', 'pods', { namespace: 'prod' }),
     );
     assert.equal(elsewhere.allowed, false);

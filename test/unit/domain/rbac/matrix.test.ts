@@ -32,19 +32,19 @@ apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata: {name: devs-read}
 roleRef: {kind: ClusterRole, name: reader}
-subjects: [{kind: Group, name: "entra:g-devs"}]
+subjects: [{kind: Group, name: "entra:group:g-devs"}]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: devs-scale, namespace: shop}
 roleRef: {kind: ClusterRole, name: scaler}
-subjects: [{kind: Group, name: "entra:g-devs"}, {kind: ServiceAccount, name: ci}]
+subjects: [{kind: Group, name: "entra:group:g-devs"}, {kind: ServiceAccount, name: ci}]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: devs-read-again, namespace: other}
 roleRef: {kind: ClusterRole, name: reader}
-subjects: [{kind: Group, name: "entra:g-devs"}]
+subjects: [{kind: Group, name: "entra:group:g-devs"}]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -85,9 +85,9 @@ describe('matrix subjects', () => {
   it('evaluate an Entra user as the prefixed object ID with prefixed groups and system:authenticated', () => {
     assert.deepEqual(subjects[0]?.user, {
       name: 'entra:u-ann',
-      groups: ['entra:g-devs', 'system:authenticated'],
+      groups: ['entra:group:g-devs', 'system:authenticated'],
     });
-    assert.deepEqual(subjects[1]?.user, { name: '', groups: ['entra:g-devs'] });
+    assert.deepEqual(subjects[1]?.user, { name: '', groups: ['entra:group:g-devs'] });
   });
 });
 
