@@ -76,5 +76,6 @@ export function renderExplanation(
   }
   if (explanation.errors.length > 0)
     text += `\nbindings that refer to missing roles: ${explanation.errors.join('; ')}\n`;
+  for (const note of explanation.notes) text += `\nnote: ${note}\n`;
   return text;
 }

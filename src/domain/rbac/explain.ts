@@ -46,6 +46,24 @@ export interface Explanation {
   readonly allowedIn: readonly string[];
   /** Roles that bindings of this user refer to but that do not exist. */
   readonly errors: readonly string[];
+  /** Things about the request itself worth knowing (e.g. exec needs two verbs). */
+  readonly notes: readonly string[];
+}
+
+const streamingSubresources = new Set(['exec', 'attach', 'portforward']);
+
+/**
+ * kubectl exec/attach/port-forward over WebSocket is a GET, and since
+ * Kubernetes 1.35 (AuthorizePodWebsocketUpgradeCreatePermission, beta, on by
+ * default) the API server also requires `create` on the subresource; over
+ * SPDY it is a POST (`create`). One RBAC check cannot say "can exec".
+ */
+function requestNotes(request: AccessRequest): string[] {
+  if (!isResourceRequest(request) || request.apiGroup !== '' || request.resource !== 'pods') return [];
+  if (!streamingSubresources.has(request.subresource)) return [];
+  return [
+    `kubectl ${request.subresource === 'portforward' ? 'port-forward' : request.subresource} needs both get and create on pods/${request.subresource} (Kubernetes >= 1.35 checks create for WebSocket connections too)`,
+  ];
 }
 
 export function explain(
@@ -90,6 +108,7 @@ export function explain(
     nearMisses,
     allowedIn,
     errors: access.resolutionErrors(namespace),
+    notes: requestNotes(request),
   };
 }
 

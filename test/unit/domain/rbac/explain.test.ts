@@ -87,6 +87,8 @@ describe('explain', () => {
         [1, 'resource'],
       ],
     );
+    assert.match(exec.notes[0] ?? '', /kubectl exec needs both get and create on pods\/exec/);
+    assert.deepEqual(run(ann, request('get', 'pods', { namespace: 'shop' })).notes, []);
     const del = run(ann, request('delete', 'pods', { namespace: 'shop' }));
     assert.ok(del.nearMisses.every((miss) => miss.mismatch === 'verb'));
   });
