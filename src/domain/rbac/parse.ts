@@ -69,16 +69,27 @@ export class RbacCollector {
     for (const object of [...this.roles, ...this.roleBindings]) this.namespaces.add(object.namespace);
     return {
       snapshot: {
-        roles: this.roles,
-        clusterRoles: this.clusterRoles,
-        roleBindings: this.roleBindings,
-        clusterRoleBindings: this.clusterRoleBindings,
+        roles: lastOfEach(this.roles),
+        clusterRoles: lastOfEach(this.clusterRoles),
+        roleBindings: lastOfEach(this.roleBindings),
+        clusterRoleBindings: lastOfEach(this.clusterRoleBindings),
         namespaces: [...this.namespaces].sort(),
       },
       skipped: this.skipped,
       served: this.served,
     };
   }
+}
+
+/** The same object given twice (two files, two documents): the later one wins, as with `kubectl apply`. */
+function lastOfEach<T extends { name: string; namespace?: string }>(objects: readonly T[]): T[] {
+  const byKey = new Map<string, T>();
+  for (const object of objects) {
+    const key = `${object.namespace ?? ''}/${object.name}`;
+    byKey.delete(key);
+    byKey.set(key, object);
+  }
+  return [...byKey.values()];
 }
 
 /** A CRD's resource and its status/scale subresources, with the CRD's scope (for the matrix columns). */

@@ -42,6 +42,29 @@ describe('RbacCollector', () => {
     assert.deepEqual([...skipped], [['ConfigMap', 1]]);
   });
 
+  it('keeps the later of two objects with the same kind, namespace and name, as kubectl apply would', () => {
+    const snapshot = snapshotFromYaml(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: n}
+roleRef: {kind: Role, name: first}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: other}
+roleRef: {kind: Role, name: elsewhere}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: n}
+roleRef: {kind: Role, name: second}
+`);
+    assert.deepEqual(
+      snapshot.roleBindings.map((binding) => `${binding.namespace}/${binding.roleRef.name}`),
+      ['other/elsewhere', 'n/second'],
+    );
+  });
+
   it('keeps aggregation rules and labels of ClusterRoles', () => {
     const [role] = snapshotFromYaml(`
 apiVersion: rbac.authorization.k8s.io/v1
