@@ -178,6 +178,18 @@ describe('kentra access matrix / explain on the real cluster', () => {
     assert.match(run.stderr, /\[access\] cluster https:\/\/127\.0\.0\.1/);
   });
 
+  it('says which permission is missing when the kubeconfig user may not read RBAC', async () => {
+    const nobody = await cluster.userKubeconfig(`am-${suffix}-nobody`);
+    const run = await runCli(['access', 'matrix', '--kubeconfig', nobody]);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /kentra: error \[kube\.request\]: not allowed to list \/apis\/rbac\.authorization\.k8s\.io\/v1\/\w+ \(403\)/,
+    );
+    assert.match(run.stderr, /hint: kentra access reads every Role/);
+    assert.equal(run.stdout, '');
+  });
+
   it('writes JSON for scripts and CSV for spreadsheets', async () => {
     const json = await runCli(['access', 'matrix', ...liveMatrix(), '-o', 'json']);
     assert.equal(json.code, 0, json.stderr);

@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { type ParsedRbac, RbacCollector } from '../../domain/rbac/parse.js';
 import { type CatalogResource, servedResource } from '../../domain/rbac/resource-catalog.js';
 import { KentraError } from '../../errors.js';
-import type { KubeClient } from './client.js';
+import { type KubeClient, KubeRequestError } from './client.js';
 
 const manifestExtensions = ['.yaml', '.yml', '.json'];
 
@@ -85,7 +85,17 @@ async function listAll(client: KubeClient, path: string): Promise<{ path: string
   let kind: string | undefined;
   let next: string | undefined;
   do {
-    const page = await client.get<KubeList>(path, { limit: '500', continue: next });
+    const page = await client
+      .get<KubeList>(path, { limit: '500', continue: next })
+      .catch((cause: unknown) => {
+        if (cause instanceof KubeRequestError && (cause.status === 401 || cause.status === 403))
+          throw new KentraError('kube.request', `not allowed to list ${path} (${cause.status})`, {
+            cause,
+            hint: 'kentra access reads every Role, ClusterRole, RoleBinding, ClusterRoleBinding and Namespace: use a kubeconfig whose user may list them (or pass manifests with -f).',
+            details: { status: cause.status },
+          });
+        throw cause;
+      });
     kind ??= page.kind;
     items.push(...(page.items ?? []));
     next = page.metadata?.continue || undefined;
