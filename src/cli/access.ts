@@ -8,7 +8,7 @@ import type { AccessInputDeps, AccessInputOptions } from '../usecases/access-inp
 import type { CliContext } from './context.js';
 
 interface SourceFlags {
-  filename: string[];
+  filename?: string[];
   kubeconfig?: string;
   context?: string;
   names?: string;
@@ -17,7 +17,7 @@ interface SourceFlags {
   defaults: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function addSourceOptions(command: Command): Command {
   return command
@@ -25,7 +25,6 @@ function addSourceOptions(command: Command): Command {
       '-f, --filename <path>',
       'manifest file or folder (YAML/JSON, repeatable); default: the live cluster',
       collect,
-      [],
     )
     .option('--kubeconfig <path>', 'kubeconfig for the live cluster (default: $KUBECONFIG, ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context (default: current-context)')
@@ -68,7 +67,7 @@ async function inputWiring(
     ctx.env.KUBECONFIG?.split(':').find(Boolean) ??
     join(ctx.env.HOME ?? '', '.kube', 'config');
   const options: AccessInputOptions = {
-    files: flags.filename.map((path) => resolve(ctx.cwd, path)),
+    files: (flags.filename ?? []).map((path) => resolve(ctx.cwd, path)),
     withDefaults: flags.defaults,
     mapping: { userPrefix: flags.userPrefix, groupPrefix: flags.groupPrefix },
     ...(flags.names === undefined ? {} : { namesFile: resolve(ctx.cwd, flags.names) }),
@@ -138,7 +137,6 @@ export function registerAccess(program: Command, ctx: CliContext): void {
       '-n, --namespace <name>',
       'only rows for this namespace (repeatable; cluster-wide rows always shown)',
       collect,
-      [],
     )
     .option('--include-system', 'also list subjects named system:* (Kubernetes components)', false)
     .option(
@@ -167,7 +165,7 @@ Examples:
       flags: SourceFlags & {
         output: string;
         outputFile?: string;
-        namespace: string[];
+        namespace?: string[];
         includeSystem: boolean;
         entraOnly: boolean;
       },
@@ -177,7 +175,7 @@ Examples:
       const result = await buildAccessMatrix(
         {
           ...options,
-          namespaces: flags.namespace,
+          namespaces: flags.namespace ?? [],
           includeSystem: flags.includeSystem,
           entraOnly: flags.entraOnly,
         },
@@ -237,9 +235,9 @@ Examples:
       '<resource>',
       'RESOURCE[.GROUP][/SUBRESOURCE] as in RBAC rules (pods, pods/log, deployments.apps/scale) or a /url',
     )
-    .option('-n, --namespace <name>', 'namespace of the request (default: cluster-wide)', '')
-    .option('--name <name>', 'object name (for rules with resourceNames)', '')
-    .option('--group <name>', 'an extra Kubernetes group for the user (repeatable)', collect, [])
+    .option('-n, --namespace <name>', 'namespace of the request (default: cluster-wide)')
+    .option('--name <name>', 'object name (for rules with resourceNames)')
+    .option('--group <name>', 'an extra Kubernetes group for the user (repeatable)', collect)
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
     );
@@ -260,7 +258,7 @@ Examples:
       who: string,
       verb: string,
       resource: string,
-      flags: SourceFlags & { namespace: string; name: string; group: string[]; output: string },
+      flags: SourceFlags & { namespace?: string; name?: string; group?: string[]; output: string },
     ) => {
       const { options, deps } = await inputWiring(flags, ctx);
       const { explainAccess } = await import('../usecases/access-explain.js');
@@ -270,9 +268,9 @@ Examples:
           who,
           verb,
           resource,
-          namespace: flags.namespace,
-          name: flags.name,
-          groups: flags.group,
+          namespace: flags.namespace ?? '',
+          name: flags.name ?? '',
+          groups: flags.group ?? [],
         },
         deps,
       );
