@@ -6,7 +6,7 @@ import type { ExplainedRule, Explanation, NearMiss } from '../../domain/rbac/exp
 import type { ResolvedIdentity } from '../../domain/rbac/identity.js';
 import { type AccessRequest, isResourceRequest, type PolicyRule } from '../../domain/rbac/model.js';
 
-export function describeRequest(request: AccessRequest): string {
+function describeRequest(request: AccessRequest): string {
   if (!isResourceRequest(request)) return `${request.verb} ${request.path}`;
   const group = request.apiGroup === '' ? '' : `.${request.apiGroup}`;
   const sub = request.subresource === '' ? '' : `/${request.subresource}`;

@@ -27,7 +27,7 @@ export function renderMatrixTable(matrix: AccessMatrix): string {
   return alignColumns([['SUBJECT', 'KIND', 'SCOPE', 'VERBS', 'RESOURCES'], ...rows]);
 }
 
-export function alignColumns(lines: readonly (readonly string[])[]): string {
+function alignColumns(lines: readonly (readonly string[])[]): string {
   const widths: number[] = [];
   for (const line of lines)
     line.forEach((cell, index) => {

@@ -112,11 +112,3 @@ export interface NonResourceRequest {
 export function isResourceRequest(request: AccessRequest): request is ResourceRequest {
   return request.resource !== undefined;
 }
-
-export const emptySnapshot: RbacSnapshot = {
-  roles: [],
-  clusterRoles: [],
-  roleBindings: [],
-  clusterRoleBindings: [],
-  namespaces: [],
-};
