@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAccess } from './access.js';
 import type { CliContext } from './context.js';
 import { registerEmulatorCommand } from './emulator.js';
 
@@ -8,5 +9,6 @@ import { registerEmulatorCommand } from './emulator.js';
  * action so that `kentra --help` and `kentra get-token` stay fast.
  */
 export function registerCommands(program: Command, ctx: CliContext): void {
+  registerAccess(program, ctx);
   registerEmulatorCommand(program, ctx);
 }
