@@ -122,7 +122,7 @@ function printWarnings(ctx: CliContext, warnings: readonly string[]): void {
 export function registerAccess(program: Command, ctx: CliContext): void {
   const access = program
     .command('access')
-    .description('who can do what where, by Entra name (offline RBAC evaluation)');
+    .description('who can do what where, by Entra name (offline RBAC)');
 
   const matrix = access
     .command('matrix')
