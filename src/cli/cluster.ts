@@ -5,7 +5,7 @@ import { accessOption } from './output.js';
 export function registerCluster(program: Command, ctx: CliContext): void {
   const cluster = program
     .command('cluster')
-    .description("the API server's side: OIDC configuration for Entra");
+    .description('API server configuration for Entra sign-in');
   cluster
     .command('config')
     .description('render the API server configuration for a cluster in the access file')
