@@ -5,7 +5,8 @@
  * paging through `@odata.nextLink`, a bearer token check, and injected faults.
  */
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 
 export interface FakeGroup {
   id: string;
@@ -48,7 +49,7 @@ export async function startGraphServer(options: {
   const token = 'test-graph-token';
   const pageSize = options.pageSize ?? 100;
   let baseUrl = '';
-  const server: Server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', baseUrl);
     state.requests.push(url.pathname + url.search);
     state.headers.push(req.headers);
@@ -103,11 +104,14 @@ export async function startGraphServer(options: {
       value: page,
       ...(skip + top < matched.length ? { '@odata.nextLink': next.toString() } : {}),
     });
-  });
+  };
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, handler)
+    : createServer(handler);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();
-  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  baseUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
     baseUrl,
     token,

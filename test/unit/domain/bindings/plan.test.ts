@@ -47,6 +47,7 @@ const rules: AccessRule[] = [
 
 function desired() {
   return desiredBindings({
+    owner: 'kentra',
     cluster: 'dev',
     rules,
     groups: new Map([
@@ -108,6 +109,7 @@ describe('planBindings', () => {
   it('creates everything on an empty cluster and ignores bindings kentra does not manage', () => {
     const { bindings, expired } = desired();
     const plan = planBindings({
+      owner: 'kentra',
       cluster: 'dev',
       desired: bindings,
       expired,
@@ -119,10 +121,36 @@ describe('planBindings', () => {
     assert.equal(plan.empty, false);
   });
 
+  it("never touches another access file's bindings, even with --prune", () => {
+    const theirs = toManifest({
+      ...desired().bindings[0],
+      owner: 'team-b',
+      name: 'kentra:theirs:clusterrole:view',
+    } as never);
+    const plan = planBindings({
+      owner: 'kentra',
+      cluster: 'dev',
+      desired: [],
+      expired: new Set(),
+      current: [theirs],
+      prune: true,
+      now,
+    });
+    assert.deepEqual(plan.changes, []);
+  });
+
   it('says "no changes" when the cluster already matches', () => {
     const { bindings, expired } = desired();
     const current = bindings.map(toManifest);
-    const plan = planBindings({ cluster: 'dev', desired: bindings, expired, current, prune: true, now });
+    const plan = planBindings({
+      owner: 'kentra',
+      cluster: 'dev',
+      desired: bindings,
+      expired,
+      current,
+      prune: true,
+      now,
+    });
     assert.equal(plan.empty, true);
     assert.equal(plan.summary.unchanged, 4);
   });
@@ -142,9 +170,25 @@ describe('planBindings', () => {
     const undeclared = structuredClone(view);
     undeclared.metadata.name = 'kentra:old-rule:clusterrole:view';
     const current = [view, tampered, wrongRole, deployer, expiredBinding, undeclared, foreign];
-    const kept = planBindings({ cluster: 'dev', desired: bindings, expired, current, prune: false, now });
+    const kept = planBindings({
+      owner: 'kentra',
+      cluster: 'dev',
+      desired: bindings,
+      expired,
+      current,
+      prune: false,
+      now,
+    });
     assert.deepEqual(kept.summary, { create: 0, update: 1, replace: 1, delete: 1, orphan: 1, unchanged: 2 });
-    const pruned = planBindings({ cluster: 'dev', desired: bindings, expired, current, prune: true, now });
+    const pruned = planBindings({
+      owner: 'kentra',
+      cluster: 'dev',
+      desired: bindings,
+      expired,
+      current,
+      prune: true,
+      now,
+    });
     assert.deepEqual(
       pruned.changes
         .filter((change) => change.action === 'delete')
@@ -165,6 +209,7 @@ describe('planBindings', () => {
       expires: '2026-11-28T00:00:00.000Z',
     } as never);
     const plan = planBindings({
+      owner: 'kentra',
       cluster: 'dev',
       desired: [],
       expired: new Set(),
