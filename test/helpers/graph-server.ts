@@ -40,6 +40,8 @@ export async function startGraphServer(options: {
   groups: FakeGroup[];
   pageSize?: number;
   startswith?: boolean;
+  /** Serve HTTPS with this certificate (the access file requires an https Graph URL). */
+  tls?: { certPem: string; keyPem: string };
 }): Promise<GraphServer> {
   const state = {
     faults: [] as Fault[],
