@@ -105,59 +105,48 @@ describe('desired bindings', () => {
   });
 });
 
+/** A binding kentra once wrote, edited by `change` (owner, name, expiry...). */
+function written(change: Record<string, unknown>) {
+  return toManifest({ ...desired().bindings[0], ...change } as never);
+}
+
+/** The plan for a cluster holding `current`, against the rules above (or an empty file). */
+function planFor(current: BindingObject[], prune: boolean, declared = desired()) {
+  return planBindings({
+    owner: 'kentra',
+    cluster: 'dev',
+    desired: declared.bindings,
+    expired: declared.expired,
+    current,
+    prune,
+    now,
+  });
+}
+
+const emptyFile = { bindings: [], expired: new Set<string>() };
+
 describe('planBindings', () => {
   it('creates everything on an empty cluster and ignores bindings kentra does not manage', () => {
-    const { bindings, expired } = desired();
-    const plan = planBindings({
-      owner: 'kentra',
-      cluster: 'dev',
-      desired: bindings,
-      expired,
-      current: [foreign],
-      prune: true,
-      now,
-    });
+    const plan = planFor([foreign], true);
     assert.deepEqual(plan.summary, { create: 4, update: 0, replace: 0, delete: 0, orphan: 0, unchanged: 0 });
     assert.equal(plan.empty, false);
   });
 
   it("never touches another access file's bindings, even with --prune", () => {
-    const theirs = toManifest({
-      ...desired().bindings[0],
-      owner: 'team-b',
-      name: 'kentra:theirs:clusterrole:view',
-    } as never);
-    const plan = planBindings({
-      owner: 'kentra',
-      cluster: 'dev',
-      desired: [],
-      expired: new Set(),
-      current: [theirs],
-      prune: true,
-      now,
-    });
+    const theirs = written({ owner: 'team-b', name: 'kentra:theirs:clusterrole:view' });
+    const plan = planFor([theirs], true, emptyFile);
     assert.deepEqual(plan.changes, []);
   });
 
   it('says "no changes" when the cluster already matches', () => {
-    const { bindings, expired } = desired();
-    const current = bindings.map(toManifest);
-    const plan = planBindings({
-      owner: 'kentra',
-      cluster: 'dev',
-      desired: bindings,
-      expired,
-      current,
-      prune: true,
-      now,
-    });
+    const current = desired().bindings.map(toManifest);
+    const plan = planFor(current, true);
     assert.equal(plan.empty, true);
     assert.equal(plan.summary.unchanged, 4);
   });
 
   it('updates changed subjects, replaces a changed roleRef, deletes expired always and undeclared only with prune', () => {
-    const { bindings, expired } = desired();
-    const [view, editA, editB, deployer] = bindings.map(toManifest);
+    const [view, editA, editB, deployer] = desired().bindings.map(toManifest);
     assert.ok(view && editA && editB && deployer);
     const tampered = structuredClone(editA);
     tampered.subjects = [
@@ -170,25 +159,9 @@ describe('planBindings', () => {
     const undeclared = structuredClone(view);
     undeclared.metadata.name = 'kentra:old-rule:clusterrole:view';
     const current = [view, tampered, wrongRole, deployer, expiredBinding, undeclared, foreign];
-    const kept = planBindings({
-      owner: 'kentra',
-      cluster: 'dev',
-      desired: bindings,
-      expired,
-      current,
-      prune: false,
-      now,
-    });
+    const kept = planFor(current, false);
     assert.deepEqual(kept.summary, { create: 0, update: 1, replace: 1, delete: 1, orphan: 1, unchanged: 2 });
-    const pruned = planBindings({
-      owner: 'kentra',
-      cluster: 'dev',
-      desired: bindings,
-      expired,
-      current,
-      prune: true,
-      now,
-    });
+    const pruned = planFor(current, true);
     assert.deepEqual(
       pruned.changes
         .filter((change) => change.action === 'delete')
@@ -203,20 +176,8 @@ describe('planBindings', () => {
   });
 
   it('removes a binding whose own expiry annotation has passed even if its rule was edited away', () => {
-    const stale = toManifest({
-      ...desired().bindings[0],
-      name: 'kentra:gone:clusterrole:view',
-      expires: '2026-11-28T00:00:00.000Z',
-    } as never);
-    const plan = planBindings({
-      owner: 'kentra',
-      cluster: 'dev',
-      desired: [],
-      expired: new Set(),
-      current: [stale],
-      prune: false,
-      now,
-    });
+    const stale = written({ name: 'kentra:gone:clusterrole:view', expires: '2026-11-28T00:00:00.000Z' });
+    const plan = planFor([stale], false, emptyFile);
     assert.deepEqual(
       plan.changes.map((change) => change.action === 'delete' && change.reason),
       ['expired'],

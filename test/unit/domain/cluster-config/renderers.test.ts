@@ -18,7 +18,7 @@ import {
   renderKindCluster,
   renderKubeadmClusterConfiguration,
 } from '../../../../src/domain/cluster-config/kubeadm.js';
-import { renderLegacyFlags } from '../../../../src/domain/cluster-config/legacy-flags.js';
+import { flagsInputFor, renderLegacyFlags } from '../../../../src/domain/cluster-config/legacy-flags.js';
 import { authenticatorFromAccessFile } from '../../../../src/domain/identity/from-access-file.js';
 
 const fixture = (name: string) =>
@@ -27,13 +27,7 @@ const parsed = parseAccessFile(parse(fixture('access.yaml')));
 const file = parsed.file;
 if (!file) throw new Error(JSON.stringify(parsed.issues));
 const clientId = file.app.clientId ?? '';
-const flagsInput = {
-  issuer: file.tenant.issuer,
-  clientId,
-  extraAudiences: file.app.audiences,
-  identity: file.identity,
-  policy: file.policy,
-};
+const flagsInput = flagsInputFor(file, clientId);
 
 describe('cluster config renderers', () => {
   it('picks v1 from Kubernetes 1.34 and v1beta1 for 1.30-1.33', () => {
