@@ -353,4 +353,28 @@ rules:
     );
     assert.equal(await canI(groups.viewers, 'get', 'pods', nsB), false);
   });
+
+  it('`kentra rbac prune` only removes: a dropped rule goes, a new rule is not created', async () => {
+    await writeAccess((a) => {
+      (a.rules[1] as Record<string, unknown>).expires = '2021-06-30';
+      a.rules.splice(0, 3, { group: 'viewers', clusterRole: roles.admin, namespaces: [nsA] });
+    });
+    const beforePrune = await world.bindings();
+    const pruned = await world.kentra(['rbac', 'prune', '-o', 'json']);
+    assert.equal(pruned.code, 0, pruned.stderr);
+    const data = JSON.parse(pruned.stdout);
+    assert.equal(data.applied, true);
+    assert.deepEqual(
+      data.changes
+        .filter((change: { action: string }) => change.action !== 'unchanged')
+        .map((change: { action: string; name: string }) => `${change.action} ${change.name}`),
+      [`delete kentra:${groups.deployers}:role:deployer`],
+    );
+    const afterPrune = await world.bindings();
+    assert.deepEqual(
+      beforePrune.filter((entry) => !afterPrune.includes(entry)),
+      [`RoleBinding ${nsA}/kentra:${groups.deployers}:role:deployer`],
+    );
+    assert.equal(afterPrune.length, beforePrune.length - 1, 'nothing created');
+  });
 });
