@@ -180,12 +180,18 @@ export async function startEmulator(
   const ownDir = options.stateDir ? undefined : await mkdtemp(join(tmpdir(), 'kentra-emulator-'));
   const stateDir = options.stateDir ?? (ownDir as string);
   const serverErrors: unknown[] = [];
-  const running: RunningEmulator = await startEmulatorServer({
-    stateDir,
-    seed: options.seed ? { text: options.seed, source: 'test seed' } : undefined,
-    tokenLifetimeSeconds: options.tokenLifetimeSeconds,
-    onError: (error) => serverErrors.push(error),
-  });
+  let running: RunningEmulator;
+  try {
+    running = await startEmulatorServer({
+      stateDir,
+      seed: options.seed ? { text: options.seed, source: 'test seed' } : undefined,
+      tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+      onError: (error) => serverErrors.push(error),
+    });
+  } catch (error) {
+    if (ownDir) await rm(ownDir, { recursive: true, force: true });
+    throw error;
+  }
   const directory = running.context.directory;
   const tenant = directory.defaultTenant;
   const users = {} as Record<DemoUserKey, DemoUser>;
