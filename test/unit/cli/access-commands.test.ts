@@ -71,6 +71,27 @@ describe('kentra init and kentra cluster config', () => {
     );
   });
 
+  it('cluster config --format kind prints the AuthenticationConfiguration and the kind config, each titled', async () => {
+    const path = join(dir, 'with-app.yaml');
+    const run = await runCli(['cluster', 'config', '--access', path, '--format', 'kind'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    const documents = run.stdout.split('---\n').map((text) => parse(text));
+    assert.deepEqual(
+      documents.map((document) => document.kind),
+      ['AuthenticationConfiguration', 'Cluster'],
+    );
+    assert.match(run.stdout, /# save as: kind-config\.yaml/);
+    assert.match(run.stderr, /kind create cluster --config kind-config\.yaml/);
+  });
+
+  it('a YAML syntax error is reported with its line', async () => {
+    const path = join(dir, 'broken.yaml');
+    await writeFile(path, 'apiVersion: kentra.dev/v1alpha1\nkind: Access\nrules: [\n');
+    const run = await runCli(['cluster', 'config', '--access', path], { cwd: dir });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /broken\.yaml is not valid YAML: .*line 4/);
+  });
+
   it('a missing access file points to kentra init', async () => {
     const run = await runCli(['rbac', 'plan', '--access', join(dir, 'nope.yaml')], { cwd: dir });
     assert.equal(run.code, 1);
