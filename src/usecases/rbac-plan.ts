@@ -46,7 +46,11 @@ export async function planRbac(
   const warnings = [...access.warnings];
   const resolved = await resolveGroups(rules, deps.graph);
   warnings.push(...resolved.warnings);
-  const issues: ValidationIssue[] = [...resolved.issues];
+  // A group that is gone from Entra does not block removing an expired grant.
+  const expiredRules = new Set(rules.filter((rule) => isExpired(rule, deps.now)).map((rule) => rule.index));
+  const issues: ValidationIssue[] = resolved.issues.filter(
+    (issue) => !expiredRules.has(issue.path[1] as number),
+  );
 
   const [namespaceObjects, clusterRoles] = await Promise.all([
     deps.kube.list<Named>('/api/v1/namespaces'),
