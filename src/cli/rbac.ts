@@ -39,19 +39,35 @@ export function registerRbac(program: Command, ctx: CliContext): void {
   const rbac = program.command('rbac').description('RBAC bindings for Entra groups: plan, apply, prune');
   const run = (mode: 'plan' | 'apply' | 'prune') => async (flags: RbacFlags) => {
     const { runRbac } = await import('../usecases/rbac.js');
+    const { loadAccessFile } = await import('../usecases/load-access.js');
+    const { selectCluster } = await import('../usecases/select-cluster.js');
     const { nodeFiles } = await import('../adapters/files.js');
-    const result = await runRbac(
-      {
-        access: flags.access,
-        cluster: flags.cluster,
-        kubeconfig: flags.kubeconfig,
-        context: flags.context,
-        mode,
-        prune: flags.prune === true,
-        dryRun: flags.dryRun === true,
-      },
-      { env: ctx.env, now: ctx.now, progress: (line) => ctx.stderr.write(`${line}\n`), files: nodeFiles },
+    const { connectGraph, connectKube, kubeconfigPath } = await import('../adapters/connections.js');
+    const progress = (line: string) => ctx.stderr.write(`${line}\n`);
+    const access = await loadAccessFile(flags.access, nodeFiles.readText);
+    const { tenant } = access.file;
+    const cluster = selectCluster(access.file, flags.cluster);
+    const graph = await connectGraph({
+      tenant,
+      caFile: tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile),
+      env: ctx.env,
+      files: nodeFiles,
+      progress,
+    });
+    const kube = await connectKube(
+      kubeconfigPath(flags.kubeconfig, ctx.env),
+      flags.context ?? cluster.context,
     );
+    let result: Awaited<ReturnType<typeof runRbac>>;
+    try {
+      result = await runRbac(
+        access,
+        { cluster: cluster.name, mode, prune: flags.prune === true, dryRun: flags.dryRun === true },
+        { kube, graph, now: ctx.now, progress },
+      );
+    } finally {
+      kube.close();
+    }
     for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
     if (flags.dryRun && mode === 'apply') {
       const { stringify } = await import('yaml');

@@ -17,7 +17,7 @@ import type { LoadedAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 import { selectCluster } from './select-cluster.js';
 
-export interface RbacDeps {
+export interface PlanDeps {
   kube: Pick<KubeClient, 'list' | 'apply' | 'delete' | 'request'>;
   graph?: GraphClient;
   now: number;
@@ -38,7 +38,7 @@ const rbac = '/apis/rbac.authorization.k8s.io/v1';
 export async function planRbac(
   access: LoadedAccessFile,
   options: { cluster?: string; prune: boolean },
-  deps: RbacDeps,
+  deps: PlanDeps,
 ): Promise<RbacPlanResult> {
   const { file } = access;
   const cluster = selectCluster(file, options.cluster);
@@ -136,7 +136,7 @@ export async function planRbac(
 async function ruleNamespaces(
   rule: AccessRule,
   existing: readonly string[],
-  deps: RbacDeps,
+  deps: PlanDeps,
   issues: ValidationIssue[] | undefined,
   cluster: string,
   warnings: string[],
