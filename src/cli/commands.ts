@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { registerAccess } from './access.js';
+import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
 import { registerEmulatorCommand } from './emulator.js';
+import { registerInit } from './init.js';
+import { registerRbac } from './rbac.js';
 
 /**
  * The command table. Each command lives in its own file under src/cli/ and
@@ -9,6 +12,9 @@ import { registerEmulatorCommand } from './emulator.js';
  * action so that `kentra --help` and `kentra get-token` stay fast.
  */
 export function registerCommands(program: Command, ctx: CliContext): void {
+  registerInit(program, ctx);
+  registerCluster(program, ctx);
+  registerRbac(program, ctx);
   registerAccess(program, ctx);
   registerEmulatorCommand(program, ctx);
 }
