@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'net.http'
   | 'auth.interaction_required'
   | 'auth.failed'
+  | 'auth.timeout'
+  | 'cache.locked'
   | 'kube.unavailable'
   | 'kube.request';
 

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { registerGetToken } from './get-token.js';
 
 /**
  * The command table. Each command lives in its own file under src/cli/ and
  * registers its flags here; its implementation is imported lazily inside the
  * action so that `kentra --help` and `kentra get-token` stay fast.
  */
-export function registerCommands(_program: Command, _ctx: CliContext): void {}
+export function registerCommands(program: Command, ctx: CliContext): void {
+  registerGetToken(program, ctx);
+}
