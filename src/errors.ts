@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'usage'
   | 'internal'
   | 'config.invalid'
+  | 'config.conflict'
   | 'io.read'
   | 'io.write'
   | 'net.unreachable'

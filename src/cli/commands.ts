@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { registerGetToken } from './get-token.js';
+import { registerKubeconfig } from './kubeconfig.js';
+import { registerLogout } from './logout.js';
 
 /**
  * The command table. Each command lives in its own file under src/cli/ and
@@ -9,4 +11,6 @@ import { registerGetToken } from './get-token.js';
  */
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerGetToken(program, ctx);
+  registerKubeconfig(program, ctx);
+  registerLogout(program, ctx);
 }

@@ -116,6 +116,19 @@ export async function answerFromCache(argv: readonly string[], ctx: CliContext):
   }
 }
 
+/** Reads get-token arguments (as found in a kubeconfig user's exec.args) into the use case's input. */
+export function parseGetTokenArgs(argv: readonly string[]): GetTokenInput {
+  let values: Values;
+  try {
+    values = parseArgs({ args: [...argv], options: parseArgsOptions(), strict: true }).values as Values;
+  } catch (cause) {
+    throw new KentraError('usage', `cannot read the get-token arguments: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  return inputFrom(values);
+}
+
 function parseArgsOptions() {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
   for (const [name, flag] of Object.entries(flags))
