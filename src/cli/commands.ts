@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { registerEmulatorCommand } from './emulator.js';
 import { registerGetToken } from './get-token.js';
 import { registerKubeconfig } from './kubeconfig.js';
 import { registerLogout } from './logout.js';
@@ -10,6 +11,7 @@ import { registerLogout } from './logout.js';
  * action so that `kentra --help` and `kentra get-token` stay fast.
  */
 export function registerCommands(program: Command, ctx: CliContext): void {
+  registerEmulatorCommand(program, ctx);
   registerGetToken(program, ctx);
   registerKubeconfig(program, ctx);
   registerLogout(program, ctx);
