@@ -89,10 +89,13 @@ function warnCacheUnwritable(dir: string, cause: unknown, deps: GetTokenDeps): v
   );
 }
 
+/** After a failed interactive sign-in, kubectl-started runs wait this long before opening another. */
+const failureBackoffMs = 60_000;
+
 async function obtain(
   input: GetTokenInput,
   deps: GetTokenDeps,
-  { flow, key, execInfo }: Run,
+  { flow, key, execInfo, store }: Run,
   current: CacheEntry | undefined,
 ): Promise<CacheEntry> {
   const { signIn, refresh } = await import('./sign-in.js');
@@ -111,7 +114,31 @@ async function obtain(
       },
     );
   }
-  return signIn(input, deps, flow, key);
+  const interactive = flow === 'authcode' || flow === 'device-code';
+  // Run by kubectl (KUBERNETES_EXEC_INFO set)? Then respect the back-off; a person running
+  // `kentra get-token` by hand always gets a fresh attempt.
+  const byKubectl = deps.env.KUBERNETES_EXEC_INFO !== undefined;
+  const failed = interactive && byKubectl ? await store.lastFailure(key) : undefined;
+  if (failed && deps.now() - failed.at < failureBackoffMs) {
+    const wait = Math.ceil((failed.at + failureBackoffMs - deps.now()) / 1000);
+    throw new KentraError(
+      'auth.interaction_required',
+      `the last sign-in for this account failed (${failed.reason})`,
+      {
+        hint:
+          `Not opening another sign-in for ${wait}s, so that tools which poll kubectl do not flood you with browser ` +
+          `tabs. Run kubectl again after that, or sign in now: \`kentra get-token ${signInArgs(input)} >/dev/null\`.`,
+      },
+    );
+  }
+  try {
+    const entry = await signIn(input, deps, flow, key);
+    await store.clearFailure(key).catch(() => {});
+    return entry;
+  } catch (error) {
+    if (interactive) await store.recordFailure(key, deps.now(), (error as Error).message).catch(() => {});
+    throw error;
+  }
 }
 
 /** The get-token arguments that identify this account, for the "sign in from a terminal" hint. */

@@ -43,7 +43,7 @@ export class TokenCacheStore {
     }
   }
 
-  /** Removes the entry for `key`; returns whether there was one. */
+  /** Removes the entry for `key` (and any remembered failure); returns whether there was an entry. */
   async remove(key: CacheKey): Promise<boolean> {
     const path = this.entryPath(key);
     const existed = await stat(path).then(
@@ -51,7 +51,38 @@ export class TokenCacheStore {
       () => false,
     );
     await rm(path, { force: true });
+    await this.clearFailure(key);
     return existed;
+  }
+
+  /**
+   * Remembers that an interactive sign-in for `key` failed, so that the next
+   * kubectl runs (an IDE polling every few seconds) do not open one browser tab
+   * after another (int128/kubelogin#904, #1330; tsh keeps a lockfile for this).
+   */
+  async recordFailure(key: CacheKey, at: number, reason: string): Promise<void> {
+    await this.ensureDir();
+    await writeFile(this.failurePath(key), JSON.stringify({ at, reason }), { mode: 0o600 });
+  }
+
+  async lastFailure(key: CacheKey): Promise<{ at: number; reason: string } | undefined> {
+    try {
+      const value = JSON.parse(await readFile(this.failurePath(key), 'utf8')) as {
+        at?: unknown;
+        reason?: unknown;
+      };
+      return typeof value.at === 'number' ? { at: value.at, reason: String(value.reason ?? '') } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async clearFailure(key: CacheKey): Promise<void> {
+    await rm(this.failurePath(key), { force: true });
+  }
+
+  private failurePath(key: CacheKey): string {
+    return join(this.dir, `${cacheKeyId(key)}.failed`);
   }
 
   /** Every readable entry (for `kentra logout --all` and listings). */

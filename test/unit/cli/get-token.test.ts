@@ -119,6 +119,39 @@ describe('kentra get-token', () => {
     assert.deepEqual(lockFiles, [], 'the lock is released after a failure');
   });
 
+  it('after a failed sign-in, does not open another one for a minute when run by kubectl', async () => {
+    const settings = {
+      authorityHost: 'https://login.microsoftonline.com',
+      tenant: 'contoso',
+      clientId: 'app-1',
+      tokenType: 'id' as const,
+      scopes: [],
+      grantType: 'auto' as const,
+      loginHint: 'dave@contoso.com',
+    };
+    const store = new TokenCacheStore(join(cacheRoot, 'kentra'));
+    await store.recordFailure(
+      cacheKeyFor(settings, 'authcode'),
+      now - 20_000,
+      'sign-in did not finish within 180s',
+    );
+    const interactive = JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      spec: { interactive: true },
+    });
+    const run = await runCli(
+      ['get-token', '--tenant', 'contoso', '--client-id', 'app-1', '--login-hint', 'dave@contoso.com'],
+      { env: env({ KUBERNETES_EXEC_INFO: interactive }), now: () => now },
+    );
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    assert.match(
+      run.stderr,
+      /the last sign-in for this account failed \(sign-in did not finish within 180s\)/,
+    );
+    assert.match(run.stderr, /Not opening another sign-in for 40s/);
+  });
+
   it('rejects bad flags as usage errors with exit status 2', async () => {
     for (const [flags, message] of [
       [['--client-id', 'a'], /--tenant is required/],
