@@ -54,6 +54,14 @@ const flags: Record<string, Flag> = {
   'listen-port': { value: 'port', help: 'fixed port of the loopback listener (default: a random free port)' },
   timeout: { value: 'duration', help: 'longest wait for a sign-in, e.g. 90s, 5m', default: '3m' },
   'access-group': { value: 'name', help: 'Entra group that grants access; named in "not assigned" errors' },
+  'expect-issuer': {
+    value: 'url',
+    help: "the cluster's issuer URL; a token from another issuer is explained",
+  },
+  'expect-audience': {
+    value: 'aud',
+    help: "the cluster's audience; a token for another audience is explained",
+  },
   'force-refresh': { help: 'ignore a cached token and get a new one (refresh token first)' },
 };
 
@@ -194,6 +202,7 @@ function inputFrom(values: Values): GetTokenInput {
     listenPort,
     timeoutMs: durationMs(required('timeout'), '--timeout'),
     accessGroup: text('access-group'),
+    expect: { issuer: text('expect-issuer'), audience: text('expect-audience') },
     forceRefresh: values['force-refresh'] === true,
   };
 }

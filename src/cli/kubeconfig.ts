@@ -26,6 +26,8 @@ interface Options {
   idpCertificateAuthority?: string;
   browserCommand?: string;
   accessGroup?: string;
+  expectIssuer?: string;
+  expectAudience?: string;
   kubeconfig?: string;
   force?: boolean;
   useContext?: boolean;
@@ -75,6 +77,14 @@ export function registerKubeconfig(program: Command, ctx: CliContext): void {
     .option('--idp-certificate-authority <file>', "PEM file with the CA of the authority's TLS certificate")
     .option('--browser-command <cmd>', 'command that opens the sign-in URL')
     .option('--access-group <name>', 'Entra group that grants access (named in "not assigned" errors)')
+    .option(
+      '--expect-issuer <url>',
+      "the cluster's issuer URL: get-token explains a token from another issuer",
+    )
+    .option(
+      '--expect-audience <aud>',
+      "the cluster's audience: get-token explains a token for another audience",
+    )
     .option('--kubeconfig <path>', 'file to write (default: first file of KUBECONFIG, else ~/.kube/config)')
     .option('--force', 'replace entries of the same names that differ')
     .option('--use-context', 'make the new context the current one')
@@ -120,6 +130,8 @@ Examples:
           idpCaFile: options.idpCertificateAuthority,
           browserCommand: options.browserCommand,
           accessGroup: options.accessGroup,
+          expectIssuer: options.expectIssuer,
+          expectAudience: options.expectAudience,
           kubeconfig: options.kubeconfig,
           force: options.force === true,
           useContext: options.useContext === true,

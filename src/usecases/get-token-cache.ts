@@ -15,6 +15,7 @@ import {
   renderExecCredential,
 } from '../domain/exec-credential/credential.js';
 import { type ExecInfo, parseExecInfo } from '../domain/exec-credential/exec-info.js';
+import type { Expectations } from '../domain/exec-credential/expectations.js';
 import { isFresh, usableUntil } from '../domain/exec-credential/freshness.js';
 import { cacheKeyFor, chooseFlow, type Flow, type SignInSettings } from './sign-in-plan.js';
 
@@ -28,6 +29,8 @@ export interface GetTokenInput extends SignInSettings {
   forceRefresh: boolean;
   /** The Entra group that grants access, for AADSTS50105 hints. */
   accessGroup?: string;
+  /** What the cluster checks; a new token that differs is explained on stderr. */
+  expect?: Expectations;
   /** Upper bound of the early-expiry margin. */
   refreshMarginMs?: number;
 }

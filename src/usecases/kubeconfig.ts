@@ -32,6 +32,8 @@ export interface KubeconfigRequest {
   idpCaFile?: string;
   browserCommand?: string;
   accessGroup?: string;
+  expectIssuer?: string;
+  expectAudience?: string;
   /** where and how */
   kubeconfig?: string;
   force: boolean;
@@ -70,6 +72,8 @@ export function getTokenArgs(request: KubeconfigRequest, cwd: string): string[] 
   if (request.grantType && request.grantType !== 'auto') args.push('--grant-type', request.grantType);
   if (request.browserCommand) args.push('--browser-command', request.browserCommand);
   if (request.accessGroup) args.push('--access-group', request.accessGroup);
+  if (request.expectIssuer) args.push('--expect-issuer', request.expectIssuer);
+  if (request.expectAudience) args.push('--expect-audience', request.expectAudience);
   return args;
 }
 

@@ -16,6 +16,7 @@ import {
 import { signInError } from '../adapters/entra/sign-in-errors.js';
 import type { CacheEntry } from '../adapters/token-cache/entry.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
+import { expectationProblems } from '../domain/exec-credential/expectations.js';
 import { KentraError } from '../errors.js';
 import type { GetTokenDeps, GetTokenInput } from './get-token.js';
 import { type Flow, scopesFor } from './sign-in-plan.js';
@@ -28,7 +29,8 @@ export async function refresh(
   current: CacheEntry,
 ): Promise<CacheEntry | undefined> {
   if (!current.msalCache || !current.account) return undefined;
-  const config = await authorityConfig(input, deps);
+  const network: NetworkWatch = {};
+  const config = await authorityConfig(input, deps, network);
   try {
     const result = await refreshWithCache(
       config,
@@ -42,7 +44,7 @@ export async function refresh(
       deps.say('kentra: the cached sign-in can no longer be refreshed; signing in again.');
       return undefined;
     }
-    throw signInError(error, errorContext(input));
+    throw signInError(error, errorContext(input, network));
   }
 }
 
@@ -52,7 +54,8 @@ export async function signIn(
   flow: Flow,
   key: CacheKey,
 ): Promise<CacheEntry> {
-  const config = await authorityConfig(input, deps);
+  const network: NetworkWatch = {};
+  const config = await authorityConfig(input, deps, network);
   const scopes = scopesFor(input, flow);
   const attempt = (async (): Promise<TokenResult> => {
     switch (flow) {
@@ -85,7 +88,7 @@ export async function signIn(
     }
   })();
   const result = await withDeadline(attempt, input.timeoutMs, deps.interrupted).catch((error: unknown) => {
-    throw signInError(error, errorContext(input));
+    throw signInError(error, errorContext(input, network));
   });
   const entry = toEntry(input, key, result, deps.now());
   if (
@@ -96,6 +99,13 @@ export async function signIn(
     deps.say(
       `kentra: warning: signed in as ${entry.account.username}, not ${input.loginHint} (--login-hint); the token is cached for ${input.loginHint}.`,
     );
+  return entry;
+}
+
+/** Explains, once per new token, what the cluster will reject about it. */
+function checked(entry: CacheEntry, input: GetTokenInput, deps: GetTokenDeps): CacheEntry {
+  for (const problem of expectationProblems(entry.token, input.expect ?? {}))
+    deps.say(`kentra: warning: ${problem}`);
   return entry;
 }
 
@@ -125,7 +135,11 @@ function toEntry(input: GetTokenInput, key: CacheKey, result: TokenResult, now: 
   };
 }
 
-async function authorityConfig(input: GetTokenInput, deps: GetTokenDeps): Promise<AuthorityConfig> {
+async function authorityConfig(
+  input: GetTokenInput,
+  deps: GetTokenDeps,
+  network: NetworkWatch,
+): Promise<AuthorityConfig> {
   let caPem: string | undefined;
   if (input.caFile) {
     try {
@@ -143,6 +157,9 @@ async function authorityConfig(input: GetTokenInput, deps: GetTokenDeps): Promis
     clientId: input.clientId,
     caPem,
     log: deps.env.KENTRA_DEBUG === '1' ? deps.say : undefined,
+    onNetworkFailure: (url, error) => {
+      network.lastFailure = { url, error };
+    },
   };
 }
 
@@ -163,8 +180,18 @@ function appCredential(flow: Flow, deps: GetTokenDeps): AppCredential {
   return { kind: 'secret', secret };
 }
 
-function errorContext(input: GetTokenInput) {
-  return { clientId: input.clientId, tenant: input.tenant, accessGroup: input.accessGroup };
+/** The last network failure of one attempt: MSAL hides it behind a generic error (see signInError). */
+interface NetworkWatch {
+  lastFailure?: { url: URL; error: Error };
+}
+
+function errorContext(input: GetTokenInput, network: NetworkWatch) {
+  return {
+    clientId: input.clientId,
+    tenant: input.tenant,
+    accessGroup: input.accessGroup,
+    networkFailure: network.lastFailure,
+  };
 }
 
 function needsNewSignIn(error: unknown): boolean {

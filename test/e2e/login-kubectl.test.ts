@@ -169,7 +169,10 @@ describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {
   it('signs in through the real Chromium on the first kubectl and runs as the emulator user', async () => {
     const kubeconfig = join(dir, 'chromium.kubeconfig');
     const user = entra.users.developer;
-    await addContext(kubeconfig, 'dev', entra, user, ['--browser-command', realChromium]);
+    await addContext(kubeconfig, 'dev', entra, user, [
+      ...['--browser-command', realChromium],
+      ...['--expect-issuer', entra.issuer, '--expect-audience', entra.clientId],
+    ]);
     entra.control.resetRequestCounts();
     const result = await kubectlAtTerminal(
       kubeconfig,
@@ -179,6 +182,7 @@ describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {
     assert.equal(whoami(result), `${usernamePrefix}${user.oid}`);
     assert.deepEqual(await browsersOpened(), [`chromium ${user.upn}`]);
     assert.equal(entra.control.requestCount('authorize'), 1);
+    assert.doesNotMatch(result.stderr, /warning/, 'the token matches what the cluster expects');
     assert.match(
       result.stderr,
       /sign in to Entra in your browser\. If no browser opens, visit:\n {2}https:\/\/127\.0\.0\.1:\d+\//,

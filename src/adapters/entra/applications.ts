@@ -25,6 +25,8 @@ export interface AuthorityConfig {
   caPem?: string;
   /** Debug lines (never tokens) go here; stderr when -v. */
   log?: (line: string) => void;
+  /** See NetworkClientOptions.onFailure. */
+  onNetworkFailure?: (url: URL, error: Error) => void;
 }
 
 /** Hosts MSAL knows without instance discovery; anything else is declared in knownAuthorities. */
@@ -72,7 +74,7 @@ export function msalConfiguration(
     },
     cache: { cachePlugin: cache },
     system: {
-      networkClient: createNetworkClient({ caPem: config.caPem }),
+      networkClient: createNetworkClient({ caPem: config.caPem, onFailure: config.onNetworkFailure }),
       loggerOptions: {
         piiLoggingEnabled: false,
         logLevel: LogLevel.Warning,

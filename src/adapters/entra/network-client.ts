@@ -14,8 +14,12 @@ export interface NetworkClientOptions {
   caPem?: string;
   /** Per-request timeout. */
   timeoutMs?: number;
-  /** Counts requests (for `-v` output and tests). */
-  onRequest?: (method: string, url: URL) => void;
+  /**
+   * Told about every failed request. MSAL replaces network errors by its own
+   * generic ones ("endpoints_resolution_error"), so this is where the real
+   * cause (ECONNREFUSED, an untrusted certificate) is still known.
+   */
+  onFailure?: (url: URL, error: Error) => void;
 }
 
 export function createNetworkClient(options: NetworkClientOptions = {}): INetworkModule {
@@ -28,14 +32,17 @@ export function createNetworkClient(options: NetworkClientOptions = {}): INetwor
   ): Promise<NetworkResponse<T>> =>
     new Promise((resolve, reject) => {
       const target = new URL(url);
-      options.onRequest?.(method, target);
+      const fail = (error: Error) => {
+        options.onFailure?.(target, error);
+        reject(error);
+      };
       const body = init?.body;
       const headers: Record<string, string> = { ...init?.headers };
       if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
       const req = request(target, { method, headers, ca, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
+        res.on('error', fail);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let parsed: unknown;
@@ -57,7 +64,7 @@ export function createNetworkClient(options: NetworkClientOptions = {}): INetwor
       req.on('timeout', () =>
         req.destroy(new Error(`no answer from ${target.origin} within ${timeoutMs} ms`)),
       );
-      req.on('error', reject);
+      req.on('error', fail);
       req.end(body);
     });
   return {

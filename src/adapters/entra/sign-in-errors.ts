@@ -10,6 +10,8 @@ import { KentraError } from '../../errors.js';
 export interface SignInErrorContext {
   clientId: string;
   tenant: string;
+  /** The last network failure seen by kentra's HTTP client during the attempt. */
+  networkFailure?: { url: URL; error: Error };
   /** The Entra group that grants access to this cluster, when the kubeconfig names one. */
   accessGroup?: string;
 }
@@ -154,13 +156,21 @@ export function signInError(error: unknown, context: SignInErrorContext): Kentra
       details: { aadsts: code },
     });
   }
-  const name = (error as { errorCode?: unknown })?.errorCode;
+  if (context.networkFailure) return unreachable(context.networkFailure, error);
   return new KentraError('auth.failed', `sign-in failed: ${firstLine}`, {
     cause: error,
-    hint:
-      typeof name === 'string' && /network|fetch|ECONN|ENOTFOUND|certificate/i.test(`${name} ${raw}`)
-        ? 'Check the network path to the authority, and --certificate-authority if it uses a private CA.'
-        : 'Run again with KENTRA_DEBUG=1 for the cause.',
+    hint: 'Run again with KENTRA_DEBUG=1 for the cause.',
+  });
+}
+
+function unreachable({ url, error }: { url: URL; error: Error }, cause: unknown): KentraError {
+  const code = (error as NodeJS.ErrnoException).code ?? error.message;
+  const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(String(code));
+  return new KentraError('net.unreachable', `cannot reach the authority ${url.origin} (${code})`, {
+    cause,
+    hint: tls
+      ? `Its TLS certificate is not trusted: pass the CA that signed it with --certificate-authority FILE.`
+      : 'Check --authority and the network path (proxy, firewall, VPN) to it.',
   });
 }
 

@@ -46,6 +46,29 @@ describe('Entra errors become hints', () => {
     assert.doesNotMatch(error.message, /Trace ID/);
   });
 
+  it('names the real network cause that MSAL hides, and the CA flag for TLS failures', () => {
+    const msal = Object.assign(new Error('endpoints_resolution_error: See https://aka.ms/msal.js.errors'), {
+      errorCode: 'endpoints_resolution_error',
+    });
+    const refused = signInError(msal, {
+      ...context,
+      networkFailure: {
+        url: new URL('https://idp.example:8443/t/v2.0'),
+        error: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }),
+      },
+    });
+    assert.equal(refused.code, 'net.unreachable');
+    assert.equal(refused.message, 'cannot reach the authority https://idp.example:8443 (ECONNREFUSED)');
+    const untrusted = signInError(msal, {
+      ...context,
+      networkFailure: {
+        url: new URL('https://idp.example'),
+        error: Object.assign(new Error('x'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }),
+      },
+    });
+    assert.match(untrusted.hint ?? '', /--certificate-authority FILE/);
+  });
+
   it('passes a KentraError through unchanged', () => {
     const original = new KentraError('auth.timeout', 'late');
     assert.equal(signInError(original, context), original);
