@@ -38,7 +38,7 @@ export async function refresh(
       current.account.homeAccountId,
       key.scopes,
     );
-    return toEntry(input, key, result, deps.now());
+    return checked(toEntry(input, key, result, deps.now()), input, deps);
   } catch (error) {
     if (needsNewSignIn(error)) {
       deps.say('kentra: the cached sign-in can no longer be refreshed; signing in again.');
@@ -90,7 +90,7 @@ export async function signIn(
   const result = await withDeadline(attempt, input.timeoutMs, deps.interrupted).catch((error: unknown) => {
     throw signInError(error, errorContext(input, network));
   });
-  const entry = toEntry(input, key, result, deps.now());
+  const entry = checked(toEntry(input, key, result, deps.now()), input, deps);
   if (
     input.loginHint &&
     entry.account &&
