@@ -2,6 +2,7 @@
 // place allowed to call process.exit.
 import { createRequire } from 'node:module';
 import { processContext } from '../cli/context.js';
+import { answerFromCache } from './get-token-fast.js';
 
 // `import ... from 'node:fs'` would evaluate every export of fs, streams included;
 // require() does not (measured with process.moduleLoadList; see the comment below).
@@ -13,10 +14,7 @@ const ctx = processContext();
 // answered before the command tree (commander) is loaded at all, and written
 // with one write(2) rather than through process.stdout, whose stream machinery
 // costs more than the rest of the cache hit (bench/get-token.ts).
-const cached =
-  argv[0] === 'get-token'
-    ? await (await import('./get-token-fast.js')).answerFromCache(argv.slice(1), ctx)
-    : undefined;
+const cached = argv[0] === 'get-token' ? await answerFromCache(argv.slice(1), ctx) : undefined;
 const status =
   cached !== undefined && writeAll(cached) ? 0 : await (await import('../cli/main.js')).main(argv, ctx);
 process.exit(status);

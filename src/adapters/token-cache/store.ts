@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { KentraError } from '../../errors.js';
 import { type CacheEntry, isCacheEntry } from './entry.js';
 import { type CacheKey, cacheKeyId, sameKey } from './key.js';
+import { readTextNow } from './read-sync.js';
 
 let writes = 0;
 
@@ -113,12 +114,8 @@ export class TokenCacheStore {
 }
 
 export async function readEntryFile(path: string): Promise<CacheEntry | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = readTextNow(path);
+  if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text);
     return isCacheEntry(value) ? value : undefined;
