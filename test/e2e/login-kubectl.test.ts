@@ -333,6 +333,42 @@ describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {
     assert.match(aliceAgain.stderr, /no valid token cached and kubectl runs without a terminal/);
   });
 
+  it('signs a CI pipeline in as an app with a client secret, without any prompt', async () => {
+    const kubeconfig = join(dir, 'ci.kubeconfig');
+    const app = entra.automation;
+    const created = await run(process.execPath, [
+      kentraBin,
+      'kubeconfig',
+      ...['--kubeconfig', kubeconfig, '--cluster-name', 'e2e', '--server', cluster.server, '--context', 'ci'],
+      ...['--certificate-authority', cluster.caFile, '--tenant', entra.tenantId, '--client-id', app.clientId],
+      ...['--authority', entra.url, '--idp-certificate-authority', entra.caFile, '--command', kentraBin],
+      ...[
+        '--grant-type',
+        'client-credentials',
+        '--token-type',
+        'access',
+        '--scope',
+        `${entra.clientId}/.default`,
+      ],
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+    const cacheDir = join(dir, 'cache-ci');
+    const env = { ...environment(cacheDir, entra.users.developer, entra), AZURE_CLIENT_SECRET: app.secret };
+    const browsers = (await browsersOpened()).length;
+    entra.control.resetRequestCounts();
+    const result = await kubectlPlain(kubeconfig, whoamiArgs('ci'), env);
+    const [cached] = await new TokenCacheStore(join(cacheDir, 'kentra')).list();
+    assert.ok(cached, 'the app token is cached');
+    const appOid = JSON.parse(
+      Buffer.from(cached.entry.token.split('.')[1] ?? '', 'base64url').toString(),
+    ).oid;
+    assert.equal(whoami(result), `${usernamePrefix}${appOid}`);
+    assert.equal(entra.control.requestCount('authorize'), 0);
+    assert.equal(entra.control.requestCount('token'), 1);
+    assert.equal((await browsersOpened()).length, browsers);
+    assert.ok(!result.stderr.includes(app.secret), 'the secret never appears in output');
+  });
+
   it('without a valid token and without a terminal: exits non-zero, says how to sign in, prints nothing on stdout', async () => {
     const kubeconfig = join(dir, 'chromium.kubeconfig');
     const env = environment(join(dir, 'cache-empty'), entra.users.developer, entra);
