@@ -132,10 +132,39 @@ describe('emulator: token endpoint grants', () => {
     assert.equal(aadsts(publicWithSecret.body), 700025, 'a public client must not send a secret');
   });
 
+  it('answers a wrong password at the token endpoint with 50126 (password grant)', async () => {
+    const user = entra.users.noGroups;
+    const base = {
+      client_id: entra.clientId,
+      grant_type: 'password',
+      scope: 'openid profile',
+      username: user.upn,
+    };
+    const wrong = await tokenCall(entra, { ...base, password: 'not-it' });
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.body.error, 'invalid_grant');
+    assert.equal(aadsts(wrong.body), 50126);
+    const failed = entra.control.signIns().at(-1);
+    assert.equal((failed?.status as { errorCode: number } | undefined)?.errorCode, 50126);
+    assert.equal(failed?.authenticationProtocol, 'ropc');
+    const ok = await tokenCall(entra, { ...base, password: user.password });
+    assert.equal(ok.status, 200);
+    assert.equal(claimsOf(ok.body.id_token).oid, user.oid);
+    const disabled = await tokenCall(entra, {
+      ...base,
+      username: entra.users.disabled.upn,
+      password: entra.users.disabled.password,
+    });
+    assert.equal(aadsts(disabled.body), 50057);
+  });
+
   it('answers malformed token requests with Entra errors', async () => {
     const noGrant = await tokenCall(entra, { client_id: entra.clientId });
     assert.equal(aadsts(noGrant.body), 900144);
-    const unknownGrant = await tokenCall(entra, { client_id: entra.clientId, grant_type: 'password' });
+    const unknownGrant = await tokenCall(entra, {
+      client_id: entra.clientId,
+      grant_type: 'urn:example:unsupported',
+    });
     assert.equal(aadsts(unknownGrant.body), 70003);
     const badCode = await tokenCall(entra, {
       client_id: entra.clientId,
