@@ -32,7 +32,7 @@ export interface PolicyInput {
 export interface MintOptions {
   /** User principal name or object ID. */
   user: string;
-  /** The app the ID token is for (default: the first public client of the tenant). */
+  /** The app (client ID) the ID token is for. */
   clientId: string;
   /** Seconds from now the token was issued (negative = in the past). Default 0. */
   issuedAtOffsetSeconds?: number;
