@@ -71,6 +71,8 @@ describe('emulator Graph: users, groups, memberships, delta, audits', () => {
     assert.equal(values(found.body).length, 1);
     const developers = String(values(found.body)[0]?.id);
     assert.equal(developers, entra.groups.developers);
+    const selected = await entra.graph(`/groups/${developers}?$select=id,displayName`);
+    assert.deepEqual(Object.keys(selected.body).sort(), ['@odata.context', 'displayName', 'id']);
     const user = entra.users.noGroups;
     const add = await entra.graph(`/groups/${developers}/members/$ref`, {
       method: 'POST',
