@@ -111,7 +111,8 @@ export function createControl(ctx: EmulatorContext): EmulatorControl {
       directory.removeMember(tenant, groupOf(tenant, group), memberId(tenant, user), actor);
     },
     setUserEnabled(user, enabled, tenantId) {
-      directory.setAccountEnabled(userOf(tenantOf(tenantId), user), enabled);
+      const tenant = tenantOf(tenantId);
+      directory.setAccountEnabled(tenant, userOf(tenant, user), enabled, actor);
     },
     revokeSignInSessions(user, tenantId) {
       directory.revokeSessions(userOf(tenantOf(tenantId), user));

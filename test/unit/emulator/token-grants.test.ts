@@ -111,6 +111,23 @@ describe('emulator: token endpoint grants', () => {
     assert.equal(ok.body.id_token, undefined);
   });
 
+  it('serves the v1 token endpoint with resource= (v1 token for a v1 resource)', async () => {
+    const response = await entra.fetchJson(`${entra.url}/${entra.tenantId}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: entra.automation.clientId,
+        client_secret: entra.automation.secret,
+        grant_type: 'client_credentials',
+        resource: 'https://graph.microsoft.com',
+      }).toString(),
+    });
+    assert.equal(response.status, 200);
+    const claims = claimsOf((response.body as Record<string, unknown>).access_token);
+    assert.equal(claims.iss, entra.issuerV1);
+    assert.equal(claims.aud, 'https://graph.microsoft.com');
+  });
+
   it('answers bad client credentials with 401 invalid_client (7000215, 7000218, 700025)', async () => {
     const base = { grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' };
     const wrong = await tokenCall(entra, {
