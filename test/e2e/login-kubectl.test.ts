@@ -369,6 +369,23 @@ describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {
     assert.ok(!result.stderr.includes(app.secret), 'the secret never appears in output');
   });
 
+  it('still works when the cache cannot be written, and says so once', async () => {
+    const kubeconfig = join(dir, 'ci.kubeconfig');
+    const blocker = join(dir, 'not-a-folder');
+    await writeFile(blocker, 'a file where KUBECACHEDIR should be a folder');
+    const env = {
+      ...environment(join(blocker, 'cache'), entra.users.developer, entra),
+      AZURE_CLIENT_SECRET: entra.automation.secret,
+    };
+    const result = await kubectlPlain(kubeconfig, whoamiArgs('ci'), env);
+    assert.match(whoami(result), /^entra:/);
+    const warnings = result.stderr
+      .split('\n')
+      .filter((line) => line.includes('cannot write the token cache'));
+    assert.equal(warnings.length, 1, result.stderr);
+    assert.match(warnings[0] ?? '', /the next kubectl command will sign in again/);
+  });
+
   it('without a valid token and without a terminal: exits non-zero, says how to sign in, prints nothing on stdout', async () => {
     const kubeconfig = join(dir, 'chromium.kubeconfig');
     const env = environment(join(dir, 'cache-empty'), entra.users.developer, entra);
