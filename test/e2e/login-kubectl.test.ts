@@ -333,6 +333,48 @@ describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {
     assert.match(aliceAgain.stderr, /no valid token cached and kubectl runs without a terminal/);
   });
 
+  it('tells an unassigned user which group to ask for, and does not open tab after tab', async () => {
+    const kubeconfig = join(dir, 'restricted.kubeconfig');
+    const user = entra.users.developer;
+    const created = await run(process.execPath, [
+      kentraBin,
+      'kubeconfig',
+      ...[
+        '--kubeconfig',
+        kubeconfig,
+        '--cluster-name',
+        'e2e',
+        '--server',
+        cluster.server,
+        '--context',
+        'restricted',
+      ],
+      ...[
+        '--certificate-authority',
+        cluster.caFile,
+        '--tenant',
+        entra.tenantId,
+        '--client-id',
+        entra.restrictedClientId,
+      ],
+      ...['--authority', entra.url, '--idp-certificate-authority', entra.caFile, '--command', kentraBin],
+      ...['--login-hint', user.upn, '--browser-command', standIn, '--access-group', 'platform-admins'],
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+    const env = environment(join(dir, 'cache-restricted'), user, entra);
+    const browsers = (await browsersOpened()).length;
+    const first = await kubectlAtTerminal(kubeconfig, whoamiArgs('restricted'), env);
+    assert.notEqual(first.code, 0);
+    assert.match(first.stderr, /not assigned to the Kubernetes app in Entra \(AADSTS50105\)/);
+    assert.match(first.stderr, /Ask for membership of the Entra group "platform-admins"/);
+    // An IDE polling kubectl right after: no new sign-in page, a clear reason instead.
+    const again = await kubectlAtTerminal(kubeconfig, whoamiArgs('restricted'), env);
+    assert.notEqual(again.code, 0);
+    assert.match(again.stderr, /the last sign-in for this account failed .*AADSTS50105/);
+    assert.match(again.stderr, /Not opening another sign-in for \d+s/);
+    assert.equal((await browsersOpened()).length, browsers + 1, 'one browser for both kubectl runs');
+  });
+
   it('signs a CI pipeline in as an app with a client secret, without any prompt', async () => {
     const kubeconfig = join(dir, 'ci.kubeconfig');
     const app = entra.automation;
