@@ -94,17 +94,19 @@ export type AppCredential =
   | { kind: 'secret'; secret: string }
   | { kind: 'federated-token-file'; path: string };
 
+/** MSAL's auth fields for an app credential. */
+export function credentialAuth(
+  credential: AppCredential,
+): Pick<Configuration['auth'], 'clientSecret' | 'clientAssertion'> {
+  if (credential.kind === 'secret') return { clientSecret: credential.secret };
+  // Re-read on every request: the kubelet / CI runner rotates the projected token file.
+  return { clientAssertion: async () => (await readFile(credential.path, 'utf8')).trim() };
+}
+
 export function confidentialApp(
   config: AuthorityConfig,
   cache: MemoryCachePlugin,
   credential: AppCredential,
 ): ConfidentialClientApplication {
-  const auth =
-    credential.kind === 'secret'
-      ? { clientSecret: credential.secret }
-      : {
-          // Re-read on every request: the kubelet / CI runner rotates the projected token file.
-          clientAssertion: async () => (await readFile(credential.path, 'utf8')).trim(),
-        };
-  return new ConfidentialClientApplication(msalConfiguration(config, cache, auth));
+  return new ConfidentialClientApplication(msalConfiguration(config, cache, credentialAuth(credential)));
 }
