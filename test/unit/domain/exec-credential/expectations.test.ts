@@ -3,10 +3,12 @@ import { describe, it } from 'node:test';
 import { expectationProblems } from '../../../../src/domain/exec-credential/expectations.js';
 
 /** A JWT-shaped string built at test time (the signature part is irrelevant here). */
-const token = (claims: Record<string, unknown>) =>
-  ['{"alg":"RS256"}', JSON.stringify(claims)]
-    .map((part) => Buffer.from(part).toString('base64url'))
-    .join('.') + '.sig';
+const token = (claims: Record<string, unknown>) => {
+  const [header, payload] = ['{"alg":"RS256"}', JSON.stringify(claims)].map((part) =>
+    Buffer.from(part).toString('base64url'),
+  );
+  return `${header}.${payload}.sig`;
+};
 
 const tid = '00000000-0000-0000-0000-0000000000aa';
 const v2 = `https://login.microsoftonline.com/${tid}/v2.0`;
