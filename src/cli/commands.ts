@@ -3,7 +3,10 @@ import { registerAccess } from './access.js';
 import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
 import { registerEmulatorCommand } from './emulator.js';
+import { registerGetToken } from './get-token.js';
 import { registerInit } from './init.js';
+import { registerKubeconfig } from './kubeconfig.js';
+import { registerLogout } from './logout.js';
 import { registerRbac } from './rbac.js';
 
 /**
@@ -17,4 +20,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerRbac(program, ctx);
   registerAccess(program, ctx);
   registerEmulatorCommand(program, ctx);
+  registerGetToken(program, ctx);
+  registerKubeconfig(program, ctx);
+  registerLogout(program, ctx);
 }

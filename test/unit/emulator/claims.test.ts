@@ -163,6 +163,23 @@ describe('emulator: token claims', () => {
     );
   });
 
+  it("serves UserInfo for a Graph token with the ID token's pairwise sub", async () => {
+    const tokens = await entra.signInWithPassword({ user: entra.users.admin });
+    const info = await entra.fetchJson(`${entra.url}/oidc/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.accessToken}` },
+    });
+    assert.equal(info.status, 200);
+    const body = info.body as Record<string, unknown>;
+    assert.equal(body.sub, claimsOf(tokens.idToken).sub);
+    assert.equal(body.name, entra.users.admin.displayName);
+    const anonymous = await entra.fetchJson(`${entra.url}/oidc/userinfo`);
+    assert.equal(anonymous.status, 401);
+    assert.equal(
+      (anonymous.body as Record<string, Record<string, unknown>>).error?.code,
+      'InvalidAuthenticationToken',
+    );
+  });
+
   it('logs every issued token with its uti', () => {
     const utis = new Set(entra.control.signIns().map((s) => s.uniqueTokenIdentifier));
     assert.ok(utis.size > 10);
