@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'kube.request'
   | 'access.invalid'
   | 'graph.request'
-  | 'rbac.apply';
+  | 'rbac.apply'
+  | 'verify.failed';
 
 export interface KentraErrorOptions {
   hint?: string;

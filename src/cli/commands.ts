@@ -8,6 +8,8 @@ import { registerInit } from './init.js';
 import { registerKubeconfig } from './kubeconfig.js';
 import { registerLogout } from './logout.js';
 import { registerRbac } from './rbac.js';
+import { registerVerify } from './verify.js';
+import { registerWhoami } from './whoami.js';
 
 /**
  * The command table. Each command lives in its own file under src/cli/ and
@@ -23,4 +25,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerGetToken(program, ctx);
   registerKubeconfig(program, ctx);
   registerLogout(program, ctx);
+  registerWhoami(program, ctx);
+  registerVerify(program, ctx);
 }

@@ -1,0 +1,186 @@
+import { type Command, Option } from 'commander';
+import type { CheckResult } from '../domain/verify/checks.js';
+import type { VerifyResult } from '../usecases/verify.js';
+import type { CliContext } from './context.js';
+import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
+
+interface VerifyFlags {
+  access: string;
+  cluster?: string;
+  kubeconfig?: string;
+  context?: string;
+  userContext?: string;
+  loginHint?: string;
+  grantType?: string;
+  browserCommand?: string;
+  tokenType: 'id' | 'access';
+  scope?: string[];
+  timeout: string;
+  output: OutputFormat;
+}
+
+const examples = `
+Checks, in order: issuer discovery (and v1/v2 mix-ups), a fresh token from Entra, its issuer and
+audience, the access file's sign-in policy, the API server's answer (401 vs 403), username and group
+prefixes as the API server maps them, groups in the token (overage), kentra-managed bindings against
+the access file (drift), the baseline of users in no mapped group against Kubernetes' defaults, and
+cluster-admin / wildcard / risky grants outside the access file.
+
+The token is signed in for the access file's app (a refresh token is used when cached), or taken from
+--user-context, a kubeconfig context written by \`kentra kubeconfig\`. RBAC is read with --kubeconfig /
+--context (default: the cluster's context in the access file). Group names need KENTRA_GRAPH_TOKEN.
+Exit status: 0 when no check failed, 1 otherwise.
+
+Examples:
+  kentra verify
+  kentra verify --cluster prod --login-hint alex@contoso.com
+  kentra verify --user-context prod-entra
+  kentra verify -o json | jq '.checks[] | select(.status == "fail")'`;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerVerify(program: Command, ctx: CliContext): void {
+  program
+    .command('verify')
+    .description('walk the chain for a cluster (Entra -> token -> API server -> RBAC) and check each link')
+    .addOption(accessOption())
+    .option('--cluster <name>', 'cluster from the access file (default: the only one)')
+    .option('--kubeconfig <path>', 'kubeconfig to read RBAC with (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', "kubeconfig context to read RBAC with (default: the cluster's context)")
+    .option(
+      '--user-context <name>',
+      'verify the token of this kubeconfig context (one that runs kentra get-token)',
+    )
+    .option('--login-hint <upn>', 'the account to sign in with')
+    .option('--grant-type <type>', 'auto | authcode | device-code | client-credentials | workload-identity')
+    .option('--browser-command <cmd>', 'command that opens the sign-in URL (given as last argument)')
+    .addOption(
+      new Option('--token-type <type>', 'verify an ID token or an access token')
+        .choices(['id', 'access'])
+        .default('id'),
+    )
+    .option('--scope <scope>', 'scope of the access token (repeatable)', collect)
+    .option('--timeout <duration>', 'longest wait for the sign-in', '3m')
+    .addOption(outputOption())
+    .addHelpText('after', examples)
+    .action(async (flags: VerifyFlags) => {
+      const [
+        { resolve },
+        { verify },
+        { loadAccessFile },
+        { selectCluster },
+        { nodeFiles },
+        connections,
+        tokens,
+        wiring,
+        getToken,
+        { loadKubeConnection },
+        { fetchTrusting },
+        { KentraError },
+      ] = await Promise.all([
+        import('node:path'),
+        import('../usecases/verify.js'),
+        import('../usecases/load-access.js'),
+        import('../usecases/select-cluster.js'),
+        import('../adapters/files.js'),
+        import('../adapters/connections.js'),
+        import('../usecases/user-token.js'),
+        import('./user-wiring.js'),
+        import('./get-token.js'),
+        import('../adapters/kube/kubeconfig.js'),
+        import('../adapters/http-fetch.js'),
+        import('../errors.js'),
+      ]);
+      const progress = (line: string) => ctx.stderr.write(`${line}\n`);
+      const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText);
+      const { tenant } = access.file;
+      const cluster = selectCluster(access.file, flags.cluster);
+      const caFile = tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile);
+      const graph = await connections.connectGraph({
+        tenant,
+        caFile,
+        env: ctx.env,
+        files: nodeFiles,
+        progress,
+      });
+      const kubeconfig = resolve(ctx.cwd, connections.kubeconfigPath(flags.kubeconfig, ctx.env));
+      const connection = await loadKubeConnection(kubeconfig, flags.context ?? cluster.context);
+      const source = flags.userContext
+        ? await tokens.tokenSourceFromKubeconfig(kubeconfig, flags.userContext, {
+            readText: nodeFiles.readText,
+            parseGetTokenArgs: getToken.parseGetTokenArgs,
+          })
+        : tokens.signInFromAccessFile(access, {
+            loginHint: flags.loginHint,
+            grantType: flags.grantType as never,
+            browserCommand: flags.browserCommand,
+            tokenType: flags.tokenType,
+            scopes: flags.scope,
+            timeoutMs: getToken.durationMs(flags.timeout, '--timeout'),
+          });
+      // "Freshly obtained": a cached token proves nothing about today's configuration.
+      const fresh =
+        source.kind === 'get-token' ? { ...source, input: { ...source.input, forceRefresh: true } } : source;
+      const fetchJson = async (url: string) => {
+        const fetch = caFile ? fetchTrusting(await nodeFiles.readText(caFile)) : undefined;
+        const response = fetch
+          ? await fetch(url, { method: 'GET', headers: { accept: 'application/json' } })
+          : await globalThis.fetch(url, { headers: { accept: 'application/json' } });
+        const text = await response.text();
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = undefined;
+        }
+        return { status: response.status, body };
+      };
+      const kube = await connections.connectKube(kubeconfig, flags.context ?? cluster.context);
+      let result: VerifyResult;
+      try {
+        result = await verify(
+          access,
+          { cluster: cluster.name },
+          {
+            kube,
+            graph,
+            fetchJson,
+            obtainToken: () => tokens.obtainToken(fresh, wiring.getTokenDeps(ctx)),
+            reviewToken: wiring.reviewerFor(connection),
+            now: ctx.now,
+            progress,
+          },
+        );
+      } finally {
+        kube.close();
+      }
+      ctx.stdout.write(flags.output === 'table' ? verifyTable(result) : renderData(result, flags.output));
+      const failed = result.checks.filter((check) => check.status === 'fail');
+      if (failed.length > 0)
+        throw new KentraError(
+          'verify.failed',
+          `${failed.length} of ${result.checks.length} checks failed on cluster "${result.cluster}": ${failed.map((check) => check.id).join(', ')}`,
+          { hint: 'Each failed line above carries its fix.' },
+        );
+    });
+}
+
+const marks = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
+
+function verifyTable(result: VerifyResult): string {
+  const width = Math.max(...result.checks.map((check) => check.id.length));
+  const lines = [`Cluster "${result.cluster}":`];
+  for (const check of result.checks) lines.push(...checkLines(check, width));
+  const count = (status: CheckResult['status']) =>
+    result.checks.filter((check) => check.status === status).length;
+  lines.push(`${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped`);
+  return `${lines.join('\n')}\n`;
+}
+
+function checkLines(check: CheckResult, width: number): string[] {
+  const indent = ' '.repeat(width + 9);
+  const lines = [`  ${marks[check.status]}  ${check.id.padEnd(width)}  ${check.summary}`];
+  for (const detail of check.details ?? []) lines.push(`${indent}- ${detail}`);
+  if (check.hint) lines.push(`${indent}fix: ${check.hint}`);
+  return lines;
+}

@@ -1,0 +1,160 @@
+import type { Command } from 'commander';
+import type { WhoamiResult } from '../usecases/whoami.js';
+import type { CliContext } from './context.js';
+import { type OutputFormat, outputOption, renderData } from './output.js';
+
+interface WhoamiFlags {
+  kubeconfig?: string;
+  context?: string;
+  access?: string;
+  output: OutputFormat;
+}
+
+const examples = `
+The token is the one kubectl would send for the context: its user runs \`kentra get-token\` (written by
+\`kentra kubeconfig\`; a cached token is used, a sign-in opens only when none is valid) or holds a token.
+Group object IDs are named through Microsoft Graph when KENTRA_GRAPH_TOKEN is set; the Graph URL and its
+CA come from the access file when there is one (./kentra.yaml or --access).
+
+Examples:
+  kentra whoami
+  kentra whoami --context prod-entra -o json
+  KENTRA_GRAPH_TOKEN=$(az account get-access-token --resource-type ms-graph --query accessToken -o tsv) kentra whoami`;
+
+export function registerWhoami(program: Command, ctx: CliContext): void {
+  program
+    .command('whoami')
+    .description('who you are to the cluster (SelfSubjectReview) and to Entra (token claims, group names)')
+    .option('--kubeconfig <path>', 'kubeconfig (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context (default: current-context)')
+    .option('--access <path>', 'access file for the Graph URL and CA (default: ./kentra.yaml when present)')
+    .addOption(outputOption())
+    .addHelpText('after', examples)
+    .action(async (flags: WhoamiFlags) => {
+      const [
+        { resolve },
+        { whoami },
+        { loadAccessFile },
+        { nodeFiles },
+        connections,
+        tokens,
+        wiring,
+        getToken,
+        { loadKubeConnection },
+        { defaultGraph },
+      ] = await Promise.all([
+        import('node:path'),
+        import('../usecases/whoami.js'),
+        import('../usecases/load-access.js'),
+        import('../adapters/files.js'),
+        import('../adapters/connections.js'),
+        import('../usecases/user-token.js'),
+        import('./user-wiring.js'),
+        import('./get-token.js'),
+        import('../adapters/kube/kubeconfig.js'),
+        import('../domain/access/model.js'),
+      ]);
+      const progress = (line: string) => ctx.stderr.write(`${line}\n`);
+      const kubeconfig = resolve(ctx.cwd, connections.kubeconfigPath(flags.kubeconfig, ctx.env));
+      const connection = await loadKubeConnection(kubeconfig, flags.context);
+      const source = await tokens.tokenSourceFromKubeconfig(kubeconfig, flags.context, {
+        readText: nodeFiles.readText,
+        parseGetTokenArgs: getToken.parseGetTokenArgs,
+      });
+      // Graph: the access file's tenant when there is one, else Microsoft Graph with get-token's CA.
+      const accessPath = resolve(ctx.cwd, flags.access ?? 'kentra.yaml');
+      const access = await loadAccessFile(accessPath, nodeFiles.readText).catch((error: unknown) => {
+        if (flags.access) throw error;
+        return undefined;
+      });
+      const tenant = access?.file.tenant ?? { id: '', authority: '', issuer: '', graph: defaultGraph };
+      const caFile = access
+        ? tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile)
+        : source.kind === 'get-token'
+          ? source.input.caFile
+          : undefined;
+      const graph = await connections.connectGraph({
+        tenant,
+        caFile,
+        env: ctx.env,
+        files: nodeFiles,
+        progress,
+      });
+      const result = await whoami({
+        obtainToken: () => tokens.obtainToken(source, wiring.getTokenDeps(ctx)),
+        reviewToken: wiring.reviewerFor(connection),
+        graph,
+        now: ctx.now,
+      });
+      for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
+      ctx.stdout.write(
+        flags.output === 'table' ? whoamiTable(result, ctx.now()) : renderData(result, flags.output),
+      );
+    });
+}
+
+function row(label: string, values: readonly string[]): string[] {
+  if (values.length === 0) return [`  ${label.padEnd(14)}(none)`];
+  return values.map((value, i) => `  ${(i === 0 ? label : '').padEnd(14)}${value}`);
+}
+
+function remaining(expiresAt: string, now: number): string {
+  const minutes = Math.round((Date.parse(expiresAt) - now) / 60_000);
+  return minutes <= 0 ? 'expired' : minutes < 120 ? `in ${minutes}m` : `in ${Math.round(minutes / 60)}h`;
+}
+
+function whoamiTable(result: WhoamiResult, now: number): string {
+  const names = new Map((result.entra?.groups ?? []).map((group) => [group.id, group.name]));
+  const lines = ['Kubernetes (the API server, SelfSubjectReview)'];
+  const review = result.kubernetes;
+  if (review.accepted) {
+    lines.push(...row('username', [review.user.username]));
+    lines.push(
+      ...row(
+        'groups',
+        review.user.groups.map((group) => {
+          const id = [...names.keys()].find((each) => group.endsWith(each));
+          const name = id ? names.get(id) : undefined;
+          return name ? `${group}  (${name})` : group;
+        }),
+      ),
+    );
+    lines.push(
+      ...row(
+        'extra',
+        Object.entries(review.user.extra).map(([key, values]) => `${key}: ${values.join(', ')}`),
+      ),
+    );
+  } else lines.push(`  not authenticated: ${review.status} ${review.message}`);
+  const entra = result.entra;
+  if (entra) {
+    lines.push('', 'Entra (the token)');
+    lines.push(...row('name', [entra.displayName ?? '(none)']));
+    lines.push(...row('UPN', [entra.upn ?? '(none)']));
+    lines.push(...row('object ID', [entra.oid ?? '(none)']));
+    lines.push(...row('tenant', [entra.tenantId ?? '(none)']));
+    lines.push(
+      ...row('issuer', [`${entra.issuer ?? '(none)'}${entra.version ? ` (v${entra.version})` : ''}`]),
+    );
+    lines.push(...row('audience', entra.audience));
+    lines.push(
+      ...row(
+        'groups',
+        entra.groupsOverage
+          ? [
+              `overage: the token lists no groups${entra.graphGroupCount !== undefined ? ` (Graph: member of ${entra.graphGroupCount})` : ''}`,
+            ]
+          : entra.groups.map((group) => `${group.id}  ${group.name ?? '(name not resolved)'}`),
+      ),
+    );
+    lines.push(
+      ...row('expires', [
+        entra.expiresAt ? `${entra.expiresAt} (${remaining(entra.expiresAt, now)})` : '(none)',
+      ]),
+    );
+    lines.push(...row('auth context', entra.authenticationContexts));
+    if (entra.methods.length > 0) lines.push(...row('methods', entra.methods));
+    if (entra.guest) lines.push(...row('account', ['guest (B2B)']));
+  }
+  return `${lines.join('\n')}\n`;
+}

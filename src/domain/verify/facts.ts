@@ -1,0 +1,44 @@
+/**
+ * What `kentra verify` gathers from the world before judging it. The checks
+ * (checks.ts) are pure functions of these facts, so every pass and failure is
+ * unit-tested with plain values. Nothing here holds a token: only its claims.
+ */
+import type { Plan } from '../bindings/plan.js';
+import type { Authentication, JwtAuthenticator, MappedUser } from '../identity/authenticator.js';
+import type { RiskFinding } from '../rbac/risks.js';
+
+/** A failure while gathering a fact, told as the error said it (never containing a token). */
+export interface Problem {
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export type Gathered<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly problem: Problem };
+
+/** The API server's answer to a SelfSubjectReview made with the user's token. */
+export type SelfReview =
+  | { readonly accepted: true; readonly user: MappedUser }
+  | { readonly accepted: false; readonly status: number; readonly message: string };
+
+export interface VerifyFacts {
+  readonly cluster: string;
+  /** What the access file configures (issuer, audiences, mappings, policy). */
+  readonly authenticator: JwtAuthenticator;
+  readonly usernamePrefix: string;
+  readonly groupsPrefix: string;
+  readonly groupsClaim: string;
+  /** `issuer` of the document at `{configured issuer}/.well-known/openid-configuration`. */
+  readonly discovery: Gathered<{ readonly url: string; readonly issuer: unknown }>;
+  /** The claims of a freshly obtained token. */
+  readonly token: Gathered<Readonly<Record<string, unknown>>>;
+  /** How the access file's authenticator maps those claims (kentra's evaluation of the rendered config). */
+  readonly expected?: Authentication;
+  /** The API server's own mapping of the token; absent when no token was obtained. */
+  readonly review?: Gathered<SelfReview>;
+  /** `kentra rbac plan --prune` for this cluster. */
+  readonly plan: Gathered<Plan>;
+  /** Risk findings over the cluster's RBAC, with whether the finding's binding is declared by the access file. */
+  readonly risks: Gathered<readonly { readonly finding: RiskFinding; readonly declared: boolean }[]>;
+}

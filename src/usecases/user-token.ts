@@ -1,0 +1,125 @@
+/**
+ * Where `kentra whoami` and `kentra verify` get the user's token. There is one
+ * sign-in in kentra, `kentra get-token`'s use case (cache, refresh, browser,
+ * device code, app credentials); this module only decides its input:
+ *
+ * - a kubeconfig context whose user runs `kentra get-token ...` (written by
+ *   `kentra kubeconfig`): exactly the token kubectl would send;
+ * - the access file's tenant and app (verify's default): a token for the app
+ *   the cluster is configured for;
+ * - a kubeconfig user with a static bearer token: used as it is.
+ */
+import { basename } from 'node:path';
+import { parse } from 'yaml';
+import { KentraError } from '../errors.js';
+import type { GetTokenDeps, GetTokenInput } from './get-token-cache.js';
+import type { LoadedAccessFile, ReadText } from './load-access.js';
+import type { GrantType } from './sign-in-plan.js';
+
+export type TokenSource =
+  | { kind: 'get-token'; input: GetTokenInput }
+  | { kind: 'static'; token: string; context: string };
+
+/** Sign-in settings a person may give verify (the get-token flags that are not in the access file). */
+export interface SignInFlags {
+  loginHint?: string;
+  grantType?: GrantType;
+  browserCommand?: string;
+  tokenType?: 'id' | 'access';
+  scopes?: string[];
+  timeoutMs?: number;
+}
+
+/** A get-token input for the access file's tenant and app; always a fresh token (refresh or sign-in). */
+export function signInFromAccessFile(access: LoadedAccessFile, flags: SignInFlags): TokenSource {
+  const { tenant, app } = access.file;
+  if (!app.clientId)
+    throw new KentraError(
+      'access.invalid',
+      `${access.path}: app.clientId is not set; there is no app to sign in to`,
+      {
+        hint: 'Run `kentra entra setup` (it writes the ID into the file) or set app.clientId yourself.',
+      },
+    );
+  return {
+    kind: 'get-token',
+    input: {
+      authorityHost: tenant.authority,
+      tenant: tenant.id,
+      clientId: app.clientId,
+      tokenType: flags.tokenType ?? 'id',
+      scopes: flags.scopes ?? [],
+      loginHint: flags.loginHint,
+      grantType: flags.grantType ?? 'auto',
+      caFile: tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile),
+      browserCommand: flags.browserCommand,
+      timeoutMs: flags.timeoutMs ?? 180_000,
+      forceRefresh: true,
+      expect: {},
+    },
+  };
+}
+
+type Dict = Record<string, unknown>;
+
+function named(config: Dict, list: string, name: unknown): Dict | undefined {
+  const items = Array.isArray(config[list]) ? (config[list] as Dict[]) : [];
+  return items.find((item) => item.name === name);
+}
+
+const kentraCommands = new Set(['kentra', 'kubectl-entra', 'kentra.js']);
+
+/**
+ * The token source of a kubeconfig context's user. `parseGetTokenArgs` is the
+ * get-token command's own argument reader (the CLI hands it in), so flags mean
+ * here what they mean to kubectl.
+ */
+export async function tokenSourceFromKubeconfig(
+  path: string,
+  context: string | undefined,
+  deps: { readText: ReadText; parseGetTokenArgs: (args: readonly string[]) => GetTokenInput },
+): Promise<TokenSource> {
+  let config: Dict;
+  try {
+    config = (parse(await deps.readText(path)) ?? {}) as Dict;
+  } catch (cause) {
+    throw new KentraError('io.read', `cannot read kubeconfig ${path}`, {
+      cause,
+      hint: 'Pass --kubeconfig PATH or set KUBECONFIG.',
+    });
+  }
+  const name = context ?? config['current-context'];
+  const entry = named(config, 'contexts', name)?.context as Dict | undefined;
+  if (!entry)
+    throw new KentraError('config.invalid', `${path}: no context named "${String(name ?? '')}"`, {
+      hint: 'Pass --context NAME (kubectl config get-contexts lists them).',
+    });
+  const user = (named(config, 'users', entry.user)?.user ?? {}) as Dict;
+  const exec = user.exec as Dict | undefined;
+  const args = Array.isArray(exec?.args) ? exec.args.map(String) : [];
+  if (exec && kentraCommands.has(basename(String(exec.command ?? ''))) && args[0] === 'get-token')
+    return { kind: 'get-token', input: { ...deps.parseGetTokenArgs(args.slice(1)), forceRefresh: false } };
+  if (typeof user.token === 'string' && user.token !== '')
+    return { kind: 'static', token: user.token, context: String(name) };
+  throw new KentraError(
+    'config.invalid',
+    `the user of context "${String(name)}" does not sign in with kentra get-token${exec ? ` (it runs ${String(exec.command)})` : ''}`,
+    {
+      hint: 'Write a context with `kentra kubeconfig`, or pass --context with one that uses it.',
+    },
+  );
+}
+
+/** The token itself: from get-token's use case (cache, refresh or sign-in), or the static one. */
+export async function obtainToken(source: TokenSource, deps: GetTokenDeps): Promise<string> {
+  if (source.kind === 'static') return source.token;
+  const { getToken } = await import('./get-token.js');
+  // This is a person running kentra, not kubectl: no exec-info from a parent kubectl applies.
+  const env = { ...deps.env, KUBERNETES_EXEC_INFO: undefined };
+  const credential = JSON.parse(await getToken(source.input, { ...deps, env })) as {
+    status?: { token?: string };
+  };
+  const token = credential.status?.token;
+  if (!token) throw new KentraError('auth.failed', 'kentra get-token returned no token');
+  return token;
+}
