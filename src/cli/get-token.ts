@@ -146,7 +146,7 @@ function parseArgsOptions() {
   return options;
 }
 
-function deps(ctx: CliContext): GetTokenDeps {
+export function deps(ctx: CliContext): GetTokenDeps {
   return {
     env: ctx.env,
     // The platform decides how a browser is opened; read here, at this command's wiring point.

@@ -1,30 +1,49 @@
 /**
- * Wiring shared by `kentra whoami` and `kentra verify`: get-token's
- * dependencies, and a SelfSubjectReview made with the user's own token against
- * the server (and CA) of a kubeconfig context. Imported lazily by both commands.
+ * Wiring shared by `kentra whoami` and `kentra verify` (imported lazily by
+ * both): the kubeconfig they read, the token source of one of its contexts,
+ * the token itself through get-token's use case, and a SelfSubjectReview made
+ * with that token against the context's server.
  */
+import { resolve } from 'node:path';
+import { kubeconfigPath } from '../adapters/connections.js';
+import { nodeFiles } from '../adapters/files.js';
 import { KubeClient } from '../adapters/kube/client.js';
-import type { KubeConnection } from '../adapters/kube/kubeconfig.js';
+import { type KubeConnection, loadKubeConnection } from '../adapters/kube/kubeconfig.js';
 import { selfSubjectReview } from '../adapters/kube/self-review.js';
 import type { SelfReview } from '../domain/verify/facts.js';
-import type { GetTokenDeps } from '../usecases/get-token-cache.js';
+import { obtainToken, type TokenSource, tokenSourceFromKubeconfig } from '../usecases/user-token.js';
 import type { CliContext } from './context.js';
+import { deps as getTokenDeps, parseGetTokenArgs } from './get-token.js';
 
-export function getTokenDeps(ctx: CliContext): GetTokenDeps {
+export interface UserSide {
+  /** The kubeconfig file, resolved. */
+  kubeconfig: string;
+  /** Server and CA of the chosen context (its credentials are not used for the review). */
+  connection: KubeConnection;
+  /** The token source of a context of the same kubeconfig. */
+  tokenSource(context: string | undefined): Promise<TokenSource>;
+  obtain(source: TokenSource): Promise<string>;
+  review(token: string): Promise<SelfReview>;
+}
+
+export async function userSide(
+  ctx: CliContext,
+  flags: { kubeconfig?: string; context?: string },
+): Promise<UserSide> {
+  const kubeconfig = resolve(ctx.cwd, kubeconfigPath(flags.kubeconfig, ctx.env));
+  const connection = await loadKubeConnection(kubeconfig, flags.context);
   return {
-    env: ctx.env,
-    // The platform decides how a browser is opened; read here, at this command's wiring point.
-    platform: process.platform,
-    now: ctx.now,
-    say: (line) => ctx.stderr.write(`${line}\n`),
-    get interrupted() {
-      return ctx.interrupted;
-    },
+    kubeconfig,
+    connection,
+    tokenSource: (context) =>
+      tokenSourceFromKubeconfig(kubeconfig, context, { readText: nodeFiles.readText, parseGetTokenArgs }),
+    obtain: (source) => obtainToken(source, getTokenDeps(ctx)),
+    review: reviewerFor(connection),
   };
 }
 
 /** Reviews a token with the server of `connection`, never with its own credentials. */
-export function reviewerFor(connection: KubeConnection): (token: string) => Promise<SelfReview> {
+function reviewerFor(connection: KubeConnection): (token: string) => Promise<SelfReview> {
   return async (token) => {
     const client = new KubeClient({
       server: connection.server,

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { CheckResult } from '../domain/verify/checks.js';
+import type { GrantType } from '../usecases/sign-in-plan.js';
 import type { VerifyResult } from '../usecases/verify.js';
 import type { CliContext } from './context.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
@@ -72,11 +73,6 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         { nodeFiles },
         connections,
         tokens,
-        wiring,
-        getToken,
-        { loadKubeConnection },
-        { fetchTrusting },
-        { KentraError },
       ] = await Promise.all([
         import('node:path'),
         import('../usecases/verify.js'),
@@ -85,9 +81,10 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         import('../adapters/files.js'),
         import('../adapters/connections.js'),
         import('../usecases/user-token.js'),
+      ]);
+      const [{ userSide }, { durationMs }, { fetchTrusting }, { KentraError }] = await Promise.all([
         import('./user-wiring.js'),
         import('./get-token.js'),
-        import('../adapters/kube/kubeconfig.js'),
         import('../adapters/http-fetch.js'),
         import('../errors.js'),
       ]);
@@ -103,39 +100,33 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         files: nodeFiles,
         progress,
       });
-      const kubeconfig = resolve(ctx.cwd, connections.kubeconfigPath(flags.kubeconfig, ctx.env));
-      const connection = await loadKubeConnection(kubeconfig, flags.context ?? cluster.context);
+      const context = flags.context ?? cluster.context;
+      const user = await userSide(ctx, { kubeconfig: flags.kubeconfig, context });
       const source = flags.userContext
-        ? await tokens.tokenSourceFromKubeconfig(kubeconfig, flags.userContext, {
-            readText: nodeFiles.readText,
-            parseGetTokenArgs: getToken.parseGetTokenArgs,
-          })
+        ? await user.tokenSource(flags.userContext)
         : tokens.signInFromAccessFile(access, {
             loginHint: flags.loginHint,
-            grantType: flags.grantType as never,
+            grantType: flags.grantType as GrantType | undefined,
             browserCommand: flags.browserCommand,
             tokenType: flags.tokenType,
             scopes: flags.scope,
-            timeoutMs: getToken.durationMs(flags.timeout, '--timeout'),
+            timeoutMs: durationMs(flags.timeout, '--timeout'),
           });
       // "Freshly obtained": a cached token proves nothing about today's configuration.
       const fresh =
         source.kind === 'get-token' ? { ...source, input: { ...source.input, forceRefresh: true } } : source;
+      const trusted = caFile ? fetchTrusting(await nodeFiles.readText(caFile)) : undefined;
       const fetchJson = async (url: string) => {
-        const fetch = caFile ? fetchTrusting(await nodeFiles.readText(caFile)) : undefined;
-        const response = fetch
-          ? await fetch(url, { method: 'GET', headers: { accept: 'application/json' } })
-          : await globalThis.fetch(url, { headers: { accept: 'application/json' } });
+        const init = { method: 'GET', headers: { accept: 'application/json' } };
+        const response = await (trusted ?? globalThis.fetch)(url, init);
         const text = await response.text();
-        let body: unknown;
         try {
-          body = JSON.parse(text);
+          return { status: response.status, body: JSON.parse(text) as unknown };
         } catch {
-          body = undefined;
+          return { status: response.status, body: undefined };
         }
-        return { status: response.status, body };
       };
-      const kube = await connections.connectKube(kubeconfig, flags.context ?? cluster.context);
+      const kube = await connections.connectKube(user.kubeconfig, context);
       let result: VerifyResult;
       try {
         result = await verify(
@@ -145,8 +136,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
             kube,
             graph,
             fetchJson,
-            obtainToken: () => tokens.obtainToken(fresh, wiring.getTokenDeps(ctx)),
-            reviewToken: wiring.reviewerFor(connection),
+            obtainToken: () => user.obtain(fresh),
+            reviewToken: user.review,
             now: ctx.now,
             progress,
           },

@@ -36,11 +36,8 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
         { whoami },
         { loadAccessFile },
         { nodeFiles },
-        connections,
-        tokens,
-        wiring,
-        getToken,
-        { loadKubeConnection },
+        { connectGraph },
+        { userSide },
         { defaultGraph },
       ] = await Promise.all([
         import('node:path'),
@@ -48,19 +45,12 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
         import('../usecases/load-access.js'),
         import('../adapters/files.js'),
         import('../adapters/connections.js'),
-        import('../usecases/user-token.js'),
         import('./user-wiring.js'),
-        import('./get-token.js'),
-        import('../adapters/kube/kubeconfig.js'),
         import('../domain/access/model.js'),
       ]);
       const progress = (line: string) => ctx.stderr.write(`${line}\n`);
-      const kubeconfig = resolve(ctx.cwd, connections.kubeconfigPath(flags.kubeconfig, ctx.env));
-      const connection = await loadKubeConnection(kubeconfig, flags.context);
-      const source = await tokens.tokenSourceFromKubeconfig(kubeconfig, flags.context, {
-        readText: nodeFiles.readText,
-        parseGetTokenArgs: getToken.parseGetTokenArgs,
-      });
+      const user = await userSide(ctx, flags);
+      const source = await user.tokenSource(flags.context);
       // Graph: the access file's tenant when there is one, else Microsoft Graph with get-token's CA.
       const accessPath = resolve(ctx.cwd, flags.access ?? 'kentra.yaml');
       const access = await loadAccessFile(accessPath, nodeFiles.readText).catch((error: unknown) => {
@@ -73,16 +63,10 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
         : source.kind === 'get-token'
           ? source.input.caFile
           : undefined;
-      const graph = await connections.connectGraph({
-        tenant,
-        caFile,
-        env: ctx.env,
-        files: nodeFiles,
-        progress,
-      });
+      const graph = await connectGraph({ tenant, caFile, env: ctx.env, files: nodeFiles, progress });
       const result = await whoami({
-        obtainToken: () => tokens.obtainToken(source, wiring.getTokenDeps(ctx)),
-        reviewToken: wiring.reviewerFor(connection),
+        obtainToken: () => user.obtain(source),
+        reviewToken: user.review,
         graph,
         now: ctx.now,
       });
