@@ -14,7 +14,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,18 @@ const env = {
   KUBERNETES_EXEC_INFO:
     '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":false}}',
 };
+
+// The structure that makes the hit fast: the entry and the fast bundle import only node builtins
+// (and each other), so neither MSAL nor commander nor any chunk is loaded on a cache hit.
+for (const file of ['dist/bin/kentra.js', 'dist/bin/get-token-fast.js']) {
+  const source = readFileSync(join(repoRoot, file), 'utf8');
+  const statics = [...source.matchAll(/^import\s[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"/gm)].map(
+    (m) => m[1] ?? m[2],
+  );
+  const foreign = statics.filter((spec) => !spec?.startsWith('node:') && spec !== './get-token-fast.js');
+  if (foreign.length > 0)
+    throw new Error(`${file} statically imports ${foreign.join(', ')}: the cache hit would load them`);
+}
 
 // Sanity: the measured command must really be a cache hit that prints the token.
 const probe = spawnSync(process.execPath, kentraArgs, { env, encoding: 'utf8' });
