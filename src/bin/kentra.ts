@@ -1,23 +1,24 @@
 // The executable. The only place that touches `process` for real and the only
-// place allowed to call process.exit.
+// place allowed to call process.exit. Built as one CommonJS file (scripts/build.mjs).
 import { createRequire } from 'node:module';
 import { processContext } from '../cli/context.js';
-import { answerFromCache } from './get-token-fast.js';
+import { answerFromCache } from '../cli/get-token.js';
 
 // `import ... from 'node:fs'` would evaluate every export of fs, streams included;
-// require() does not (measured with process.moduleLoadList; see the comment below).
+// require() does not (measured with process.moduleLoadList).
 const { writeSync } = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
 
-const argv = process.argv.slice(2);
-const ctx = processContext();
-// kubectl runs `kentra get-token` before every command: a valid cached token is
-// answered before the command tree (commander) is loaded at all, and written
-// with one write(2) rather than through process.stdout, whose stream machinery
-// costs more than the rest of the cache hit (bench/get-token.ts).
-const cached = argv[0] === 'get-token' ? await answerFromCache(argv.slice(1), ctx) : undefined;
-const status =
-  cached !== undefined && writeAll(cached) ? 0 : await (await import('../cli/main.js')).main(argv, ctx);
-process.exit(status);
+async function run(argv: readonly string[]): Promise<number> {
+  const ctx = processContext();
+  // kubectl runs `kentra get-token` before every command: a valid cached token is
+  // answered before the command tree (commander, MSAL) is loaded at all, and written
+  // with one write(2) rather than through process.stdout, whose stream machinery
+  // costs more than the rest of the cache hit (bench/get-token.ts).
+  const cached = argv[0] === 'get-token' ? await answerFromCache(argv.slice(1), ctx) : undefined;
+  if (cached !== undefined && writeAll(cached)) return 0;
+  const { main } = await import('../cli/main.js');
+  return main(argv, ctx);
+}
 
 function writeAll(text: string): boolean {
   const bytes = Buffer.from(text);
@@ -31,3 +32,5 @@ function writeAll(text: string): boolean {
     return false;
   }
 }
+
+void run(process.argv.slice(2)).then((status) => process.exit(status));
