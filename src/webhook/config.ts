@@ -28,9 +28,9 @@
  */
 import { parse } from 'yaml';
 import { KentraError } from '../errors.js';
-import { blockListOf } from './policy.js';
 import type { IssuerVersion } from './issuers.js';
 import type { LogLevel } from './log.js';
+import { blockListOf } from './policy.js';
 import { maxClockSkewSeconds } from './token-validator.js';
 
 export interface WebhookConfig {
