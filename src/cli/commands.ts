@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
+import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
+import { registerInit } from './init.js';
+import { registerRbac } from './rbac.js';
 
 /**
  * The command table. Each command lives in its own file under src/cli/ and
  * registers its flags here; its implementation is imported lazily inside the
  * action so that `kentra --help` and `kentra get-token` stay fast.
  */
-export function registerCommands(_program: Command, _ctx: CliContext): void {}
+export function registerCommands(program: Command, ctx: CliContext): void {
+  registerInit(program, ctx);
+  registerCluster(program, ctx);
+  registerRbac(program, ctx);
+}
