@@ -5,9 +5,11 @@
  *
  *   apiVersion: kentra.dev/v1alpha1
  *   kind: WebhookConfiguration
+ *   accessFile: kentra.yaml             # tenant, app, mapping, policy: the file `kentra cluster config`
+ *                                       # renders the structured authentication config from
  *   listen: {host: 0.0.0.0, port: 8443}
  *   tls: {certFile: tls.crt, keyFile: tls.key, clientCaFile: apiserver-client-ca.crt}
- *   entra:
+ *   entra:                              # each field defaults from the access file
  *     tenants: [<tenant id>]            # the tenant allow-list
  *     audiences: [<app client id>]
  *     issuerVersions: [v2]              # v1 and/or v2
@@ -16,24 +18,26 @@
  *     caFile: extra-ca.pem              # for the emulator or a TLS-inspecting proxy
  *     clockSkewSeconds: 60              # at most 300
  *   live:                               # omit for token checks only (plain OIDC behaviour)
- *     graphBase: https://graph.microsoft.com/v1.0
+ *     graphBase: https://graph.microsoft.com
+ *     tokenEndpoint: https://login.microsoftonline.com/<tenant id>/oauth2/v2.0/token
  *     clientId: <app id with User.Read.All + GroupMember.Read.All>
  *     clientSecretFile: graph-secret    # or env KENTRA_WEBHOOK_CLIENT_SECRET
  *     pollIntervalSeconds: 5
  *     maxStalenessSeconds: 60
- *   policy: {allowGuests: false, requiredAuthenticationContexts: [c1], maxTokenAgeSeconds: 43200,
- *            allowedNetworks: [10.0.0.0/8]}
+ *   policy: {maxTokenAgeSeconds: 43200, allowedNetworks: [10.0.0.0/8]}   # on top of the access file's
  *   cache: {ttlSeconds: 60, maxEntries: 100000}
  *   log: {level: info}
  */
 import { parse } from 'yaml';
 import { KentraError } from '../errors.js';
-import type { IssuerVersion } from './issuers.js';
+import { entraIssuerBases, type IssuerVersion } from './issuers.js';
 import type { LogLevel } from './log.js';
-import { blockListOf } from './policy.js';
+import type { AccessFile } from '../domain/access/model.js';
+import { blockListOf, type LivePolicySettings } from './policy.js';
 import { maxClockSkewSeconds } from './token-validator.js';
 
 export interface WebhookConfig {
+  accessFile: string | undefined;
   listen: { host: string; port: number };
   tls: { certFile: string; keyFile: string; clientCaFile?: string } | undefined;
   entra: {
@@ -47,31 +51,39 @@ export interface WebhookConfig {
   };
   live:
     | {
+        /** Without version, e.g. https://graph.microsoft.com */
         graphBase: string;
-        tokenEndpoint: string | undefined;
+        tokenEndpoint: string;
         clientId: string;
         clientSecretFile: string | undefined;
         pollIntervalSeconds: number;
         maxStalenessSeconds: number;
       }
     | undefined;
-  policy: {
-    allowGuests: boolean;
-    requiredAuthenticationContexts: string[];
-    maxTokenAgeSeconds: number | undefined;
-    allowedNetworks: string[];
-  };
+  /** Rules only the live reviewer can enforce; the access file's policy applies on top. */
+  policy: LivePolicySettings;
   cache: { ttlSeconds: number; maxEntries: number };
   limits: { maxBodyBytes: number; maxTokenLength: number };
   log: { level: LogLevel };
 }
+
+/** The file as written: what is left out is filled by resolveWebhookConfig (access file, then defaults). */
+export type WebhookConfigDocument = Omit<WebhookConfig, 'entra' | 'live'> & {
+  entra: Partial<WebhookConfig['entra']> & { clockSkewSeconds: number };
+  live:
+    | (Omit<NonNullable<WebhookConfig['live']>, 'graphBase' | 'tokenEndpoint'> & {
+        graphBase?: string;
+        tokenEndpoint?: string;
+      })
+    | undefined;
+};
 
 export const webhookConfigKind = { apiVersion: 'kentra.dev/v1alpha1', kind: 'WebhookConfiguration' } as const;
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Parses and validates a configuration document; `source` names the file in errors. */
-export function parseWebhookConfig(text: string, source: string): WebhookConfig {
+export function parseWebhookConfig(text: string, source: string): WebhookConfigDocument {
   let document: unknown;
   try {
     document = parse(text);
@@ -86,6 +98,7 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfig 
   const root = r.object(document, '', [
     'apiVersion',
     'kind',
+    'accessFile',
     'listen',
     'tls',
     'entra',
@@ -99,11 +112,12 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfig 
     throw invalid(source, '.apiVersion', `must be ${webhookConfigKind.apiVersion}`);
   if (root.kind !== webhookConfigKind.kind)
     throw invalid(source, '.kind', `must be ${webhookConfigKind.kind}`);
+  const optional = <T>(value: unknown, read: (v: unknown) => T): T | undefined =>
+    value === undefined ? undefined : read(value);
 
   const listen = r.object(root.listen ?? {}, '.listen', ['host', 'port']);
-  const tls =
-    root.tls === undefined ? undefined : r.object(root.tls, '.tls', ['certFile', 'keyFile', 'clientCaFile']);
-  const entra = r.object(root.entra, '.entra', [
+  const tls = optional(root.tls, (v) => r.object(v, '.tls', ['certFile', 'keyFile', 'clientCaFile']));
+  const entra = r.object(root.entra ?? {}, '.entra', [
     'tenants',
     'audiences',
     'issuerVersions',
@@ -112,34 +126,28 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfig 
     'caFile',
     'clockSkewSeconds',
   ]);
-  const tenants = r.strings(entra.tenants, '.entra.tenants', { nonEmpty: true });
-  tenants.forEach((t, i) => {
+  const tenants = optional(entra.tenants, (v) => r.strings(v, '.entra.tenants', { nonEmpty: true }));
+  tenants?.forEach((t, i) => {
     if (!guid.test(t))
       throw invalid(source, `.entra.tenants[${i}]`, 'must be a tenant id (GUID), not a domain name');
   });
-  const issuerVersions = r.strings(entra.issuerVersions ?? ['v2'], '.entra.issuerVersions', {
-    nonEmpty: true,
-  });
-  issuerVersions.forEach((v, i) => {
+  const issuerVersions = optional(entra.issuerVersions, (v) =>
+    r.strings(v, '.entra.issuerVersions', { nonEmpty: true }),
+  );
+  issuerVersions?.forEach((v, i) => {
     if (v !== 'v1' && v !== 'v2') throw invalid(source, `.entra.issuerVersions[${i}]`, 'must be v1 or v2');
   });
-  const live =
-    root.live === undefined
-      ? undefined
-      : r.object(root.live, '.live', [
-          'graphBase',
-          'tokenEndpoint',
-          'clientId',
-          'clientSecretFile',
-          'pollIntervalSeconds',
-          'maxStalenessSeconds',
-        ]);
-  const policy = r.object(root.policy ?? {}, '.policy', [
-    'allowGuests',
-    'requiredAuthenticationContexts',
-    'maxTokenAgeSeconds',
-    'allowedNetworks',
-  ]);
+  const live = optional(root.live, (v) =>
+    r.object(v, '.live', [
+      'graphBase',
+      'tokenEndpoint',
+      'clientId',
+      'clientSecretFile',
+      'pollIntervalSeconds',
+      'maxStalenessSeconds',
+    ]),
+  );
+  const policy = r.object(root.policy ?? {}, '.policy', ['maxTokenAgeSeconds', 'allowedNetworks']);
   const allowedNetworks = r.strings(policy.allowedNetworks ?? [], '.policy.allowedNetworks');
   allowedNetworks.forEach((cidr, i) => {
     try {
@@ -154,11 +162,12 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfig 
   const level = r.string(log.level ?? 'info', '.log.level');
   if (!['debug', 'info', 'warn', 'error'].includes(level))
     throw invalid(source, '.log.level', 'must be debug, info, warn or error');
-
   const pollIntervalSeconds = live
     ? r.number(live.pollIntervalSeconds ?? 5, '.live.pollIntervalSeconds', 0.1, 3600)
     : 0;
-  const config: WebhookConfig = {
+
+  return {
+    accessFile: optional(root.accessFile, (v) => r.string(v, '.accessFile')),
     listen: {
       host: r.string(listen.host ?? '0.0.0.0', '.listen.host'),
       port: r.number(listen.port ?? 8443, '.listen.port', 0, 65535, true),
@@ -172,11 +181,11 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfig 
     },
     entra: {
       tenants,
-      audiences: r.strings(entra.audiences, '.entra.audiences', { nonEmpty: true }),
-      issuerVersions: issuerVersions as IssuerVersion[],
-      loginBase: r.url(entra.loginBase ?? 'https://login.microsoftonline.com', '.entra.loginBase'),
-      stsBase: r.url(entra.stsBase ?? 'https://sts.windows.net', '.entra.stsBase'),
-      ...(entra.caFile === undefined ? {} : { caFile: r.string(entra.caFile, '.entra.caFile') }),
+      audiences: optional(entra.audiences, (v) => r.strings(v, '.entra.audiences', { nonEmpty: true })),
+      issuerVersions: issuerVersions as IssuerVersion[] | undefined,
+      loginBase: optional(entra.loginBase, (v) => r.url(v, '.entra.loginBase')),
+      stsBase: optional(entra.stsBase, (v) => r.url(v, '.entra.stsBase')),
+      caFile: optional(entra.caFile, (v) => r.string(v, '.entra.caFile')),
       clockSkewSeconds: r.number(
         entra.clockSkewSeconds ?? 60,
         '.entra.clockSkewSeconds',
@@ -185,14 +194,10 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfig 
       ),
     },
     live: live && {
-      graphBase: r.url(live.graphBase ?? 'https://graph.microsoft.com/v1.0', '.live.graphBase'),
-      tokenEndpoint:
-        live.tokenEndpoint === undefined ? undefined : r.url(live.tokenEndpoint, '.live.tokenEndpoint'),
+      graphBase: optional(live.graphBase, (v) => r.url(v, '.live.graphBase')),
+      tokenEndpoint: optional(live.tokenEndpoint, (v) => r.url(v, '.live.tokenEndpoint')),
       clientId: r.string(live.clientId, '.live.clientId'),
-      clientSecretFile:
-        live.clientSecretFile === undefined
-          ? undefined
-          : r.string(live.clientSecretFile, '.live.clientSecretFile'),
+      clientSecretFile: optional(live.clientSecretFile, (v) => r.string(v, '.live.clientSecretFile')),
       pollIntervalSeconds,
       maxStalenessSeconds: r.number(
         live.maxStalenessSeconds ?? 60,
@@ -202,15 +207,9 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfig 
       ),
     },
     policy: {
-      allowGuests: r.boolean(policy.allowGuests ?? false, '.policy.allowGuests'),
-      requiredAuthenticationContexts: r.strings(
-        policy.requiredAuthenticationContexts ?? [],
-        '.policy.requiredAuthenticationContexts',
+      maxTokenAgeSeconds: optional(policy.maxTokenAgeSeconds, (v) =>
+        r.number(v, '.policy.maxTokenAgeSeconds', 1, 31 * 86_400),
       ),
-      maxTokenAgeSeconds:
-        policy.maxTokenAgeSeconds === undefined
-          ? undefined
-          : r.number(policy.maxTokenAgeSeconds, '.policy.maxTokenAgeSeconds', 1, 31 * 86_400),
       allowedNetworks,
     },
     cache: {
@@ -235,7 +234,53 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfig 
     },
     log: { level: level as LogLevel },
   };
-  return config;
+}
+
+/**
+ * Completes a configuration: explicit webhook settings first, then the access
+ * file (tenant allow-list, audiences, token version, authority, Graph, CA,
+ * maximum token age), then Entra's defaults. Errors name what is still missing.
+ */
+export function resolveWebhookConfig(
+  document: WebhookConfigDocument,
+  file: AccessFile | undefined,
+  source: string,
+): WebhookConfig {
+  const e = document.entra;
+  const authority = file?.tenant.authority ?? entraIssuerBases.v2;
+  const tenants = e.tenants ?? (file ? [...file.policy.allowedTenants] : undefined);
+  if (!tenants?.length) throw invalid(source, '.entra.tenants', 'is required when no accessFile is given');
+  const audiences =
+    e.audiences ??
+    (file ? [...new Set([...(file.app.clientId ? [file.app.clientId] : []), ...file.app.audiences])] : []);
+  if (audiences.length === 0)
+    throw invalid(source, '.entra.audiences', 'is required (or set app.clientId in the access file)');
+  const loginBase = e.loginBase ?? authority;
+  // Entra's v1 issuer lives on sts.windows.net; any other authority (the emulator) serves both forms itself.
+  const stsBase = e.stsBase ?? (loginBase === entraIssuerBases.v2 ? entraIssuerBases.v1 : loginBase);
+  const caFile = e.caFile ?? file?.tenant.certificateAuthorityFile;
+  const live = document.live;
+  return {
+    ...document,
+    entra: {
+      tenants,
+      audiences,
+      issuerVersions: e.issuerVersions ?? [file?.app.tokenVersion === 1 ? 'v1' : 'v2'],
+      loginBase,
+      stsBase,
+      ...(caFile ? { caFile } : {}),
+      clockSkewSeconds: e.clockSkewSeconds,
+    },
+    live: live && {
+      ...live,
+      graphBase: live.graphBase ?? file?.tenant.graph ?? 'https://graph.microsoft.com',
+      tokenEndpoint: live.tokenEndpoint ?? `${loginBase}/${tenants[0]}/oauth2/v2.0/token`,
+    },
+    policy: {
+      ...document.policy,
+      maxTokenAgeSeconds: document.policy.maxTokenAgeSeconds ?? file?.policy.maxTokenAgeSeconds,
+    },
+  };
 }
 
 function invalid(source: string, path: string, message: string): KentraError {
@@ -287,11 +332,6 @@ class Reader {
     if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)))
       throw invalid(this.source, path, `must be ${integer ? 'an integer' : 'a number'}`);
     if (value < min || value > max) throw invalid(this.source, path, `must be between ${min} and ${max}`);
-    return value;
-  }
-
-  boolean(value: unknown, path: string): boolean {
-    if (typeof value !== 'boolean') throw invalid(this.source, path, 'must be true or false');
     return value;
   }
 }

@@ -1,11 +1,13 @@
 /**
- * The few Microsoft Graph reads the webhook makes (delta queries and
- * getMemberGroups), over the injected HttpFetch with an app-only bearer token.
- * Throttling (429 + Retry-After, fractional seconds allowed) and 503 surface as
- * GraphUnavailable with the server's requested delay, so the poller can back
- * off and keep answering from the state it has (entra-protocol.md §4.3).
+ * The two Graph reads the live state makes — delta pages (whose next and delta
+ * links are absolute URLs) and getMemberGroups — on top of the shared
+ * GraphClient (src/adapters/graph/client.ts), which already honours
+ * `Retry-After` on 429 and backs off on 503/504 (entra-protocol.md §4.3).
+ * When it gives up, the failure surfaces as GraphUnavailable so the poller
+ * backs off further and keeps answering from the state it has.
  */
-import type { HttpFetch } from './http-client.js';
+import { type GraphClient, GraphRequestError } from '../adapters/graph/client.js';
+import { KentraError } from '../errors.js';
 
 export class GraphUnavailable extends Error {
   constructor(
@@ -14,93 +16,47 @@ export class GraphUnavailable extends Error {
     readonly retryAfterMs: number | undefined,
     what: string,
   ) {
-    super(
-      `Graph ${what}: HTTP ${status}${retryAfterMs === undefined ? '' : `, retry after ${retryAfterMs} ms`}`,
-    );
-  }
-}
-
-export class GraphFailed extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string | undefined,
-    what: string,
-  ) {
-    super(`Graph ${what}: HTTP ${status}${code ? ` ${code}` : ''}`);
+    super(`Graph ${what}: ${status === 0 ? 'unreachable' : `HTTP ${status}`}`);
   }
 }
 
 export interface GraphReader {
-  /** GET a Graph URL (absolute, such as an @odata.nextLink, or a path below the base). */
+  /** GET a Graph URL: absolute (an @odata.nextLink / deltaLink) or a path below the versioned base. */
   get(pathOrUrl: string): Promise<Record<string, unknown>>;
   post(path: string, body: unknown): Promise<Record<string, unknown>>;
 }
 
-export interface GraphReaderOptions {
-  /** For example https://graph.microsoft.com/v1.0 */
-  base: string;
-  fetch: HttpFetch;
-  /** An app-only access token for Graph (client credentials). */
-  accessToken: () => Promise<string>;
-  /** Called after every request with an operation name and its outcome, for metrics. */
-  onRequest?: (operation: string, outcome: string) => void;
-}
-
-export function graphReader(options: GraphReaderOptions): GraphReader {
-  const base = options.base.replace(/\/$/, '');
-  const call = async (method: 'GET' | 'POST', pathOrUrl: string, body?: unknown) => {
-    const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${base}${pathOrUrl}`;
-    const operation = operationName(url);
-    const response = await options
-      .fetch(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${await options.accessToken()}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      .catch((error: unknown) => {
-        options.onRequest?.(operation, 'network_error');
-        throw new GraphUnavailable(
-          0,
-          undefined,
-          `${operation} (${error instanceof Error ? error.message : 'network'})`,
-        );
-      });
-    options.onRequest?.(operation, String(response.status));
-    if (response.status === 429 || response.status === 503 || response.status === 504)
-      throw new GraphUnavailable(response.status, retryAfterMs(response.headers['retry-after']), operation);
-    if (response.status < 200 || response.status > 299)
-      throw new GraphFailed(response.status, errorCode(response.body), operation);
-    return JSON.parse(response.body) as Record<string, unknown>;
+/** `versionedBase` is the client's base with its version, e.g. https://graph.microsoft.com/v1.0 */
+export function graphReaderFrom(client: GraphClient, versionedBase: string): GraphReader {
+  const base = versionedBase.replace(/\/+$/, '');
+  const relative = (pathOrUrl: string) => {
+    if (!/^https?:\/\//.test(pathOrUrl)) return pathOrUrl;
+    if (!pathOrUrl.startsWith(`${base}/`))
+      throw new Error(`Graph returned a link outside ${new URL(base).origin}; refusing to follow it`);
+    return pathOrUrl.slice(base.length);
   };
-  return { get: (pathOrUrl) => call('GET', pathOrUrl), post: (path, body) => call('POST', path, body) };
-}
-
-/** `Retry-After` in seconds (may be fractional, e.g. 2.128) or an HTTP date. */
-export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
-  if (header === undefined || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds * 1000));
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function operationName(url: string): string {
-  const path = new URL(url).pathname;
-  if (path.endsWith('/users/delta')) return 'users.delta';
-  if (path.endsWith('/groups/delta')) return 'groups.delta';
-  if (path.endsWith('/getMemberGroups')) return 'getMemberGroups';
-  return 'other';
-}
-
-function errorCode(body: string): string | undefined {
-  try {
-    const parsed = JSON.parse(body) as { error?: { code?: unknown } };
-    return typeof parsed.error?.code === 'string' ? parsed.error.code : undefined;
-  } catch {
-    return undefined;
-  }
+  const unavailable = (error: unknown, what: string): unknown => {
+    if (error instanceof GraphRequestError && [429, 503, 504].includes(error.status))
+      return new GraphUnavailable(error.status, undefined, what);
+    if (error instanceof KentraError && error.code === 'net.unreachable')
+      return new GraphUnavailable(0, undefined, what);
+    return error;
+  };
+  return {
+    get: async (pathOrUrl) => {
+      const path = relative(pathOrUrl);
+      try {
+        return await client.get<Record<string, unknown>>(path);
+      } catch (error) {
+        throw unavailable(error, path.split('?')[0] ?? path);
+      }
+    },
+    post: async (path, body) => {
+      try {
+        return await client.post<Record<string, unknown>>(path, body);
+      } catch (error) {
+        throw unavailable(error, path);
+      }
+    },
+  };
 }

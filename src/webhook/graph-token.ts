@@ -4,7 +4,7 @@
  * five minutes before it expires. A single form POST: msal-node would add its
  * authority discovery and cache machinery for no gain here.
  */
-import type { HttpFetch } from './http-client.js';
+import type { FetchLike } from '../adapters/graph/client.js';
 
 export interface ClientCredentials {
   tokenEndpoint: string;
@@ -15,7 +15,7 @@ export interface ClientCredentials {
 
 export function clientCredentialsToken(
   credentials: ClientCredentials,
-  fetch: HttpFetch,
+  fetch: FetchLike,
   now: () => number,
 ): () => Promise<string> {
   let cached: { token: string; renewAt: number } | undefined;
@@ -33,7 +33,7 @@ export function clientCredentialsToken(
           scope: credentials.scope ?? 'https://graph.microsoft.com/.default',
         }).toString(),
       });
-      const body = JSON.parse(response.body || '{}') as {
+      const body = JSON.parse((await response.text()) || '{}') as {
         access_token?: string;
         expires_in?: number;
         error?: string;

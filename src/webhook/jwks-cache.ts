@@ -11,14 +11,15 @@
  *   expensive than verifying.
  */
 import { importJWK, type JWK } from 'jose';
-import type { HttpFetch } from './http-client.js';
+import type { FetchLike } from '../adapters/graph/client.js';
 
 type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
 
 export interface JwksCacheOptions {
   /** The issuer's jwks_uri (for Entra `https://login.microsoftonline.com/{tid}/discovery/v2.0/keys`). */
   jwksUri: string;
-  fetch: HttpFetch;
+  /** global fetch, or adapters/http-fetch.ts fetchTrusting(ca) for a private CA. */
+  fetch: FetchLike;
   now: () => number;
   /** Least time between two fetches caused by unknown key ids (default 30 s). */
   minRefreshIntervalMs?: number;
@@ -99,9 +100,12 @@ export class JwksCache {
     this.lastAttemptAt = this.options.now();
     this.fetches++;
     try {
-      const response = await this.options.fetch(this.options.jwksUri);
+      const response = await this.options.fetch(this.options.jwksUri, {
+        method: 'GET',
+        headers: { accept: 'application/json' },
+      });
       if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
-      const keys = parseKeySet(response.body);
+      const keys = parseKeySet(await response.text());
       if (keys.size === 0) throw new Error('no usable RSA signing keys in the key set');
       this.jwks = keys;
       // Drop imports of keys that were rotated out.

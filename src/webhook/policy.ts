@@ -1,20 +1,18 @@
 /**
- * The access file's policy, enforced at review time: guests, authentication
- * context (`acrs`, how a v2 token proves a Conditional Access step-up;
- * entra-protocol.md §6.3), maximum token age, and allowed source networks when
- * the token carries `ipaddr`. The tenant allow-list is enforced earlier, by
- * the token validator, before any key is fetched.
+ * The policy rules only a live reviewer can enforce, on top of the access
+ * file's rules that the shared authenticator evaluates (tenant, guests, MFA,
+ * authentication context, token lifetime; src/domain/identity/policy.ts):
  *
- * It runs on every review (it is a handful of comparisons), so time-based
- * rules such as the maximum token age need no cache bookkeeping.
+ * - maximum token age against the clock (`now - iat`): the API server's CEL
+ *   has no clock, so the structured config can only bound `exp - iat`;
+ * - allowed source networks, when the token carries `ipaddr` (the address the
+ *   user signed in from; v1 tokens and the optional claim).
+ *
+ * It runs on every review (a few comparisons), so nothing time-based is cached.
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 
-export interface ReviewPolicySettings {
-  /** Whether guest accounts (B2B, `acct: 1` or a foreign `idp`) may sign in. */
-  allowGuests: boolean;
-  /** Authentication context ids (`c1`…`c25`) that must all be present in `acrs`. */
-  requiredAuthenticationContexts: readonly string[];
+export interface LivePolicySettings {
   /** Tokens issued longer ago than this are refused, whatever their `exp`. */
   maxTokenAgeSeconds: number | undefined;
   /** CIDR ranges; a token with `ipaddr` outside all of them is refused. Empty: no network rule. */
@@ -25,18 +23,13 @@ export type PolicyVerdict = { ok: true } | { ok: false; reason: string };
 
 export type ReviewPolicy = (claims: Readonly<Record<string, unknown>>, now: number) => PolicyVerdict;
 
-export function reviewPolicy(settings: ReviewPolicySettings): ReviewPolicy {
+export function livePolicy(settings: LivePolicySettings): ReviewPolicy {
   const networks = settings.allowedNetworks.length > 0 ? blockListOf(settings.allowedNetworks) : undefined;
+  const maxAgeMs = settings.maxTokenAgeSeconds === undefined ? undefined : settings.maxTokenAgeSeconds * 1000;
   return (claims, now) => {
-    if (!settings.allowGuests && isGuest(claims)) return { ok: false, reason: 'guest_not_allowed' };
-    if (settings.requiredAuthenticationContexts.length > 0) {
-      const acrs = Array.isArray(claims.acrs) ? (claims.acrs as unknown[]) : [];
-      for (const required of settings.requiredAuthenticationContexts)
-        if (!acrs.includes(required)) return { ok: false, reason: 'authentication_context_missing' };
-    }
-    if (settings.maxTokenAgeSeconds !== undefined) {
-      const iat = typeof claims.iat === 'number' ? claims.iat : 0;
-      if (now >= (iat + settings.maxTokenAgeSeconds) * 1000) return { ok: false, reason: 'token_too_old' };
+    if (maxAgeMs !== undefined) {
+      const iat = typeof claims.iat === 'number' ? claims.iat * 1000 : 0;
+      if (now - iat > maxAgeMs) return { ok: false, reason: 'token_too_old' };
     }
     if (networks && typeof claims.ipaddr === 'string') {
       const ip = claims.ipaddr;
@@ -45,17 +38,6 @@ export function reviewPolicy(settings: ReviewPolicySettings): ReviewPolicy {
     }
     return { ok: true };
   };
-}
-
-/**
- * Entra marks guests with the optional `acct` claim (1 = guest) and, for B2B
- * users, with an `idp` naming their home tenant's issuer rather than ours.
- */
-export function isGuest(claims: Readonly<Record<string, unknown>>): boolean {
-  if (claims.acct === 1 || claims.acct === '1') return true;
-  const idp = claims.idp;
-  if (typeof idp !== 'string' || typeof claims.tid !== 'string') return false;
-  return !idp.includes(claims.tid);
 }
 
 /** Parses CIDR ranges; throws a RangeError naming the bad entry (the config loader adds the path). */

@@ -5,16 +5,16 @@
  * review pipeline, metrics and the HTTPS server. Tests and the bench build the
  * same object graph with loopback servers and fakes.
  */
+import type { FetchLike } from '../adapters/graph/client.js';
 import type { WebhookConfig } from './config.js';
 import { EntraState } from './entra-state.js';
 import type { GraphReader } from './graph-reader.js';
-import type { HttpFetch } from './http-client.js';
-import { type ClaimMapper, interimMapping } from './identity.js';
-import { jwksUriFor } from './issuers.js';
+import { defaultSharedIdentity, type SharedIdentity, sharedClaimMapper } from './identity.js';
+import { issuerFor, jwksUriFor } from './issuers.js';
 import { JwksCache } from './jwks-cache.js';
 import type { Log } from './log.js';
 import { WebhookMetrics } from './metrics.js';
-import { reviewPolicy } from './policy.js';
+import { livePolicy } from './policy.js';
 import { ResultCache } from './result-cache.js';
 import { ReviewPipeline, type VerifiedToken } from './review.js';
 import { type RunningWebhookServer, startWebhookServer } from './server.js';
@@ -23,13 +23,13 @@ import { TokenValidator } from './token-validator.js';
 export interface WebhookDeps {
   now: () => number;
   /** For JWKS (and the Graph token endpoint); trusts `entra.caFile` when given. */
-  fetch: HttpFetch;
+  fetch: FetchLike;
   /** Graph reads for the live state; required when `config.live` is set. */
   graph: GraphReader | undefined;
   log: Log;
   tls: { certPem: string; keyPem: string; clientCaPem?: string };
-  /** The claim mapping shared with the structured authentication config. */
-  mapClaims?: ClaimMapper;
+  /** Mapping and policy from the access file (shared with the structured config); default: kentra's. */
+  shared?: SharedIdentity;
 }
 
 export interface Webhook {
@@ -97,8 +97,14 @@ export function buildPipeline(config: WebhookConfig, deps: Omit<WebhookDeps, 'tl
   const pipeline = new ReviewPipeline({
     validator,
     live: state,
-    mapClaims: deps.mapClaims ?? interimMapping,
-    policy: reviewPolicy(config.policy),
+    mapClaims: sharedClaimMapper(
+      deps.shared ?? defaultSharedIdentity(config.entra.tenants),
+      config.entra.tenants.flatMap((tenant) =>
+        config.entra.issuerVersions.map((version) => issuerFor(version, tenant, bases)),
+      ),
+      config.entra.audiences,
+    ),
+    policy: livePolicy(config.policy),
     cache,
     now: deps.now,
     log: deps.log,

@@ -11,7 +11,7 @@ import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { createCertificateAuthority } from '../../../src/adapters/pki.js';
-import { parseWebhookConfig } from '../../../src/webhook/config.js';
+import { parseWebhookConfig, resolveWebhookConfig } from '../../../src/webhook/config.js';
 import { jsonLog } from '../../../src/webhook/log.js';
 import { startWebhook, type Webhook } from '../../../src/webhook/webhook.js';
 import { FakeGraph } from './fake-graph.js';
@@ -39,7 +39,7 @@ describe('kentra webhook server', () => {
     const ca = await createCertificateAuthority('webhook-test-ca', 1);
     caPem = ca.certPem;
     const serving = await ca.issue({ commonName: '127.0.0.1', ipAddresses: ['127.0.0.1'], usage: 'server' });
-    const config = parseWebhookConfig(
+    const document = parseWebhookConfig(
       stringify({
         apiVersion: 'kentra.dev/v1alpha1',
         kind: 'WebhookConfiguration',
@@ -54,6 +54,7 @@ describe('kentra webhook server', () => {
       }),
       'test.yaml',
     );
+    const config = resolveWebhookConfig(document, undefined, 'test.yaml');
     webhook = await startWebhook(config, {
       now: Date.now,
       fetch: issuer.fetch,
@@ -102,7 +103,8 @@ describe('kentra webhook server', () => {
     assert.equal(body.kind, 'TokenReview');
     assert.equal(body.status.authenticated, true);
     assert.equal(body.status.user.username, `entra:${alice}`);
-    assert.deepEqual(body.status.user.groups, [`entra:${ops}`]);
+    assert.equal(body.status.user.uid, undefined, 'no uid: the structured config maps none');
+    assert.deepEqual(body.status.user.groups, [`entra:group:${ops}`]);
     assert.deepEqual(body.status.user.extra['kentra.dev/sid'], ['session-1']);
     assert.equal(body.spec, undefined, 'the answer does not echo the token');
   });
@@ -113,7 +115,7 @@ describe('kentra webhook server', () => {
     graph.addMember(ops, bob);
     await webhook.state?.syncOnce();
     const token = await issuer.sign({ oid: bob, groups: [ops] });
-    assert.deepEqual(JSON.parse((await review(token)).body).status.user.groups, [`entra:${ops}`]);
+    assert.deepEqual(JSON.parse((await review(token)).body).status.user.groups, [`entra:group:${ops}`]);
     graph.removeMember(ops, bob);
     graph.disable(bob);
     await webhook.state?.syncOnce();

@@ -10,7 +10,8 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { createCertificateAuthority } from '../../../src/adapters/pki.js';
-import { type HttpFetch, httpsFetch } from '../../../src/webhook/http-client.js';
+import type { FetchLike } from '../../../src/adapters/graph/client.js';
+import { fetchTrusting } from '../../../src/adapters/http-fetch.js';
 import type { IssuerBases } from '../../../src/webhook/issuers.js';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
@@ -20,7 +21,7 @@ export interface TestIssuer {
   clientId: string;
   bases: IssuerBases;
   jwksUri: string;
-  fetch: HttpFetch;
+  fetch: FetchLike;
   kid: string;
   keys: KeyPair;
   /** Public key as PEM (for the HS256-with-the-public-key attack). */
@@ -65,7 +66,7 @@ export async function startTestIssuer(now: () => number = Date.now): Promise<Tes
     clientId,
     bases,
     jwksUri: `${base}/${tenantId}/discovery/v2.0/keys`,
-    fetch: httpsFetch({ caPem: ca.certPem, timeoutMs: 2000 }),
+    fetch: fetchTrusting(ca.certPem),
     kid,
     keys,
     publicPem,
