@@ -29,10 +29,10 @@
  *   log: {level: info}
  */
 import { parse } from 'yaml';
+import type { AccessFile } from '../domain/access/model.js';
 import { KentraError } from '../errors.js';
 import { entraIssuerBases, type IssuerVersion } from './issuers.js';
 import type { LogLevel } from './log.js';
-import type { AccessFile } from '../domain/access/model.js';
 import { blockListOf, type LivePolicySettings } from './policy.js';
 import { maxClockSkewSeconds } from './token-validator.js';
 

@@ -9,9 +9,9 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
-import { createCertificateAuthority } from '../../../src/adapters/pki.js';
 import type { FetchLike } from '../../../src/adapters/graph/client.js';
 import { fetchTrusting } from '../../../src/adapters/http-fetch.js';
+import { createCertificateAuthority } from '../../../src/adapters/pki.js';
 import type { IssuerBases } from '../../../src/webhook/issuers.js';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
