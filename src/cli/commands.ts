@@ -3,6 +3,7 @@ import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
 import { registerInit } from './init.js';
 import { registerRbac } from './rbac.js';
+import { registerWebhook } from './webhook.js';
 
 /**
  * The command table. Each command lives in its own file under src/cli/ and
@@ -13,4 +14,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerInit(program, ctx);
   registerCluster(program, ctx);
   registerRbac(program, ctx);
+  registerWebhook(program, ctx);
 }
