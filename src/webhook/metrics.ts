@@ -16,6 +16,7 @@ function labelText(labels: Labels): string {
 
 export class Counter {
   private readonly values = new Map<string, number>();
+  private readonly children = new Map<string, () => void>();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -24,6 +25,20 @@ export class Counter {
   inc(labels: Labels = {}, by = 1): void {
     const key = labelText(labels);
     this.values.set(key, (this.values.get(key) ?? 0) + by);
+  }
+
+  /**
+   * A handle for one label set, for hot paths: the label text is built once
+   * per distinct set, not per increment.
+   */
+  child(labels: Labels): () => void {
+    const key = labelText(labels);
+    let handle = this.children.get(key);
+    if (!handle) {
+      handle = () => this.values.set(key, (this.values.get(key) ?? 0) + 1);
+      this.children.set(key, handle);
+    }
+    return handle;
   }
 
   value(labels: Labels = {}): number {

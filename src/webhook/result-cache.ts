@@ -13,11 +13,13 @@
  * review, or reuse an outcome only while the live state's version is
  * unchanged (see review.ts); that is what makes offboarding instant.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
-export function tokenKey(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
-}
+/** SHA-256 of the token, base64url. One-shot `crypto.hash` (Node >= 20.12) is several times faster. */
+export const tokenKey: (token: string) => string =
+  typeof hash === 'function'
+    ? (token) => hash('sha256', token, 'base64url')
+    : (token) => createHash('sha256').update(token).digest('base64url');
 
 export interface CacheEntry<T> {
   value: T;

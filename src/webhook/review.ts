@@ -57,7 +57,20 @@ const userSpecific: ReadonlySet<LiveDenyReason> = new Set([
 ]);
 
 export class ReviewPipeline {
-  constructor(private readonly deps: ReviewPipelineDeps) {}
+  private readonly count: { hit: () => void; miss: () => void; allowed: () => void };
+
+  constructor(private readonly deps: ReviewPipelineDeps) {
+    const { cache, reviews } = deps.metrics;
+    this.count = {
+      hit: cache.child({ result: 'hit' }),
+      miss: cache.child({ result: 'miss' }),
+      allowed: reviews.child({ result: 'allowed' }),
+    };
+  }
+
+  private deniedCounter(reason: string): () => void {
+    return this.deps.metrics.reviews.child({ result: 'denied', reason });
+  }
 
   async review(token: string): Promise<ReviewOutcome> {
     const started = performance.now();
@@ -66,7 +79,7 @@ export class ReviewPipeline {
     try {
       const key = tokenKey(token);
       verified = this.deps.cache.get(key);
-      this.deps.metrics.cache.inc({ result: verified ? 'hit' : 'miss' });
+      (verified ? this.count.hit : this.count.miss)();
       if (!verified) {
         const validation = await this.deps.validator.validate(token);
         if (!validation.ok) {
@@ -101,11 +114,10 @@ export class ReviewPipeline {
       });
       return outcome;
     } finally {
-      const m = this.deps.metrics;
       // biome-ignore lint/style/noNonNullAssertion: every path above assigns outcome before leaving
       const final = outcome!;
-      m.reviews.inc(final.authenticated ? { result: 'allowed' } : { result: 'denied', reason: final.reason });
-      m.latency.observe((performance.now() - started) / 1000);
+      (final.authenticated ? this.count.allowed : this.deniedCounter(final.reason))();
+      this.deps.metrics.latency.observe((performance.now() - started) / 1000);
     }
   }
 
