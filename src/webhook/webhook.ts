@@ -86,6 +86,8 @@ export function buildPipeline(config: WebhookConfig, deps: Omit<WebhookDeps, 'tl
       now: deps.now,
       pollIntervalMs: config.live.pollIntervalSeconds * 1000,
       maxStalenessMs: config.live.maxStalenessSeconds * 1000,
+      // At least two attempts fit in the staleness bound, so one failed round never causes a denial.
+      maxBackoffMs: Math.min(30_000, (config.live.maxStalenessSeconds * 1000) / 2),
       log: deps.log,
     });
   }
