@@ -149,14 +149,7 @@ export async function startWebhookWorld(options: WebhookWorldOptions): Promise<W
         apiVersion: 'apiserver.config.k8s.io/v1',
         certificateAuthority: entra.caPem,
       });
-      // kube-apiserver 1.36 refuses `claims.groups.map(...)` on a value of type any ("cannot be range of a
-      // comprehension"); `dyn(...)` is accepted. Reported to the access branch (domain/identity/expr.ts
-      // toCel of prefixAll); remove this once the renderer emits dyn() itself.
-      const rendered = stringify(authenticationConfig).replace(
-        /(?<!dyn\()claims\.([A-Za-z_]+)\.map\(/g,
-        'dyn(claims.$1).map(',
-      );
-      structured = await startControlPlane({ authenticationConfig: rendered, log });
+      structured = await startControlPlane({ authenticationConfig: stringify(authenticationConfig), log });
       stops.push(() => (structured as ControlPlane).stop());
     }
 
