@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { WebhookKubeconfigFlags } from '../usecases/webhook-render.js';
 import type { CliContext } from './context.js';
 
 export function registerWebhook(program: Command, ctx: CliContext): void {
@@ -68,27 +69,17 @@ Examples:
   kentra webhook kubeconfig --url https://10.0.0.10:8443 --ca-file ca.crt > /etc/kubernetes/kentra-webhook.kubeconfig
   kentra webhook kubeconfig --url https://kentra-webhook.kube-system.svc:8443 --ca-file ca.crt -o json`,
     )
-    .action(
-      async (flags: {
-        url: string;
-        caFile: string;
-        clientCert?: string;
-        clientKey?: string;
-        kubeconfigPath?: string;
-        cacheTtl: string;
-        output: string;
-      }) => {
-        const { renderWebhookClientFromFiles } = await import('../usecases/webhook-render.js');
-        const { nodeFiles } = await import('../adapters/files.js');
-        const rendered = await renderWebhookClientFromFiles(flags, nodeFiles.readText);
-        if (flags.output === 'json')
-          ctx.stdout.write(
-            `${JSON.stringify({ kubeconfig: rendered.kubeconfig, flags: rendered.flags }, null, 2)}\n`,
-          );
-        else
-          ctx.stdout.write(
-            `# kube-apiserver flags:\n${rendered.flags.map((f) => `#   ${f}`).join('\n')}\n${rendered.kubeconfigYaml}`,
-          );
-      },
-    );
+    .action(async (flags: WebhookKubeconfigFlags) => {
+      const { renderWebhookClientFromFiles } = await import('../usecases/webhook-render.js');
+      const { nodeFiles } = await import('../adapters/files.js');
+      const rendered = await renderWebhookClientFromFiles(flags, nodeFiles.readText);
+      if (flags.output === 'json')
+        ctx.stdout.write(
+          `${JSON.stringify({ kubeconfig: rendered.kubeconfig, flags: rendered.flags }, null, 2)}\n`,
+        );
+      else
+        ctx.stdout.write(
+          `# kube-apiserver flags:\n${rendered.flags.map((f) => `#   ${f}`).join('\n')}\n${rendered.kubeconfigYaml}`,
+        );
+    });
 }

@@ -3,16 +3,18 @@ import { KentraError } from '../errors.js';
 import { type RenderedWebhookClient, renderWebhookClient } from '../webhook/render.js';
 import type { ReadText } from './load-access.js';
 
+export interface WebhookKubeconfigFlags {
+  url: string;
+  caFile: string;
+  clientCert?: string;
+  clientKey?: string;
+  kubeconfigPath?: string;
+  cacheTtl: string;
+  output: string;
+}
+
 export async function renderWebhookClientFromFiles(
-  flags: {
-    url: string;
-    caFile: string;
-    clientCert?: string;
-    clientKey?: string;
-    kubeconfigPath?: string;
-    cacheTtl: string;
-    output: string;
-  },
+  flags: WebhookKubeconfigFlags,
   readText: ReadText,
 ): Promise<RenderedWebhookClient> {
   if (!['yaml', 'json'].includes(flags.output))

@@ -6,7 +6,7 @@
  * a second kube-apiserver with plain structured authentication rendered from
  * the same access file, for comparison.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -45,7 +45,10 @@ export interface WebhookWorldOptions {
 export async function startWebhookWorld(options: WebhookWorldOptions): Promise<WebhookWorld> {
   const entra = await startEmulator();
   const dir = await mkdtemp(join(tmpdir(), 'kentra-webhook-e2e-'));
-  const stops: Array<() => Promise<void>> = [() => entra.stop()];
+  const stops: Array<() => Promise<void>> = [
+    () => rm(dir, { recursive: true, force: true }),
+    () => entra.stop(),
+  ];
   const stop = async () => {
     for (const step of stops.reverse()) await step().catch(() => {});
   };
