@@ -11,12 +11,13 @@
  *
  * Run on one core:  taskset -c 0 node --expose-gc --import tsx bench/webhook.ts [--quick]
  */
-import { createHash, createSign, generateKeyPairSync, randomUUID, verify } from 'node:crypto';
-import { Agent, request } from 'node:https';
+import { createSign, generateKeyPairSync, randomUUID, verify } from 'node:crypto';
+import { Agent, createServer, request } from 'node:https';
 import { createCertificateAuthority } from '../src/adapters/pki.js';
 import type { WebhookConfig } from '../src/webhook/config.js';
 import type { GraphReader } from '../src/webhook/graph-reader.js';
 import { silentLog } from '../src/webhook/log.js';
+import { tokenKey } from '../src/webhook/result-cache.js';
 import { startWebhookServer } from '../src/webhook/server.js';
 import { buildPipeline } from '../src/webhook/webhook.js';
 
@@ -142,69 +143,93 @@ async function measure(name: string, tokens: readonly string[], count: number, i
   return { perSecond: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-function baseline(name: string, count: number, work: (i: number) => void): number {
-  const started = performance.now();
-  for (let i = 0; i < count; i++) work(i);
-  const perSecond = count / ((performance.now() - started) / 1000);
-  console.log(`  baseline ${name}: ${fmt(perSecond)}/s`);
-  return perSecond;
-}
-
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => `${n.toFixed(3)} ms`;
 const ratio = (value: number, budget: number) => `${(value / budget).toFixed(2)}x`;
 
 console.log(`kentra webhook bench (node ${process.version}, ${quick ? 'quick' : 'full'} run)`);
+console.log('each figure is the best of 3 rounds, baseline and subject alternating (the machine is shared)');
 
+/** Runs `subject` and `base` alternately `rounds` times and keeps the best of each. */
+async function bestOf<T extends { perSecond: number }>(
+  rounds: number,
+  subject: (round: number) => Promise<T>,
+  base: (round: number) => Promise<number> | number,
+): Promise<{ result: T; baseline: number }> {
+  let result: T | undefined;
+  let baselineBest = 0;
+  for (let round = 0; round < rounds; round++) {
+    baselineBest = Math.max(baselineBest, await base(round));
+    const r = await subject(round);
+    if (!result || r.perSecond > result.perSecond) result = r;
+  }
+  return { result: result as T, baseline: baselineBest };
+}
+
+function loop(count: number, work: (i: number) => void): number {
+  const started = performance.now();
+  for (let i = 0; i < count; i++) work(i);
+  return count / ((performance.now() - started) / 1000);
+}
+
+const rounds = 3;
 // First sight: every token is new, so each review verifies a signature.
-const firstCount = quick ? 2_000 : 10_000;
-const fresh = Array.from({ length: firstCount }, (_, i) => sign(users[i % users.length] as string, i));
-const verifyKey = publicKey;
-const verifyBaseline = baseline('RS256 verify (node:crypto)', firstCount, (i) => {
-  const token = fresh[i] as string;
-  const dot = token.lastIndexOf('.');
-  verify(
-    'RSA-SHA256',
-    Buffer.from(token.slice(0, dot)),
-    verifyKey,
-    Buffer.from(token.slice(dot + 1), 'base64url'),
-  );
-});
-const half = Math.floor(firstCount / 2);
-for (const [label, inFlight, tokens] of [
-  ['first-sight tokens, 1 in flight:  ', 1, fresh.slice(0, half)],
-  ['first-sight tokens, 16 in flight: ', 16, fresh.slice(half)],
+const perRound = quick ? 600 : 2_000;
+const fresh = Array.from({ length: perRound * rounds * 2 }, (_, i) =>
+  sign(users[i % users.length] as string, i),
+);
+const chunk = (mode: number, round: number) =>
+  fresh.slice((mode * rounds + round) * perRound, (mode * rounds + round + 1) * perRound);
+const verifyLoop = (tokens: readonly string[]) =>
+  loop(tokens.length, (i) => {
+    const token = tokens[i] as string;
+    const dot = token.lastIndexOf('.');
+    verify(
+      'RSA-SHA256',
+      Buffer.from(token.slice(0, dot)),
+      publicKey,
+      Buffer.from(token.slice(dot + 1), 'base64url'),
+    );
+  });
+for (const [mode, inFlight] of [
+  [0, 1],
+  [1, 16],
 ] as const) {
-  const first = await measure('first sight', tokens, tokens.length, inFlight);
+  const { result, baseline } = await bestOf(
+    rounds,
+    (round) => measure('first sight', chunk(mode, round), perRound, inFlight),
+    (round) => verifyLoop(chunk(mode, round)),
+  );
   console.log(
-    `${label}${fmt(first.perSecond)}/s  p50 ${ms(first.p50)}  p99 ${ms(first.p99)}  ` +
-      `budget 3,000/s -> ${ratio(first.perSecond, 3000)}  vs verify baseline ${ratio(first.perSecond, verifyBaseline)}`,
+    `first-sight tokens, ${String(inFlight).padStart(2)} in flight: ${fmt(result.perSecond)}/s  p50 ${ms(result.p50)}  ` +
+      `p99 ${ms(result.p99)}  budget 3,000/s -> ${ratio(result.perSecond, 3000)}  ` +
+      `baseline RS256 verify (node:crypto, sync) ${fmt(baseline)}/s -> ${ratio(result.perSecond, baseline)}`,
   );
 }
 
 // Repeated: the same 1,000 tokens again and again (the API server re-reviews after its cache TTL).
 const repeatedCount = quick ? 100_000 : 300_000;
 const pool = fresh.slice(0, 1000);
-const hashMap = new Map(pool.map((t) => [createHash('sha256').update(t).digest('base64url'), t]));
-const hitBaseline = baseline('SHA-256 + Map lookup', repeatedCount, (i) => {
-  hashMap.get(
-    createHash('sha256')
-      .update(pool[i % pool.length] as string)
-      .digest('base64url'),
+const hashMap = new Map(pool.map((t) => [tokenKey(t), t]));
+{
+  const { result, baseline } = await bestOf(
+    rounds,
+    () => measure('repeated', pool, repeatedCount),
+    () => loop(repeatedCount, (i) => hashMap.get(tokenKey(pool[i % pool.length] as string))),
   );
-});
-const repeated = await measure('repeated', pool, repeatedCount);
-console.log(
-  `repeated tokens:    ${fmt(repeated.perSecond)}/s  p50 ${ms(repeated.p50)}  p99 ${ms(repeated.p99)}  ` +
-    `budget 10,000/s -> ${ratio(repeated.perSecond, 10_000)}, p99 budget 5 ms -> ${ratio(5, repeated.p99)} headroom  ` +
-    `vs hash+lookup baseline ${ratio(repeated.perSecond, hitBaseline)}`,
-);
+  console.log(
+    `repeated tokens:         ${fmt(result.perSecond)}/s  p50 ${ms(result.p50)}  p99 ${ms(result.p99)}  ` +
+      `budget 10,000/s -> ${ratio(result.perSecond, 10_000)}, p99 budget 5 ms -> ${ratio(5, result.p99)} headroom  ` +
+      `baseline SHA-256 + Map lookup ${fmt(baseline)}/s -> ${ratio(result.perSecond, baseline)}`,
+  );
+}
 
-// Over HTTPS with keep-alive: the real server, 16 requests in flight, client in this process.
+// Over HTTPS with keep-alive: the real server against a bare node:https server that parses the body and
+// answers a fixed TokenReview; the same client, 16 requests in flight, both on this one core.
 {
   const ca = await createCertificateAuthority('bench', 1);
   const serving = await ca.issue({ commonName: '127.0.0.1', ipAddresses: ['127.0.0.1'], usage: 'server' });
-  const server = await startWebhookServer({
+  const webhookServer = await startWebhookServer({
     ...serving,
     host: '127.0.0.1',
     port: 0,
@@ -213,15 +238,30 @@ console.log(
     log: silentLog,
     notReady: () => undefined,
   });
+  const bare = createServer({ cert: serving.certPem, key: serving.keyPem }, (req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (c: string) => {
+      body += c;
+    });
+    req.on('end', () => {
+      JSON.parse(body);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":false}}',
+      );
+    });
+  });
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const bareUrl = `https://127.0.0.1:${(bare.address() as { port: number }).port}`;
   const agent = new Agent({ keepAlive: true, maxSockets: 16, ca: ca.certPem });
   const bodies = pool.map((token) =>
     JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } }),
   );
-  const post = (body: string) =>
+  const post = (url: string, body: string) =>
     new Promise<number>((resolve, reject) => {
       const t0 = performance.now();
       const req = request(
-        `${server.url}/authenticate`,
+        url,
         { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
         (res) => {
           res.resume();
@@ -231,37 +271,46 @@ console.log(
       req.on('error', reject);
       req.end(body);
     });
-  const total = quick ? 10_000 : 40_000;
-  const latencies = new Float64Array(total);
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < total) {
-        const i = next++;
-        latencies[i] = await post(bodies[i % bodies.length] as string);
-      }
-    }),
+  const total = quick ? 5_000 : 20_000;
+  const drive = async (url: string) => {
+    const latencies = new Float64Array(total);
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < total) {
+          const i = next++;
+          latencies[i] = await post(url, bodies[i % bodies.length] as string);
+        }
+      }),
+    );
+    const perSecond = total / ((performance.now() - started) / 1000);
+    latencies.sort();
+    return { perSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  };
+  const { result, baseline } = await bestOf(
+    rounds,
+    () => drive(`${webhookServer.url}/authenticate`),
+    async () => (await drive(bareUrl)).perSecond,
   );
-  const perSecond = total / ((performance.now() - started) / 1000);
-  latencies.sort();
   console.log(
-    `HTTPS keep-alive:   ${fmt(perSecond)}/s  p50 ${ms(percentile(latencies, 50))}  p99 ${ms(percentile(latencies, 99))}` +
-      `  (16 in flight, client on the same core)  budget 10,000/s -> ${ratio(perSecond, 10_000)}`,
+    `HTTPS keep-alive:        ${fmt(result.perSecond)}/s  p50 ${ms(result.p50)}  p99 ${ms(result.p99)}  ` +
+      `budget 10,000/s -> ${ratio(result.perSecond, 10_000)}  baseline bare node:https ${fmt(baseline)}/s -> ` +
+      `${ratio(result.perSecond, baseline)}  (16 in flight, client on the same core)`,
   );
   agent.destroy();
-  await server.close(100);
+  bare.close();
+  await webhookServer.close(100);
 }
 
-// Memory after 1,000,000 reviews over a pool of 10,000 distinct tokens.
+// Memory after 1,000,000 reviews over a pool of 10,000 distinct tokens (more than the API server's cache
+// would send again within a TTL), so the result cache is full and every entry is exercised.
 {
   const gc = (globalThis as { gc?: () => void }).gc;
+  const extra = Math.max(0, 10_000 - fresh.length);
   const memPool = [
-    ...pool,
-    ...fresh.slice(1000),
-    ...Array.from({ length: Math.max(0, 10_000 - fresh.length) }, (_, i) =>
-      sign(users[i] as string, 100_000 + i),
-    ),
+    ...fresh.slice(0, 10_000),
+    ...Array.from({ length: extra }, (_, i) => sign(users[i] as string, 100_000 + i)),
   ];
   gc?.();
   const before = process.memoryUsage();
