@@ -25,6 +25,8 @@ export interface JwksCacheOptions {
   minRefreshIntervalMs?: number;
   /** Keys older than this are refreshed in the background while still served (default 1 h). */
   maxAgeMs?: number;
+  /** A fetch that has not answered after this long counts as failed (default 10 s). */
+  timeoutMs?: number;
   /** Called with a reason after a failed fetch (never with key material). */
   onRefreshFailed?: (reason: string) => void;
 }
@@ -49,7 +51,7 @@ export class JwksCache {
   private inFlight: Promise<void> | undefined;
 
   constructor(options: JwksCacheOptions) {
-    this.options = { minRefreshIntervalMs: 30_000, maxAgeMs: 3_600_000, ...options };
+    this.options = { minRefreshIntervalMs: 30_000, maxAgeMs: 3_600_000, timeoutMs: 10_000, ...options };
   }
 
   /** The verification key for `kid`, or undefined when the issuer does not publish it. */
@@ -100,12 +102,25 @@ export class JwksCache {
     this.lastAttemptAt = this.options.now();
     this.fetches++;
     try {
-      const response = await this.options.fetch(this.options.jwksUri, {
-        method: 'GET',
-        headers: { accept: 'application/json' },
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer in ${this.options.timeoutMs} ms`)),
+          this.options.timeoutMs,
+        );
       });
-      if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
-      const keys = parseKeySet(await response.text());
+      const body = await Promise.race([
+        (async () => {
+          const response = await this.options.fetch(this.options.jwksUri, {
+            method: 'GET',
+            headers: { accept: 'application/json' },
+          });
+          if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+          return response.text();
+        })(),
+        timeout,
+      ]).finally(() => clearTimeout(timer));
+      const keys = parseKeySet(body);
       if (keys.size === 0) throw new Error('no usable RSA signing keys in the key set');
       this.jwks = keys;
       // Drop imports of keys that were rotated out.

@@ -82,6 +82,18 @@ describe('webhook configuration', () => {
     assert.equal(config.live?.tokenEndpoint, `https://127.0.0.1:9443/${tenant}/oauth2/v2.0/token`);
   });
 
+  it('accepts the example configuration shipped in deploy/webhook', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(
+      new URL('../../../deploy/webhook/kentra-webhook.yaml', import.meta.url),
+      'utf8',
+    );
+    const document = parseWebhookConfig(text, 'kentra-webhook.yaml');
+    assert.equal(document.accessFile, '/etc/kentra/kentra.yaml');
+    assert.equal(document.live?.pollIntervalSeconds, 5);
+    assert.equal(document.tls?.certFile, '/etc/kentra/tls/tls.crt');
+  });
+
   it('`kentra webhook --check` validates a file and reports the bad field', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kentra-webhook-cli-'));
     const good = join(dir, 'good.yaml');
