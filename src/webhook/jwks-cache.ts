@@ -85,6 +85,15 @@ export class JwksCache {
     return this.inFlight;
   }
 
+  /**
+   * Starts a (rate-limited) background fetch when no keys are loaded yet: the
+   * readiness probe calls this, so a webhook that started while the issuer was
+   * down becomes ready without waiting for a review to arrive.
+   */
+  retryIfEmpty(): void {
+    if (this.jwks.size === 0 && this.mayFetch(this.options.now())) void this.refresh();
+  }
+
   status(): JwksStatus {
     return {
       keyCount: this.jwks.size,

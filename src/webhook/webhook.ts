@@ -134,8 +134,12 @@ export function buildPipeline(config: WebhookConfig, deps: Omit<WebhookDeps, 'tl
   const notReady = (): string | undefined => {
     const unfit = liveState?.unfit();
     if (unfit) return unfit;
-    for (const tenant of config.entra.tenants)
-      if (keysFor(tenant).status().keyCount === 0) return `no signing keys for tenant ${tenant} yet`;
+    for (const tenant of config.entra.tenants) {
+      const keys = keysFor(tenant);
+      if (keys.status().keyCount > 0) continue;
+      keys.retryIfEmpty();
+      return `no signing keys for tenant ${tenant} yet`;
+    }
     return undefined;
   };
   const warmUp = () => Promise.all(config.entra.tenants.map((tenant) => keysFor(tenant).refresh()));
