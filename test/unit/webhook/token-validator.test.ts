@@ -94,6 +94,27 @@ describe('JwksCache', () => {
     assert.equal(cache.status().fetches, 2, 'after the interval one refetch is allowed');
   });
 
+  it('recovers from an issuer that was down at start when the readiness probe asks', async () => {
+    issuer.setDown(true);
+    const cache = new JwksCache({
+      jwksUri: issuer.jwksUri,
+      fetch: issuer.fetch,
+      now,
+      minRefreshIntervalMs: 1000,
+    });
+    await cache.refresh();
+    assert.equal(cache.status().keyCount, 0);
+    issuer.setDown(false);
+    cache.retryIfEmpty();
+    assert.equal(cache.status().fetches, 1, 'no fetch before the rate-limit interval');
+    clock += 1000;
+    cache.retryIfEmpty();
+    assert.equal(cache.status().fetches, 2);
+    await cache.refresh(); // joins the fetch retryIfEmpty started
+    assert.equal(cache.status().fetches, 2);
+    assert.equal(cache.status().keyCount, 1);
+  });
+
   it('keeps serving the last good keys while the issuer is down', async () => {
     const failures: string[] = [];
     const cache = new JwksCache({
