@@ -7,7 +7,9 @@
  *   npm run demo -- --keep  leave the control plane running until Ctrl-C
  */
 import { readFile } from 'node:fs/promises';
+import { decodeJwt } from 'jose';
 import { startControlPlane } from '../test/harness/control-plane.js';
+import { startEmulator } from '../test/harness/emulator.js';
 import { assertKubectlInstalled, kubectl } from '../test/harness/kubectl.js';
 
 const keep = process.argv.includes('--keep');
@@ -68,6 +70,29 @@ try {
     console.log(
       `  ${event.user.username} ${event.verb} ${event.objectRef?.resource ?? ''} -n ${event.objectRef?.namespace ?? ''} -> ${decision}`,
     );
+  }
+
+  say('4. A local Entra ID: the emulator signs Alex in (auth code + PKCE on its sign-in page)');
+  const entra = await startEmulator();
+  try {
+    console.log(`  issuer ${entra.issuer}\n  CA     ${entra.caFile}`);
+    const tokens = await entra.signInWithPassword({ user: entra.users.admin });
+    const claims = decodeJwt(tokens.idToken);
+    const names = new Map(Object.entries(entra.groups).map(([name, id]) => [id, name]));
+    console.log('  ID token claims (the token itself is not shown):');
+    for (const key of ['iss', 'aud', 'oid', 'preferred_username', 'tid', 'sid', 'uti', 'ver']) {
+      console.log(`    ${key.padEnd(18)} ${String(claims[key])}`);
+    }
+    const groups = (claims.groups as string[] | undefined) ?? [];
+    console.log(
+      `    ${'groups'.padEnd(18)} ${groups.map((id) => `${id} (${names.get(id) ?? '?'})`).join(', ')}`,
+    );
+    const signIn = entra.control.signIns().find((s) => s.uniqueTokenIdentifier === claims.uti);
+    console.log(
+      `  sign-in log: ${String(signIn?.userPrincipalName)} via ${String(signIn?.appDisplayName)} from ${String(signIn?.ipAddress)}, uniqueTokenIdentifier = uti`,
+    );
+  } finally {
+    await entra.stop();
   }
 
   if (keep) {

@@ -11,7 +11,6 @@ import { after, before, describe, it } from 'node:test';
 import {
   type AuthenticationResult,
   ConfidentialClientApplication,
-  type DeviceCodeResponse,
   PublicClientApplication,
 } from '@azure/msal-node';
 import { decodeJwt, jwtVerify } from 'jose';
@@ -68,7 +67,7 @@ describe('emulator fidelity: @azure/msal-node and jose', () => {
     let approval: Promise<void> | undefined;
     const result = await pca.acquireTokenByDeviceCode({
       scopes: [`api://${entra.clientId}/user_impersonation`],
-      deviceCodeCallback: (response: DeviceCodeResponse) => {
+      deviceCodeCallback: (response) => {
         approval = entra.browser().approveDeviceCode(response.verificationUri, response.userCode, {
           username: user.upn,
           password: user.password,
