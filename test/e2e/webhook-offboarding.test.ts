@@ -15,8 +15,13 @@ import { access, grantView, msUntilDenied, startWebhookWorld, type WebhookWorld 
 
 const pollIntervalSeconds = 1;
 const maxStalenessSeconds = 10;
-/** Poll interval + the API server's 1 s cache of webhook answers + one kubectl round, with room for a loaded CI. */
-const offboardingBoundMs = 10_000;
+/**
+ * kube-apiserver caches every successful token authentication for 10 s whatever the flags say
+ * (TokenSuccessCacheTTL in k8s.io/kubernetes pkg/kubeapiserver/options/authentication.go, v1.36.3), on
+ * top of the webhook cache TTL (1 s here). So the bound is that 10 s + one poll interval + 1 s, plus
+ * room for kubectl rounds on a loaded machine.
+ */
+const offboardingBoundMs = (10 + pollIntervalSeconds + 1 + 3) * 1000;
 
 describe('kentra webhook: instant offboarding against a real kube-apiserver', () => {
   let world: WebhookWorld;
@@ -58,14 +63,17 @@ describe('kentra webhook: instant offboarding against a real kube-apiserver', ()
     const exp = decodeJwt(idToken).exp as number;
     console.log(
       `[offboarding] membership removed -> first denied kubectl request: webhook ${webhookMs} ms ` +
-        `(poll ${pollIntervalSeconds} s, apiserver cache TTL 1 s, budget 10 s); structured authentication: ` +
+        `(poll ${pollIntervalSeconds} s, webhook cache TTL 1 s, apiserver success cache 10 s; budget 10 s); structured authentication: ` +
         `still ${structuredAnswer} ${stillAllowedAfterMs} ms after the removal, and until the token expires in ` +
         `${Math.round(exp - Date.now() / 1000)} s`,
     );
     assert.ok(webhookMs <= offboardingBoundMs, `denied after ${webhookMs} ms`);
     assert.equal(structuredAnswer, 'allowed', 'plain OIDC keeps trusting the token');
     assert.ok(exp * 1000 > Date.now(), 'the token itself is still valid');
-    assert.match(world.logs(), /"event":"review.denied"|"reason"/);
+    const after = JSON.parse((await kubectl(viaWebhook, ['auth', 'whoami', '-o', 'json'])).stdout).status
+      .userInfo;
+    assert.equal(after.username, user.username, 'still authenticated, as the same user');
+    assert.ok(!after.groups.includes(`entra:group:${entra.groups.developers}`), 'without the removed group');
   });
 
   it('a disabled account is denied within the bound (401), its token still valid', async () => {

@@ -193,22 +193,33 @@ export async function startWebhookWorld(options: WebhookWorldOptions): Promise<W
   }
 }
 
-/** Grants the `view` ClusterRole to the given RBAC subjects on a cluster. */
+/**
+ * Lets the given RBAC subjects list configmaps. (The built-in `view` role is aggregated by the
+ * controller manager, which this control plane does not run, so it has no rules here.)
+ */
 export async function grantView(
   cluster: ControlPlane,
   subjects: Array<{ kind: 'Group' | 'User'; name: string }>,
 ) {
-  const binding = {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name: 'entra-viewers' },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
-    subjects: subjects.map((s) => ({ apiGroup: 'rbac.authorization.k8s.io', ...s })),
-  };
+  const documents = [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'configmap-reader' },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'entra-configmap-readers' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'configmap-reader' },
+      subjects: subjects.map((s) => ({ apiGroup: 'rbac.authorization.k8s.io', ...s })),
+    },
+  ];
   const result = await kubectl(cluster.adminKubeconfig, ['apply', '-f', '-'], {
-    input: JSON.stringify(binding),
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: documents }),
   });
-  if (result.code !== 0) throw new Error(`granting view failed: ${result.stderr}`);
+  if (result.code !== 0) throw new Error(`granting configmap access failed: ${result.stderr}`);
 }
 
 export type Access = 'allowed' | 'forbidden' | 'unauthorized';
