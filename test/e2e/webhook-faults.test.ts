@@ -77,16 +77,22 @@ describe('kentra webhook under faults (real emulator, real kube-apiserver)', () 
       assert.ok(Date.now() - faultAt < 60_000, 'never failed closed');
     }
     const staleAfter = deniedAt - lastGood;
+    const staleDenials = (world.logs().match(/"reason":"live_state_stale"/g) ?? []).length;
+    const notReady = world.webhook.notReady();
+    entra.control.clearFaults();
     console.log(
-      `[faults] Graph 503: answered from the last state for ${deniedAt - faultAt} ms, denied ${staleAfter} ms ` +
-        `after the last good delta round (bound ${maxStalenessSeconds} s + apiserver cache 1 s)`,
+      `[faults] Graph 503: answered from the last state for ${deniedAt - faultAt} ms, kubectl denied ${staleAfter} ms ` +
+        `after the last good delta round (bound ${maxStalenessSeconds} s; kube-apiserver keeps a success for up to 10 s more)`,
     );
     assert.ok(staleAfter >= maxStalenessSeconds * 1000, `failed closed too early (${staleAfter} ms)`);
-    assert.ok(staleAfter <= (maxStalenessSeconds + 6) * 1000, `failed closed too late (${staleAfter} ms)`);
-    assert.match(world.logs(), /"reason":"live_state_stale"/);
-    assert.equal(world.webhook.notReady(), 'live_state_stale');
+    // kube-apiserver's fixed 10 s cache of successful authentications (see webhook-offboarding.test.ts).
+    assert.ok(
+      staleAfter <= (maxStalenessSeconds + 10 + 1 + 3) * 1000,
+      `failed closed too late (${staleAfter} ms)`,
+    );
+    assert.ok(staleDenials > 0, 'the webhook denied with live_state_stale');
+    assert.equal(notReady, 'live_state_stale', '/readyz reported the stale state');
 
-    entra.control.clearFaults();
     const clearedAt = Date.now();
     while ((await access(kubeconfig)) !== 'allowed')
       assert.ok(Date.now() - clearedAt < 60_000, 'never recovered after the fault cleared');
@@ -95,6 +101,10 @@ describe('kentra webhook under faults (real emulator, real kube-apiserver)', () 
 
   it('keeps validating tokens with known keys while the issuer is down', async () => {
     const { entra } = world;
+    entra.control.clearFaults();
+    const since = Date.now(); // a failed test before this one may have left Graph faulted
+    while ((await access(kubeconfig)) !== 'allowed')
+      assert.ok(Date.now() - since < 60_000, 'Graph never recovered');
     entra.control.setFault({ match: 'jwks', status: 503 });
     try {
       const fresh = (await entra.signInWithPassword({ user: entra.users.developer })).idToken;
