@@ -25,7 +25,13 @@ import type { EntraClaims, TokenValidator } from './token-validator.js';
 
 export type ReviewOutcome =
   | { authenticated: true; user: ReviewedUser }
-  | { authenticated: false; stage: 'token' | 'policy' | 'live' | 'mapping' | 'internal'; reason: string };
+  | {
+      authenticated: false;
+      stage: 'token' | 'policy' | 'live' | 'mapping' | 'internal';
+      reason: string;
+      /** The access file rule's message, for the log (never sent back to the API server). */
+      detail?: string;
+    };
 
 export interface VerifiedToken {
   claims: EntraClaims;
@@ -74,7 +80,13 @@ export class ReviewPipeline {
 
   async review(token: string): Promise<ReviewOutcome> {
     const started = performance.now();
-    let outcome: ReviewOutcome;
+    const outcome = await this.reviewOnce(token);
+    (outcome.authenticated ? this.count.allowed : this.deniedCounter(outcome.reason))();
+    this.deps.metrics.latency.observe((performance.now() - started) / 1000);
+    return outcome;
+  }
+
+  private async reviewOnce(token: string): Promise<ReviewOutcome> {
     let verified: VerifiedToken | undefined;
     try {
       const key = tokenKey(token);
@@ -83,41 +95,33 @@ export class ReviewPipeline {
       if (!verified) {
         const validation = await this.deps.validator.validate(token);
         if (!validation.ok) {
-          outcome = { authenticated: false, stage: 'token', reason: validation.reason };
           this.deps.log('info', 'review.denied', {
             stage: 'token',
             reason: validation.reason,
             detail: validation.detail,
             tokenHash: key.slice(0, 12),
           });
-          return outcome;
+          return { authenticated: false, stage: 'token', reason: validation.reason };
         }
         verified = { claims: validation.claims, hash: key.slice(0, 12) };
         this.deps.cache.set(key, verified, validation.claims.exp * 1000);
       }
-      outcome = await this.decide(verified);
-      if (outcome.authenticated) {
-        this.deps.log('debug', 'review.allowed', this.who(verified));
-      } else {
+      const outcome = await this.decide(verified);
+      if (outcome.authenticated) this.deps.log('debug', 'review.allowed', this.who(verified));
+      else
         this.deps.log('info', 'review.denied', {
           stage: outcome.stage,
           reason: outcome.reason,
+          ...(outcome.detail ? { detail: outcome.detail } : {}),
           ...this.who(verified),
         });
-      }
       return outcome;
     } catch (error) {
-      outcome = { authenticated: false, stage: 'internal', reason: 'internal_error' };
       this.deps.log('error', 'review.failed', {
         error: error instanceof Error ? error.message : String(error),
         ...(verified ? this.who(verified) : {}),
       });
-      return outcome;
-    } finally {
-      // biome-ignore lint/style/noNonNullAssertion: every path above assigns outcome before leaving
-      const final = outcome!;
-      (final.authenticated ? this.count.allowed : this.deniedCounter(final.reason))();
-      this.deps.metrics.latency.observe((performance.now() - started) / 1000);
+      return { authenticated: false, stage: 'internal', reason: 'internal_error' };
     }
   }
 
@@ -154,7 +158,7 @@ export class ReviewPipeline {
     const mapped = this.deps.mapClaims(claims);
     return mapped.ok
       ? { authenticated: true, user: mapped.user }
-      : { authenticated: false, stage: 'mapping', reason: mapped.reason };
+      : { authenticated: false, stage: 'mapping', reason: mapped.reason, detail: mapped.detail };
   }
 
   private who(verified: VerifiedToken): Record<string, unknown> {
