@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAccess } from './access.js';
 import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
 import { registerEmulatorCommand } from './emulator.js';
@@ -15,6 +16,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerInit(program, ctx);
   registerCluster(program, ctx);
   registerRbac(program, ctx);
+  registerAccess(program, ctx);
   registerWebhook(program, ctx);
   registerEmulatorCommand(program, ctx);
 }
