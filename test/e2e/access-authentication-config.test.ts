@@ -5,12 +5,16 @@
  * and a broken configuration keeps the API server from starting.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import {
   authenticationConfigApiVersion,
   renderAuthenticationConfiguration,
 } from '../../src/domain/cluster-config/authentication-config.js';
+import { renderLegacyFlags } from '../../src/domain/cluster-config/legacy-flags.js';
 import { authenticateClaims } from '../../src/domain/identity/authenticator.js';
 import { authenticatorFromAccessFile } from '../../src/domain/identity/from-access-file.js';
 import { type ControlPlane, startControlPlane } from '../harness/control-plane.js';
@@ -77,6 +81,80 @@ describe('rendered AuthenticationConfiguration on the real kube-apiserver', () =
         name,
       );
       assert.deepEqual(ours(apiserverUser.extra), local.user.extra, name);
+    }
+  });
+
+  /** Starts a control plane, waits until `good` claims authenticate, and returns it (stopped by the caller). */
+  async function readyWith(options: Parameters<typeof startControlPlane>[0], good: Record<string, unknown>) {
+    const plane = await startControlPlane({ ...options, log: quiet });
+    await issuer.discoveryFetched;
+    const token = await issuer.sign(good);
+    for (let attempt = 0; (await whoAmI(plane.server, plane.caPem, token)).status !== 201; attempt++) {
+      if (attempt >= 50) {
+        await plane.stop();
+        assert.fail('the API server never accepted a valid token');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return plane;
+  }
+
+  it('v1beta1 config (for 1.30-1.33) is accepted too, and maps the same user', async () => {
+    const file = claimTableAccess(issuer.origin);
+    const authenticator = authenticatorFromAccessFile(file, file.app.clientId ?? '');
+    const config = renderAuthenticationConfiguration(authenticator, {
+      apiVersion: authenticationConfigApiVersion('1.32'),
+      certificateAuthority: issuer.caPem,
+    });
+    assert.equal(config.apiVersion, 'apiserver.config.k8s.io/v1beta1');
+    const [member] = claimCases(file);
+    assert.ok(member);
+    const plane = await readyWith({ authenticationConfig: stringify(config) }, member.claims);
+    try {
+      const remote = await whoAmI(plane.server, plane.caPem, await issuer.sign(member.claims));
+      const local = authenticateClaims(authenticator, member.claims);
+      assert.ok(local.authenticated);
+      assert.equal(remote.user?.username, local.user.username);
+    } finally {
+      await plane.stop();
+    }
+  });
+
+  it('legacy --oidc-* flags start the API server and map username and groups with the same prefixes', async () => {
+    const file = claimTableAccess(issuer.origin);
+    const dir = await mkdtemp(join(tmpdir(), 'kentra-flags-'));
+    const caFilePath = join(dir, 'issuer-ca.pem');
+    await writeFile(caFilePath, issuer.caPem);
+    const { flags } = renderLegacyFlags({
+      issuer: file.tenant.issuer,
+      clientId: file.app.clientId ?? '',
+      extraAudiences: [],
+      identity: file.identity,
+      policy: { ...file.policy, allowedTenants: [file.tenant.id] },
+      caFilePath,
+    });
+    const [member] = claimCases(file);
+    assert.ok(member);
+    const plane = await readyWith({ extraArgs: flags }, member.claims);
+    try {
+      const remote = await whoAmI(plane.server, plane.caPem, await issuer.sign(member.claims));
+      assert.equal(remote.user?.username, `entra:${member.claims.oid}`);
+      assert.deepEqual(
+        remote.user?.groups.filter((group) => group !== 'system:authenticated'),
+        (member.claims.groups as string[]).map((group) => `entra:group:${group}`),
+      );
+      const foreign = await whoAmI(
+        plane.server,
+        plane.caPem,
+        await issuer.sign({ ...member.claims, tid: '99999999-0d1f-4a3c-9b5d-7e9f1a3c5e7b' }),
+      );
+      assert.equal(foreign.status, 401, 'the required tid claim pins the tenant');
+      // What the flags cannot express is really not enforced: a guest gets in.
+      const guest = await whoAmI(plane.server, plane.caPem, await issuer.sign({ ...member.claims, acct: 1 }));
+      assert.equal(guest.status, 201);
+    } finally {
+      await plane.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
