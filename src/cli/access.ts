@@ -120,9 +120,7 @@ function printWarnings(ctx: CliContext, warnings: readonly string[]): void {
 }
 
 export function registerAccess(program: Command, ctx: CliContext): void {
-  const access = program
-    .command('access')
-    .description('who can do what where, by Entra name (offline RBAC)');
+  const access = program.command('access').description('who can do what where, by Entra name (offline RBAC)');
 
   const matrix = access
     .command('matrix')

@@ -5,7 +5,7 @@ import type { CliContext } from './context.js';
 export function registerWebhook(program: Command, ctx: CliContext): void {
   const webhook = program
     .command('webhook')
-    .description('TokenReview webhook: live Entra checks (instant offboarding), groups overage, policy')
+    .description('TokenReview webhook: live Entra checks, overage, policy')
     .option('-c, --config <path>', 'the webhook configuration file', 'kentra-webhook.yaml')
     .option('--listen <host:port>', 'override listen.host and listen.port')
     .option('--self-signed', 'serve with a throw-away self-signed certificate (local trials only)')
