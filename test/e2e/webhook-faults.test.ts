@@ -213,7 +213,7 @@ describe('kentra webhook under faults (real emulator, real kube-apiserver)', () 
       return new Promise((resolve, reject) => {
         const req = request(
           `${world.webhook.server.url}/authenticate`,
-          { method: 'POST', rejectUnauthorized: false },
+          { method: 'POST', ...world.apiserverClient },
           (res) => {
             res.resume();
             res.on('end', () => resolve(res.statusCode ?? 0));

@@ -24,6 +24,8 @@ import { kubectl } from '../harness/kubectl.js';
 export interface WebhookWorld {
   entra: EmulatorHandle;
   webhook: Webhook;
+  /** TLS options to call the webhook as the API server does (its CA and client certificate). */
+  apiserverClient: { ca: string; cert: string; key: string };
   /** kube-apiserver authenticating Entra tokens through the webhook. */
   viaWebhook: ControlPlane;
   /** kube-apiserver with structured authentication for the same issuer (when asked for). */
@@ -77,6 +79,12 @@ export async function startWebhookWorld(options: WebhookWorldOptions): Promise<W
       ipAddresses: ['127.0.0.1'],
       usage: 'server',
     });
+    // Only the API server may call the webhook: it presents a client certificate from this CA.
+    const clientCa = await createCertificateAuthority('kentra-webhook-e2e-clients', 1);
+    const apiserverClient = await clientCa.issue({ commonName: 'kube-apiserver', usage: 'client' });
+    await writeFile(join(dir, 'client-ca.crt'), clientCa.certPem);
+    await writeFile(join(dir, 'apiserver-client.crt'), apiserverClient.certPem);
+    await writeFile(join(dir, 'apiserver-client.key'), apiserverClient.keyPem, { mode: 0o600 });
     await writeFile(join(dir, 'tls.crt'), serving.certPem);
     await writeFile(join(dir, 'tls.key'), serving.keyPem, { mode: 0o600 });
     await writeFile(join(dir, 'graph-secret'), entra.automation.secret, { mode: 0o600 });
@@ -88,7 +96,11 @@ export async function startWebhookWorld(options: WebhookWorldOptions): Promise<W
         kind: 'WebhookConfiguration',
         accessFile: accessPath,
         listen: { host: '127.0.0.1', port: 0 },
-        tls: { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') },
+        tls: {
+          certFile: join(dir, 'tls.crt'),
+          keyFile: join(dir, 'tls.key'),
+          clientCaFile: join(dir, 'client-ca.crt'),
+        },
         live: {
           clientId: entra.automation.clientId,
           clientSecretFile: join(dir, 'graph-secret'),
@@ -137,8 +149,12 @@ export async function startWebhookWorld(options: WebhookWorldOptions): Promise<W
 
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const viaWebhook = await startControlPlane({
-      tokenWebhookKubeconfig: renderWebhookClient({ url: webhook.server.url, caPem: ca.certPem })
-        .kubeconfigYaml,
+      tokenWebhookKubeconfig: renderWebhookClient({
+        url: webhook.server.url,
+        caPem: ca.certPem,
+        clientCertFile: join(dir, 'apiserver-client.crt'),
+        clientKeyFile: join(dir, 'apiserver-client.key'),
+      }).kubeconfigYaml,
       tokenWebhookCacheTtl: '1s',
       log,
     });
@@ -160,6 +176,7 @@ export async function startWebhookWorld(options: WebhookWorldOptions): Promise<W
     return {
       entra,
       webhook,
+      apiserverClient: { ca: ca.certPem, cert: apiserverClient.certPem, key: apiserverClient.keyPem },
       viaWebhook,
       structured,
       dir,
