@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAudit } from './audit.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -6,4 +7,6 @@ import type { CliContext } from './context.js';
  * registers its flags here; its implementation is imported lazily inside the
  * action so that `kentra --help` and `kentra get-token` stay fast.
  */
-export function registerCommands(_program: Command, _ctx: CliContext): void {}
+export function registerCommands(program: Command, ctx: CliContext): void {
+  registerAudit(program, ctx);
+}
