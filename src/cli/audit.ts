@@ -66,7 +66,7 @@ function collectPath(value: string, previous: string[]): string[] {
 export function registerAudit(program: Command, ctx: CliContext): void {
   program
     .command('audit')
-    .description('join Kubernetes audit events with Entra sign-ins: who did what, when, and from where')
+    .description('audit trail: Kubernetes requests joined with Entra sign-ins')
     .requiredOption(
       '--k8s-audit <path>',
       'audit log file, folder of rotated logs (.gz too), or - for stdin (repeatable)',
@@ -125,6 +125,10 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     .action(async (flags: AuditFlags) => {
       const { parseTimeBound } = await import('../domain/audit/trail-filter.js');
       const { runAudit } = await import('../usecases/audit.js');
+      if (flags.k8sAudit.length === 0)
+        throw new KentraError('usage', 'kentra audit needs at least one --k8s-audit PATH', {
+          hint: 'Give the API server audit log (--audit-log-path), a folder of rotated logs, or - for stdin.',
+        });
       if (flags.access !== undefined)
         throw new KentraError(
           'usage',

@@ -87,7 +87,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     index,
     mappings: request.mappings,
     join: request.join,
-    groupName: (id) => groupNames.get(id) ?? groupNames.get(id.slice(id.lastIndexOf(':') + 1)),
+    groupName: (id) => groupNames.get(id),
   };
   const summary: TrailSummary = {
     events: 0,

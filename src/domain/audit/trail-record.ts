@@ -174,7 +174,9 @@ function withGroupName(
   groupName: (id: string) => string | undefined,
 ): GrantingBinding & { groupName?: string } {
   if (granting.subjectKind !== 'Group') return granting;
-  const name = groupName(granting.subject);
+  // Group subjects carry the cluster's groups prefix ("entra:<object id>"); Entra knows the bare id.
+  const subject = granting.subject;
+  const name = groupName(subject) ?? groupName(subject.slice(subject.lastIndexOf(':') + 1));
   return name === undefined ? granting : { ...granting, groupName: name };
 }
 
