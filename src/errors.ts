@@ -17,7 +17,10 @@ export type ErrorCode =
   | 'auth.interaction_required'
   | 'auth.failed'
   | 'kube.unavailable'
-  | 'kube.request';
+  | 'kube.request'
+  | 'access.invalid'
+  | 'graph.request'
+  | 'rbac.apply';
 
 export interface KentraErrorOptions {
   hint?: string;

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { registerAudit } from './audit.js';
+import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
+import { registerInit } from './init.js';
+import { registerRbac } from './rbac.js';
 
 /**
  * The command table. Each command lives in its own file under src/cli/ and
@@ -8,5 +11,8 @@ import type { CliContext } from './context.js';
  * action so that `kentra --help` and `kentra get-token` stay fast.
  */
 export function registerCommands(program: Command, ctx: CliContext): void {
+  registerInit(program, ctx);
+  registerCluster(program, ctx);
+  registerRbac(program, ctx);
   registerAudit(program, ctx);
 }
