@@ -92,8 +92,8 @@ function event(i: number): string {
       groups: [`entra:${groupOf(u)}`, 'system:authenticated'],
       extra:
         kind < 5
-          ? { 'kentra.io/uti': [utiOf(u, s)], 'kentra.io/sid': [sidOf(u)] }
-          : { 'kentra.io/oid': [oidOf(u)] },
+          ? { 'kentra.dev/uti': [utiOf(u, s)], 'kentra.dev/sid': [sidOf(u)] }
+          : { 'kentra.dev/oid': [oidOf(u)] },
     };
     sourceIp = ipOf(u);
     reason = `RBAC: allowed by RoleBinding "developers/${namespace}" of ClusterRole "edit" to Group "entra:${groupOf(u)}"`;

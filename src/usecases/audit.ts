@@ -4,8 +4,10 @@
  * indexed first (it is small); audit events then stream past it line by line,
  * so memory stays flat however large the audit log is.
  */
+import { resolve } from 'node:path';
 import { type AuditLogSource, auditLogSources, followFile } from '../adapters/audit/audit-log-sources.js';
 import { BufferedOutput } from '../adapters/audit/buffered-output.js';
+import { graphSignIns } from '../adapters/audit/graph-sign-ins.js';
 import { splitLines } from '../adapters/audit/line-splitter.js';
 import { htmlWriter } from '../adapters/audit/render-html.js';
 import { jsonLinesWriter } from '../adapters/audit/render-json-lines.js';
@@ -13,10 +15,16 @@ import { ocsfWriter } from '../adapters/audit/render-ocsf.js';
 import { tableWriter } from '../adapters/audit/render-table.js';
 import { type SignInSource, signInFiles } from '../adapters/audit/sign-in-files.js';
 import type { TrailSummary, TrailWriter } from '../adapters/audit/trail-writer.js';
+import { type FetchLike, GraphClient } from '../adapters/graph/client.js';
+import { fetchTrusting } from '../adapters/http-fetch.js';
 import type { TextSink } from '../cli/context.js';
-import type { ClaimMappings } from '../domain/audit/claim-mappings.js';
+import {
+  type ClaimMappings,
+  claimMappingsFromIdentity,
+  defaultClaimMappings,
+} from '../domain/audit/claim-mappings.js';
 import { type GroupChange, groupChangeFrom } from '../domain/audit/group-change.js';
-import type { JoinOptions } from '../domain/audit/join.js';
+import { defaultJoinOptions, type JoinOptions } from '../domain/audit/join.js';
 import { isK8sAuditEvent } from '../domain/audit/k8s-event.js';
 import { SignInIndex } from '../domain/audit/sign-in-index.js';
 import {
@@ -27,6 +35,7 @@ import {
 } from '../domain/audit/trail-filter.js';
 import { buildTrail, type TrailContext } from '../domain/audit/trail-record.js';
 import { KentraError } from '../errors.js';
+import { type LoadedAccessFile, loadAccessFile } from './load-access.js';
 
 export type AuditOutput = 'table' | 'json' | 'ocsf' | 'html';
 
@@ -36,8 +45,11 @@ export interface AuditRequest {
   /** `--signins` / `--directory-audits` values: exported JSON files, or `graph`. */
   signInPaths: readonly string[];
   output: AuditOutput;
-  mappings: ClaimMappings;
-  join: JoinOptions;
+  /** kentra.yaml to learn claim mappings, app ids, token lifetime and Graph from; else ./kentra.yaml if present. */
+  accessPath?: string;
+  /** Command-line values; they win over the access file, which wins over kentra's defaults. */
+  mappings: Partial<ClaimMappings>;
+  join: Partial<JoinOptions>;
   filter: TrailFilter;
   follow: boolean;
 }
@@ -52,19 +64,28 @@ export interface AuditDeps {
   /** Colour in the table (a terminal, NO_COLOR unset). */
   colour: boolean;
   productVersion: string;
-  /** The Graph sign-in source, once a Graph client exists (see docs/audit.md). */
-  graphSignIns?: () => SignInSource;
+  env: Readonly<Record<string, string | undefined>>;
+  readText: (path: string) => Promise<string>;
+  fetch: FetchLike;
+}
+
+/** What the run works with once flags, the access file and defaults are combined. */
+interface Settings {
+  mappings: ClaimMappings;
+  join: JoinOptions;
+  access?: LoadedAccessFile;
 }
 
 /** At most this many corrupt lines are described on stderr; all are counted. */
 const maxReportedProblems = 20;
 
 export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<TrailSummary> {
+  const settings = await resolveSettings(request, deps);
   const problems = problemReporter(deps.stderr);
   const index = new SignInIndex();
   const groupNames = new Map<string, string>();
   const changes: GroupChange[] = [];
-  for (const source of signInSources(request.signInPaths, deps)) {
+  for (const source of signInSources(request, settings, deps)) {
     await source.load({
       signIn: (signIn) => index.add(signIn),
       directoryAudit: (audit) => {
@@ -85,8 +106,8 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
   const writer = writerFor(request.output, out, deps);
   const context: TrailContext = {
     index,
-    mappings: request.mappings,
-    join: request.join,
+    mappings: settings.mappings,
+    join: settings.join,
     groupName: (id) => groupNames.get(id),
   };
   const summary: TrailSummary = {
@@ -184,27 +205,90 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
   writer.end(summary);
   out.flush();
   await out.drained();
-  deps.stderr.write(summaryText(summary, request, stop));
+  deps.stderr.write(summaryText(summary, settings.mappings, stop));
   return summary;
 }
 
 class Interrupted extends Error {}
 
-function signInSources(paths: readonly string[], deps: AuditDeps): SignInSource[] {
+async function resolveSettings(request: AuditRequest, deps: AuditDeps): Promise<Settings> {
+  let access: LoadedAccessFile | undefined;
+  if (request.accessPath !== undefined) {
+    access = await loadAccessFile(resolve(deps.cwd, request.accessPath), deps.readText);
+  } else {
+    // Like every kentra command, use ./kentra.yaml when it is there; audit also works without one.
+    const implicit = resolve(deps.cwd, 'kentra.yaml');
+    const present = await deps.readText(implicit).then(
+      () => true,
+      () => false,
+    );
+    if (present) {
+      access = await loadAccessFile(implicit, deps.readText);
+      deps.stderr.write('kentra audit: claim mappings from ./kentra.yaml\n');
+    }
+  }
+  const file = access?.file;
+  const mappings: ClaimMappings = {
+    ...(file ? claimMappingsFromIdentity(file.identity) : defaultClaimMappings),
+    ...definedOnly(request.mappings),
+  };
+  const maxTokenAge = file?.policy.maxTokenAgeSeconds;
+  const appIds = [...(file?.app.clientId ? [file.app.clientId] : []), ...(file?.app.audiences ?? [])];
+  const join: JoinOptions = {
+    windowMs:
+      request.join.windowMs ?? (maxTokenAge !== undefined ? maxTokenAge * 1000 : defaultJoinOptions.windowMs),
+    skewMs: request.join.skewMs ?? defaultJoinOptions.skewMs,
+    appIds: request.join.appIds && request.join.appIds.length > 0 ? request.join.appIds : appIds,
+  };
+  return access ? { mappings, join, access } : { mappings, join };
+}
+
+function definedOnly<T extends object>(value: Partial<T>): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function signInSources(request: AuditRequest, settings: Settings, deps: AuditDeps): SignInSource[] {
+  const paths = request.signInPaths;
   const files = paths.filter((path) => path !== 'graph');
   const sources = files.length > 0 ? [signInFiles(files, deps.cwd)] : [];
-  if (paths.includes('graph')) {
-    if (!deps.graphSignIns)
-      throw new KentraError(
-        'usage',
-        '--signins graph: reading sign-ins from Microsoft Graph is not available yet',
-        {
-          hint: 'Export them (GET /auditLogs/signIns and /auditLogs/directoryAudits, JSON) and pass the files: --signins signins.json',
-        },
-      );
-    sources.push(deps.graphSignIns());
-  }
+  if (paths.includes('graph')) sources.push(graphSource(request, settings, deps));
   return sources;
+}
+
+function graphSource(request: AuditRequest, settings: Settings, deps: AuditDeps): SignInSource {
+  const token = deps.env.KENTRA_GRAPH_TOKEN;
+  if (!token)
+    throw new KentraError('usage', '--signins graph needs a Microsoft Graph token in KENTRA_GRAPH_TOKEN', {
+      hint:
+        'It needs AuditLog.Read.All, e.g. export KENTRA_GRAPH_TOKEN=$(az account get-access-token --resource-type ms-graph --query accessToken -o tsv); ' +
+        'or pass exported JSON files to --signins.',
+    });
+  const access = settings.access;
+  const tenant = access?.file.tenant;
+  const caFile = tenant?.certificateAuthorityFile;
+  // A private CA (the emulator) is read on first use, so building the source stays synchronous.
+  let trusted: Promise<FetchLike> | undefined;
+  const fetch: FetchLike =
+    caFile && access
+      ? async (url, init) => {
+          trusted ??= deps.readText(access.resolvePath(caFile)).then(fetchTrusting);
+          return (await trusted)(url, init);
+        }
+      : deps.fetch;
+  const progress = (line: string) => deps.stderr.write(`kentra audit: ${line}\n`);
+  const client = (version: 'v1.0' | 'beta') =>
+    new GraphClient({
+      baseUrl: tenant?.graph ?? 'https://graph.microsoft.com',
+      version,
+      fetch,
+      accessToken: async () => token,
+      onRetry: ({ status, delayMs, path }) =>
+        progress(`Graph answered ${status} for ${path}; retrying in ${(delayMs / 1000).toFixed(1)}s`),
+    });
+  const since =
+    request.filter.since === undefined ? undefined : request.filter.since - settings.join.windowMs;
+  const until = request.filter.until === undefined ? undefined : request.filter.until + settings.join.skewMs;
+  return graphSignIns({ v1: client('v1.0'), beta: client('beta'), since, until, progress });
 }
 
 function followTarget(sources: readonly AuditLogSource[]): AuditLogSource | undefined {
@@ -255,7 +339,7 @@ function problemReporter(stderr: TextSink): ProblemReporter {
   };
 }
 
-function summaryText(summary: TrailSummary, request: AuditRequest, interrupted: boolean): string {
+function summaryText(summary: TrailSummary, mappings: ClaimMappings, interrupted: boolean): string {
   const j = summary.joins;
   const requests = summary.written - summary.groupChanges;
   let text =
@@ -265,8 +349,8 @@ function summaryText(summary: TrailSummary, request: AuditRequest, interrupted: 
     `; ${summary.skipped} lines skipped${interrupted ? '; interrupted' : ''}\n`;
   if (j.heuristic > 0 && j.uti + j.sid === 0)
     text +=
-      `kentra audit: no audit event carried a token id in user.extra["${request.mappings.utiExtraKey}"] or ` +
-      `["${request.mappings.sidExtraKey}"], so sign-ins were joined by heuristic (oid + time window + IP + app) ` +
+      `kentra audit: no audit event carried a token id in user.extra["${mappings.utiExtraKey}"] or ` +
+      `["${mappings.sidExtraKey}"], so sign-ins were joined by heuristic (oid + time window + IP + app) ` +
       'with the confidence shown. For exact joins, map claims.uti and claims.sid into these extra keys in the ' +
       "API server's AuthenticationConfiguration (see docs/audit.md).\n";
   return text;

@@ -1,3 +1,4 @@
+import { defaultIdentity, extraKeys, type IdentitySettings } from '../identity/mapping.js';
 import { firstExtra, type K8sUserInfo } from './k8s-event.js';
 
 /**
@@ -14,12 +15,23 @@ export interface ClaimMappings {
   oidExtraKey: string;
 }
 
-export const defaultClaimMappings: ClaimMappings = {
-  usernamePrefix: 'entra:',
-  utiExtraKey: 'kentra.io/uti',
-  sidExtraKey: 'kentra.io/sid',
-  oidExtraKey: 'kentra.io/oid',
-};
+/**
+ * The mappings an access file describes (`identity:` in kentra.yaml), i.e. what
+ * `kentra cluster config` rendered into the API server's AuthenticationConfiguration.
+ * A disabled uti/sid mapping becomes an empty key, which never matches.
+ */
+export function claimMappingsFromIdentity(identity: IdentitySettings): ClaimMappings {
+  const keys = extraKeys(identity);
+  return {
+    usernamePrefix: identity.username.prefix,
+    utiExtraKey: keys.uti ?? '',
+    sidExtraKey: keys.sid ?? '',
+    oidExtraKey: `${identity.extra.keyDomain}/oid`,
+  };
+}
+
+/** kentra's own defaults: username `entra:<oid>`, extras `kentra.dev/uti` and `kentra.dev/sid`. */
+export const defaultClaimMappings: ClaimMappings = claimMappingsFromIdentity(defaultIdentity);
 
 /** What an audit event's user says about the Entra identity and token behind it. */
 export interface EventIdentity {

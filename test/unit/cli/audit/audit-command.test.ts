@@ -109,7 +109,7 @@ describe('kentra audit', () => {
     assert.equal(record.from.signInIp, '203.0.113.7');
     assert.match(
       run.stderr,
-      /no audit event carried a token id in user\.extra\["kentra\.io\/uti"\] or \["kentra\.io\/sid"\], so sign-ins were joined by heuristic/,
+      /no audit event carried a token id in user\.extra\["kentra\.dev\/uti"\] or \["kentra\.dev\/sid"\], so sign-ins were joined by heuristic/,
     );
   });
 
@@ -184,12 +184,60 @@ describe('kentra audit', () => {
     assert.equal(run.stdout.match(/^\{"kind":"request"/gm)?.length, 4);
   });
 
+  it('learns claim mappings, app ids and the token lifetime from --access kentra.yaml', async () => {
+    const { starterAccessFile } = await import('../../../../src/domain/access/starter.js');
+    const file = starterAccessFile({
+      tenantId: '44444444-4444-4444-8444-444444444444',
+      clientId: 'aaaaaaaa-0000-4000-8000-00000000c1d0',
+    })
+      .replace('keyDomain: kentra.dev', 'keyDomain: example.org')
+      .replace('prefix: "entra:"', 'prefix: "aad:"');
+    await writeFile(join(dir, 'kentra.yaml'), file);
+    const event = auditEvent({
+      user: { username: `aad:${bobOid}`, extra: { 'example.org/uti': ['uti-bob-1'] } },
+      requestReceivedTimestamp: '2026-11-29T04:10:00Z',
+    });
+    const heuristicEvent = auditEvent({
+      user: { username: `aad:${bobOid}` },
+      requestReceivedTimestamp: '2026-11-29T04:10:00Z',
+    });
+    try {
+      const run = await audit(
+        ['--k8s-audit', '-', '--signins', 'signins.json', '-o', 'json', '--access', 'kentra.yaml'],
+        {
+          stdin: Readable.from([Buffer.from(line(event) + line(heuristicEvent))]),
+        },
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const [exact, heuristic] = run.stdout
+        .trim()
+        .split('\n')
+        .map((t) => JSON.parse(t))
+        .filter((record) => record.kind === 'request');
+      assert.equal(exact.join.method, 'uti');
+      assert.equal(heuristic.join.method, 'heuristic');
+      assert.equal(heuristic.who.oid, bobOid, 'the username prefix comes from identity.username.prefix');
+      assert.equal(heuristic.join.evidence.appMatch, true, 'app.clientId is the cluster app');
+      // A flag wins over the file; ./kentra.yaml is read when present.
+      const flagged = await audit(
+        ['--k8s-audit', '-', '--signins', 'signins.json', '-o', 'json', '--uti-extra-key', 'other.org/uti'],
+        {
+          stdin: Readable.from([Buffer.from(line(event))]),
+        },
+      );
+      assert.match(flagged.stderr, /claim mappings from \.\/kentra\.yaml/);
+      assert.equal(JSON.parse(flagged.stdout.trim().split('\n').at(-1) ?? '').join.method, 'heuristic');
+    } finally {
+      await rm(join(dir, 'kentra.yaml'));
+    }
+  });
+
   it('explains bad input clearly', async () => {
     const graph = await audit(['--k8s-audit', 'audit.log', '--signins', 'graph']);
     assert.equal(graph.code, 2);
     assert.match(
       graph.stderr,
-      /error \[usage\]: --signins graph: .*not available yet\n {2}hint: Export them/,
+      /error \[usage\]: --signins graph needs a Microsoft Graph token in KENTRA_GRAPH_TOKEN\n {2}hint: /,
     );
     const since = await audit(['--k8s-audit', 'audit.log', '--since', 'yesterday']);
     assert.equal(since.code, 2);
@@ -206,6 +254,6 @@ describe('kentra audit', () => {
     const run = await runCli(['audit', '--help']);
     assert.equal(run.code, 0);
     assert.match(run.stdout, /Examples:/);
-    assert.match(run.stdout, /--uti-extra-key <key>.*\(default: "kentra\.io\/uti"\)/s);
+    assert.match(run.stdout, /--uti-extra-key <key>.*access file, else "kentra\.dev\/uti"/s);
   });
 });

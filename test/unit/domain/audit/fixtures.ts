@@ -20,7 +20,7 @@ export function auditEvent(overrides: Partial<K8sAuditEvent> = {}): K8sAuditEven
     user: {
       username: `entra:${bobOid}`,
       groups: [`entra:${devGroupOid}`, 'system:authenticated'],
-      extra: { 'kentra.io/uti': ['uti-bob-1'], 'kentra.io/sid': ['sid-bob'] },
+      extra: { 'kentra.dev/uti': ['uti-bob-1'], 'kentra.dev/sid': ['sid-bob'] },
     },
     sourceIPs: ['203.0.113.7'],
     userAgent: 'kubectl/v1.36.3 (linux/amd64)',
@@ -44,7 +44,7 @@ export function signIn(overrides: Partial<SignIn> = {}): SignIn {
     userPrincipalName: 'bob@contoso.example',
     userDisplayName: 'Bob Builder',
     userType: 'member',
-    appId: 'app-kentra',
+    appId: 'aaaaaaaa-0000-4000-8000-00000000c1d0',
     appDisplayName: 'kentra',
     ipAddress: '203.0.113.7',
     clientAppUsed: 'Mobile Apps and Desktop clients',

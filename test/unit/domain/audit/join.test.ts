@@ -104,7 +104,7 @@ describe('heuristic join by oid, time window, IP and app', () => {
 
   it('scores identity + closeness + IP + app and reports the evidence', () => {
     const index = indexOf(signIn({ uniqueTokenIdentifier: 'u1', createdDateTime: '2026-11-29T04:00:00Z' }));
-    const options = { ...defaultJoinOptions, appIds: ['app-kentra'] };
+    const options = { ...defaultJoinOptions, appIds: ['aaaaaaaa-0000-4000-8000-00000000c1d0'] };
     const result = joinSignIn({ oid: bobOid }, request, '203.0.113.7', index, options);
     assert.equal(result.method, 'heuristic');
     // 30 of 90 minutes into the window: closeness 2/3.
@@ -131,7 +131,7 @@ describe('heuristic join by oid, time window, IP and app', () => {
     );
     const result = joinSignIn({ oid: bobOid }, request, '203.0.113.7', index, {
       ...defaultJoinOptions,
-      appIds: ['app-kentra'],
+      appIds: ['aaaaaaaa-0000-4000-8000-00000000c1d0'],
     });
     assert.equal(result.evidence?.ipMatch, false);
     assert.equal(result.evidence?.appMatch, false);
@@ -172,7 +172,7 @@ describe('heuristic join by oid, time window, IP and app', () => {
     const index = indexOf(signIn({ createdDateTime: '2026-11-29T04:30:00Z' }));
     const result = joinSignIn({ oid: bobOid }, request, '203.0.113.7', index, {
       ...defaultJoinOptions,
-      appIds: ['app-kentra'],
+      appIds: ['aaaaaaaa-0000-4000-8000-00000000c1d0'],
     });
     assert.equal(result.confidence, heuristicWeights.cap);
   });
@@ -206,7 +206,7 @@ describe('identify', () => {
     const identity = identify(
       {
         username: `entra:${bobOid.toUpperCase()}`,
-        extra: { 'kentra.io/uti': ['U'], 'kentra.io/sid': ['S'] },
+        extra: { 'kentra.dev/uti': ['U'], 'kentra.dev/sid': ['S'] },
       },
       defaultClaimMappings,
     );

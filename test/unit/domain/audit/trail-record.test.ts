@@ -78,7 +78,7 @@ describe('the trail record', () => {
         uniqueTokenIdentifier: 'uti-bob-1',
         sessionId: 'sid-bob',
         interactive: true,
-        appId: 'app-kentra',
+        appId: 'aaaaaaaa-0000-4000-8000-00000000c1d0',
         resource: 'kentra cluster',
       },
     });
@@ -110,7 +110,7 @@ describe('the trail record', () => {
     const record = buildTrailRecord(
       auditEvent({
         user: { username: 'kentra-admin', groups: ['system:masters'] },
-        impersonatedUser: { username: `entra:${bobOid}`, extra: { 'kentra.io/uti': ['uti-bob-1'] } },
+        impersonatedUser: { username: `entra:${bobOid}`, extra: { 'kentra.dev/uti': ['uti-bob-1'] } },
       }),
       context(signIn()),
     );
