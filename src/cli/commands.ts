@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
+import { registerEmulatorCommand } from './emulator.js';
 import { registerInit } from './init.js';
 import { registerRbac } from './rbac.js';
 
@@ -15,4 +16,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerCluster(program, ctx);
   registerRbac(program, ctx);
   registerAudit(program, ctx);
+  registerEmulatorCommand(program, ctx);
 }

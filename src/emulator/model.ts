@@ -1,0 +1,165 @@
+/**
+ * The emulator's directory objects. Field names follow Microsoft Graph so the
+ * Graph endpoints can project them without renaming; secrets and passwords are
+ * kept only as hashes or in memory, never served.
+ */
+export type UserType = 'Member' | 'Guest';
+
+export interface User {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  userType: UserType;
+  accountEnabled: boolean;
+  /** Plain text: this is a local emulator with demo accounts; never served by Graph. */
+  password: string;
+  /** The one-time code the MFA step accepts (the emulator's stand-in for an authenticator app). */
+  mfaCode: string;
+  createdDateTime: string;
+  /** Refresh tokens and sessions issued before this instant (ms) are revoked (revokeSignInSessions). */
+  signInSessionsValidFrom: number;
+  /** Directory change counter at the last change (delta queries). */
+  version: number;
+}
+
+export interface Group {
+  id: string;
+  displayName: string;
+  description: string | null;
+  securityEnabled: boolean;
+  mailEnabled: boolean;
+  /** Direct members: user, group or service principal object IDs. */
+  members: Set<string>;
+  createdDateTime: string;
+  version: number;
+}
+
+export type GroupMembershipClaims = 'None' | 'SecurityGroup' | 'ApplicationGroup' | 'DirectoryRole' | 'All';
+
+export interface AppRole {
+  id: string;
+  value: string;
+  displayName: string;
+  description: string;
+  allowedMemberTypes: ('User' | 'Application')[];
+  isEnabled: boolean;
+}
+
+export interface PermissionScope {
+  id: string;
+  value: string;
+  adminConsentDisplayName: string;
+  adminConsentDescription: string;
+  type: 'User' | 'Admin';
+  isEnabled: boolean;
+}
+
+export interface PasswordCredential {
+  keyId: string;
+  displayName: string | null;
+  hint: string;
+  /** SHA-256 (base64url) of the secret text; the text itself is returned once by addPassword. */
+  secretHash: string;
+  startDateTime: string;
+  endDateTime: string;
+}
+
+export interface Application {
+  id: string;
+  appId: string;
+  displayName: string;
+  signInAudience: string;
+  /** `isFallbackPublicClient`: may redeem device codes and loopback codes without a secret. */
+  isFallbackPublicClient: boolean;
+  publicClientRedirectUris: string[];
+  webRedirectUris: string[];
+  identifierUris: string[];
+  groupMembershipClaims: GroupMembershipClaims | null;
+  /** 1 or null: v1 access tokens; 2: v2 access tokens (set by the resource, not the endpoint). */
+  requestedAccessTokenVersion: 1 | 2 | null;
+  oauth2PermissionScopes: PermissionScope[];
+  appRoles: AppRole[];
+  passwordCredentials: PasswordCredential[];
+  createdDateTime: string;
+  /** First-party resources (Microsoft Graph) exist in every tenant but are not listed under /applications. */
+  builtIn: boolean;
+  version: number;
+}
+
+export interface ServicePrincipal {
+  id: string;
+  appId: string;
+  displayName: string;
+  appRoleAssignmentRequired: boolean;
+  servicePrincipalNames: string[];
+  createdDateTime: string;
+  version: number;
+}
+
+export interface AppRoleAssignment {
+  id: string;
+  appRoleId: string;
+  principalId: string;
+  principalType: 'User' | 'Group' | 'ServicePrincipal';
+  principalDisplayName: string;
+  resourceId: string;
+  resourceDisplayName: string;
+  createdDateTime: string;
+}
+
+/** Graph `ipNamedLocation` (country locations are accepted and never match loopback). */
+export interface NamedLocation {
+  id: string;
+  displayName: string;
+  isTrusted: boolean;
+  /** CIDR strings, IPv4 or IPv6. */
+  cidrs: string[];
+  createdDateTime: string;
+}
+
+/** Graph `conditionalAccessPolicy`, kept as the JSON Graph serves (validated on the way in). */
+export interface ConditionalAccessPolicy {
+  id: string;
+  displayName: string;
+  state: 'enabled' | 'disabled' | 'enabledForReportingButNotEnforced';
+  createdDateTime: string;
+  modifiedDateTime: string | null;
+  conditions: {
+    applications: {
+      includeApplications: string[];
+      excludeApplications: string[];
+      includeAuthenticationContextClassReferences: string[];
+    };
+    users: {
+      includeUsers: string[];
+      excludeUsers: string[];
+      includeGroups: string[];
+      excludeGroups: string[];
+    };
+    locations: { includeLocations: string[]; excludeLocations: string[] } | null;
+    clientAppTypes: string[];
+  };
+  grantControls: { operator: 'AND' | 'OR'; builtInControls: string[] } | null;
+}
+
+export interface Tenant {
+  id: string;
+  domain: string;
+  displayName: string;
+  users: Map<string, User>;
+  groups: Map<string, Group>;
+  applications: Map<string, Application>;
+  servicePrincipals: Map<string, ServicePrincipal>;
+  appRoleAssignments: AppRoleAssignment[];
+  conditionalAccessPolicies: ConditionalAccessPolicy[];
+  namedLocations: NamedLocation[];
+  /** Pairwise `sub` salt: unique per tenant, stable for a seed. */
+  subjectSalt: string;
+}
+
+/** Microsoft Graph's well-known app ID; tokens for it are v1 with `aud` https://graph.microsoft.com. */
+export const graphAppId = '00000003-0000-0000-c000-000000000000';
+export const graphResource = 'https://graph.microsoft.com';

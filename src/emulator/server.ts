@@ -1,0 +1,109 @@
+/**
+ * Starts the emulator: HTTPS on loopback with a certificate from its own CA,
+ * the directory from a seed (or the built-in demo tenant), signing keys from
+ * the state folder, and the router. Used by `kentra emulator` and the test
+ * harness alike.
+ */
+import { once } from 'node:events';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { KentraError } from '../errors.js';
+import type { EmulatorContext } from './context.js';
+import { createControl, type EmulatorControl } from './control.js';
+import { defaultSeed } from './default-seed.js';
+import { Directory } from './directory.js';
+import { Grants } from './grants.js';
+import { graphHandler } from './graph/handler.js';
+import { SigningKeys } from './keys.js';
+import { createRouter } from './router.js';
+import { tenantsFromSeed, tenantsFromSeedText } from './seed.js';
+import { SignInLog } from './signin-log.js';
+import { openCertificateAuthority, stateFiles } from './state-dir.js';
+
+export interface EmulatorOptions {
+  stateDir: string;
+  /** 0 (default) lets the OS choose. */
+  port?: number;
+  /** Seed file contents (YAML); the built-in demo tenant when absent. */
+  seed?: { text: string; source: string };
+  now?: () => number;
+  /** Access and ID token lifetime (default 3600 s). */
+  tokenLifetimeSeconds?: number;
+  /** Unexpected failures inside a request (the client gets an Entra-shaped 500). */
+  onError?: (error: unknown) => void;
+}
+
+export interface RunningEmulator {
+  /** https://127.0.0.1:PORT */
+  readonly url: string;
+  readonly caPem: string;
+  readonly caFile: string;
+  readonly context: EmulatorContext;
+  readonly control: EmulatorControl;
+  close(): Promise<void>;
+}
+
+export async function startEmulatorServer(options: EmulatorOptions): Promise<RunningEmulator> {
+  const now = options.now ?? Date.now;
+  const tenants = options.seed
+    ? tenantsFromSeedText(options.seed.text, options.seed.source)
+    : tenantsFromSeed(defaultSeed(), 'built-in demo tenant');
+  const ca = await openCertificateAuthority(options.stateDir);
+  const serving = await ca.issue({
+    commonName: '127.0.0.1',
+    ipAddresses: ['127.0.0.1'],
+    dnsNames: ['localhost'],
+    usage: 'server',
+    days: 365,
+  });
+  const keys = await SigningKeys.open(options.stateDir, now);
+  let context: EmulatorContext | undefined;
+  const router = createRouter(
+    () => {
+      if (!context) throw new Error('emulator not started');
+      return context;
+    },
+    { graph: graphHandler, onError: options.onError },
+  );
+  // The chain includes the CA so that a browser can pin it (Chromium's --ignore-certificate-errors-spki-list).
+  const server = createServer(
+    { cert: `${serving.certPem.trim()}\n${ca.certPem.trim()}\n`, key: serving.keyPem },
+    router,
+  );
+  server.keepAliveTimeout = 5_000;
+  server.listen(options.port ?? 0, '127.0.0.1');
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    throw new KentraError('io.write', `cannot listen on 127.0.0.1:${options.port ?? 0}`, {
+      cause: error,
+      hint: 'Pick another --port, or 0 for any free port.',
+    });
+  }
+  const { port } = server.address() as AddressInfo;
+  const url = `https://127.0.0.1:${port}`;
+  context = {
+    baseUrl: url,
+    directory: new Directory(tenants, now),
+    keys,
+    grants: new Grants(now),
+    signIns: new SignInLog(),
+    now,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+    requestCounts: new Map(),
+    faults: [],
+  };
+  const ctx = context;
+  return {
+    url,
+    caPem: ca.certPem,
+    caFile: stateFiles(options.stateDir).caFile,
+    context: ctx,
+    control: createControl(ctx),
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close').catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,304 @@
+/**
+ * The local Entra ID for tests: starts `kentra emulator` in-process on a free
+ * loopback port and returns a handle. Other test files import this; keep the
+ * API stable.
+ *
+ *   const entra = await startEmulator();            // built-in demo tenant
+ *   entra.url / caPem / caFile                      // https://127.0.0.1:PORT and the CA that signs it
+ *   entra.tenantId / issuer / issuerV1 / authority  // default tenant; v2 issuer = the kube-apiserver issuer URL
+ *   entra.clientId                                  // the kentra app (public client, loopback + device code)
+ *   entra.automation.{clientId,secret}              // confidential client with Graph application permissions
+ *   entra.otherClientId / restrictedClientId        // another audience / an app only platform-admins are assigned to
+ *   entra.graphBase                                 // url + '/v1.0'
+ *   entra.users.admin|developer|noGroups|disabled|guest|manyGroups  // { upn, password, oid, displayName, mfaCode }
+ *   entra.groups['platform-admins']                 // group name -> object ID
+ *   entra.control                                   // rotateKeys, addToGroup/removeFromGroup, setUserEnabled,
+ *                                                   // revokeSignInSessions, add/removeConditionalAccessPolicy,
+ *                                                   // setFault/clearFaults, requestCount(endpoint), signIns(),
+ *                                                   // directoryAudits(), mintIdToken({user, clientId, ...})
+ *   entra.signInWithPassword({ user, clientId?, scope?, claims?, mfaCode? })  // auth code + PKCE via the
+ *                                                   // stand-in browser -> { idToken, accessToken, refreshToken }
+ *   entra.browser()                                 // a StandInBrowser (signIn(url, creds), approveDeviceCode(...))
+ *   entra.networkClient                             // msal-node INetworkModule that trusts the emulator CA
+ *   entra.fetch(url, init?)                         // fetch() that trusts the emulator CA
+ *   entra.jwks(version?)                            // jose JWKS getter for the tenant's keys (v2 default)
+ *   entra.fetchJson(url, init?)                     // { status, headers, body } with JSON parsed
+ *   entra.stop()
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
+import type { EmulatorControl } from '../../src/emulator/control.js';
+import {
+  demoAutomationClientId,
+  demoAutomationSecret,
+  demoKentraClientId,
+  demoOtherClientId,
+  demoRestrictedClientId,
+} from '../../src/emulator/default-seed.js';
+import { type RunningEmulator, startEmulatorServer } from '../../src/emulator/server.js';
+import { v1Issuer, v2Issuer } from '../../src/emulator/tokens.js';
+import { type Credentials, StandInBrowser } from './emulator-browser.js';
+
+export interface DemoUser {
+  upn: string;
+  password: string;
+  oid: string;
+  displayName: string;
+  mfaCode: string;
+}
+
+export type DemoUserKey = 'admin' | 'developer' | 'noGroups' | 'disabled' | 'guest' | 'manyGroups';
+
+export interface TokenSet {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string | undefined;
+  /** The whole token endpoint response. */
+  response: Record<string, unknown>;
+}
+
+export interface SignInOptions {
+  user: DemoUser | Credentials;
+  clientId?: string;
+  /** Default `openid profile offline_access`. */
+  scope?: string;
+  claims?: string;
+  mfaCode?: string;
+  tenant?: string;
+}
+
+/** The INetworkModule shape msal-node's `system.networkClient` takes (msal-node 7 has no CA option). */
+export interface NetworkClient {
+  sendGetRequestAsync<T>(
+    url: string,
+    options?: { headers?: Record<string, string>; body?: string },
+  ): Promise<{ headers: Record<string, string>; body: T; status: number }>;
+  sendPostRequestAsync<T>(
+    url: string,
+    options?: { headers?: Record<string, string>; body?: string },
+  ): Promise<{ headers: Record<string, string>; body: T; status: number }>;
+}
+
+export interface EmulatorHandle {
+  readonly url: string;
+  readonly caPem: string;
+  readonly caFile: string;
+  readonly stateDir: string;
+  readonly tenantId: string;
+  readonly issuer: string;
+  readonly issuerV1: string;
+  /** `${url}/${tenantId}`: the msal-node authority. */
+  readonly authority: string;
+  readonly clientId: string;
+  readonly automation: { clientId: string; secret: string };
+  readonly otherClientId: string;
+  readonly restrictedClientId: string;
+  readonly graphBase: string;
+  readonly users: Record<DemoUserKey, DemoUser>;
+  readonly groups: Record<string, string>;
+  readonly control: EmulatorControl;
+  readonly networkClient: NetworkClient;
+  /** Unexpected server-side failures seen so far (a test can assert there were none). */
+  readonly serverErrors: unknown[];
+  browser(): StandInBrowser;
+  /** fetch() that trusts the emulator's CA. */
+  fetch(
+    url: string,
+    init?: { method?: string; headers?: Record<string, string>; body?: string },
+  ): Promise<Response>;
+  /** A jose key getter for the default tenant's JWKS (v2 keys unless version 1). */
+  jwks(version?: 1 | 2): JWTVerifyGetKey;
+  signInWithPassword(options: SignInOptions): Promise<TokenSet>;
+  /** HTTPS request to the emulator (or any URL) trusting its CA; JSON bodies parsed. */
+  fetchJson(
+    url: string,
+    init?: { method?: string; headers?: Record<string, string>; body?: string },
+  ): Promise<{ status: number; headers: Record<string, string>; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+const demoUserUpns: Record<DemoUserKey, string> = {
+  admin: 'alex.admin',
+  developer: 'devi.developer',
+  noGroups: 'nico.nogroups',
+  disabled: 'dora.disabled',
+  guest: 'gus_partner.example#EXT#',
+  manyGroups: 'manny.manygroups',
+};
+
+type RequestInit = { method?: string; headers?: Record<string, string>; body?: string };
+
+function httpsRaw(caPem: string, url: string, init: RequestInit = {}) {
+  return new Promise<{ status: number; headers: Record<string, string>; text: string }>((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers, ca: caPem },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+          resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+async function httpsJson(caPem: string, url: string, init: RequestInit = {}) {
+  const { status, headers, text } = await httpsRaw(caPem, url, init);
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status, headers, body };
+}
+
+export async function startEmulator(
+  options: { seed?: string; stateDir?: string; tokenLifetimeSeconds?: number } = {},
+): Promise<EmulatorHandle> {
+  const ownDir = options.stateDir ? undefined : await mkdtemp(join(tmpdir(), 'kentra-emulator-'));
+  const stateDir = options.stateDir ?? (ownDir as string);
+  const serverErrors: unknown[] = [];
+  const running: RunningEmulator = await startEmulatorServer({
+    stateDir,
+    seed: options.seed ? { text: options.seed, source: 'test seed' } : undefined,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+    onError: (error) => serverErrors.push(error),
+  });
+  const directory = running.context.directory;
+  const tenant = directory.defaultTenant;
+  const users = {} as Record<DemoUserKey, DemoUser>;
+  for (const [key, local] of Object.entries(demoUserUpns) as [DemoUserKey, string][]) {
+    const user = directory.findUser(`${local}@${tenant.domain}`, tenant)?.user;
+    if (user) {
+      users[key] = {
+        upn: user.userPrincipalName,
+        password: user.password,
+        oid: user.id,
+        displayName: user.displayName,
+        mfaCode: user.mfaCode,
+      };
+    }
+  }
+  const groups = Object.fromEntries([...tenant.groups.values()].map((g) => [g.displayName, g.id]));
+  const caPem = running.caPem;
+  const url = running.url;
+  const fetchJson: EmulatorHandle['fetchJson'] = (target, init) => httpsJson(caPem, target, init);
+  const networkClient: NetworkClient = {
+    async sendGetRequestAsync(target, init) {
+      const r = await httpsJson(caPem, target, { headers: init?.headers });
+      return { status: r.status, headers: r.headers, body: r.body as never };
+    },
+    async sendPostRequestAsync(target, init) {
+      const r = await httpsJson(caPem, target, { method: 'POST', headers: init?.headers, body: init?.body });
+      return { status: r.status, headers: r.headers, body: r.body as never };
+    },
+  };
+
+  async function signInWithPassword(signIn: SignInOptions): Promise<TokenSet> {
+    const credentials: Credentials =
+      'upn' in signIn.user
+        ? {
+            username: signIn.user.upn,
+            password: signIn.user.password,
+            mfaCode: signIn.mfaCode ?? signIn.user.mfaCode,
+          }
+        : { ...signIn.user, mfaCode: signIn.mfaCode ?? signIn.user.mfaCode };
+    const clientId = signIn.clientId ?? demoKentraClientId;
+    const scope = signIn.scope ?? 'openid profile offline_access';
+    const redirectUri = 'http://localhost:1/';
+    const verifier = randomBytes(32).toString('base64url');
+    const state = randomBytes(8).toString('hex');
+    const authorize = new URL(`${url}/${signIn.tenant ?? tenant.id}/oauth2/v2.0/authorize`);
+    authorize.search = new URLSearchParams({
+      client_id: clientId,
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      scope,
+      state,
+      nonce: randomBytes(8).toString('hex'),
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+      client_info: '1',
+      ...(signIn.claims ? { claims: signIn.claims } : {}),
+    }).toString();
+    // Query mode: the stand-in does not deliver to the (unused) loopback port 1.
+    const params = await new StandInBrowser(caPem).signIn(authorize.toString(), credentials);
+    const error = params.get('error');
+    if (error) throw new Error(`${error}: ${params.get('error_description') ?? ''}`);
+    if (params.get('state') !== state) throw new Error('state mismatch');
+    const code = params.get('code') ?? '';
+    const response = await httpsJson(caPem, `${url}/${signIn.tenant ?? tenant.id}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: clientId,
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+        scope,
+        client_info: '1',
+      }).toString(),
+    });
+    const body = response.body as Record<string, unknown>;
+    if (response.status !== 200) throw new Error(`${String(body.error)}: ${String(body.error_description)}`);
+    return {
+      idToken: String(body.id_token),
+      accessToken: String(body.access_token),
+      refreshToken: body.refresh_token === undefined ? undefined : String(body.refresh_token),
+      response: body,
+    };
+  }
+
+  const fetchWithCa: EmulatorHandle['fetch'] = async (target, init) => {
+    const r = await httpsRaw(caPem, target, init);
+    return new Response(r.status === 204 ? null : r.text, { status: r.status, headers: r.headers });
+  };
+
+  return {
+    url,
+    caPem,
+    caFile: running.caFile,
+    stateDir,
+    tenantId: tenant.id,
+    issuer: v2Issuer(url, tenant.id),
+    issuerV1: v1Issuer(url, tenant.id),
+    authority: `${url}/${tenant.id}`,
+    clientId: demoKentraClientId,
+    automation: { clientId: demoAutomationClientId, secret: demoAutomationSecret },
+    otherClientId: demoOtherClientId,
+    restrictedClientId: demoRestrictedClientId,
+    graphBase: `${url}/v1.0`,
+    users,
+    groups,
+    control: running.control,
+    networkClient,
+    serverErrors,
+    browser: () => new StandInBrowser(caPem),
+    fetch: fetchWithCa,
+    jwks: (version = 2) =>
+      createRemoteJWKSet(new URL(`${url}/${tenant.id}/discovery/${version === 2 ? 'v2.0/' : ''}keys`), {
+        [customFetch]: (input: string | URL | Request) => fetchWithCa(String(input)),
+        cooldownDuration: 0,
+      }),
+    signInWithPassword,
+    fetchJson,
+    async stop() {
+      await running.close();
+      if (ownDir) await rm(ownDir, { recursive: true, force: true });
+    },
+  };
+}

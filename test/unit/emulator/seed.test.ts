@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  defaultSeed,
+  demoKentraClientId,
+  demoTenantId,
+  manyGroupsCount,
+} from '../../../src/emulator/default-seed.js';
+import { tenantsFromSeed, tenantsFromSeedText } from '../../../src/emulator/seed.js';
+import { KentraError } from '../../../src/errors.js';
+
+function seedProblems(text: string): string {
+  try {
+    tenantsFromSeedText(text, 'bad.yaml');
+  } catch (error) {
+    assert.ok(error instanceof KentraError);
+    assert.equal(error.code, 'config.invalid');
+    assert.doesNotMatch(error.message, /at .*\.ts:\d+/, 'no stack trace in the message');
+    return error.message;
+  }
+  assert.fail('the seed was accepted');
+}
+
+describe('seed files', () => {
+  it('builds the built-in demo tenant with fixed IDs and every demo persona', () => {
+    const [tenant] = tenantsFromSeed(defaultSeed(), 'built-in');
+    assert.ok(tenant);
+    assert.equal(tenant.id, demoTenantId);
+    const users = [...tenant.users.values()];
+    assert.equal(users.filter((u) => !u.accountEnabled).length, 1);
+    assert.equal(users.filter((u) => u.userType === 'Guest').length, 1);
+    const many = users.find((u) => u.userPrincipalName.startsWith('manny'));
+    assert.ok(many);
+    const memberships = [...tenant.groups.values()].filter((g) => g.members.has(many.id)).length;
+    assert.ok(memberships > 200 && memberships === manyGroupsCount + 1);
+    const names = [...tenant.groups.values()].map((g) => g.displayName);
+    for (const name of ['platform-admins', 'developers', 'viewers']) assert.ok(names.includes(name));
+    assert.ok(
+      [...tenant.applications.values()].some(
+        (a) => a.appId === demoKentraClientId && a.isFallbackPublicClient,
+      ),
+    );
+  });
+
+  it('derives the same object IDs on every load', () => {
+    const text =
+      'tenants:\n- domain: contoso.example\n  users: [{userPrincipalName: a@contoso.example, password: x}]\n';
+    const [first] = tenantsFromSeedText(text, 'a.yaml');
+    const [second] = tenantsFromSeedText(text, 'a.yaml');
+    assert.deepEqual([...(first?.users.keys() ?? [])], [...(second?.users.keys() ?? [])]);
+    assert.equal(first?.id, second?.id);
+  });
+
+  it('names the path of every bad field at once', () => {
+    const message = seedProblems(`
+tenants:
+  - domain: contoso.example
+    colour: blue
+    users:
+      - userPrincipalName: alice@contoso.example
+      - userPrincipalName: not-an-email
+        password: x
+        accountEnabled: "yes"
+    applications:
+      - displayName: app
+        appId: not-a-guid
+        requestedAccessTokenVersion: 3
+`);
+    assert.match(message, /tenants\[0\]\.colour: unknown field/);
+    assert.match(message, /tenants\[0\]\.users\[0\]\.password: required/);
+    assert.match(message, /tenants\[0\]\.users\[1\]\.userPrincipalName: must look like name@domain/);
+    assert.match(message, /tenants\[0\]\.users\[1\]\.accountEnabled: must be true or false/);
+    assert.match(message, /tenants\[0\]\.applications\[0\]\.appId: must be a GUID/);
+    assert.match(message, /requestedAccessTokenVersion: must be one of 1, 2/);
+  });
+
+  it('reports references to groups, users and roles that do not exist', () => {
+    const message = seedProblems(`
+tenants:
+  - domain: contoso.example
+    users: [{userPrincipalName: a@contoso.example, password: x, memberOf: [ghosts]}]
+    groups: [{displayName: team, members: [nobody@contoso.example]}]
+    applications:
+      - displayName: app
+        assignments: [{principal: team, role: Admin}]
+        apiPermissions: [{resource: Microsoft Graph, roles: [Make.Coffee]}]
+`);
+    assert.match(message, /users\[0\]\.memberOf\[0\]: no group named "ghosts"/);
+    assert.match(message, /groups\[0\]\.members\[0\]: no user or group "nobody@contoso.example"/);
+    assert.match(message, /assignments\[0\]\.role: application app has no app role "Admin"/);
+    assert.match(
+      message,
+      /apiPermissions\[0\]\.roles\[0\]: Microsoft Graph has no application permission Make\.Coffee/,
+    );
+  });
+
+  it('rejects YAML that does not parse, and documents that are not a tenant list', () => {
+    assert.match(seedProblems('tenants: [\n'), /is not valid YAML/);
+    assert.match(seedProblems('- just a list'), /\(root\): must be a mapping with a `tenants` list/);
+    assert.match(seedProblems('tenants: []'), /tenants: needs at least one tenant/);
+  });
+});
