@@ -195,6 +195,7 @@ export function registerAudit(program: Command, ctx: CliContext): void {
           now: ctx.now,
           interrupted: ctx.interrupted,
           colour: ctx.stdoutIsTTY && (ctx.env.NO_COLOR ?? '') === '',
+          progress: ctx.stderrIsTTY,
           productVersion: VERSION,
           env: ctx.env,
           readText: nodeFiles.readText,

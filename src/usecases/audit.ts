@@ -63,6 +63,8 @@ export interface AuditDeps {
   interrupted: Promise<unknown>;
   /** Colour in the table (a terminal, NO_COLOR unset). */
   colour: boolean;
+  /** Show a progress line on stderr (a terminal) while reading large logs. */
+  progress: boolean;
   productVersion: string;
   env: Readonly<Record<string, string | undefined>>;
   readText: (path: string) => Promise<string>;
@@ -132,6 +134,8 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     }
   };
 
+  let lastProgress = deps.now();
+  let progressShown = false;
   let stop = false;
   void deps.interrupted.then(() => {
     stop = true;
@@ -166,6 +170,11 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
         onOverlong: (number) => problems.report(source.name, number, 'line longer than 64 MiB'),
         afterChunk: () => {
           if (stop && source !== followed) throw new Interrupted();
+          if (deps.progress && deps.now() - lastProgress >= 1000) {
+            lastProgress = deps.now();
+            deps.stderr.write(`\rkentra audit: ${summary.events} audit events read (${source.name})\u001b[K`);
+            progressShown = true;
+          }
           return out.drained();
         },
       });
@@ -201,6 +210,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     }
   }
   if (!stop) emitChangesUntil(Number.POSITIVE_INFINITY);
+  if (progressShown) deps.stderr.write('\r\u001b[K');
   summary.skipped = problems.count();
   writer.end(summary);
   out.flush();

@@ -44,6 +44,7 @@ export interface TrailRecord {
   from: {
     /** The API server's view: last of sourceIPs (the only one the client cannot forge). */
     sourceIp?: string;
+    /** All of sourceIPs, when there is more than one (X-Forwarded-For, X-Real-Ip). */
     sourceIps?: string[];
     userAgent?: string;
     signInIp?: string;
@@ -131,7 +132,8 @@ export function buildTrail(
     },
     from: {
       sourceIp,
-      sourceIps: event.sourceIPs,
+      // The whole chain only when there is one (proxies): it is client-supplied except for the last.
+      sourceIps: event.sourceIPs && event.sourceIPs.length > 1 ? event.sourceIPs : undefined,
       userAgent: event.userAgent,
       signInIp: signIn?.ipAddress,
       location: signIn && locationOf(signIn.location),

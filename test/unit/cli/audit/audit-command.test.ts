@@ -176,6 +176,18 @@ describe('kentra audit', () => {
     assert.ok(!(await audit(args)).stdout.includes(esc));
   });
 
+  it('shows progress on a terminal stderr and clears it at the end', async () => {
+    let clock = 0;
+    const run = await audit(['--k8s-audit', 'audit.log', '-o', 'json'], {
+      stderrIsTTY: true,
+      now: () => (clock += 2000),
+    });
+    assert.match(run.stderr, /\rkentra audit: \d+ audit events read \(audit\.log\)/);
+    assert.ok(run.stderr.includes(`\r${esc}[K`), 'the progress line is cleared');
+    const piped = await audit(['--k8s-audit', 'audit.log', '-o', 'json'], { now: () => (clock += 2000) });
+    assert.doesNotMatch(piped.stderr, /events read \(/);
+  });
+
   it('writes a self-contained HTML page', async () => {
     const run = await audit(['--k8s-audit', 'audit.log', '--signins', 'signins.json', '-o', 'html']);
     assert.match(run.stdout, /^<!doctype html>/);

@@ -61,7 +61,7 @@ describe('the trail record', () => {
       },
       from: {
         sourceIp: '203.0.113.7',
-        sourceIps: ['203.0.113.7'],
+        sourceIps: undefined,
         userAgent: 'kubectl/v1.36.3 (linux/amd64)',
         signInIp: '203.0.113.7',
         location: 'Oslo, Oslo, NO',
