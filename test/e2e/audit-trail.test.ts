@@ -176,6 +176,12 @@ describe('kentra audit: one trail from Entra sign-in to Kubernetes action', () =
     return { records, stdout: result.stdout, stderr: result.stderr };
   }
 
+  /** The exact cluster's log with both Entra logs, as exported by exportLogs(). */
+  const exactTrail = (output: string) => [
+    ...['--k8s-audit', exact.auditLogPath, '--signins', 'signins.json'],
+    ...['--directory-audits', 'directory-audits.json', '--access', 'kentra.yaml', '-o', output],
+  ];
+
   async function exportLogs(): Promise<void> {
     await writeFile(join(dir, 'signins.json'), JSON.stringify({ value: entra.control.signIns() }));
     await writeFile(
@@ -229,18 +235,7 @@ describe('kentra audit: one trail from Entra sign-in to Kubernetes action', () =
     assert.equal(nicoPods.code, 0, nicoPods.stderr);
     await exportLogs();
 
-    const { records, stderr } = await kentraAudit([
-      '--k8s-audit',
-      exact.auditLogPath,
-      '--signins',
-      'signins.json',
-      '--directory-audits',
-      'directory-audits.json',
-      '--access',
-      'kentra.yaml',
-      '-o',
-      'json',
-    ]);
+    const { records, stderr } = await kentraAudit(exactTrail('json'));
     exactRecords = records;
     assert.match(stderr, /; 0 lines skipped/);
 
@@ -335,18 +330,7 @@ describe('kentra audit: one trail from Entra sign-in to Kubernetes action', () =
   });
 
   it('renders the trail as a self-contained HTML timeline in Chromium, with working filters', async () => {
-    const { stdout } = await kentraAudit([
-      '--k8s-audit',
-      exact.auditLogPath,
-      '--signins',
-      'signins.json',
-      '--directory-audits',
-      'directory-audits.json',
-      '--access',
-      'kentra.yaml',
-      '-o',
-      'html',
-    ]);
+    const { stdout } = await kentraAudit(exactTrail('html'));
     const page = join(dir, 'trail.html');
     await writeFile(page, stdout);
     const browser = await chromium.launch({

@@ -13,7 +13,34 @@ export const ocsfVersion = '1.8.0';
 
 export type OcsfEvent = Record<string, unknown>;
 
-const severityInformational = { severity_id: 1, severity: 'Informational' };
+/** The fields every OCSF event starts with: class, category, activity, type, time, severity, status. */
+function header(
+  cls: { uid: number; name: string; categoryUid: number; categoryName: string },
+  activity: { id: number; name: string },
+  time: number | undefined,
+  ok: boolean,
+): Record<string, unknown> {
+  return {
+    class_uid: cls.uid,
+    class_name: cls.name,
+    category_uid: cls.categoryUid,
+    category_name: cls.categoryName,
+    activity_id: activity.id,
+    activity_name: activity.name,
+    type_uid: cls.uid * 100 + activity.id,
+    type_name: `${cls.name}: ${activity.name}`,
+    time,
+    severity_id: 1,
+    severity: 'Informational',
+    status_id: ok ? 1 : 2,
+    status: ok ? 'Success' : 'Failure',
+  };
+}
+
+const apiActivity = { uid: 6003, name: 'API Activity', categoryUid: 6, categoryName: 'Application Activity' };
+const iam = { categoryUid: 3, categoryName: 'Identity & Access Management' };
+const authentication = { uid: 3002, name: 'Authentication', ...iam };
+const groupManagement = { uid: 3006, name: 'Group Management', ...iam };
 
 function metadata(productVersion: string, fields: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -51,18 +78,7 @@ export function apiActivityEvent(record: TrailRecord, productVersion: string): O
   const granted = what.grantedBy;
   const ips = record.from.sourceIps ?? [];
   return {
-    class_uid: 6003,
-    class_name: 'API Activity',
-    category_uid: 6,
-    category_name: 'Application Activity',
-    activity_id: activity.id,
-    activity_name: activity.name,
-    type_uid: 600300 + activity.id,
-    type_name: `API Activity: ${activity.name}`,
-    time: Date.parse(record.time),
-    ...severityInformational,
-    status_id: failed ? 2 : 1,
-    status: failed ? 'Failure' : 'Success',
+    ...header(apiActivity, activity, Date.parse(record.time), !failed),
     status_code: code === undefined ? undefined : String(code),
     metadata: metadata(productVersion, {
       uid: record.auditId,
@@ -136,18 +152,12 @@ export function apiActivityEvent(record: TrailRecord, productVersion: string): O
 export function authenticationEvent(signIn: SignIn, productVersion: string): OcsfEvent {
   const ok = signInSucceeded(signIn);
   return {
-    class_uid: 3002,
-    class_name: 'Authentication',
-    category_uid: 3,
-    category_name: 'Identity & Access Management',
-    activity_id: 1,
-    activity_name: 'Logon',
-    type_uid: 300201,
-    type_name: 'Authentication: Logon',
-    time: signIn.createdDateTime === undefined ? undefined : Date.parse(signIn.createdDateTime),
-    ...severityInformational,
-    status_id: ok ? 1 : 2,
-    status: ok ? 'Success' : 'Failure',
+    ...header(
+      authentication,
+      { id: 1, name: 'Logon' },
+      signIn.createdDateTime === undefined ? undefined : Date.parse(signIn.createdDateTime),
+      ok,
+    ),
     status_code: String(signIn.status?.errorCode ?? 0),
     status_detail: signIn.status?.failureReason ?? undefined,
     metadata: metadata(productVersion, {
@@ -196,18 +206,7 @@ export function groupManagementEvent(change: GroupChange, productVersion: string
   const activity = change.action === 'added' ? { id: 3, name: 'Add User' } : { id: 4, name: 'Remove User' };
   const ok = change.result === 'success';
   return {
-    class_uid: 3006,
-    class_name: 'Group Management',
-    category_uid: 3,
-    category_name: 'Identity & Access Management',
-    activity_id: activity.id,
-    activity_name: activity.name,
-    type_uid: 300600 + activity.id,
-    type_name: `Group Management: ${activity.name}`,
-    time: Date.parse(change.time),
-    ...severityInformational,
-    status_id: ok ? 1 : 2,
-    status: ok ? 'Success' : 'Failure',
+    ...header(groupManagement, activity, Date.parse(change.time), ok),
     metadata: metadata(productVersion, {
       uid: change.directoryAuditId,
       log_name: 'Entra ID directory audits',

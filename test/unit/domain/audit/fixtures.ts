@@ -2,8 +2,12 @@
  * Builders for audit events and sign-ins in the shapes kube-apiserver and
  * Microsoft Graph write them; each test overrides only what it is about.
  */
+import { defaultClaimMappings } from '../../../../src/domain/audit/claim-mappings.js';
+import { defaultJoinOptions } from '../../../../src/domain/audit/join.js';
 import type { K8sAuditEvent } from '../../../../src/domain/audit/k8s-event.js';
 import type { SignIn } from '../../../../src/domain/audit/sign-in.js';
+import { SignInIndex } from '../../../../src/domain/audit/sign-in-index.js';
+import type { TrailContext } from '../../../../src/domain/audit/trail-record.js';
 
 export const bobOid = '11111111-1111-4111-8111-111111111111';
 export const devGroupOid = '22222222-2222-4222-8222-222222222222';
@@ -60,5 +64,21 @@ export function signIn(overrides: Partial<SignIn> = {}): SignIn {
     deviceDetail: { displayName: 'bob-laptop', operatingSystem: 'Linux', isCompliant: true },
     location: { city: 'Oslo', state: 'Oslo', countryOrRegion: 'NO' },
     ...overrides,
+  };
+}
+
+export function signInIndex(...signIns: SignIn[]): SignInIndex {
+  const index = new SignInIndex();
+  for (const entry of signIns) index.add(entry);
+  return index;
+}
+
+/** kentra's default mappings over these sign-ins; the developers group has a known name. */
+export function trailContext(...signIns: SignIn[]): TrailContext {
+  return {
+    index: signInIndex(...signIns),
+    mappings: defaultClaimMappings,
+    join: defaultJoinOptions,
+    groupName: (id) => (id === devGroupOid ? 'developers' : undefined),
   };
 }

@@ -2,16 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultClaimMappings, identify } from '../../../../src/domain/audit/claim-mappings.js';
 import { defaultJoinOptions, heuristicWeights, joinSignIn } from '../../../../src/domain/audit/join.js';
-import { SignInIndex } from '../../../../src/domain/audit/sign-in-index.js';
-import { bobOid, signIn } from './fixtures.js';
+import { bobOid, signIn, signInIndex } from './fixtures.js';
 
 const at = (iso: string) => Date.parse(iso);
 
-function indexOf(...signIns: ReturnType<typeof signIn>[]): SignInIndex {
-  const index = new SignInIndex();
-  for (const s of signIns) index.add(s);
-  return index;
-}
+const indexOf = signInIndex;
 
 describe('exact join by uti and sid', () => {
   const index = indexOf(

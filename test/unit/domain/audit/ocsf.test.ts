@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultClaimMappings } from '../../../../src/domain/audit/claim-mappings.js';
-import { defaultJoinOptions } from '../../../../src/domain/audit/join.js';
 import {
   apiActivityEvent,
   apiActivityOf,
   authenticationEvent,
   groupManagementEvent,
 } from '../../../../src/domain/audit/ocsf.js';
-import { SignInIndex } from '../../../../src/domain/audit/sign-in-index.js';
 import { buildTrailRecord } from '../../../../src/domain/audit/trail-record.js';
-import { auditEvent, bobOid, devGroupOid, signIn } from './fixtures.js';
+import { auditEvent, bobOid, devGroupOid, signIn, trailContext } from './fixtures.js';
 
-const index = new SignInIndex();
-index.add(signIn());
-const context = {
-  index,
-  mappings: defaultClaimMappings,
-  join: defaultJoinOptions,
-  groupName: () => 'developers',
-};
+const context = trailContext(signIn());
 /** JSON round trip: what a SIEM receives (undefined fields vanish). */
 // biome-ignore lint/suspicious/noExplicitAny: assertions walk deep into free-form OCSF objects
 const wire = (value: unknown) => JSON.parse(JSON.stringify(value)) as Record<string, any>;

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultClaimMappings } from '../../../../src/domain/audit/claim-mappings.js';
 import type { GroupChange } from '../../../../src/domain/audit/group-change.js';
-import { defaultJoinOptions } from '../../../../src/domain/audit/join.js';
-import { SignInIndex } from '../../../../src/domain/audit/sign-in-index.js';
 import {
   emptyFilter,
   matchesGroupChange,
@@ -12,16 +9,9 @@ import {
   type TrailFilter,
 } from '../../../../src/domain/audit/trail-filter.js';
 import { buildTrailRecord } from '../../../../src/domain/audit/trail-record.js';
-import { auditEvent, bobOid, devGroupOid, signIn } from './fixtures.js';
+import { auditEvent, bobOid, devGroupOid, signIn, trailContext } from './fixtures.js';
 
-const index = new SignInIndex();
-index.add(signIn());
-const context = {
-  index,
-  mappings: defaultClaimMappings,
-  join: defaultJoinOptions,
-  groupName: (id: string) => (id === devGroupOid ? 'developers' : undefined),
-};
+const context = trailContext(signIn());
 const allowed = buildTrailRecord(auditEvent(), context);
 const denied = buildTrailRecord(
   auditEvent({

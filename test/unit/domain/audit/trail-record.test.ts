@@ -1,22 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseGrantingBinding } from '../../../../src/domain/audit/authorization-reason.js';
-import { defaultClaimMappings } from '../../../../src/domain/audit/claim-mappings.js';
-import { defaultJoinOptions } from '../../../../src/domain/audit/join.js';
-import { SignInIndex } from '../../../../src/domain/audit/sign-in-index.js';
-import { buildTrailRecord, type TrailContext } from '../../../../src/domain/audit/trail-record.js';
-import { auditEvent, bobOid, devGroupOid, signIn } from './fixtures.js';
+import { buildTrailRecord } from '../../../../src/domain/audit/trail-record.js';
+import { auditEvent, bobOid, devGroupOid, signIn, trailContext } from './fixtures.js';
 
-function context(...signIns: ReturnType<typeof signIn>[]): TrailContext {
-  const index = new SignInIndex();
-  for (const s of signIns) index.add(s);
-  return {
-    index,
-    mappings: defaultClaimMappings,
-    join: defaultJoinOptions,
-    groupName: (id) => (id === devGroupOid ? 'developers' : undefined),
-  };
-}
+const context = trailContext;
 
 describe('the trail record', () => {
   it('says who, what, when, from where, which sign-in and how it was joined', () => {
