@@ -142,7 +142,10 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
   });
   for (const source of sources) {
     if (stop) break;
-    const chunks = source === followed ? followFile(source.name, 0, deps.interrupted) : source.chunks();
+    const chunks =
+      source === followed
+        ? followFile(source.followable ?? source.name, 0, deps.interrupted)
+        : source.chunks();
     try {
       const result = await splitLines(chunks, {
         onLine(text, number) {
@@ -175,6 +178,8 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
             deps.stderr.write(`\rkentra audit: ${summary.events} audit events read (${source.name})\u001b[K`);
             progressShown = true;
           }
+          // A live trail shows each record as soon as its chunk is read.
+          if (source === followed) out.flush();
           return out.drained();
         },
       });
