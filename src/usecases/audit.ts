@@ -83,7 +83,13 @@ const maxReportedProblems = 20;
 
 export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<TrailSummary> {
   const settings = await resolveSettings(request, deps);
-  const problems = problemReporter(deps.stderr);
+  let progressShown = false;
+  const clearProgress = () => {
+    if (!progressShown) return;
+    deps.stderr.write('\r\u001b[K');
+    progressShown = false;
+  };
+  const problems = problemReporter(deps.stderr, clearProgress);
   const index = new SignInIndex();
   const groupNames = new Map<string, string>();
   const changes: GroupChange[] = [];
@@ -135,7 +141,6 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
   };
 
   let lastProgress = deps.now();
-  let progressShown = false;
   let stop = false;
   void deps.interrupted.then(() => {
     stop = true;
@@ -215,12 +220,18 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     }
   }
   if (!stop) emitChangesUntil(Number.POSITIVE_INFINITY);
-  if (progressShown) deps.stderr.write('\r\u001b[K');
+  clearProgress();
   summary.skipped = problems.count();
   writer.end(summary);
   out.flush();
   await out.drained();
   deps.stderr.write(summaryText(summary, settings.mappings, stop));
+  if (index.size === 0 && summary.joins.none > 0)
+    deps.stderr.write(
+      request.signInPaths.length === 0
+        ? 'kentra audit: no sign-in log given (--signins FILE|graph): requests are shown without their sign-ins\n'
+        : 'kentra audit: the sign-in log holds no successful sign-ins: requests are shown without their sign-ins\n',
+    );
   return summary;
 }
 
@@ -337,11 +348,12 @@ interface ProblemReporter {
   count(): number;
 }
 
-function problemReporter(stderr: TextSink): ProblemReporter {
+function problemReporter(stderr: TextSink, beforeWrite: () => void): ProblemReporter {
   let count = 0;
   return {
     report(where, line, why) {
       count++;
+      if (count <= maxReportedProblems + 1) beforeWrite();
       if (count <= maxReportedProblems)
         stderr.write(`kentra audit: ${where}${line === undefined ? '' : `:${line}`}: ${why}\n`);
       else if (count === maxReportedProblems + 1)

@@ -186,6 +186,7 @@ describe('kentra audit', () => {
     assert.ok(run.stderr.includes(`\r${esc}[K`), 'the progress line is cleared');
     const piped = await audit(['--k8s-audit', 'audit.log', '-o', 'json'], { now: () => (clock += 2000) });
     assert.doesNotMatch(piped.stderr, /events read \(/);
+    assert.match(piped.stderr, /no sign-in log given \(--signins FILE\|graph\)/);
   });
 
   it('writes a self-contained HTML page', async () => {
