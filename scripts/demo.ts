@@ -6,11 +6,17 @@
  *   npm run demo            run every step and stop everything at the end
  *   npm run demo -- --keep  leave the control plane running until Ctrl-C
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setAccessFileField } from '../src/domain/access/edit.js';
 import { startControlPlane } from '../test/harness/control-plane.js';
 import { assertKubectlInstalled, kubectl } from '../test/harness/kubectl.js';
+import { run } from '../test/harness/processes.js';
 
 const keep = process.argv.includes('--keep');
+const kentraBin = fileURLToPath(new URL('../dist/bin/kentra.js', import.meta.url));
 const say = (text: string) => console.log(`\n== ${text}`);
 const show = (label: string, result: { code: number; stdout: string; stderr: string }) =>
   console.log(`$ ${label}\n${(result.stdout || result.stderr).trimEnd()}  [exit ${result.code}]`);
@@ -69,6 +75,60 @@ try {
       `  ${event.user.username} ${event.verb} ${event.objectRef?.resource ?? ''} -n ${event.objectRef?.namespace ?? ''} -> ${decision}`,
     );
   }
+
+  say('4. kentra.yaml: tenant, app, clusters, policy and "Entra group -> role" rules in one file');
+  const work = await mkdtemp(join(tmpdir(), 'kentra-demo-'));
+  const kentra = (args: string[]) =>
+    run(process.execPath, [kentraBin, ...args], {
+      env: { ...process.env, KUBECONFIG: admin },
+      cwd: work,
+    });
+  const tenant = '7d3b8a4e-1f2c-4b5d-9e6f-0a1b2c3d4e5f';
+  show(
+    'kentra init --tenant ... --client-id ...',
+    await kentra([
+      'init',
+      '--tenant',
+      tenant,
+      '--client-id',
+      '0b9e3c1a-5d7f-4e2b-8a6c-1f3d5b7e9a2c',
+      '--server',
+      cluster.server,
+    ]),
+  );
+  // No Graph token in this demo: name the groups by object ID (kentra keeps the file's comments when editing it).
+  const admins = 'a1b2c3d4-0000-4000-8000-00000000000a';
+  const developers = 'a1b2c3d4-0000-4000-8000-00000000000d';
+  let text = await readFile(join(work, 'kentra.yaml'), 'utf8');
+  text = setAccessFileField(text, ['rules', 0, 'group'], admins);
+  text = setAccessFileField(text, ['rules', 1, 'group'], developers);
+  text = setAccessFileField(text, ['rules', 1, 'clusterRole'], 'view');
+  await writeFile(join(work, 'kentra.yaml'), text);
+  console.log(text.split('\n').slice(-14).join('\n'));
+
+  say('5. The API server side: AuthenticationConfiguration with CEL policy rules (kentra cluster config)');
+  show('kentra cluster config', await kentra(['cluster', 'config']));
+
+  say('6. RBAC from Entra groups: plan, apply, and proof with kubectl');
+  show('kentra rbac plan', await kentra(['rbac', 'plan']));
+  show('kentra rbac apply', await kentra(['rbac', 'apply']));
+  show('kentra rbac plan   (again: nothing to do)', await kentra(['rbac', 'plan']));
+  show(
+    `kubectl auth can-i '*' '*' --as=entra:<someone> --as-group=entra:group:${admins}`,
+    await kubectl(admin, [
+      'auth',
+      'can-i',
+      '*',
+      '*',
+      '--as=entra:someone',
+      `--as-group=entra:group:${admins}`,
+    ]),
+  );
+  show(
+    'kubectl auth can-i get pods -n default --as=entra:<someone>   (in no mapped group)',
+    await kubectl(admin, ['auth', 'can-i', 'get', 'pods', '-n', 'default', '--as=entra:someone']),
+  );
+  await rm(work, { recursive: true, force: true });
 
   if (keep) {
     say(`Control plane running at ${cluster.server}; admin kubeconfig: ${admin}. Ctrl-C to stop.`);

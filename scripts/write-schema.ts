@@ -7,4 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { accessFileSchema } from '../src/domain/access/schema.js';
 
-await writeFile(new URL('../schema/kentra.schema.json', import.meta.url), `${JSON.stringify(accessFileSchema, null, 2)}\n`);
+await writeFile(
+  new URL('../schema/kentra.schema.json', import.meta.url),
+  `${JSON.stringify(accessFileSchema, null, 2)}\n`,
+);

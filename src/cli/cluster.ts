@@ -3,9 +3,7 @@ import type { CliContext } from './context.js';
 import { accessOption } from './output.js';
 
 export function registerCluster(program: Command, ctx: CliContext): void {
-  const cluster = program
-    .command('cluster')
-    .description("the API server's side: OIDC configuration for Entra");
+  const cluster = program.command('cluster').description('API server configuration for Entra sign-in');
   cluster
     .command('config')
     .description('render the API server configuration for a cluster in the access file')

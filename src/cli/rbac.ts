@@ -36,9 +36,7 @@ function common(command: Command): Command {
 }
 
 export function registerRbac(program: Command, ctx: CliContext): void {
-  const rbac = program
-    .command('rbac')
-    .description('Kubernetes RBAC bindings for Entra groups (plan, apply, prune)');
+  const rbac = program.command('rbac').description('RBAC bindings for Entra groups: plan, apply, prune');
   const run = (mode: 'plan' | 'apply' | 'prune') => async (flags: RbacFlags) => {
     const { runRbac } = await import('../usecases/rbac.js');
     const { nodeFiles } = await import('../adapters/files.js');

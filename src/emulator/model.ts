@@ -86,6 +86,8 @@ export interface Application {
   createdDateTime: string;
   /** First-party resources (Microsoft Graph) exist in every tenant but are not listed under /applications. */
   builtIn: boolean;
+  /** Graph properties stored and returned as given (requiredResourceAccess, optionalClaims, tags, ...). */
+  extra: Record<string, unknown>;
   version: number;
 }
 

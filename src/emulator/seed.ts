@@ -109,6 +109,7 @@ function graphApplication(tenantId: string): Application {
     passwordCredentials: [],
     createdDateTime: created,
     builtIn: true,
+    extra: {},
     version: 0,
   };
 }
@@ -271,6 +272,7 @@ function buildTenant(seed: SeedTenant, path: string, problems: SeedProblems): Te
       })),
       createdDateTime: created,
       builtIn: false,
+      extra: {},
       version: 0,
     };
     if (appsByName.has(a.displayName.toLowerCase())) {

@@ -70,7 +70,8 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
     { cert: `${serving.certPem.trim()}\n${ca.certPem.trim()}\n`, key: serving.keyPem },
     router,
   );
-  server.keepAliveTimeout = 5_000;
+  // Longer than common client idle timeouts, so a kept-alive socket is not closed under a request in flight.
+  server.keepAliveTimeout = 65_000;
   server.listen(options.port ?? 0, '127.0.0.1');
   try {
     await once(server, 'listening');

@@ -15,7 +15,7 @@ import {
   renderKindCluster,
   renderKubeadmClusterConfiguration,
 } from '../domain/cluster-config/kubeadm.js';
-import { renderLegacyFlags } from '../domain/cluster-config/legacy-flags.js';
+import { flagsInputFor, renderLegacyFlags } from '../domain/cluster-config/legacy-flags.js';
 import { authenticatorFromAccessFile } from '../domain/identity/from-access-file.js';
 import { KentraError } from '../errors.js';
 import type { LoadedAccessFile, ReadText } from './load-access.js';
@@ -113,13 +113,7 @@ export async function clusterConfig(
       throw new KentraError('io.read', `cannot read tenant.certificateAuthorityFile ${caPath}`, { cause });
     }
   }
-  const flagsInput = {
-    issuer: file.tenant.issuer,
-    clientId,
-    extraAudiences: file.app.audiences,
-    identity: file.identity,
-    policy: file.policy,
-  };
+  const flagsInput = flagsInputFor(file, clientId);
   const authConfig = (): Artifact => {
     const apiVersion = authenticationConfigApiVersion(cluster.kubernetesVersion);
     if (!cluster.kubernetesVersion)

@@ -70,11 +70,11 @@ export async function loadAccessFile(path: string, readText: ReadText): Promise<
 
 function nodeAt(root: Node | null, path: FieldPath): Node | undefined {
   let node: unknown = root;
-  for (const key of path) {
+  for (const [depth, key] of path.entries()) {
     if (isMap(node)) {
-      // Point at the key for unknown-field errors: it is where the typo is.
       const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
-      node = pair?.value ?? pair?.key;
+      // The field itself is reported at its key (where an unknown or misspelt name is).
+      node = depth === path.length - 1 ? (pair?.key ?? pair?.value) : (pair?.value ?? pair?.key);
     } else if (isSeq(node) && typeof key === 'number') node = node.items[key];
     else return undefined;
   }

@@ -98,8 +98,10 @@ export async function planRbac(
   if (issues.length > 0) throw invalidAccessFile(access.path, issues, access.locate);
 
   const [clusterBindings, bindings] = await Promise.all([
-    deps.kube.list<BindingObject>(`${rbac}/clusterrolebindings`, { labelSelector: managedSelector }),
-    deps.kube.list<BindingObject>(`${rbac}/rolebindings`, { labelSelector: managedSelector }),
+    deps.kube.list<BindingObject>(`${rbac}/clusterrolebindings`, {
+      labelSelector: managedSelector(file.name),
+    }),
+    deps.kube.list<BindingObject>(`${rbac}/rolebindings`, { labelSelector: managedSelector(file.name) }),
   ]);
   // List responses omit kind and apiVersion on items.
   const current = [
@@ -107,6 +109,7 @@ export async function planRbac(
     ...bindings.map((item) => ({ ...item, kind: 'RoleBinding' as const })),
   ];
   const desired = desiredBindings({
+    owner: file.name,
     cluster: cluster.name,
     rules,
     groups: resolved.groups,
@@ -115,6 +118,7 @@ export async function planRbac(
     now: deps.now,
   });
   const plan = planBindings({
+    owner: file.name,
     cluster: cluster.name,
     desired: desired.bindings,
     expired: desired.expired,

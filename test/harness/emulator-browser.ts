@@ -41,7 +41,7 @@ export class StandInBrowser {
     return new Promise((resolve, reject) => {
       const req = send(
         target,
-        { method: init.method ?? (body ? 'POST' : 'GET'), headers, ca: this.caPem },
+        { method: init.method ?? (body ? 'POST' : 'GET'), headers, ca: this.caPem, agent: false },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));

@@ -20,6 +20,8 @@
  *                                                   // stand-in browser -> { idToken, accessToken, refreshToken }
  *   entra.browser()                                 // a StandInBrowser (signIn(url, creds), approveDeviceCode(...))
  *   entra.networkClient                             // msal-node INetworkModule that trusts the emulator CA
+ *   entra.graphToken()                              // app-only Graph token of the automation app
+ *   entra.graph(path, init?)                        // Graph call with that token: graph('/users?$top=5')
  *   entra.fetch(url, init?)                         // fetch() that trusts the emulator CA
  *   entra.jwks(version?)                            // jose JWKS getter for the tenant's keys (v2 default)
  *   entra.fetchJson(url, init?)                     // { status, headers, body } with JSON parsed
@@ -105,6 +107,13 @@ export interface EmulatorHandle {
   /** Unexpected server-side failures seen so far (a test can assert there were none). */
   readonly serverErrors: unknown[];
   browser(): StandInBrowser;
+  /** An app-only Microsoft Graph access token for the automation app (all its Graph permissions). */
+  graphToken(): Promise<string>;
+  /** A Graph request (path after /v1.0, or a full URL such as an @odata.nextLink) with the automation app's token. */
+  graph(
+    path: string,
+    init?: { method?: string; body?: unknown; version?: 'v1.0' | 'beta'; token?: string },
+  ): Promise<{ status: number; headers: Record<string, string>; body: Record<string, unknown> }>;
   /** fetch() that trusts the emulator's CA. */
   fetch(
     url: string,
@@ -136,7 +145,7 @@ function httpsRaw(caPem: string, url: string, init: RequestInit = {}) {
   return new Promise<{ status: number; headers: Record<string, string>; text: string }>((resolve, reject) => {
     const req = httpsRequest(
       url,
-      { method: init.method ?? 'GET', headers: init.headers, ca: caPem },
+      { method: init.method ?? 'GET', headers: init.headers, ca: caPem, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -171,12 +180,18 @@ export async function startEmulator(
   const ownDir = options.stateDir ? undefined : await mkdtemp(join(tmpdir(), 'kentra-emulator-'));
   const stateDir = options.stateDir ?? (ownDir as string);
   const serverErrors: unknown[] = [];
-  const running: RunningEmulator = await startEmulatorServer({
-    stateDir,
-    seed: options.seed ? { text: options.seed, source: 'test seed' } : undefined,
-    tokenLifetimeSeconds: options.tokenLifetimeSeconds,
-    onError: (error) => serverErrors.push(error),
-  });
+  let running: RunningEmulator;
+  try {
+    running = await startEmulatorServer({
+      stateDir,
+      seed: options.seed ? { text: options.seed, source: 'test seed' } : undefined,
+      tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+      onError: (error) => serverErrors.push(error),
+    });
+  } catch (error) {
+    if (ownDir) await rm(ownDir, { recursive: true, force: true });
+    throw error;
+  }
   const directory = running.context.directory;
   const tenant = directory.defaultTenant;
   const users = {} as Record<DemoUserKey, DemoUser>;
@@ -268,6 +283,36 @@ export async function startEmulator(
     return new Response(r.status === 204 ? null : r.text, { status: r.status, headers: r.headers });
   };
 
+  async function graphToken(): Promise<string> {
+    const response = await httpsJson(caPem, `${url}/${tenant.id}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: demoAutomationClientId,
+        client_secret: demoAutomationSecret,
+        grant_type: 'client_credentials',
+        scope: 'https://graph.microsoft.com/.default',
+      }).toString(),
+    });
+    return String((response.body as Record<string, unknown>).access_token);
+  }
+  const graph: EmulatorHandle['graph'] = async (path, init = {}) => {
+    const target = path.startsWith('https://') ? path : `${url}/${init.version ?? 'v1.0'}${path}`;
+    const response = await httpsJson(caPem, target, {
+      method: init.method ?? 'GET',
+      headers: {
+        authorization: `Bearer ${init.token ?? (await graphToken())}`,
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    const body =
+      typeof response.body === 'object' && response.body !== null
+        ? (response.body as Record<string, unknown>)
+        : {};
+    return { status: response.status, headers: response.headers, body };
+  };
+
   return {
     url,
     caPem,
@@ -288,6 +333,8 @@ export async function startEmulator(
     networkClient,
     serverErrors,
     browser: () => new StandInBrowser(caPem),
+    graphToken,
+    graph,
     fetch: fetchWithCa,
     jwks: (version = 2) =>
       createRemoteJWKSet(new URL(`${url}/${tenant.id}/discovery/${version === 2 ? 'v2.0/' : ''}keys`), {

@@ -26,7 +26,9 @@ export function groupsByDisplayName(client: GraphClient, name: string): Promise<
 
 export async function groupById(client: GraphClient, id: string): Promise<GraphGroup | undefined> {
   try {
-    return await client.get<GraphGroup>(`/groups/${encodeURIComponent(id)}`, { query: { $select: select } });
+    return await client.get<GraphGroup>(`/groups/${encodeURIComponent(id.toLowerCase())}`, {
+      query: { $select: select },
+    });
   } catch (error) {
     if (error instanceof GraphRequestError && (error.status === 404 || error.status === 400))
       return undefined;

@@ -54,6 +54,8 @@ export interface AccessRule {
 }
 
 export interface AccessFile {
+  /** Labels the bindings this file manages; prune touches no other. */
+  name: string;
   tenant: TenantSpec;
   app: AppSpec;
   clusters: ClusterSpec[];

@@ -138,6 +138,7 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
     issues,
     warnings,
     file: {
+      name: str(root.name) ?? 'kentra',
       tenant: {
         id: tenantId,
         authority,

@@ -25,6 +25,12 @@ export const accessFileSchema = {
   properties: {
     apiVersion: { enum: [accessFileApiVersion] },
     kind: { enum: ['Access'] },
+    name: {
+      type: 'string',
+      pattern: dnsLabel,
+      description:
+        'Name of this access file (default kentra). kentra labels its bindings with it and prunes only bindings with the same name, so several files can share a cluster.',
+    },
     tenant: {
       type: 'object',
       additionalProperties: false,

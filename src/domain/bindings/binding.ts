@@ -4,7 +4,7 @@
  */
 export const managedByLabel = 'app.kubernetes.io/managed-by';
 export const managedByValue = 'kentra';
-export const managedSelector = `${managedByLabel}=${managedByValue}`;
+export const accessFileLabel = 'kentra.dev/access-file';
 export const groupIdLabel = 'kentra.dev/group-id';
 export const groupNameAnnotation = 'kentra.dev/group-name';
 export const ruleAnnotation = 'kentra.dev/rule';
@@ -21,6 +21,8 @@ export interface RoleRef {
 }
 
 export interface Binding {
+  /** The access file's name (label kentra.dev/access-file). */
+  owner: string;
   kind: BindingKind;
   name: string;
   namespace?: string;
@@ -76,7 +78,11 @@ export function toManifest(binding: Binding): BindingObject {
     metadata: {
       name: binding.name,
       ...(binding.namespace ? { namespace: binding.namespace } : {}),
-      labels: { [managedByLabel]: managedByValue, [groupIdLabel]: binding.group.id.toLowerCase() },
+      labels: {
+        [managedByLabel]: managedByValue,
+        [accessFileLabel]: binding.owner,
+        [groupIdLabel]: binding.group.id.toLowerCase(),
+      },
       annotations: {
         [groupNameAnnotation]: binding.group.displayName,
         [ruleAnnotation]: binding.rule,
@@ -86,6 +92,11 @@ export function toManifest(binding: Binding): BindingObject {
     roleRef: { apiGroup: rbacGroup, kind: binding.roleRef.kind, name: binding.roleRef.name },
     subjects: [{ kind: 'Group', apiGroup: rbacGroup, name: binding.subject }],
   };
+}
+
+/** Label selector for the bindings one access file manages. */
+export function managedSelector(owner: string): string {
+  return `${managedByLabel}=${managedByValue},${accessFileLabel}=${owner}`;
 }
 
 export function bindingKey(kind: string, namespace: string | undefined, name: string): string {

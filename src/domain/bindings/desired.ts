@@ -13,6 +13,8 @@ export interface ResolvedGroup {
 }
 
 export interface DesiredInput {
+  /** The access file's name. */
+  owner: string;
   cluster: string;
   rules: readonly AccessRule[];
   /** By rule index. */
@@ -38,6 +40,7 @@ export function desiredBindings(input: DesiredInput): DesiredBindings {
     if (!group) throw new Error(`rules[${rule.index}]: group not resolved`);
     const name = bindingName(rule.group, group.id, rule.roleRef);
     const base = {
+      owner: input.owner,
       roleRef: rule.roleRef,
       group,
       subject: input.groupPrefix + group.id.toLowerCase(),

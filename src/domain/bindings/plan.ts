@@ -4,6 +4,7 @@
  * cluster: apply executes exactly a plan.
  */
 import {
+  accessFileLabel,
   type Binding,
   type BindingObject,
   bindingKey,
@@ -65,11 +66,14 @@ function differences(desired: BindingObject, current: BindingObject): string[] {
   return fields;
 }
 
-export function isManaged(object: BindingObject): boolean {
-  return object.metadata.labels?.[managedByLabel] === managedByValue;
+/** Managed by kentra, for this access file. */
+export function isManaged(object: BindingObject, owner: string): boolean {
+  const labels = object.metadata.labels ?? {};
+  return labels[managedByLabel] === managedByValue && labels[accessFileLabel] === owner;
 }
 
 export function planBindings(input: {
+  owner: string;
   cluster: string;
   desired: readonly Binding[];
   expired: ReadonlySet<string>;
@@ -79,7 +83,7 @@ export function planBindings(input: {
 }): Plan {
   const current = new Map<string, BindingObject>();
   for (const object of input.current)
-    if (isManaged(object))
+    if (isManaged(object, input.owner))
       current.set(bindingKey(object.kind, object.metadata.namespace, object.metadata.name), object);
   const changes: Change[] = [];
   for (const binding of input.desired) {

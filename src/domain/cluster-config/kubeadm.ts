@@ -55,8 +55,9 @@ export function renderKindCluster(
       {
         role: 'control-plane',
         extraMounts: [{ hostPath: hostFile, containerPath: authenticationConfigPath, readOnly: true }],
+        // kind takes each kubeadm patch as YAML text.
         kubeadmConfigPatches: [
-          { kind: 'ClusterConfiguration', apiServer: apiServerSection(kubernetesVersion) },
+          stringify({ kind: 'ClusterConfiguration', apiServer: apiServerSection(kubernetesVersion) }),
         ],
       },
     ],

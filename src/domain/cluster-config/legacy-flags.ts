@@ -4,6 +4,7 @@
  * flags), and, as plainly, what those flags cannot express.
  * Flags: https://kubernetes.io/docs/reference/access-authn-authz/authentication/#configuring-the-api-server
  */
+import type { AccessFile } from '../access/model.js';
 import type { IdentitySettings } from '../identity/mapping.js';
 import type { PolicySettings } from '../identity/policy.js';
 
@@ -15,6 +16,17 @@ export interface FlagsInput {
   policy: PolicySettings;
   /** Where the issuer's CA file will be on the API server's host, if the issuer needs one. */
   caFilePath?: string;
+}
+
+/** The flag renderers' input for an access file's tenant, app, identity and policy. */
+export function flagsInputFor(file: AccessFile, clientId: string): Omit<FlagsInput, 'caFilePath'> {
+  return {
+    issuer: file.tenant.issuer,
+    clientId,
+    extraAudiences: file.app.audiences,
+    identity: file.identity,
+    policy: file.policy,
+  };
 }
 
 export interface RenderedFlags {

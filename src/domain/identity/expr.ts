@@ -109,7 +109,8 @@ export function toCel(expr: Expr): string {
     case 'if':
       return `${operand(expr.cond, logicalTerm)} ? ${operand(expr.then, new Set())} : ${operand(expr.else, new Set())}`;
     case 'prefixAll':
-      return `${toCel(expr.list)}.map(v, ${celString(expr.prefix)} + v)`;
+      // Claims are typed `any`; a comprehension needs a list or dyn ("cannot be range of a comprehension").
+      return `dyn(${toCel(expr.list)}).map(v, ${celString(expr.prefix)} + v)`;
   }
 }
 
