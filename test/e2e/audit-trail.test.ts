@@ -156,14 +156,15 @@ describe('kentra audit: one trail from Entra sign-in to Kubernetes action', () =
     return path;
   }
 
-  async function kentraAudit(args: string[]): Promise<{ records: Trail[]; stdout: string; stderr: string }> {
+  async function kentraAudit(
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ records: Trail[]; stdout: string; stderr: string }> {
     // The real entry point, run from the test's folder (so tsx is given by path, not by name).
     const result = await run(
       process.execPath,
       ['--import', import.meta.resolve('tsx'), join(repoRoot, 'src/bin/kentra.ts'), 'audit', ...args],
-      {
-        cwd: dir,
-      },
+      { cwd: dir, env: { ...process.env, ...env } },
     );
     assert.equal(result.code, 0, result.stderr);
     const records = args.includes('html')
@@ -327,6 +328,47 @@ describe('kentra audit: one trail from Entra sign-in to Kubernetes action', () =
       stderr,
       /no audit event carried a token id in user\.extra\["kentra\.dev\/uti"\] or \["kentra\.dev\/sid"\], so sign-ins were joined by heuristic/,
     );
+  });
+
+  it('reads the sign-in and directory audit logs straight from Graph (--signins graph) with the same result', async () => {
+    // An app-only Graph token for the automation app (AuditLog.Read.All), by client credentials.
+    const response = await entra.fetchJson(`${entra.authority}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: entra.automation.clientId,
+        client_secret: entra.automation.secret,
+        scope: 'https://graph.microsoft.com/.default',
+      }).toString(),
+    });
+    assert.equal(response.status, 200);
+    const token = (response.body as { access_token: string }).access_token;
+    const { records, stderr } = await kentraAudit(
+      ['--k8s-audit', exact.auditLogPath, '--signins', 'graph', '--access', 'kentra.yaml', '-o', 'json'],
+      { KENTRA_GRAPH_TOKEN: token },
+    );
+    assert.match(stderr, /read \d+ sign-ins and [1-9]\d* group-management audits from Microsoft Graph/);
+    assert.ok(
+      !stderr.includes(token) && !records.some((r) => JSON.stringify(r).includes(token)),
+      'no token in output',
+    );
+    const joined = (list: Trail[]) =>
+      list
+        .filter(
+          (r) =>
+            r.kind === 'request' &&
+            r.who.username?.startsWith('entra:') &&
+            exactRecords.some((e) => e.auditId === r.auditId),
+        )
+        .map(
+          (r) =>
+            `${r.auditId} ${r.join.method} ${r.signIn?.id} ${r.from.signInIp} ${r.what.grantedBy?.groupName ?? '-'}`,
+        );
+    const fromFiles = joined(exactRecords);
+    assert.ok(fromFiles.length >= 5);
+    assert.deepEqual(new Set(joined(records)), new Set(fromFiles));
+    assert.ok(records.some((r) => r.kind === 'group-change' && r.member?.upn === entra.users.noGroups.upn));
   });
 
   it('renders the trail as a self-contained HTML timeline in Chromium, with working filters', async () => {
