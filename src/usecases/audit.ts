@@ -90,23 +90,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     progressShown = false;
   };
   const problems = problemReporter(deps.stderr, clearProgress);
-  const index = new SignInIndex();
-  const groupNames = new Map<string, string>();
-  const changes: GroupChange[] = [];
-  for (const source of signInSources(request, settings, deps)) {
-    await source.load({
-      signIn: (signIn) => index.add(signIn),
-      directoryAudit: (audit) => {
-        const change = groupChangeFrom(audit);
-        if (!change) return;
-        changes.push(change);
-        if (change.group.id && change.group.displayName)
-          groupNames.set(change.group.id, change.group.displayName);
-      },
-      skipped: (where, line, why) => problems.report(where, line, why),
-    });
-  }
-  changes.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  const { index, changes, groupNames } = await loadSignInLog(request, settings, deps, problems);
 
   const sources = await auditLogSources(request.auditPaths, { stdin: deps.stdin, cwd: deps.cwd });
   const followed = request.follow ? followTarget(sources) : undefined;
@@ -140,6 +124,29 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     }
   };
 
+  /** One audit log line: parsed, joined, filtered, written; or reported as FILE:LINE and skipped. */
+  const handleLine = (from: AuditLogSource, text: string, number: number) => {
+    let event: unknown;
+    try {
+      event = JSON.parse(text);
+    } catch (error) {
+      problems.report(from.name, number, `corrupt or truncated line (${(error as Error).message})`);
+      return;
+    }
+    if (!isK8sAuditEvent(event)) {
+      problems.report(from.name, number, 'not an audit.k8s.io Event');
+      return;
+    }
+    summary.events++;
+    const time = Date.parse(event.requestReceivedTimestamp ?? event.stageTimestamp ?? '');
+    if (nextChange < changes.length) emitChangesUntil(time);
+    if (timeBounded && !inTimeRange(filter, time)) return;
+    const { record, signIn } = buildTrail(event, context);
+    if (!matchesRequest(record, filter)) return;
+    summary.written++;
+    summary.joins[record.join.method]++;
+    writer.request(record, signIn);
+  };
   let lastProgress = deps.now();
   let stop = false;
   void deps.interrupted.then(() => {
@@ -153,28 +160,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
         : source.chunks();
     try {
       const result = await splitLines(chunks, {
-        onLine(text, number) {
-          let event: unknown;
-          try {
-            event = JSON.parse(text);
-          } catch (error) {
-            problems.report(source.name, number, `corrupt or truncated line (${(error as Error).message})`);
-            return;
-          }
-          if (!isK8sAuditEvent(event)) {
-            problems.report(source.name, number, 'not an audit.k8s.io Event');
-            return;
-          }
-          summary.events++;
-          const time = Date.parse(event.requestReceivedTimestamp ?? event.stageTimestamp ?? '');
-          if (nextChange < changes.length) emitChangesUntil(time);
-          if (timeBounded && !inTimeRange(filter, time)) return;
-          const { record, signIn } = buildTrail(event, context);
-          if (!matchesRequest(record, filter)) return;
-          summary.written++;
-          summary.joins[record.join.method]++;
-          writer.request(record, signIn);
-        },
+        onLine: (text, number) => handleLine(source, text, number),
         onOverlong: (number) => problems.report(source.name, number, 'line longer than 64 MiB'),
         afterChunk: () => {
           if (stop && source !== followed) throw new Interrupted();
@@ -188,16 +174,8 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
           return out.drained();
         },
       });
-      if (result.rest.trim() !== '') {
-        // The file ends inside a line: a truncated write (or a log still being written).
-        try {
-          JSON.parse(result.rest);
-          problems.report(source.name, result.lines + 1, 'last line has no newline; read anyway');
-          problems.uncount();
-        } catch {
-          problems.report(source.name, result.lines + 1, 'truncated last line');
-        }
-      }
+      // A file that ends inside a line: a truncated write, or a last line without its newline.
+      if (result.rest.trim() !== '') handleLine(source, result.rest, result.lines + 1);
     } catch (error) {
       if (error instanceof Interrupted) break;
       // A damaged gzip member or an unreadable file ends that source, not the run.
@@ -236,6 +214,40 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
 }
 
 class Interrupted extends Error {}
+
+interface SignInLog {
+  index: SignInIndex;
+  /** Group-membership changes, oldest first. */
+  changes: GroupChange[];
+  /** Entra group display names by object id, learnt from the directory audits. */
+  groupNames: Map<string, string>;
+}
+
+async function loadSignInLog(
+  request: AuditRequest,
+  settings: Settings,
+  deps: AuditDeps,
+  problems: ProblemReporter,
+): Promise<SignInLog> {
+  const index = new SignInIndex();
+  const groupNames = new Map<string, string>();
+  const changes: GroupChange[] = [];
+  for (const source of signInSources(request, settings, deps)) {
+    await source.load({
+      signIn: (signIn) => index.add(signIn),
+      directoryAudit: (audit) => {
+        const change = groupChangeFrom(audit);
+        if (!change) return;
+        changes.push(change);
+        if (change.group.id && change.group.displayName)
+          groupNames.set(change.group.id, change.group.displayName);
+      },
+      skipped: (where, line, why) => problems.report(where, line, why),
+    });
+  }
+  changes.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  return { index, changes, groupNames };
+}
 
 async function resolveSettings(request: AuditRequest, deps: AuditDeps): Promise<Settings> {
   let access: LoadedAccessFile | undefined;
@@ -343,8 +355,6 @@ function writerFor(output: AuditOutput, out: BufferedOutput, deps: AuditDeps): T
 
 interface ProblemReporter {
   report(where: string, line: number | undefined, why: string): void;
-  /** Takes back the last count (a notice that skipped nothing). */
-  uncount(): void;
   count(): number;
 }
 
@@ -358,9 +368,6 @@ function problemReporter(stderr: TextSink, beforeWrite: () => void): ProblemRepo
         stderr.write(`kentra audit: ${where}${line === undefined ? '' : `:${line}`}: ${why}\n`);
       else if (count === maxReportedProblems + 1)
         stderr.write('kentra audit: more problems follow; only their count is reported\n');
-    },
-    uncount() {
-      count--;
     },
     count: () => count,
   };

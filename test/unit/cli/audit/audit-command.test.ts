@@ -93,10 +93,17 @@ describe('kentra audit', () => {
   it('reports a truncated last line and a damaged gzip file, and still shows the rest', async () => {
     const run = await audit(['--k8s-audit', 'truncated.log', '--k8s-audit', 'damaged.log.gz', '-o', 'json']);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /truncated\.log:2: truncated last line/);
+    assert.match(run.stderr, /truncated\.log:2: corrupt or truncated line/);
     assert.match(run.stderr, /damaged\.log\.gz: compressed data is damaged/);
     assert.ok(run.stdout.split('\n').filter(Boolean).length >= 2, 'records before the damage are kept');
     assert.match(run.stderr, /; 2 lines skipped/);
+  });
+
+  it('reads a last line that only lacks its newline', async () => {
+    await writeFile(join(dir, 'no-newline.log'), line(allowed) + JSON.stringify(denied));
+    const run = await audit(['--k8s-audit', 'no-newline.log', '-o', 'json']);
+    assert.equal(run.stdout.trim().split('\n').length, 2);
+    assert.match(run.stderr, /2 audit events read.*; 0 lines skipped/);
   });
 
   it('falls back to the heuristic join and says so when events carry no uti/sid', async () => {
