@@ -120,6 +120,20 @@ describe('kentra audit', () => {
     );
   });
 
+  it('--join-window bounds how long after its sign-in a token may be used', async () => {
+    const args = ['--k8s-audit', '-', '--signins', 'signins.json', '-o', 'json'];
+    const methodWith = async (extra: string[]) => {
+      const run = await audit([...args, ...extra], { stdin: Readable.from([Buffer.from(line(noExtras))]) });
+      return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '').join.method;
+    };
+    // The request came 25 minutes after the sign-in.
+    assert.equal(await methodWith(['--join-window', '30m']), 'heuristic');
+    assert.equal(await methodWith(['--join-window', '10m']), 'none');
+    const bad = await audit([...args, '--join-window', 'soon']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--join-window soon: not a duration/);
+  });
+
   it('uses the extra keys given on the command line', async () => {
     const custom = auditEvent({
       user: { username: `entra:${bobOid}`, extra: { 'example.com/token-id': ['uti-bob-1'] } },
