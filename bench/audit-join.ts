@@ -1,7 +1,7 @@
 /**
  * Throughput of `kentra audit -o json` against `jq -c 'select(.user.username != null)'`
  * on the same generated audit log in the same run (budget: kentra >= jq), and
- * kentra's peak memory on a small and on the full log (budget: flat).
+ * kentra's peak memory on a small and on the full log, and per quarter of the full run (budget: flat).
  *
  *   node --import tsx bench/audit-join.ts [--size 1GB] [--keep]
  *
@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,29 +157,54 @@ async function writeAuditLog(path: string, bytes: number): Promise<number> {
 
 interface Measured {
   seconds: number;
+  /** Peak resident memory (VmHWM), MB; undefined where /proc is not available. */
   peakRssMb: number | undefined;
+  /** Largest resident memory sampled in each quarter of the run, MB: flat memory means no upward trend. */
+  quarterPeaksMb: number[];
   status: number | null;
 }
 
-/** Runs a command with stdout to /dev/null; peak RSS from GNU time when present. */
+/** VmRSS and VmHWM of a running process from /proc (Linux), in MB. */
+async function memoryOf(pid: number): Promise<{ rss: number; hwm: number } | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a command with stdout to /dev/null, sampling its memory every 100 ms. */
 async function measure(command: string, commandArgs: readonly string[]): Promise<Measured> {
-  const timed = existsSync('/usr/bin/time');
-  const exe = timed ? '/usr/bin/time' : command;
-  const argv = timed ? ['-f', '%M', command, ...commandArgs] : [...commandArgs];
   const devNull = await open('/dev/null', 'w');
   const began = process.hrtime.bigint();
-  const child = spawn(exe, argv, { stdio: ['ignore', devNull.fd, 'pipe'] });
+  const child = spawn(command, [...commandArgs], { stdio: ['ignore', devNull.fd, 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
+  const samples: { at: number; rss: number }[] = [];
+  let peak: number | undefined;
+  const sampler = setInterval(async () => {
+    const memory = child.pid === undefined ? undefined : await memoryOf(child.pid);
+    if (!memory || Number.isNaN(memory.rss)) return;
+    samples.push({ at: Number(process.hrtime.bigint() - began) / 1e9, rss: memory.rss });
+    peak = Math.max(peak ?? 0, memory.hwm);
+  }, 100);
   const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(sampler);
   const seconds = Number(process.hrtime.bigint() - began) / 1e9;
   await devNull.close();
-  const lines = stderr.trim().split('\n');
-  const peakKb = timed ? Number(lines[lines.length - 1]) : Number.NaN;
   if (status !== 0) process.stderr.write(stderr);
-  return { seconds, peakRssMb: Number.isNaN(peakKb) ? undefined : peakKb / 1024, status };
+  const quarterPeaksMb = [0, 1, 2, 3].map((q) =>
+    Math.max(
+      0,
+      ...samples.filter((x) => x.at >= (q * seconds) / 4 && x.at < ((q + 1) * seconds) / 4).map((x) => x.rss),
+    ),
+  );
+  return { seconds, peakRssMb: peak, quarterPeaksMb, status };
 }
 
 async function main(): Promise<void> {
@@ -225,7 +250,10 @@ async function main(): Promise<void> {
     );
     console.log(`ratio kentra/jq: ${ratio.toFixed(2)} (budget >= 1.00) ${ratio >= 1 ? 'OK' : 'OVER BUDGET'}`);
     console.log(
-      `kentra peak RSS: ${fmt(kentraSmall.peakRssMb)} MB on ${(mb / 16).toFixed(0)} MB, ${fmt(kentra.peakRssMb)} MB on ${mb.toFixed(0)} MB (flat memory)`,
+      `kentra peak RSS: ${fmt(kentraSmall.peakRssMb)} MB on ${(mb / 16).toFixed(0)} MB, ${fmt(kentra.peakRssMb)} MB on ${mb.toFixed(0)} MB`,
+    );
+    console.log(
+      `kentra RSS per quarter of the ${mb.toFixed(0)} MB run (max sampled): ${kentra.quarterPeaksMb.map(fmt).join(' / ')} MB`,
     );
     if (ratio < 1) process.exitCode = 1;
   } finally {
