@@ -242,6 +242,7 @@ async function loadSignInLog(
         if (change.group.id && change.group.displayName)
           groupNames.set(change.group.id, change.group.displayName);
       },
+      group: (group) => groupNames.set(group.id, group.displayName),
       skipped: (where, line, why) => problems.report(where, line, why),
     });
   }

@@ -348,7 +348,10 @@ describe('kentra audit: one trail from Entra sign-in to Kubernetes action', () =
       ['--k8s-audit', exactLog, '--signins', 'graph', '--access', 'kentra.yaml', '-o', 'json'],
       { KENTRA_GRAPH_TOKEN: token },
     );
-    assert.match(stderr, /read \d+ sign-ins and [1-9]\d* group-management audits from Microsoft Graph/);
+    assert.match(
+      stderr,
+      /read \d+ sign-ins, [1-9]\d* group-management audits and [1-9]\d* group names from Microsoft Graph/,
+    );
     assert.ok(
       !stderr.includes(token) && !records.some((r) => JSON.stringify(r).includes(token)),
       'no token in output',

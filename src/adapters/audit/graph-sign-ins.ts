@@ -2,6 +2,7 @@ import { type DirectoryAudit, isDirectoryAudit } from '../../domain/audit/group-
 import { isSignIn, type SignIn } from '../../domain/audit/sign-in.js';
 import type { GraphClient } from '../graph/client.js';
 import { GraphRequestError } from '../graph/client.js';
+import type { GraphGroup } from '../graph/groups.js';
 import type { SignInSource } from './sign-in-files.js';
 
 /**
@@ -58,7 +59,26 @@ export function graphSignIns(options: GraphSignInOptions): SignInSource {
             into.directoryAudit(value as DirectoryAudit);
             audits++;
           }
-      options.progress(`read ${signIns} sign-ins and ${audits} group-management audits from Microsoft Graph`);
+      // Group names, so that a granting group shows by name even if nobody joined or left it.
+      let groups = 0;
+      try {
+        for await (const page of options.v1.pages<GraphGroup>('/groups', {
+          query: { $select: 'id,displayName', $top: '999' },
+        }))
+          for (const group of page)
+            if (typeof group.id === 'string' && typeof group.displayName === 'string') {
+              into.group?.(group);
+              groups++;
+            }
+      } catch (error) {
+        if (!(error instanceof GraphRequestError) || error.status !== 403) throw error;
+        options.progress(
+          'Microsoft Graph refused to list groups (403): granting groups are shown by object id',
+        );
+      }
+      options.progress(
+        `read ${signIns} sign-ins, ${audits} group-management audits and ${groups} group names from Microsoft Graph`,
+      );
     },
   };
 }

@@ -11,6 +11,8 @@ import { KentraError } from '../../errors.js';
 export interface SignInSink {
   signIn(value: SignIn): void;
   directoryAudit(value: DirectoryAudit): void;
+  /** A group's display name, for naming the group that granted a request. */
+  group?(value: { id: string; displayName: string }): void;
   /** A record that could not be read; `line` is absent when the whole file is one JSON document. */
   skipped(where: string, line: number | undefined, why: string): void;
 }

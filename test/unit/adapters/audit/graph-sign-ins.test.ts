@@ -59,6 +59,7 @@ describe('graphSignIns', () => {
           },
         },
       ],
+      '/v1.0/groups': [{ status: 200, body: { value: [{ id: 'g1', displayName: 'developers' }] } }],
     });
     const waits: number[] = [];
     const client = (version: 'v1.0' | 'beta') =>
@@ -66,6 +67,7 @@ describe('graphSignIns', () => {
     const progress: string[] = [];
     const signIns: string[] = [];
     const audits: string[] = [];
+    const groups: string[] = [];
     await graphSignIns({
       v1: client('v1.0'),
       beta: client('beta'),
@@ -74,8 +76,10 @@ describe('graphSignIns', () => {
     }).load({
       signIn: (s) => signIns.push(s.id ?? ''),
       directoryAudit: (a) => audits.push(a.id ?? ''),
+      group: (g) => groups.push(`${g.id}=${g.displayName}`),
       skipped: () => {},
     });
+    assert.deepEqual(groups, ['g1=developers']);
     assert.deepEqual(signIns, ['i1', 'i2', 'n1']);
     assert.deepEqual(audits, ['d1']);
     assert.deepEqual(waits, [10], 'Retry-After honoured');
@@ -93,14 +97,17 @@ describe('graphSignIns', () => {
         "/v1.0/auditLogs/directoryAudits?$filter=category eq 'GroupManagement' and activityDateTime ge 2026-11-29T03:00:00.000Z",
       ),
     );
-    assert.deepEqual(progress, ['read 3 sign-ins and 1 group-management audits from Microsoft Graph']);
+    assert.deepEqual(progress, [
+      'read 3 sign-ins, 1 group-management audits and 1 group names from Microsoft Graph',
+    ]);
   });
 
-  it('goes on without non-interactive sign-ins when beta is refused, and says so', async () => {
+  it('goes on without non-interactive sign-ins or group names when they are refused, and says so', async () => {
     const { fetch } = fakeGraph({
       '/v1.0/auditLogs/signIns': [{ status: 200, body: { value: [signIn({ id: 'i1' })] } }],
       '/beta/auditLogs/signIns': [{ status: 403, body: { error: { code: 'Authorization_RequestDenied' } } }],
       '/v1.0/auditLogs/directoryAudits': [{ status: 200, body: { value: [] } }],
+      '/v1.0/groups': [{ status: 403, body: { error: { code: 'Authorization_RequestDenied' } } }],
     });
     const client = (version: 'v1.0' | 'beta') =>
       new GraphClient({ baseUrl: 'https://graph.test', version, fetch });
@@ -112,6 +119,9 @@ describe('graphSignIns', () => {
       skipped: () => {},
     });
     assert.deepEqual(signIns, ['i1']);
-    assert.equal(progress[0], 'Microsoft Graph beta answered 403: non-interactive sign-ins not read');
+    assert.deepEqual(progress.slice(0, 2), [
+      'Microsoft Graph beta answered 403: non-interactive sign-ins not read',
+      'Microsoft Graph refused to list groups (403): granting groups are shown by object id',
+    ]);
   });
 });
