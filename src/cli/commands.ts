@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAccess } from './access.js';
+import { registerAudit } from './audit.js';
 import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
 import { registerEmulatorCommand } from './emulator.js';
@@ -17,6 +18,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerCluster(program, ctx);
   registerRbac(program, ctx);
   registerAccess(program, ctx);
+  registerAudit(program, ctx);
   registerWebhook(program, ctx);
   registerEmulatorCommand(program, ctx);
 }
