@@ -6,16 +6,39 @@
  *   npm run demo            run every step and stop everything at the end
  *   npm run demo -- --keep  leave the control plane running until Ctrl-C
  */
-import { readFile } from 'node:fs/promises';
-import { decodeJwt } from 'jose';
-import { startControlPlane } from '../test/harness/control-plane.js';
-import { startEmulator } from '../test/harness/emulator.js';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { setAccessFileField } from '../src/domain/access/edit.js';
+import { type ControlPlane, startControlPlane } from '../test/harness/control-plane.js';
+import { type DemoUser, startEmulator } from '../test/harness/emulator.js';
 import { assertKubectlInstalled, kubectl } from '../test/harness/kubectl.js';
+import { run } from '../test/harness/processes.js';
 
 const keep = process.argv.includes('--keep');
+const kentraBin = fileURLToPath(new URL('../dist/bin/kentra.js', import.meta.url));
 const say = (text: string) => console.log(`\n== ${text}`);
 const show = (label: string, result: { code: number; stdout: string; stderr: string }) =>
   console.log(`$ ${label}\n${(result.stdout || result.stderr).trimEnd()}  [exit ${result.code}]`);
+
+/** A kubeconfig whose user is a bearer token (kentra get-token will write the real thing). */
+function tokenKubeconfig(server: string, caPem: string, token: string): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      {
+        name: 'entra',
+        cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') },
+      },
+    ],
+    users: [{ name: 'entra-user', user: { token } }],
+    contexts: [{ name: 'entra', context: { cluster: 'entra', user: 'entra-user' } }],
+    'current-context': 'entra',
+  });
+}
 
 assertKubectlInstalled();
 say('1. A real Kubernetes control plane (etcd + kube-apiserver built from upstream Go modules)');
@@ -72,27 +95,92 @@ try {
     );
   }
 
-  say('4. A local Entra ID: the emulator signs Alex in (auth code + PKCE on its sign-in page)');
+  say('4. kentra.yaml: tenant, app, clusters, policy and "Entra group -> role" rules in one file');
+  // The local Entra ID (kentra emulator) stands in for a real tenant: same protocol, same Graph.
   const entra = await startEmulator();
+  const work = await mkdtemp(join(tmpdir(), 'kentra-demo-'));
+  let entraCluster: ControlPlane | undefined;
   try {
-    console.log(`  issuer ${entra.issuer}\n  CA     ${entra.caFile}`);
-    const tokens = await entra.signInWithPassword({ user: entra.users.admin });
-    const claims = decodeJwt(tokens.idToken);
-    const names = new Map(Object.entries(entra.groups).map(([name, id]) => [id, name]));
-    console.log('  ID token claims (the token itself is not shown):');
-    for (const key of ['iss', 'aud', 'oid', 'preferred_username', 'tid', 'sid', 'uti', 'ver']) {
-      console.log(`    ${key.padEnd(18)} ${String(claims[key])}`);
-    }
-    const groups = (claims.groups as string[] | undefined) ?? [];
-    console.log(
-      `    ${'groups'.padEnd(18)} ${groups.map((id) => `${id} (${names.get(id) ?? '?'})`).join(', ')}`,
+    await writeFile(join(work, 'entra-ca.pem'), entra.caPem);
+    let kubeconfig = admin;
+    const env = { ...process.env, KENTRA_GRAPH_TOKEN: await entra.graphToken() };
+    const kentra = (args: string[]) =>
+      run(process.execPath, [kentraBin, ...args], { env: { ...env, KUBECONFIG: kubeconfig }, cwd: work });
+    show(
+      'kentra init --tenant <tenant> --client-id <app> --authority <emulator> --graph <emulator>',
+      await kentra([
+        'init',
+        '--tenant',
+        entra.tenantId,
+        '--client-id',
+        entra.clientId,
+        '--authority',
+        entra.url,
+        '--graph',
+        entra.url,
+      ]),
     );
-    const signIn = entra.control.signIns().find((s) => s.uniqueTokenIdentifier === claims.uti);
-    console.log(
-      `  sign-in log: ${String(signIn?.userPrincipalName)} via ${String(signIn?.appDisplayName)} from ${String(signIn?.ipAddress)}, uniqueTokenIdentifier = uti`,
+    // Later edits keep the file's comments (yaml Document API): trust the emulator's CA, name the demo groups.
+    let text = await readFile(join(work, 'kentra.yaml'), 'utf8');
+    text = setAccessFileField(text, ['tenant', 'certificateAuthorityFile'], 'entra-ca.pem');
+    text = setAccessFileField(text, ['clusters', 0, 'kubernetesVersion'], '1.36');
+    text = setAccessFileField(text, ['rules', 0, 'group'], 'platform-admins');
+    text = setAccessFileField(text, ['rules', 1, 'clusterRole'], 'configmap-editor');
+    await writeFile(join(work, 'kentra.yaml'), text);
+    console.log(text.slice(text.indexOf('# Entra group')).trimEnd());
+
+    say('5. The API server side: AuthenticationConfiguration with CEL policy rules (kentra cluster config)');
+    const config = await kentra(['cluster', 'config']);
+    show('kentra cluster config', config);
+    entraCluster = await startControlPlane({ authenticationConfig: config.stdout, log: () => {} });
+    kubeconfig = entraCluster.adminKubeconfig;
+    console.log(`(a second kube-apiserver now runs with that file: ${entraCluster.server})`);
+
+    say('6. RBAC from Entra groups: names resolved through Microsoft Graph, plan, apply');
+    await kubectl(kubeconfig, [
+      'create',
+      'clusterrole',
+      'configmap-editor',
+      '--verb=get,list,create',
+      '--resource=configmaps',
+    ]);
+    show('kentra rbac plan', await kentra(['rbac', 'plan']));
+    show('kentra rbac apply', await kentra(['rbac', 'apply']));
+    show('kentra rbac plan   (again: nothing to do)', await kentra(['rbac', 'plan']));
+
+    say('7. Users sign in through Entra (the emulator) and get exactly what their groups grant');
+    const cluster2 = entraCluster;
+    const asUser = async (user: DemoUser) => {
+      const { idToken } = await entra.signInWithPassword({ user });
+      const path = join(work, `${user.upn.split('@')[0]}.kubeconfig`);
+      await writeFile(path, tokenKubeconfig(cluster2.server, cluster2.caPem, idToken), { mode: 0o600 });
+      // The API server fetches the issuer's discovery in the background; wait for it once.
+      for (let i = 0; i < 100 && (await kubectl(path, ['auth', 'whoami'])).code !== 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      return path;
+    };
+    const developer = await asUser(entra.users.developer);
+    show(
+      'kubectl auth whoami                                  (Devi, in developers)',
+      await kubectl(developer, ['auth', 'whoami']),
+    );
+    show(
+      'kubectl auth can-i create configmaps -n default      (Devi)',
+      await kubectl(developer, ['auth', 'can-i', 'create', 'configmaps', '-n', 'default']),
+    );
+    show(
+      'kubectl auth can-i delete configmaps -n default      (Devi)',
+      await kubectl(developer, ['auth', 'can-i', 'delete', 'configmaps', '-n', 'default']),
+    );
+    const nobody = await asUser(entra.users.noGroups);
+    show(
+      'kubectl auth can-i get configmaps -n default         (Nico, in no group)',
+      await kubectl(nobody, ['auth', 'can-i', 'get', 'configmaps', '-n', 'default']),
     );
   } finally {
+    await entraCluster?.stop();
     await entra.stop();
+    await rm(work, { recursive: true, force: true });
   }
 
   if (keep) {

@@ -20,7 +20,10 @@ export type ErrorCode =
   | 'auth.timeout'
   | 'cache.locked'
   | 'kube.unavailable'
-  | 'kube.request';
+  | 'kube.request'
+  | 'access.invalid'
+  | 'graph.request'
+  | 'rbac.apply';
 
 export interface KentraErrorOptions {
   hint?: string;

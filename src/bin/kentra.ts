@@ -17,7 +17,13 @@ async function run(argv: readonly string[]): Promise<number> {
   const cached = argv[0] === 'get-token' ? await answerFromCache(argv.slice(1), ctx) : undefined;
   if (cached !== undefined && writeAll(cached)) return 0;
   const { main } = await import('../cli/main.js');
-  return main(argv, ctx);
+  const status = await main(argv, ctx);
+  // process.exit does not wait for a pipe's pending writes: a large `-o json | jq`
+  // would lose its tail. An empty write's callback runs after everything before it.
+  await Promise.all(
+    [process.stdout, process.stderr].map((stream) => new Promise((done) => stream.write('', done))),
+  );
+  return status;
 }
 
 function writeAll(text: string): boolean {

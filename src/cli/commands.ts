@@ -1,9 +1,15 @@
 import type { Command } from 'commander';
+import { registerAccess } from './access.js';
+import { registerAudit } from './audit.js';
+import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
 import { registerEmulatorCommand } from './emulator.js';
 import { registerGetToken } from './get-token.js';
+import { registerInit } from './init.js';
 import { registerKubeconfig } from './kubeconfig.js';
 import { registerLogout } from './logout.js';
+import { registerRbac } from './rbac.js';
+import { registerWebhook } from './webhook.js';
 
 /**
  * The command table. Each command lives in its own file under src/cli/ and
@@ -11,6 +17,12 @@ import { registerLogout } from './logout.js';
  * action so that `kentra --help` and `kentra get-token` stay fast.
  */
 export function registerCommands(program: Command, ctx: CliContext): void {
+  registerInit(program, ctx);
+  registerCluster(program, ctx);
+  registerRbac(program, ctx);
+  registerAccess(program, ctx);
+  registerAudit(program, ctx);
+  registerWebhook(program, ctx);
   registerEmulatorCommand(program, ctx);
   registerGetToken(program, ctx);
   registerKubeconfig(program, ctx);

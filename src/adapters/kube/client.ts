@@ -69,6 +69,25 @@ export class KubeClient {
     return this.request<T>('GET', path, { query });
   }
 
+  /**
+   * Every item of a list (e.g. `/api/v1/namespaces`), following `continue`
+   * tokens; `labelSelector` such as `app.kubernetes.io/managed-by=kentra`.
+   */
+  async list<T>(path: string, options: { labelSelector?: string; limit?: number } = {}): Promise<T[]> {
+    const items: T[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.get<{ items?: T[]; metadata?: { continue?: string } }>(path, {
+        labelSelector: options.labelSelector,
+        limit: String(options.limit ?? 500),
+        continue: token,
+      });
+      items.push(...(page.items ?? []));
+      token = page.metadata?.continue || undefined;
+    } while (token);
+    return items;
+  }
+
   create<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('POST', path, { body });
   }

@@ -1,0 +1,71 @@
+import { type Command, Option } from 'commander';
+import type { CliContext } from './context.js';
+import { accessOption } from './output.js';
+
+export function registerCluster(program: Command, ctx: CliContext): void {
+  const cluster = program.command('cluster').description('API server configuration for Entra sign-in');
+  cluster
+    .command('config')
+    .description('render the API server configuration for a cluster in the access file')
+    .addOption(accessOption())
+    .option('--cluster <name>', 'cluster from the access file (default: the only one)')
+    .addOption(
+      new Option('--format <format>', 'what to render (default by cluster kind)').choices([
+        'auth-config',
+        'flags',
+        'kubeadm',
+        'kind',
+        'eks',
+        'aks',
+      ]),
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'yaml, or json for scripts')
+        .choices(['yaml', 'json'])
+        .default('yaml'),
+    )
+    .addHelpText(
+      'after',
+      `
+Formats:
+  auth-config  AuthenticationConfiguration for --authentication-config (v1 for >= 1.34, v1beta1 for 1.30-1.33)
+  flags        legacy --oidc-* flags, with what they cannot enforce
+  kubeadm      the AuthenticationConfiguration plus a kubeadm ClusterConfiguration snippet
+  kind         the AuthenticationConfiguration plus a kind cluster config
+  eks          JSON for aws eks associate-identity-provider-config --cli-input-json
+  aks          what kentra does on AKS (managed Entra integration only)
+
+Examples:
+  kentra cluster config > authentication-config.yaml
+  kentra cluster config --cluster prod --format flags
+  kentra cluster config --format eks -o json > eks-identity-provider.json`,
+    )
+    .action(async (flags: { access: string; cluster?: string; format?: string; output: 'yaml' | 'json' }) => {
+      const { clusterConfig } = await import('../usecases/cluster-config.js');
+      const { loadAccessFile } = await import('../usecases/load-access.js');
+      const { nodeFiles } = await import('../adapters/files.js');
+      const { stringify } = await import('yaml');
+      const access = await loadAccessFile(flags.access, nodeFiles.readText);
+      for (const warning of access.warnings) ctx.stderr.write(`warning: ${warning}\n`);
+      const result = await clusterConfig(
+        access,
+        { cluster: flags.cluster, format: flags.format as Parameters<typeof clusterConfig>[1]['format'] },
+        nodeFiles.readText,
+      );
+      if (flags.output === 'json') {
+        const data =
+          result.artifacts.length === 1 && !Array.isArray(result.artifacts[0]?.content)
+            ? result.artifacts[0]?.content
+            : result;
+        ctx.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+      } else {
+        const documents = result.artifacts.map((artifact) =>
+          Array.isArray(artifact.content)
+            ? `${artifact.content.join('\n')}\n`
+            : `# ${artifact.title}\n# save as: ${artifact.fileName}\n${stringify(artifact.content, { lineWidth: 0 })}`,
+        );
+        ctx.stdout.write(documents.join('---\n'));
+      }
+      for (const note of result.notes) ctx.stderr.write(`note: ${note}\n`);
+    });
+}

@@ -1,0 +1,82 @@
+/**
+ * The access file after validation and defaults: what every use case works
+ * with. The YAML shape is described by schema.ts; parse.ts turns one into the
+ * other.
+ */
+import type { IdentitySettings } from '../identity/mapping.js';
+import type { PolicySettings } from '../identity/policy.js';
+import type { clusterKinds } from './schema.js';
+
+export type ClusterKind = (typeof clusterKinds)[number];
+
+export interface TenantSpec {
+  id: string;
+  authority: string;
+  graph: string;
+  issuer: string;
+  certificateAuthorityFile?: string;
+}
+
+export interface AppSpec {
+  name: string;
+  clientId?: string;
+  tokenVersion: 1 | 2;
+  audiences: string[];
+}
+
+export interface ClusterSpec {
+  name: string;
+  kind: ClusterKind;
+  server?: string;
+  /** Minor version as written, e.g. "1.34"; undefined means "1.34 or later". */
+  kubernetesVersion?: string;
+  context?: string;
+  certificateAuthorityFile?: string;
+}
+
+export type RuleScope =
+  | { kind: 'cluster' }
+  | { kind: 'namespaces'; namespaces: string[] }
+  | { kind: 'selector'; matchLabels: Record<string, string> };
+
+export interface AccessRule {
+  /** Position in `rules`, for messages (`rules[3].group`). */
+  index: number;
+  /** As written: a display name or an object ID. */
+  group: string;
+  roleRef: { kind: 'ClusterRole' | 'Role'; name: string };
+  scope: RuleScope;
+  /** Clusters this rule applies to; undefined means all. */
+  clusters?: string[];
+  /** Milliseconds since the epoch; the grant ends then. */
+  expires?: number;
+  description?: string;
+}
+
+export interface AccessFile {
+  /** Labels the bindings this file manages; prune touches no other. */
+  name: string;
+  tenant: TenantSpec;
+  app: AppSpec;
+  clusters: ClusterSpec[];
+  identity: IdentitySettings;
+  policy: PolicySettings;
+  rules: AccessRule[];
+}
+
+export const defaultAuthority = 'https://login.microsoftonline.com';
+export const defaultGraph = 'https://graph.microsoft.com';
+
+const objectId = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+export function isObjectId(value: string): boolean {
+  return objectId.test(value);
+}
+
+export function ruleAppliesTo(rule: AccessRule, cluster: string): boolean {
+  return rule.clusters === undefined || rule.clusters.includes(cluster);
+}
+
+export function isExpired(rule: AccessRule, now: number): boolean {
+  return rule.expires !== undefined && rule.expires <= now;
+}

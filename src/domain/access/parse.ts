@@ -1,0 +1,271 @@
+/**
+ * kentra.yaml (already parsed from YAML) -> AccessFile: structural checks
+ * from the schema, then the rules a schema cannot express, then defaults.
+ * Pure: checks that need Entra or the cluster live in the use cases.
+ */
+import { defaultIdentity, type IdentitySettings } from '../identity/mapping.js';
+import type { PolicySettings } from '../identity/policy.js';
+import type { FieldPath, ValidationIssue } from './issues.js';
+import {
+  type AccessFile,
+  type AccessRule,
+  type ClusterSpec,
+  defaultAuthority,
+  defaultGraph,
+  type RuleScope,
+} from './model.js';
+import { accessFileSchema, type JsonSchema } from './schema.js';
+import { checkSchema } from './structural.js';
+import { didYouMeanSuffix } from './suggest.js';
+
+export interface ParsedAccessFile {
+  file?: AccessFile;
+  issues: ValidationIssue[];
+  /** Allowed but risky choices, for stderr. */
+  warnings: string[];
+}
+
+type Raw = Record<string, unknown>;
+
+function obj(value: unknown): Raw {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {};
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function strings(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
+}
+
+const durationUnits = { s: 1, m: 60, h: 3600 } as const;
+
+export function parseDurationSeconds(text: string): number {
+  const unit = text.slice(-1) as keyof typeof durationUnits;
+  return Number(text.slice(0, -1)) * durationUnits[unit];
+}
+
+/** `2026-12-31` means the end of that day in UTC; a full RFC 3339 time means itself. */
+export function parseExpiry(text: string): number {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  return Date.parse(dateOnly ? `${text}T23:59:59.999Z` : text);
+}
+
+function defaultIssuer(tenantId: string, authority: string, tokenVersion: 1 | 2): string {
+  // v2 tokens: {authority}/{tid}/v2.0; v1 tokens from Entra: https://sts.windows.net/{tid}/ (trailing slash).
+  if (tokenVersion === 2) return `${authority}/${tenantId}/v2.0`;
+  return authority === defaultAuthority
+    ? `https://sts.windows.net/${tenantId}/`
+    : `${authority}/${tenantId}/`;
+}
+
+export function parseAccessFile(raw: unknown): ParsedAccessFile {
+  const issues = checkSchema(accessFileSchema as unknown as JsonSchema, raw);
+  const warnings: string[] = [];
+  if (issues.length > 0) return { issues, warnings };
+  const root = obj(raw);
+  const tenant = obj(root.tenant);
+  const app = obj(root.app);
+  const identityRaw = obj(root.identity);
+  const policyRaw = obj(root.policy);
+  const add = (path: FieldPath, message: string, hint?: string) => issues.push({ path, message, hint });
+
+  const tenantId = str(tenant.id) ?? '';
+  const authority = (str(tenant.authority) ?? defaultAuthority).replace(/\/+$/, '');
+  const tokenVersion = (app.tokenVersion as 1 | 2 | undefined) ?? 2;
+  const clientId = str(app.clientId);
+
+  const clusters: ClusterSpec[] = (root.clusters as unknown[]).map((item) => {
+    const c = obj(item);
+    return {
+      name: str(c.name) ?? '',
+      kind: (str(c.kind) as ClusterSpec['kind'] | undefined) ?? 'self-managed',
+      server: str(c.server),
+      kubernetesVersion: str(c.kubernetesVersion),
+      context: str(c.context),
+      certificateAuthorityFile: str(c.certificateAuthorityFile),
+    };
+  });
+  const clusterNames = clusters.map((cluster) => cluster.name);
+  clusters.forEach((cluster, i) => {
+    if (clusterNames.indexOf(cluster.name) !== i)
+      add(['clusters', i, 'name'], `cluster "${cluster.name}" is declared twice`);
+    const minor = Number(cluster.kubernetesVersion?.split('.')[1] ?? '34');
+    if (minor < 30 && cluster.kind !== 'aks' && cluster.kind !== 'eks')
+      add(
+        ['clusters', i, 'kubernetesVersion'],
+        `Kubernetes ${cluster.kubernetesVersion} has no structured authentication (needs 1.30 or later)`,
+        'kentra still renders the legacy --oidc-* flags for it: `kentra cluster config --format flags`.',
+      );
+  });
+
+  const identity = parseIdentity(identityRaw, add, warnings);
+  const policy: PolicySettings = {
+    allowedTenants: strings(policyRaw.allowedTenants) ?? [tenantId],
+    denyGuests: (policyRaw.denyGuests as boolean | undefined) ?? true,
+    requireMfa: (policyRaw.requireMfa as boolean | undefined) ?? false,
+    requireAuthenticationContext: str(policyRaw.requireAuthenticationContext),
+    maxTokenAgeSeconds:
+      typeof policyRaw.maxTokenAge === 'string' ? parseDurationSeconds(policyRaw.maxTokenAge) : undefined,
+    groupOverage: (str(policyRaw.groupOverage) as PolicySettings['groupOverage'] | undefined) ?? 'reject',
+  };
+  if (policy.requireMfa && tokenVersion === 2)
+    add(
+      ['policy', 'requireMfa'],
+      'v2 access tokens carry no "amr" claim, so MFA cannot be checked from the token',
+      'Create a Conditional Access policy that requires MFA for an authentication context (e.g. c1) and set policy.requireAuthenticationContext: c1, or use app.tokenVersion: 1.',
+    );
+
+  const rules = ((root.rules as unknown[] | undefined) ?? []).map((item, index) =>
+    parseRule(obj(item), index, clusterNames, add),
+  );
+  const seen = new Map<string, number>();
+  for (const rule of rules) {
+    const key = JSON.stringify([rule.group.toLowerCase(), rule.roleRef, rule.scope, rule.clusters]);
+    const first = seen.get(key);
+    if (first !== undefined)
+      add(
+        ['rules', rule.index],
+        `repeats rules[${first}] (same group, role and scope)`,
+        'Remove one of them.',
+      );
+    else seen.set(key, rule.index);
+  }
+
+  if (issues.length > 0) return { issues, warnings };
+  return {
+    issues,
+    warnings,
+    file: {
+      name: str(root.name) ?? 'kentra',
+      tenant: {
+        id: tenantId,
+        authority,
+        graph: (str(tenant.graph) ?? defaultGraph).replace(/\/+$/, ''),
+        issuer: str(tenant.issuer) ?? defaultIssuer(tenantId, authority, tokenVersion),
+        certificateAuthorityFile: str(tenant.certificateAuthorityFile),
+      },
+      app: {
+        name: str(app.name) ?? 'kentra',
+        clientId,
+        tokenVersion,
+        audiences: strings(app.audiences) ?? [],
+      },
+      clusters,
+      identity,
+      policy,
+      rules,
+    },
+  };
+}
+
+function parseIdentity(
+  raw: Raw,
+  add: (path: FieldPath, message: string, hint?: string) => void,
+  warnings: string[],
+): IdentitySettings {
+  const username = obj(raw.username);
+  const groups = obj(raw.groups);
+  const extra = obj(raw.extra);
+  const identity: IdentitySettings = {
+    username: {
+      claim:
+        (str(username.claim) as IdentitySettings['username']['claim'] | undefined) ??
+        defaultIdentity.username.claim,
+      prefix: str(username.prefix) ?? defaultIdentity.username.prefix,
+    },
+    groups: {
+      claim: str(groups.claim) ?? defaultIdentity.groups.claim,
+      prefix: str(groups.prefix) ?? defaultIdentity.groups.prefix,
+    },
+    extra: {
+      keyDomain: str(extra.keyDomain) ?? defaultIdentity.extra.keyDomain,
+      uti: (extra.uti as boolean | undefined) ?? defaultIdentity.extra.uti,
+      sid: (extra.sid as boolean | undefined) ?? defaultIdentity.extra.sid,
+    },
+  };
+  for (const [field, prefix] of [
+    ['username', identity.username.prefix],
+    ['groups', identity.groups.prefix],
+  ] as const) {
+    if (prefix.startsWith('system:'))
+      add(
+        ['identity', field, 'prefix'],
+        '"system:" is reserved for Kubernetes itself',
+        'Use a prefix such as "entra:".',
+      );
+  }
+  if (/(^|\.)(k8s\.io|kubernetes\.io)$/.test(identity.extra.keyDomain))
+    add(
+      ['identity', 'extra', 'keyDomain'],
+      `${identity.extra.keyDomain} is reserved by Kubernetes`,
+      'Use a domain you own.',
+    );
+  if (identity.username.claim === 'upn' || identity.username.claim === 'preferred_username')
+    warnings.push(
+      `identity.username.claim: ${identity.username.claim} is mutable; a renamed user becomes a different Kubernetes user (oid never changes)`,
+    );
+  if (identity.username.claim === 'sub')
+    warnings.push('identity.username.claim: sub differs per app registration; oid is the same for every app');
+  return identity;
+}
+
+function parseRule(
+  raw: Raw,
+  index: number,
+  clusterNames: readonly string[],
+  add: (path: FieldPath, message: string, hint?: string) => void,
+): AccessRule {
+  const path = ['rules', index] as const;
+  const clusterRole = str(raw.clusterRole);
+  const role = str(raw.role);
+  const namespaces = strings(raw.namespaces);
+  const selector = raw.namespaceSelector ? obj(obj(raw.namespaceSelector).matchLabels) : undefined;
+  if (clusterRole && role)
+    add(
+      [...path, 'role'],
+      'give either role or clusterRole, not both',
+      'A rule grants one role; write two rules for two.',
+    );
+  if (!clusterRole && !role)
+    add(
+      [...path],
+      'names no role',
+      'Add clusterRole: NAME (cluster-wide or in namespaces) or role: NAME (in namespaces).',
+    );
+  if (namespaces && selector)
+    add([...path, 'namespaceSelector'], 'give either namespaces or namespaceSelector, not both');
+  if (role && !namespaces && !selector)
+    add(
+      [...path, 'role'],
+      'a Role lives in a namespace',
+      'Add namespaces: [...] or namespaceSelector: {matchLabels: {...}}.',
+    );
+  (strings(raw.clusters) ?? []).forEach((name, i) => {
+    if (!clusterNames.includes(name))
+      add(
+        [...path, 'clusters', i],
+        `no cluster named "${name}" in clusters${didYouMeanSuffix(name, clusterNames)}`,
+      );
+  });
+  let expires: number | undefined;
+  if (typeof raw.expires === 'string') {
+    expires = parseExpiry(raw.expires);
+    if (Number.isNaN(expires)) add([...path, 'expires'], `"${raw.expires}" is not a valid date`);
+  }
+  const scope: RuleScope = namespaces
+    ? { kind: 'namespaces', namespaces: [...new Set(namespaces)] }
+    : selector
+      ? { kind: 'selector', matchLabels: selector as Record<string, string> }
+      : { kind: 'cluster' };
+  return {
+    index,
+    group: str(raw.group) ?? '',
+    roleRef: role ? { kind: 'Role', name: role } : { kind: 'ClusterRole', name: clusterRole ?? '' },
+    scope,
+    clusters: strings(raw.clusters),
+    expires,
+    description: str(raw.description),
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * The JSON Schema of kentra.yaml. This constant drives kentra's own
+ * structural validation (structural.ts) and is published as
+ * schema/kentra.schema.json for editors (a unit test keeps the two equal).
+ * Rules that a schema cannot say well (one of role/clusterRole, groups that
+ * exist in Entra, namespaces that exist) are checked in parse.ts and the
+ * use cases.
+ */
+import { usernameClaims } from '../identity/mapping.js';
+
+const guid = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const https = '^https://[^\\s?#]+$';
+const dnsLabel = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+
+export const accessFileApiVersion = 'kentra.dev/v1alpha1';
+export const clusterKinds = ['self-managed', 'kind', 'eks', 'aks'] as const;
+
+export const accessFileSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'kentra access file (kentra.yaml)',
+  description: 'Entra tenant, app, clusters, identity mapping, policy and group-to-role rules for kentra.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['apiVersion', 'kind', 'tenant', 'clusters', 'rules'],
+  properties: {
+    apiVersion: { enum: [accessFileApiVersion] },
+    kind: { enum: ['Access'] },
+    name: {
+      type: 'string',
+      pattern: dnsLabel,
+      description:
+        'Name of this access file (default kentra). kentra labels its bindings with it and prunes only bindings with the same name, so several files can share a cluster.',
+    },
+    tenant: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id'],
+      properties: {
+        id: { type: 'string', pattern: guid, description: 'Entra tenant (directory) ID.' },
+        authority: {
+          type: 'string',
+          pattern: https,
+          description: 'Sign-in host; default https://login.microsoftonline.com (the emulator URL in tests).',
+        },
+        graph: {
+          type: 'string',
+          pattern: https,
+          description: 'Microsoft Graph base URL; default https://graph.microsoft.com.',
+        },
+        issuer: {
+          type: 'string',
+          pattern: https,
+          description: 'Token issuer; default derived from authority, tenant and app.tokenVersion.',
+        },
+        certificateAuthorityFile: {
+          type: 'string',
+          minLength: 1,
+          description: "PEM file the API server uses to trust the issuer's TLS (the emulator's CA).",
+        },
+      },
+    },
+    app: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string', minLength: 1, description: 'Display name of the Entra app registration.' },
+        clientId: {
+          type: 'string',
+          pattern: guid,
+          description: 'Application (client) ID; the token audience.',
+        },
+        tokenVersion: { enum: [1, 2], description: 'Access token version the app accepts (default 2).' },
+        audiences: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          description: 'More accepted audiences, e.g. api://<clientId>.',
+        },
+      },
+    },
+    clusters: { type: 'array', minItems: 1, items: { $ref: '#/$defs/cluster' } },
+    identity: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        username: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            claim: { enum: [...usernameClaims], description: 'Token claim for the username (default oid).' },
+            prefix: { type: 'string', description: 'Prefix of every username (default "entra:").' },
+          },
+        },
+        groups: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            claim: {
+              enum: ['groups', 'roles'],
+              description: 'Token claim with group object IDs (default groups).',
+            },
+            prefix: { type: 'string', description: 'Prefix of every group (default "entra:group:").' },
+          },
+        },
+        extra: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            keyDomain: {
+              type: 'string',
+              pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$',
+              description:
+                'Domain of the extra keys (default kentra.dev, giving kentra.dev/uti and kentra.dev/sid).',
+            },
+            uti: { type: 'boolean', description: 'Map the token id (uti) into audit events (default true).' },
+            sid: {
+              type: 'boolean',
+              description: 'Map the sign-in session id (sid) into audit events (default true).',
+            },
+          },
+        },
+      },
+    },
+    policy: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        allowedTenants: { type: 'array', minItems: 1, items: { type: 'string', pattern: guid } },
+        denyGuests: { type: 'boolean', description: 'Reject guest (B2B) accounts (default true).' },
+        requireMfa: { type: 'boolean', description: 'Require "mfa" in amr; v1 tokens only (default false).' },
+        requireAuthenticationContext: {
+          type: 'string',
+          pattern: '^c[1-9][0-9]?$',
+          description: 'Conditional Access authentication context id required in acrs, e.g. c1.',
+        },
+        maxTokenAge: {
+          type: 'string',
+          pattern: '^[1-9][0-9]*(s|m|h)$',
+          description: 'Longest accepted token lifetime, e.g. 90m or 2h.',
+        },
+        groupOverage: {
+          enum: ['reject', 'no-groups'],
+          description: 'Tokens with more than 200 groups: reject them (default) or map them to no groups.',
+        },
+      },
+    },
+    rules: { type: 'array', items: { $ref: '#/$defs/rule' } },
+  },
+  $defs: {
+    cluster: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: { type: 'string', pattern: dnsLabel },
+        kind: { enum: [...clusterKinds], description: 'How the API server is run (default self-managed).' },
+        server: { type: 'string', pattern: https, description: 'API server URL.' },
+        kubernetesVersion: {
+          type: 'string',
+          pattern: '^1\\.[0-9]+$',
+          description:
+            'Minor version, quoted: "1.34". Chooses apiserver.config.k8s.io/v1 (>= 1.34) or v1beta1.',
+        },
+        context: {
+          type: 'string',
+          minLength: 1,
+          description: 'kubeconfig context kentra uses for this cluster.',
+        },
+        certificateAuthorityFile: {
+          type: 'string',
+          minLength: 1,
+          description: "PEM file of the API server's CA.",
+        },
+      },
+    },
+    rule: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['group'],
+      properties: {
+        group: { type: 'string', minLength: 1, description: 'Entra group: display name or object ID.' },
+        clusterRole: { type: 'string', minLength: 1 },
+        role: {
+          type: 'string',
+          minLength: 1,
+          description: 'A namespaced Role (needs namespaces or namespaceSelector).',
+        },
+        namespaces: { type: 'array', minItems: 1, items: { type: 'string', pattern: dnsLabel } },
+        namespaceSelector: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['matchLabels'],
+          properties: {
+            matchLabels: { type: 'object', additionalProperties: { type: 'string' } },
+          },
+        },
+        clusters: { type: 'array', minItems: 1, items: { type: 'string', pattern: dnsLabel } },
+        expires: {
+          type: 'string',
+          pattern:
+            '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?$',
+          description:
+            'End of a time-limited grant (date or RFC 3339 time); removed at the next apply after it.',
+        },
+        description: { type: 'string' },
+      },
+    },
+  },
+} as const;
+
+export type JsonSchema = {
+  type?: string;
+  enum?: readonly unknown[];
+  pattern?: string;
+  minLength?: number;
+  minItems?: number;
+  required?: readonly string[];
+  properties?: Readonly<Record<string, JsonSchema>>;
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  $ref?: string;
+  $defs?: Readonly<Record<string, JsonSchema>>;
+  description?: string;
+  title?: string;
+  $schema?: string;
+};

@@ -1,0 +1,102 @@
+/**
+ * The sign-in policy the cluster enforces on every token, as data: each rule
+ * is an expression plus the message the API server logs when it fails. Rendered
+ * to CEL `claimValidationRules` and evaluated in TypeScript from the same tree.
+ */
+import { type Expr, x } from './expr.js';
+
+export interface PolicySettings {
+  /** Tenants whose tokens are accepted (`tid`); the file's tenant by default. */
+  allowedTenants: readonly string[];
+  /** Reject B2B guests (`acct` = 1, or an `idp` other than the tenant's own issuer). */
+  denyGuests: boolean;
+  /** Require `mfa` in `amr` (v1 tokens only: v2 tokens carry no `amr`). */
+  requireMfa: boolean;
+  /** Require this Conditional Access authentication context id (`c1`..`c99`) in `acrs`. */
+  requireAuthenticationContext?: string;
+  /** Longest accepted token lifetime in seconds (`exp - iat`); see maxTokenAgeRule. */
+  maxTokenAgeSeconds?: number;
+  /** `reject`: a token in the groups-overage form is refused with a clear message; `no-groups`: it maps to no groups. */
+  groupOverage: 'reject' | 'no-groups';
+}
+
+export interface ValidationRule {
+  /** Stable id for tests and messages, e.g. `tenant`. */
+  id: string;
+  expr: Expr;
+  message: string;
+}
+
+function listOrOne(values: readonly string[]): Expr {
+  return values.length === 1 ? x.lit(values[0] ?? '') : x.lit(values);
+}
+
+export function policyRules(policy: PolicySettings): ValidationRule[] {
+  const rules: ValidationRule[] = [];
+  const tenants = policy.allowedTenants;
+  rules.push({
+    id: 'tenant',
+    expr: x.and(
+      x.has('tid'),
+      tenants.length === 1 ? x.eq(x.claim('tid'), listOrOne(tenants)) : x.in(x.claim('tid'), x.lit(tenants)),
+    ),
+    message:
+      tenants.length === 1
+        ? `token is not from tenant ${tenants[0]}`
+        : `token is not from an allowed tenant (${tenants.join(', ')})`,
+  });
+  if (policy.denyGuests) {
+    rules.push({
+      id: 'guests',
+      // `acct` (optional claim) is 1 for guests; a guest's `idp` names its home
+      // tenant, a member's is absent or the tenant's own v1 issuer.
+      expr: x.and(
+        x.or(x.not(x.has('acct')), x.ne(x.str(x.claim('acct')), x.lit('1'))),
+        x.or(
+          x.not(x.has('idp')),
+          x.eq(x.claim('idp'), x.claim('iss')),
+          x.eq(x.claim('idp'), x.concat(x.lit('https://sts.windows.net/'), x.claim('tid'), x.lit('/'))),
+        ),
+      ),
+      message: 'guest accounts are not allowed on this cluster',
+    });
+  }
+  if (policy.requireMfa) {
+    rules.push({
+      id: 'mfa',
+      expr: x.and(x.has('amr'), x.in(x.lit('mfa'), x.claim('amr'))),
+      message: 'multi-factor authentication is required (no "mfa" in amr)',
+    });
+  }
+  if (policy.requireAuthenticationContext) {
+    const context = policy.requireAuthenticationContext;
+    rules.push({
+      id: 'authentication-context',
+      expr: x.and(x.has('acrs'), x.in(x.lit(context), x.claim('acrs'))),
+      message: `authentication context ${context} is required (sign in again to satisfy it)`,
+    });
+  }
+  if (policy.maxTokenAgeSeconds !== undefined) rules.push(maxTokenAgeRule(policy.maxTokenAgeSeconds));
+  if (policy.groupOverage === 'reject') {
+    rules.push({
+      id: 'group-overage',
+      expr: x.not(x.has('_claim_names')),
+      message:
+        'token has more than 200 groups (overage form); assign groups to the app or use the kentra webhook',
+    });
+  }
+  return rules;
+}
+
+/**
+ * CEL in claimValidationRules has no clock, so "no token older than N" is
+ * enforced as "no token that lives longer than N" (`exp - iat <= N`): the API
+ * server rejects expired tokens itself, so no accepted token is older than N.
+ */
+function maxTokenAgeRule(seconds: number): ValidationRule {
+  return {
+    id: 'token-age',
+    expr: x.and(x.has('iat'), x.has('exp'), x.le(x.sub(x.claim('exp'), x.claim('iat')), x.lit(seconds))),
+    message: `token lifetime exceeds the maximum of ${seconds}s`,
+  };
+}

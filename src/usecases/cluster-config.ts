@@ -1,0 +1,212 @@
+/**
+ * `kentra cluster config`: what to install on the API server side of one
+ * cluster, in the form that cluster takes.
+ */
+import { basename } from 'node:path';
+import type { ClusterSpec } from '../domain/access/model.js';
+import { aksGroupPrefix, renderAksGuide } from '../domain/cluster-config/aks.js';
+import {
+  authenticationConfigApiVersion,
+  renderAuthenticationConfiguration,
+} from '../domain/cluster-config/authentication-config.js';
+import { renderEksConfig } from '../domain/cluster-config/eks.js';
+import {
+  authenticationConfigPath,
+  renderKindCluster,
+  renderKubeadmClusterConfiguration,
+} from '../domain/cluster-config/kubeadm.js';
+import { flagsInputFor, renderLegacyFlags } from '../domain/cluster-config/legacy-flags.js';
+import { authenticatorFromAccessFile } from '../domain/identity/from-access-file.js';
+import { KentraError } from '../errors.js';
+import type { LoadedAccessFile, ReadText } from './load-access.js';
+import { selectCluster } from './select-cluster.js';
+
+export const configFormats = ['auth-config', 'flags', 'kubeadm', 'kind', 'eks', 'aks'] as const;
+export type ConfigFormat = (typeof configFormats)[number];
+
+export interface Artifact {
+  /** Suggested file name. */
+  fileName: string;
+  /** What it is and where it goes. */
+  title: string;
+  /** An object (rendered as YAML or JSON) or plain text lines. */
+  content: Record<string, unknown> | string[];
+}
+
+export interface ClusterConfigResult {
+  cluster: string;
+  format: ConfigFormat;
+  artifacts: Artifact[];
+  notes: string[];
+}
+
+function defaultFormat(cluster: ClusterSpec): ConfigFormat {
+  switch (cluster.kind) {
+    case 'kind':
+      return 'kind';
+    case 'eks':
+      return 'eks';
+    case 'aks':
+      return 'aks';
+    default:
+      return 'auth-config';
+  }
+}
+
+const authConfigFile = 'authentication-config.yaml';
+
+export async function clusterConfig(
+  access: LoadedAccessFile,
+  options: { cluster?: string; format?: ConfigFormat },
+  readText: ReadText,
+): Promise<ClusterConfigResult> {
+  const { file } = access;
+  const cluster = selectCluster(file, options.cluster);
+  const format = options.format ?? defaultFormat(cluster);
+  const notes: string[] = [];
+  if (format === 'aks' || cluster.kind === 'aks') {
+    if (format !== 'aks')
+      throw new KentraError(
+        'usage',
+        `cluster "${cluster.name}" is an AKS cluster: AKS takes no OIDC issuer config`,
+        {
+          hint: 'Use --format aks (the default for kind: aks) to see what kentra does for AKS.',
+        },
+      );
+    const adminGroupIds = file.rules
+      .filter((rule) => rule.roleRef.name === 'cluster-admin' && /^[0-9a-f-]{36}$/i.test(rule.group))
+      .map((rule) => rule.group);
+    const guide = renderAksGuide({ clusterName: cluster.name, tenantId: file.tenant.id, adminGroupIds });
+    notes.push(
+      `group subjects on AKS are bare object IDs (prefix "${aksGroupPrefix}"); kentra rbac apply writes them so`,
+    );
+    return {
+      cluster: cluster.name,
+      format,
+      artifacts: [
+        {
+          fileName: 'aks.txt',
+          title: 'AKS: managed Entra integration',
+          content: [...guide.explanation, '', ...guide.commands],
+        },
+      ],
+      notes,
+    };
+  }
+  const clientId = file.app.clientId;
+  if (!clientId)
+    throw new KentraError(
+      'access.invalid',
+      `${access.path}: app.clientId is not set; the API server needs it as the token audience`,
+      {
+        hint: 'Run `kentra entra setup` (it writes the ID into the file) or set app.clientId yourself.',
+      },
+    );
+  const authenticator = authenticatorFromAccessFile(file, clientId);
+  const caFile = file.tenant.certificateAuthorityFile;
+  let certificateAuthority: string | undefined;
+  if (caFile) {
+    const caPath = access.resolvePath(caFile);
+    try {
+      certificateAuthority = await readText(caPath);
+    } catch (cause) {
+      throw new KentraError('io.read', `cannot read tenant.certificateAuthorityFile ${caPath}`, { cause });
+    }
+  }
+  const flagsInput = flagsInputFor(file, clientId);
+  const authConfig = (): Artifact => {
+    const apiVersion = authenticationConfigApiVersion(cluster.kubernetesVersion);
+    if (!cluster.kubernetesVersion)
+      notes.push('clusters[].kubernetesVersion not set: assuming 1.34 or later (apiserver.config.k8s.io/v1)');
+    return {
+      fileName: authConfigFile,
+      title: `AuthenticationConfiguration (${apiVersion}): pass it to kube-apiserver as --authentication-config=FILE`,
+      content: renderAuthenticationConfiguration(authenticator, {
+        apiVersion,
+        certificateAuthority,
+      }) as unknown as Record<string, unknown>,
+    };
+  };
+  switch (format) {
+    case 'auth-config':
+      notes.push(
+        'the API server reloads this file when it changes; it cannot be combined with --oidc-* flags',
+      );
+      return { cluster: cluster.name, format, artifacts: [authConfig()], notes };
+    case 'kubeadm':
+      notes.push(
+        `save the AuthenticationConfiguration as ${authenticationConfigPath} on every control-plane node`,
+      );
+      return {
+        cluster: cluster.name,
+        format,
+        artifacts: [
+          authConfig(),
+          {
+            fileName: 'kubeadm-config.yaml',
+            title: 'kubeadm ClusterConfiguration (merge into yours)',
+            content: renderKubeadmClusterConfiguration(cluster.kubernetesVersion),
+          },
+        ],
+        notes,
+      };
+    case 'kind':
+      notes.push(
+        `save the AuthenticationConfiguration as ./${authConfigFile} next to kind-config.yaml, then: kind create cluster --config kind-config.yaml`,
+      );
+      return {
+        cluster: cluster.name,
+        format,
+        artifacts: [
+          authConfig(),
+          {
+            fileName: 'kind-config.yaml',
+            title: 'kind cluster config',
+            content: renderKindCluster(cluster.kubernetesVersion, `./${basename(authConfigFile)}`),
+          },
+        ],
+        notes,
+      };
+    case 'flags': {
+      const rendered = renderLegacyFlags({
+        ...flagsInput,
+        caFilePath: caFile ? '/etc/kubernetes/kentra/issuer-ca.pem' : undefined,
+      });
+      notes.push(...rendered.cannotExpress.map((item) => `not enforced with flags: ${item}`));
+      return {
+        cluster: cluster.name,
+        format,
+        artifacts: [
+          {
+            fileName: 'kube-apiserver-flags.txt',
+            title: 'kube-apiserver flags (legacy OIDC)',
+            content: rendered.flags,
+          },
+        ],
+        notes,
+      };
+    }
+    case 'eks': {
+      const rendered = renderEksConfig(cluster.name, flagsInput);
+      notes.push(
+        'aws eks associate-identity-provider-config --cli-input-json file://eks-identity-provider.json',
+        'EKS needs an issuer reachable from the internet with a publicly trusted certificate (no private CA)',
+        ...rendered.cannotExpress
+          .filter((item) => !item.startsWith('reload'))
+          .map((item) => `not enforced on EKS: ${item}`),
+      );
+      return {
+        cluster: cluster.name,
+        format,
+        artifacts: [
+          {
+            fileName: 'eks-identity-provider.json',
+            title: 'EKS identity provider config',
+            content: rendered.config as unknown as Record<string, unknown>,
+          },
+        ],
+        notes,
+      };
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Asks the API server who a bearer token is (SelfSubjectReview), straight
+ * over HTTPS: the answer is the API server's own mapping of the token.
+ */
+import { request } from 'node:https';
+
+export type WhoAmI =
+  | { status: 201; user: { username: string; groups: string[]; extra: Record<string, string[]> } }
+  | { status: number; user?: undefined };
+
+export function whoAmI(server: string, caPem: string, token: string): Promise<WhoAmI> {
+  const body = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${server}/apis/authentication.k8s.io/v1/selfsubjectreviews`,
+      {
+        method: 'POST',
+        ca: caPem,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => {
+          if (res.statusCode !== 201) return resolve({ status: res.statusCode ?? 0 });
+          const review = JSON.parse(text) as {
+            status: { userInfo: { username: string; groups?: string[]; extra?: Record<string, string[]> } };
+          };
+          const info = review.status.userInfo;
+          resolve({
+            status: 201,
+            user: { username: info.username, groups: info.groups ?? [], extra: info.extra ?? {} },
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
