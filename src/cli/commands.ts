@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAccess } from './access.js';
+import { registerAudit } from './audit.js';
 import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
 import { registerEmulatorCommand } from './emulator.js';
@@ -9,6 +10,7 @@ import { registerKubeconfig } from './kubeconfig.js';
 import { registerLogout } from './logout.js';
 import { registerRbac } from './rbac.js';
 import { registerVerify } from './verify.js';
+import { registerWebhook } from './webhook.js';
 import { registerWhoami } from './whoami.js';
 
 /**
@@ -21,6 +23,8 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerCluster(program, ctx);
   registerRbac(program, ctx);
   registerAccess(program, ctx);
+  registerAudit(program, ctx);
+  registerWebhook(program, ctx);
   registerEmulatorCommand(program, ctx);
   registerGetToken(program, ctx);
   registerKubeconfig(program, ctx);

@@ -110,15 +110,10 @@ Examples:
  * gives undefined and the full path runs, which reports errors properly.
  */
 export async function answerFromCache(argv: readonly string[], ctx: CliContext): Promise<string | undefined> {
-  let values: Values;
+  if (argv.includes('--help') || argv.includes('-h')) return undefined;
   try {
-    values = parseArgs({ args: [...argv], options: parseArgsOptions(), strict: true }).values as Values;
-  } catch {
-    return undefined;
-  }
-  if (values['force-refresh'] || argv.includes('--help') || argv.includes('-h')) return undefined;
-  try {
-    return await fromCache(inputFrom(values), deps(ctx));
+    const input = parseGetTokenArgs(argv);
+    return input.forceRefresh ? undefined : await fromCache(input, deps(ctx));
   } catch {
     return undefined;
   }

@@ -70,6 +70,16 @@ describe('emulator: token claims', () => {
     assert.deepEqual(clientInfo, { uid: user.oid, utid: entra.tenantId });
   });
 
+  it("names a guest's home tenant in idp and leaves it out for members", async () => {
+    const guest = await entra.signInWithPassword({ user: entra.users.guest });
+    const idp = String(claimsOf(guest.idToken).idp);
+    assert.match(idp, /^https:\/\/sts\.windows\.net\/[0-9a-f-]{36}\/$/);
+    assert.ok(!idp.includes(entra.tenantId), 'a guest comes from another tenant');
+    assert.equal(claimsOf(guest.accessToken).idp, idp);
+    const member = await entra.signInWithPassword({ user: entra.users.developer });
+    assert.equal(claimsOf(member.idToken).idp, undefined);
+  });
+
   it('lists transitive group object IDs, none for a user in no group, and the overage form above 200', async () => {
     const admin = claimsOf((await entra.signInWithPassword({ user: entra.users.admin })).idToken);
     assert.deepEqual(
