@@ -177,6 +177,43 @@ try {
       'kubectl auth can-i get configmaps -n default         (Nico, in no group)',
       await kubectl(nobody, ['auth', 'can-i', 'get', 'configmaps', '-n', 'default']),
     );
+
+    say(
+      '8. Proof: whoami (the API server beside the token, names from Graph) and verify (every link checked)',
+    );
+    show('kentra whoami --kubeconfig devi.kubeconfig', await kentra(['whoami', '--kubeconfig', developer]));
+    const manny = join(work, 'manny.kubeconfig');
+    const { idToken: overage } = await entra.signInWithPassword({ user: entra.users.manyGroups });
+    await writeFile(manny, tokenKubeconfig(cluster2.server, cluster2.caPem, overage), { mode: 0o600 });
+    show(
+      'kentra whoami --kubeconfig manny.kubeconfig   (Manny, in 210 groups)',
+      await kentra(['whoami', '--kubeconfig', manny]),
+    );
+    // verify signs in through get-token's own flow; the emulator's page is answered by the stand-in browser.
+    const standIn = `${process.execPath} --import ${import.meta.resolve('tsx')} ${fileURLToPath(new URL('../test/e2e/login-stand-in-browser.ts', import.meta.url))}`;
+    Object.assign(env, {
+      KUBECACHEDIR: join(work, 'cache'),
+      KENTRA_TEST_USER: entra.users.developer.upn,
+      KENTRA_TEST_PASSWORD: entra.users.developer.password,
+      KENTRA_TEST_CA_FILE: entra.caFile,
+    });
+    show(
+      'kentra verify --login-hint devi…',
+      await kentra(['verify', '--login-hint', entra.users.developer.upn, '--browser-command', standIn]),
+    );
+    await kubectl(kubeconfig, [
+      ...[
+        'create',
+        'clusterrolebinding',
+        'everyone-views',
+        '--clusterrole=view',
+        '--group=system:authenticated',
+      ],
+    ]);
+    show(
+      'kentra verify   (after: kubectl create clusterrolebinding everyone-views --clusterrole=view --group=system:authenticated)',
+      await kentra(['verify', '--login-hint', entra.users.developer.upn, '--browser-command', standIn]),
+    );
   } finally {
     await entraCluster?.stop();
     await entra.stop();
