@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { CheckResult } from '../domain/verify/checks.js';
-import type { GrantType } from '../usecases/sign-in-plan.js';
+import { type GrantType, grantTypes } from '../usecases/sign-in-plan.js';
 import type { VerifyResult } from '../usecases/verify.js';
 import type { CliContext } from './context.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
@@ -53,7 +53,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
       'verify the token of this kubeconfig context (one that runs kentra get-token)',
     )
     .option('--login-hint <upn>', 'the account to sign in with')
-    .option('--grant-type <type>', 'auto | authcode | device-code | client-credentials | workload-identity')
+    .addOption(new Option('--grant-type <type>', 'how to sign in (default: auto)').choices(grantTypes))
     .option('--browser-command <cmd>', 'command that opens the sign-in URL (given as last argument)')
     .addOption(
       new Option('--token-type <type>', 'verify an ID token or an access token')

@@ -55,6 +55,9 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
       const accessPath = resolve(ctx.cwd, flags.access ?? 'kentra.yaml');
       const access = await loadAccessFile(accessPath, nodeFiles.readText).catch((error: unknown) => {
         if (flags.access) throw error;
+        // No ./kentra.yaml is normal for a user; a broken one is worth a word.
+        if ((error as { code?: string }).code !== 'io.read')
+          ctx.stderr.write(`warning: ${accessPath} not used: ${(error as Error).message}\n`);
         return undefined;
       });
       const tenant = access?.file.tenant ?? { id: '', authority: '', issuer: '', graph: defaultGraph };
