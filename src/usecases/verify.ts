@@ -9,6 +9,7 @@
  */
 import { decodeJwt } from 'jose';
 import type { GraphClient } from '../adapters/graph/client.js';
+import { memberGroupIds } from '../adapters/graph/membership.js';
 import type { KubeClient } from '../adapters/kube/client.js';
 import { loadRbacFromCluster } from '../adapters/kube/rbac-source.js';
 import { bindingKey } from '../domain/bindings/binding.js';
@@ -17,6 +18,7 @@ import { authenticatorFromAccessFile } from '../domain/identity/from-access-file
 import { bootstrapDefaults } from '../domain/rbac/bootstrap-defaults.js';
 import { findRisks } from '../domain/rbac/risks.js';
 import { type CheckResult, gathered, problem, runChecks } from '../domain/verify/checks.js';
+import { isGroupsOverage } from '../domain/verify/entra-view.js';
 import type { Gathered, SelfReview, VerifyFacts } from '../domain/verify/facts.js';
 import { KentraError } from '../errors.js';
 import type { LoadedAccessFile } from './load-access.js';
@@ -91,6 +93,13 @@ export async function verify(
     : tokenText;
   const expected = token.ok ? authenticateClaims(authenticator, token.value) : undefined;
   const review = tokenText.ok ? await attempt(() => deps.reviewToken(tokenText.value)) : undefined;
+  // No groups claim: a user in no group, or an app that emits none? Graph can tell.
+  const oid = token.ok && typeof token.value.oid === 'string' ? token.value.oid : undefined;
+  const graph = deps.graph;
+  const directoryGroupCount =
+    graph && oid && token.ok && token.value.groups === undefined && !isGroupsOverage(token.value)
+      ? await attempt(async () => (await memberGroupIds(graph, oid)).length)
+      : undefined;
 
   deps.progress(`reading the RBAC of cluster "${cluster.name}"…`);
   const plan = await attempt(async () =>
@@ -140,6 +149,7 @@ export async function verify(
     discovery: await discovery,
     token,
     expected,
+    ...(directoryGroupCount ? { directoryGroupCount } : {}),
     review,
     plan: plan.ok ? gathered(plan.value.plan) : plan,
     risks,

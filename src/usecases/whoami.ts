@@ -6,6 +6,7 @@
 import { decodeJwt } from 'jose';
 import type { GraphClient } from '../adapters/graph/client.js';
 import { groupById } from '../adapters/graph/groups.js';
+import { memberGroupIds } from '../adapters/graph/membership.js';
 import { type EntraView, entraView } from '../domain/verify/entra-view.js';
 import type { SelfReview } from '../domain/verify/facts.js';
 import { KentraError } from '../errors.js';
@@ -79,11 +80,7 @@ export async function whoami(deps: WhoamiDeps): Promise<WhoamiResult> {
     try {
       if (groups.length > 0) groups = await nameGroups(deps.graph, view.groupIds);
       if (view.groupsOverage && view.oid) {
-        const result = await deps.graph.post<{ value?: string[] }>(
-          `/users/${encodeURIComponent(view.oid)}/getMemberGroups`,
-          { securityEnabledOnly: false },
-        );
-        graphGroupCount = result.value?.length;
+        graphGroupCount = (await memberGroupIds(deps.graph, view.oid)).length;
       }
     } catch (error) {
       warnings.push(

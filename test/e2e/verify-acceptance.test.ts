@@ -196,6 +196,13 @@ rules:
     assert.match(table.stdout, /11 passed, 0 failed, 0 skipped/);
   });
 
+  it('passes for a user in no mapped group too: no groups in the token, and Graph confirms none', async () => {
+    const result = await verifyAs(entra.users.noGroups);
+    assert.equal(result.code, 0, result.stderr);
+    const line = result.report.checks.find((check) => check.id === 'groups-claim');
+    assert.equal(line?.summary, 'no groups in the token, and Entra agrees: the user is in no group');
+  });
+
   it('fails token-issuer on a v1/v2 issuer mix-up, and issuer-discovery on an issuer with no such discovery', async () => {
     const v1 = await writeAccess('v1.yaml', (file) => {
       (file.tenant as Record<string, unknown>).issuer = entra.issuerV1;

@@ -274,13 +274,18 @@ const groupsClaim: Check = (facts) => {
       'kube-apiserver cannot follow _claim_sources. Emit only the groups assigned to the app (groupMembershipClaims: ApplicationGroup, then assign the groups that matter), map app roles instead (identity.groups.claim: roles), or resolve groups with the kentra webhook.',
     );
   const values = claims[claim];
+  const inDirectory = facts.directoryGroupCount?.ok ? facts.directoryGroupCount.value : undefined;
+  if (values === undefined && inDirectory === 0 && claim === 'groups')
+    return pass(id, title, 'no groups in the token, and Entra agrees: the user is in no group');
   if (values === undefined)
     return fail(
       id,
       title,
       `the token has no "${claim}" claim: the user gets no group-based access`,
       claim === 'groups'
-        ? 'Either the user is in no group (then this is expected), or the app does not emit groups: set groupMembershipClaims (SecurityGroup or ApplicationGroup) in the app manifest (`kentra entra setup` does).'
+        ? inDirectory !== undefined
+          ? `Entra says the user is in ${inDirectory} group(s): the app does not emit them. Set groupMembershipClaims (SecurityGroup or ApplicationGroup) in the app manifest (\`kentra entra setup\` does).`
+          : 'Either the user is in no group (then this is expected), or the app does not emit groups: set groupMembershipClaims (SecurityGroup or ApplicationGroup) in the app manifest (`kentra entra setup` does). With KENTRA_GRAPH_TOKEN set, verify tells which.'
         : `Assign the user an app role so that "${claim}" is in the token.`,
     );
   const list = strings(values);

@@ -35,6 +35,8 @@ export interface VerifyFacts {
   readonly token: Gathered<Readonly<Record<string, unknown>>>;
   /** How the access file's authenticator maps those claims (kentra's evaluation of the rendered config). */
   readonly expected?: Authentication;
+  /** How many groups Graph says the token's user is in (when the token has no groups claim and Graph is at hand). */
+  readonly directoryGroupCount?: Gathered<number>;
   /** The API server's own mapping of the token; absent when no token was obtained. */
   readonly review?: Gathered<SelfReview>;
   /** `kentra rbac plan --prune` for this cluster. */

@@ -197,7 +197,16 @@ describe('verify checks', () => {
     assert.match(byId(results)['groups-claim']?.summary ?? '', /groups-overage form/);
     const absent = byId(runChecks(facts({}, noGroups)))['groups-claim'];
     assert.equal(absent?.status, 'fail');
-    assert.match(absent?.hint ?? '', /groupMembershipClaims/);
+    assert.match(absent?.hint ?? '', /groupMembershipClaims.*KENTRA_GRAPH_TOKEN/);
+    const inNone = byId(runChecks(facts({ directoryGroupCount: gathered(0) }, noGroups)))['groups-claim'];
+    assert.equal(inNone?.status, 'pass');
+    assert.equal(inNone?.summary, 'no groups in the token, and Entra agrees: the user is in no group');
+    const notEmitted = byId(runChecks(facts({ directoryGroupCount: gathered(3) }, noGroups)))['groups-claim'];
+    assert.equal(notEmitted?.status, 'fail');
+    assert.match(
+      notEmitted?.hint ?? '',
+      /^Entra says the user is in 3 group\(s\): the app does not emit them/,
+    );
   });
 
   it('lists drifted bindings', () => {

@@ -1,0 +1,17 @@
+/**
+ * A user's transitive group memberships from Microsoft Graph
+ * (POST /users/{id}/getMemberGroups): what the token would list without the
+ * 200-group limit, or confirmation that a token without `groups` belongs to a
+ * user in no group. https://learn.microsoft.com/graph/api/directoryobject-getmembergroups
+ */
+import type { GraphClient } from './client.js';
+
+export async function memberGroupIds(client: GraphClient, userId: string): Promise<string[]> {
+  const result = await client.post<{ value?: string[] }>(
+    `/users/${encodeURIComponent(userId)}/getMemberGroups`,
+    {
+      securityEnabledOnly: false,
+    },
+  );
+  return result.value ?? [];
+}
