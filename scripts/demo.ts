@@ -10,35 +10,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import { setAccessFileField } from '../src/domain/access/edit.js';
 import { type ControlPlane, startControlPlane } from '../test/harness/control-plane.js';
 import { type DemoUser, startEmulator } from '../test/harness/emulator.js';
 import { assertKubectlInstalled, kubectl } from '../test/harness/kubectl.js';
 import { run } from '../test/harness/processes.js';
+import { tokenKubeconfig } from '../test/helpers/token-kubeconfig.js';
 
 const keep = process.argv.includes('--keep');
 const kentraBin = fileURLToPath(new URL('../dist/bin/kentra.js', import.meta.url));
 const say = (text: string) => console.log(`\n== ${text}`);
 const show = (label: string, result: { code: number; stdout: string; stderr: string }) =>
   console.log(`$ ${label}\n${(result.stdout || result.stderr).trimEnd()}  [exit ${result.code}]`);
-
-/** A kubeconfig whose user is a bearer token (kentra get-token will write the real thing). */
-function tokenKubeconfig(server: string, caPem: string, token: string): string {
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name: 'entra',
-        cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') },
-      },
-    ],
-    users: [{ name: 'entra-user', user: { token } }],
-    contexts: [{ name: 'entra', context: { cluster: 'entra', user: 'entra-user' } }],
-    'current-context': 'entra',
-  });
-}
 
 assertKubectlInstalled();
 say('1. A real Kubernetes control plane (etcd + kube-apiserver built from upstream Go modules)');
