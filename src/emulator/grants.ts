@@ -86,6 +86,14 @@ export const codeLifetimeMs = 10 * 60_000;
 export const deviceCodeLifetimeSeconds = 900;
 const flowLifetimeMs = 30 * 60_000;
 
+/** Above this many entries a map is swept for expired ones when it grows (a long-running emulator stays small). */
+const sweepThreshold = 1000;
+
+function sweep<T extends { expiresAt: number }>(map: Map<string, T>, now: number): void {
+  if (map.size < sweepThreshold) return;
+  for (const [key, value] of map) if (value.expiresAt <= now) map.delete(key);
+}
+
 export class Grants {
   private readonly codes = new Map<string, AuthCode>();
   private readonly refreshTokens = new Map<string, RefreshGrant>();
@@ -98,6 +106,7 @@ export class Grants {
 
   issueCode(request: AuthorizeRequest, auth: Authentication, acrs: string[]): string {
     const code = `1.${opaque(48)}`;
+    sweep(this.codes, this.now());
     this.codes.set(code, { request, auth, acrs, expiresAt: this.now() + codeLifetimeMs, redeemed: false });
     return code;
   }
@@ -136,6 +145,7 @@ export class Grants {
       state: 'pending',
       acrs: [],
     };
+    sweep(this.devices, this.now());
     this.devices.set(grant.deviceCode, grant);
     this.deviceByUserCode.set(userCode, grant.deviceCode);
     return grant;
@@ -162,6 +172,7 @@ export class Grants {
 
   startFlow(flow: Omit<LoginFlow, 'id' | 'expiresAt'>): LoginFlow {
     const full: LoginFlow = { ...flow, id: newGuid(), expiresAt: this.now() + flowLifetimeMs };
+    sweep(this.flows, this.now());
     this.flows.set(full.id, full);
     return full;
   }

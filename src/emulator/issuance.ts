@@ -11,7 +11,7 @@ import type { Authentication } from './grants.js';
 import { newUti } from './ids.js';
 import type { Application, ServicePrincipal, Tenant, User } from './model.js';
 import type { ResolvedScopes } from './scopes.js';
-import type { SignInEventType } from './signin-log.js';
+import type { AuthProtocol, SignInEventType } from './signin-log.js';
 import { appAccessTokenClaims, idTokenClaims, userAccessTokenClaims } from './tokens.js';
 
 export interface RequestMeta {
@@ -26,7 +26,7 @@ export interface Admission {
   client: Application;
   resource: Application | undefined;
   eventType: SignInEventType;
-  protocol: 'oAuth2' | 'deviceCode' | 'none';
+  protocol: AuthProtocol;
   meta: RequestMeta;
 }
 
@@ -125,7 +125,7 @@ export interface UserIssue {
   nonce: string | undefined;
   clientInfo: boolean;
   eventType: SignInEventType;
-  protocol: 'oAuth2' | 'deviceCode';
+  protocol: Exclude<AuthProtocol, 'none'>;
   meta: RequestMeta;
 }
 

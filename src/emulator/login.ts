@@ -170,6 +170,10 @@ export function finishAuthentication(
     throw error;
   }
   if (outcome.mfaRequired) {
+    // A silent request cannot show the second-factor page.
+    if (purpose.kind === 'authorize' && purpose.request.prompt?.toLowerCase() === 'none') {
+      return fail(ctx, ex, flow, new StsFailure(50076, client.displayName));
+    }
     flow.stage = 'mfa';
     flow.userId = user.id;
     flow.userTenantId = tenant.id;

@@ -11,6 +11,7 @@ import type { EmulatorContext, Fault } from './context.js';
 import { deviceLoginPath, handleDeviceCode, handleDeviceLogin } from './device-code.js';
 import { instanceDiscovery, jwks, v1Discovery, v2Discovery } from './discovery.js';
 import { GraphFailure, graphErrorBody, StsFailure, stsErrorBody } from './errors.js';
+import { handleUserInfo } from './graph/userinfo.js';
 import { type Exchange, exchangeOf, redirect, sendHtml, sendJson } from './http.js';
 import { newGuid } from './ids.js';
 import { handleLoginPost, sessionCookie } from './login.js';
@@ -121,6 +122,12 @@ function routes(graph: GraphHandler | undefined): Route[] {
       },
     },
     {
+      name: 'userinfo',
+      pattern: new RegExp(`^(?:/oidc|/${tenant}/openid)/userinfo$`),
+      methods: ['GET', 'POST'],
+      handle: (ctx, ex) => handleUserInfo(ctx, ex),
+    },
+    {
       name: 'error-page',
       pattern: /^\/error$/,
       methods: ['GET'],
@@ -156,7 +163,8 @@ export function createRouter(
     const name = route?.name ?? 'unknown';
     context.requestCounts.set(name, (context.requestCounts.get(name) ?? 0) + 1);
     dispatch(context, ex, route, name).catch((error: unknown) => {
-      const isGraph = name === 'graph';
+      // UserInfo lives on Graph in Entra, so its errors are Graph-shaped too.
+      const isGraph = name === 'graph' || name === 'userinfo';
       if (!(error instanceof StsFailure) && !(error instanceof GraphFailure)) options.onError?.(error);
       if (res.headersSent) {
         res.destroy();

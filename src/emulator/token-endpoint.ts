@@ -9,11 +9,11 @@ import type { EmulatorContext } from './context.js';
 import { type AadstsCode, StsFailure } from './errors.js';
 import type { Authentication } from './grants.js';
 import { type Exchange, formOf, sendJson } from './http.js';
-import { sha256 } from './ids.js';
-import { admitUser, issueAppToken, issueUserTokens, type RequestMeta } from './issuance.js';
+import { newGuid, sha256 } from './ids.js';
+import { admitUser, failedSignIn, issueAppToken, issueUserTokens, type RequestMeta } from './issuance.js';
 import type { Application, Tenant } from './model.js';
 import { resolveScopes } from './scopes.js';
-import type { SignInEventType } from './signin-log.js';
+import type { AuthProtocol, SignInEventType } from './signin-log.js';
 import { findClient, type TenantScope } from './tenants.js';
 
 const deviceGrantTypes = new Set(['device_code', 'urn:ietf:params:oauth:grant-type:device_code']);
@@ -57,6 +57,7 @@ export async function handleToken(
   else if (grantType === 'refresh_token') body = await redeemRefreshToken(call);
   else if (deviceGrantTypes.has(grantType)) body = await redeemDeviceCode(call);
   else if (grantType === 'client_credentials') body = await clientCredentials(call);
+  else if (grantType === 'password') body = await passwordGrant(call);
   else throw new StsFailure(70003, grantType);
   sendJson(ex.res, 200, body);
 }
@@ -112,7 +113,7 @@ function admit(
   auth: Authentication,
   resource: Application,
   eventType: SignInEventType,
-  protocol: 'oAuth2' | 'deviceCode',
+  protocol: Exclude<AuthProtocol, 'none'>,
 ): { user: NonNullable<ReturnType<Tenant['users']['get']>>; ca: CaOutcome } {
   const user = tenant.users.get(auth.userId);
   if (!user) throw new StsFailure(50034, auth.userId);
@@ -218,6 +219,63 @@ async function redeemDeviceCode(call: TokenCall): Promise<unknown> {
     clientInfo: form.get('client_info') === '1',
     eventType: 'interactiveUser',
     protocol: 'deviceCode',
+    meta: call.meta,
+  });
+}
+
+/**
+ * Resource owner password credentials (deprecated by Microsoft, still served by Entra): kept so that
+ * a wrong password surfaces at the token endpoint as AADSTS50126, as it does in Entra.
+ */
+async function passwordGrant(call: TokenCall): Promise<unknown> {
+  const { ctx, form } = call;
+  const username = required(form, 'username');
+  const password = required(form, 'password');
+  const found = ctx.directory.findUser(username, call.scope.tenant);
+  const client = found ? ctx.directory.application(found.tenant, call.client.appId) : undefined;
+  if (found && !client) throw new StsFailure(700016, call.client.appId);
+  if (!found || !client || found.user.password !== password) {
+    const failure = new StsFailure(50126);
+    if (found && client) {
+      failedSignIn(
+        ctx,
+        {
+          tenant: found.tenant,
+          user: found.user,
+          client,
+          resource: undefined,
+          eventType: 'interactiveUser',
+          protocol: 'ropc',
+          meta: call.meta,
+        },
+        failure,
+      );
+    }
+    throw failure;
+  }
+  authenticateClient(call, false);
+  const { tenant, user } = found;
+  const scopes = resolveScopes(ctx.directory, tenant, form.get('scope'), { appOnly: false });
+  const auth: Authentication = {
+    tenantId: tenant.id,
+    userId: user.id,
+    sid: newGuid(),
+    authTime: Math.floor(ctx.now() / 1000),
+    amr: ['pwd'],
+  };
+  const { ca } = admit({ ...call, client }, tenant, auth, scopes.resource, 'interactiveUser', 'ropc');
+  return issueUserTokens(ctx, {
+    tenant,
+    user,
+    client,
+    scopes,
+    auth,
+    acrs: ca.satisfiedAcrs,
+    ca,
+    nonce: undefined,
+    clientInfo: form.get('client_info') === '1',
+    eventType: 'interactiveUser',
+    protocol: 'ropc',
     meta: call.meta,
   });
 }

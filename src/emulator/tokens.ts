@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Directory } from './directory.js';
-import { opaque } from './ids.js';
+import { opaque, stableGuid } from './ids.js';
 import type { Application, ServicePrincipal, Tenant, User } from './model.js';
 
 /** Entra puts at most this many groups in a JWT; above it, `_claim_names`/`_claim_sources` instead. */
@@ -76,6 +76,18 @@ function groupClaims(directory: Directory, ctx: UserTokenContext, app: Applicati
   };
 }
 
+/**
+ * `idp` for B2B guests: the issuer of their home tenant (Entra's v1 form). Members get none, meaning
+ * "the token's issuer" (reference §2.2). A guest's home tenant is derived from the domain of their mail.
+ */
+function identityProviderClaim(user: User): Record<string, unknown> {
+  if (user.userType !== 'Guest') return {};
+  const domain =
+    (user.mail ?? user.userPrincipalName.split('#EXT#')[0]?.replace('_', '@') ?? '').split('@')[1] ??
+    'unknown.example';
+  return { idp: `https://sts.windows.net/${stableGuid('tenant', domain.toLowerCase())}/` };
+}
+
 function roleClaims(
   directory: Directory,
   tenant: Tenant,
@@ -101,6 +113,7 @@ export function idTokenClaims(
     ...common(ctx),
     ...groupClaims(directory, ctx, client),
     ...(options.email && user.mail ? { email: user.mail } : {}),
+    ...identityProviderClaim(user),
     name: user.displayName,
     ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
     oid: user.id,
@@ -123,6 +136,7 @@ export function userAccessTokenClaims(
     ...common(ctx),
     ...(resource.acrs.length > 0 ? { acrs: resource.acrs } : {}),
     ...groupClaims(directory, ctx, resource.app),
+    ...identityProviderClaim(user),
     name: user.displayName,
     oid: user.id,
     ...roleClaims(directory, tenant, user.id, resource.app),

@@ -4,8 +4,8 @@
  * real kube-apiserver; `kentra rbac apply` binds the demo groups (names
  * resolved through the emulator's Graph); demo users sign in through the
  * emulator (auth code + PKCE, MFA for authentication context c1) and the
- * real kubectl shows each can do exactly what their groups grant. A token
- * without the required authentication context is rejected.
+ * real kubectl shows each can do exactly what their groups grant. A guest
+ * and a token without the required authentication context are rejected.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -191,5 +191,20 @@ rules:
       assert.notEqual(result.code, 0);
       assert.match(result.stderr, /Unauthorized|must be logged in/i);
     }
+  });
+
+  it('rejects a guest at authentication, even after MFA step-up, while a member with the same sign-in passes', async () => {
+    const token = await signIn(entra.users.guest);
+    const claims = decodeJwt(token);
+    assert.deepEqual(claims.acrs, ['c1'], 'the guest satisfied the authentication context');
+    assert.equal(typeof claims.idp, 'string', 'a B2B guest carries the home tenant in idp');
+    const result = await kubectl(await kubeconfigFor(token), ['auth', 'whoami']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /Unauthorized|must be logged in/i);
+    const member = await kubectl(await kubeconfigFor(await signIn(entra.users.developer)), [
+      'auth',
+      'whoami',
+    ]);
+    assert.equal(member.code, 0, member.stderr);
   });
 });

@@ -3,7 +3,8 @@
  * loopback port and returns a handle. Other test files import this; keep the
  * API stable.
  *
- *   const entra = await startEmulator();            // built-in demo tenant
+ *   const entra = await startEmulator();            // built-in demo tenant; options: { seed?: YAML text,
+ *                                                   //   stateDir?, tokenLifetimeSeconds?, port? (default: a free one) }
  *   entra.url / caPem / caFile                      // https://127.0.0.1:PORT and the CA that signs it
  *   entra.tenantId / issuer / issuerV1 / authority  // default tenant; v2 issuer = the kube-apiserver issuer URL
  *   entra.clientId                                  // the kentra app (public client, loopback + device code)
@@ -175,7 +176,7 @@ async function httpsJson(caPem: string, url: string, init: RequestInit = {}) {
 }
 
 export async function startEmulator(
-  options: { seed?: string; stateDir?: string; tokenLifetimeSeconds?: number } = {},
+  options: { seed?: string; stateDir?: string; tokenLifetimeSeconds?: number; port?: number } = {},
 ): Promise<EmulatorHandle> {
   const ownDir = options.stateDir ? undefined : await mkdtemp(join(tmpdir(), 'kentra-emulator-'));
   const stateDir = options.stateDir ?? (ownDir as string);
@@ -186,6 +187,7 @@ export async function startEmulator(
       stateDir,
       seed: options.seed ? { text: options.seed, source: 'test seed' } : undefined,
       tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+      port: options.port,
       onError: (error) => serverErrors.push(error),
     });
   } catch (error) {

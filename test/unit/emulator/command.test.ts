@@ -119,6 +119,20 @@ describe('kentra emulator (command)', () => {
     assert.doesNotMatch(result.stderr, /\n\s+at /);
   });
 
+  it('explains a damaged state folder instead of failing with a stack trace', async () => {
+    const stateDir = join(dir, 'damaged');
+    const first = await runEmulator(['--port', '0', '--state-dir', stateDir], async () => {});
+    assert.equal(first.code, 0);
+    await writeFile(join(stateDir, 'signing-keys.json'), '{not json');
+    const result = await runCli(['emulator', '--port', '0', '--state-dir', stateDir]);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /\[config\.invalid\]: the signing keys in .*signing-keys\.json cannot be read/,
+    );
+    assert.match(result.stderr, /hint: Delete that file/);
+  });
+
   it('rejects a bad port and a missing seed file', async () => {
     const port = await runCli(['emulator', '--port', 'eighty']);
     assert.equal(port.code, 2);
