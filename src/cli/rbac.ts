@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { CliContext } from './context.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
@@ -44,7 +45,7 @@ export function registerRbac(program: Command, ctx: CliContext): void {
     const { nodeFiles } = await import('../adapters/files.js');
     const { connectGraph, connectKube, kubeconfigPath } = await import('../adapters/connections.js');
     const progress = (line: string) => ctx.stderr.write(`${line}\n`);
-    const access = await loadAccessFile(flags.access, nodeFiles.readText);
+    const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText, flags.access);
     const { tenant } = access.file;
     const cluster = selectCluster(access.file, flags.cluster);
     const graph = await connectGraph({

@@ -2,7 +2,9 @@
  * `kentra cluster config`: what to install on the API server side of one
  * cluster, in the form that cluster takes.
  */
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { stringify } from 'yaml';
+import type { Files } from '../adapters/files.js';
 import type { ClusterSpec } from '../domain/access/model.js';
 import { aksGroupPrefix, renderAksGuide } from '../domain/cluster-config/aks.js';
 import {
@@ -209,4 +211,33 @@ export async function clusterConfig(
       };
     }
   }
+}
+
+/** An artifact as the file it names: YAML for .yaml, JSON for .json, lines for anything else. */
+export function artifactText(artifact: Artifact): string {
+  if (Array.isArray(artifact.content)) return `${artifact.content.join('\n')}\n`;
+  if (artifact.fileName.endsWith('.json')) return `${JSON.stringify(artifact.content, null, 2)}\n`;
+  return stringify(artifact.content, { lineWidth: 0 });
+}
+
+/** `--out-dir`: writes every artifact as its own file; returns the paths written. */
+export async function writeArtifacts(
+  result: ClusterConfigResult,
+  dir: string,
+  files: Pick<Files, 'writeText'>,
+): Promise<string[]> {
+  const written: string[] = [];
+  for (const artifact of result.artifacts) {
+    const path = join(dir, artifact.fileName);
+    try {
+      await files.writeText(path, artifactText(artifact));
+    } catch (cause) {
+      throw new KentraError('io.write', `cannot write ${path}`, {
+        cause,
+        hint: 'Check that the folder exists.',
+      });
+    }
+    written.push(path);
+  }
+  return written;
 }
