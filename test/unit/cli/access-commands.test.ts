@@ -101,6 +101,24 @@ describe('kentra init and kentra cluster config', () => {
     );
   });
 
+  it('renders the legacy flags by default for Kubernetes older than 1.30, and refuses structured config there', async () => {
+    const path = join(dir, 'old.yaml');
+    const text = (await readFile(join(dir, 'with-app.yaml'), 'utf8')).replace(
+      'kubernetesVersion: "1.34"',
+      'kubernetesVersion: "1.29"',
+    );
+    await writeFile(path, text);
+    const flags = await runCli(['cluster', 'config', '--access', path], { cwd: dir });
+    assert.equal(flags.code, 0, flags.stderr);
+    assert.match(flags.stdout, /^--oidc-issuer-url=https:\/\/login\.microsoftonline\.com\//);
+    const structured = await runCli(['cluster', 'config', '--access', path, '--format', 'auth-config'], {
+      cwd: dir,
+    });
+    assert.equal(structured.code, 2);
+    assert.match(structured.stderr, /Kubernetes 1\.29 has no structured authentication/);
+    assert.match(structured.stderr, /--format flags/);
+  });
+
   it('a YAML syntax error is reported with its line', async () => {
     const path = join(dir, 'broken.yaml');
     await writeFile(path, 'apiVersion: kentra.dev/v1alpha1\nkind: Access\nrules: [\n');
