@@ -17,7 +17,7 @@ import type { LoadedAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 import { selectCluster } from './select-cluster.js';
 
-export interface RbacDeps {
+export interface PlanDeps {
   kube: Pick<KubeClient, 'list' | 'apply' | 'delete' | 'request'>;
   graph?: GraphClient;
   now: number;
@@ -38,7 +38,7 @@ const rbac = '/apis/rbac.authorization.k8s.io/v1';
 export async function planRbac(
   access: LoadedAccessFile,
   options: { cluster?: string; prune: boolean },
-  deps: RbacDeps,
+  deps: PlanDeps,
 ): Promise<RbacPlanResult> {
   const { file } = access;
   const cluster = selectCluster(file, options.cluster);
@@ -46,7 +46,11 @@ export async function planRbac(
   const warnings = [...access.warnings];
   const resolved = await resolveGroups(rules, deps.graph);
   warnings.push(...resolved.warnings);
-  const issues: ValidationIssue[] = [...resolved.issues];
+  // A group that is gone from Entra does not block removing an expired grant.
+  const expiredRules = new Set(rules.filter((rule) => isExpired(rule, deps.now)).map((rule) => rule.index));
+  const issues: ValidationIssue[] = resolved.issues.filter(
+    (issue) => !expiredRules.has(issue.path[1] as number),
+  );
 
   const [namespaceObjects, clusterRoles] = await Promise.all([
     deps.kube.list<Named>('/api/v1/namespaces'),
@@ -132,7 +136,7 @@ export async function planRbac(
 async function ruleNamespaces(
   rule: AccessRule,
   existing: readonly string[],
-  deps: RbacDeps,
+  deps: PlanDeps,
   issues: ValidationIssue[] | undefined,
   cluster: string,
   warnings: string[],

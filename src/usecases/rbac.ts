@@ -1,35 +1,28 @@
 /**
- * The flow behind `kentra rbac plan|apply|prune`: load the file, connect to
- * the cluster and to Graph, plan, and (apply/prune) execute the plan.
+ * The flow behind `kentra rbac plan|apply|prune`: plan against the cluster
+ * and Entra, then (apply/prune) execute the plan. The clients come from the
+ * caller (src/cli/rbac.ts wires them).
  */
-import { join } from 'node:path';
-import type { Files } from '../adapters/files.js';
-import { type FetchLike, GraphClient } from '../adapters/graph/client.js';
-import { fetchTrusting } from '../adapters/http-fetch.js';
-import { KubeClient } from '../adapters/kube/client.js';
-import { loadKubeConnection } from '../adapters/kube/kubeconfig.js';
+import type { GraphClient } from '../adapters/graph/client.js';
+import type { KubeClient } from '../adapters/kube/client.js';
 import type { Change, Plan } from '../domain/bindings/plan.js';
-import { loadAccessFile } from './load-access.js';
+import type { LoadedAccessFile } from './load-access.js';
 import { type ApplyResult, applyPlan } from './rbac-apply.js';
 import { planRbac } from './rbac-plan.js';
 
 export interface RbacOptions {
-  access: string;
   cluster?: string;
-  kubeconfig?: string;
-  context?: string;
   mode: 'plan' | 'apply' | 'prune';
   prune: boolean;
   /** apply: only compute the manifests, write nothing. */
   dryRun: boolean;
 }
 
-export interface RbacIo {
-  env: Readonly<Record<string, string | undefined>>;
+export interface RbacDeps {
+  kube: Pick<KubeClient, 'list' | 'apply' | 'delete' | 'request'>;
+  graph?: GraphClient;
   now: () => number;
   progress: (line: string) => void;
-  fetch?: FetchLike;
-  files: Pick<Files, 'readText'>;
 }
 
 export interface RbacResult {
@@ -38,48 +31,22 @@ export interface RbacResult {
   applied?: ApplyResult;
 }
 
-export async function runRbac(options: RbacOptions, io: RbacIo): Promise<RbacResult> {
-  const access = await loadAccessFile(options.access, io.files.readText);
-  const { file } = access;
-  const token = io.env.KENTRA_GRAPH_TOKEN;
-  let graph: GraphClient | undefined;
-  if (token) {
-    const caFile = file.tenant.certificateAuthorityFile;
-    const fetch =
-      io.fetch ??
-      (caFile
-        ? fetchTrusting(await io.files.readText(access.resolvePath(caFile)))
-        : (globalThis.fetch as FetchLike));
-    graph = new GraphClient({
-      baseUrl: file.tenant.graph,
-      fetch,
-      accessToken: async () => token,
-      onRetry: ({ status, delayMs, path }) =>
-        io.progress(`Graph answered ${status} for ${path}; retrying in ${(delayMs / 1000).toFixed(1)}s`),
-    });
-  }
-  const clusterSpec =
-    file.clusters.find((cluster) => cluster.name === options.cluster) ??
-    (file.clusters.length === 1 ? file.clusters[0] : undefined);
-  const kubeconfig =
-    options.kubeconfig ?? io.env.KUBECONFIG?.split(':')[0] ?? join(io.env.HOME ?? '.', '.kube', 'config');
-  const connection = await loadKubeConnection(kubeconfig, options.context ?? clusterSpec?.context);
-  const kube = new KubeClient(connection);
-  try {
-    const prune = options.mode === 'prune' || options.prune;
-    const { plan: full, warnings } = await planRbac(
-      access,
-      { cluster: options.cluster, prune },
-      { kube, graph, now: io.now() },
-    );
-    // `rbac prune` only removes; creating and updating is apply's job.
-    const plan = options.mode === 'prune' ? onlyRemovals(full) : full;
-    if (options.mode === 'plan' || options.dryRun || plan.empty) return { plan, warnings };
-    const applied = await applyPlan(plan, kube, io.progress);
-    return { plan, warnings, applied };
-  } finally {
-    kube.close();
-  }
+export async function runRbac(
+  access: LoadedAccessFile,
+  options: RbacOptions,
+  deps: RbacDeps,
+): Promise<RbacResult> {
+  const prune = options.mode === 'prune' || options.prune;
+  const { plan: full, warnings } = await planRbac(
+    access,
+    { cluster: options.cluster, prune },
+    { kube: deps.kube, graph: deps.graph, now: deps.now() },
+  );
+  // `rbac prune` only removes; creating and updating is apply's job.
+  const plan = options.mode === 'prune' ? onlyRemovals(full) : full;
+  if (options.mode === 'plan' || options.dryRun || plan.empty) return { plan, warnings };
+  const applied = await applyPlan(plan, deps.kube, deps.progress);
+  return { plan, warnings, applied };
 }
 
 function onlyRemovals(plan: Plan): Plan {

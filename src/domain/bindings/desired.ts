@@ -37,7 +37,12 @@ export function desiredBindings(input: DesiredInput): DesiredBindings {
   for (const rule of input.rules) {
     if (!ruleAppliesTo(rule, input.cluster)) continue;
     const group = input.groups.get(rule.index);
-    if (!group) throw new Error(`rules[${rule.index}]: group not resolved`);
+    if (!group) {
+      // An expired rule may name a group that is gone from Entra; its bindings
+      // still go, through the expiry annotation they carry.
+      if (isExpired(rule, input.now)) continue;
+      throw new Error(`rules[${rule.index}]: group not resolved`);
+    }
     const name = bindingName(rule.group, group.id, rule.roleRef);
     const base = {
       owner: input.owner,

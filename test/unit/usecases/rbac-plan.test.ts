@@ -100,4 +100,16 @@ describe('planRbac', () => {
       },
     );
   });
+
+  it('does not let an expired rule block the plan, even when its group cannot be resolved', async () => {
+    const { plan } = await planRbac(
+      access({ name: 'dev' }, [
+        { group: adminsId, clusterRole: 'view' },
+        { group: 'gone-group', clusterRole: 'veiw', namespaces: ['nowhere'], expires: '2020-01-01' },
+      ]),
+      { prune: false },
+      { kube, now: Date.parse('2026-01-01T00:00:00Z') },
+    );
+    assert.deepEqual(plan.summary.create, 1);
+  });
 });
