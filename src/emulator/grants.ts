@@ -51,6 +51,8 @@ export interface RefreshGrant {
   scope: string;
   auth: Authentication;
   acrs: string[];
+  /** Issued to a public client: redeeming it needs no secret. */
+  publicClient: boolean;
   issuedAt: number;
 }
 
