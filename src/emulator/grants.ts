@@ -84,7 +84,7 @@ export interface LoginFlow {
   expiresAt: number;
 }
 
-export const codeLifetimeMs = 10 * 60_000;
+const codeLifetimeMs = 10 * 60_000;
 export const deviceCodeLifetimeSeconds = 900;
 const flowLifetimeMs = 30 * 60_000;
 

@@ -351,7 +351,7 @@ function optionalClaimsOf(f: Fields, problems: SeedProblems): SeedApplication['o
 }
 
 /** The optional claims the emulator can emit (Entra's optional-claims reference). */
-export const supportedOptionalClaims = [
+const supportedOptionalClaims = [
   'acct',
   'auth_time',
   'email',

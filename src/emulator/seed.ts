@@ -138,7 +138,7 @@ function graphOptionalClaims(names: { idToken?: string[]; accessToken?: string[]
 }
 
 /** Builds the tenants of a validated seed, recording unresolved references as problems. */
-export function buildTenants(seed: SeedDocument, problems: SeedProblems): Tenant[] {
+function buildTenants(seed: SeedDocument, problems: SeedProblems): Tenant[] {
   const seenIds = new Set<string>();
   return seed.tenants.map((t, i) => {
     const tenant = buildTenant(t, `tenants[${i}]`, problems);

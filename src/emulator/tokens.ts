@@ -10,7 +10,7 @@ import { opaque, stableGuid } from './ids.js';
 import type { Application, ServicePrincipal, Tenant, User } from './model.js';
 
 /** Entra puts at most this many groups in a JWT; above it, `_claim_names`/`_claim_sources` instead. */
-export const groupsClaimLimit = 200;
+const groupsClaimLimit = 200;
 
 export function v2Issuer(baseUrl: string, tenantId: string): string {
   return `${baseUrl}/${tenantId}/v2.0`;
