@@ -153,7 +153,18 @@ function takeFault(ctx: EmulatorContext, name: string, path: string): Fault | un
 
 export function createRouter(
   ctx: () => EmulatorContext,
-  options: { graph?: GraphHandler; onError?: (error: unknown) => void },
+  options: {
+    graph?: GraphHandler;
+    onError?: (error: unknown) => void;
+    /** One call per finished request: endpoint name, method, path (no query: it may carry hints), status. */
+    onRequest?: (entry: {
+      endpoint: string;
+      method: string;
+      path: string;
+      status: number;
+      ms: number;
+    }) => void;
+  },
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const table = routes(options.graph);
   return (req, res) => {
@@ -162,6 +173,16 @@ export function createRouter(
     const route = table.find((r) => r.pattern.test(ex.url.pathname));
     const name = route?.name ?? 'unknown';
     context.requestCounts.set(name, (context.requestCounts.get(name) ?? 0) + 1);
+    const started = Date.now();
+    res.once('finish', () =>
+      options.onRequest?.({
+        endpoint: name,
+        method: ex.method,
+        path: ex.url.pathname,
+        status: res.statusCode,
+        ms: Date.now() - started,
+      }),
+    );
     dispatch(context, ex, route, name).catch((error: unknown) => {
       // UserInfo lives on Graph in Entra, so its errors are Graph-shaped too.
       const isGraph = name === 'graph' || name === 'userinfo';

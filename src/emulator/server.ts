@@ -31,6 +31,8 @@ export interface EmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Unexpected failures inside a request (the client gets an Entra-shaped 500). */
   onError?: (error: unknown) => void;
+  /** Called once per finished request (for `kentra emulator --verbose`). */
+  onRequest?: (entry: { endpoint: string; method: string; path: string; status: number; ms: number }) => void;
 }
 
 export interface RunningEmulator {
@@ -63,7 +65,7 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
       if (!context) throw new Error('emulator not started');
       return context;
     },
-    { graph: graphHandler, onError: options.onError },
+    { graph: graphHandler, onError: options.onError, onRequest: options.onRequest },
   );
   // The chain includes the CA so that a browser can pin it (Chromium's --ignore-certificate-errors-spki-list).
   const server = createServer(
