@@ -78,10 +78,15 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
   try {
     await once(server, 'listening');
   } catch (error) {
-    throw new KentraError('io.write', `cannot listen on 127.0.0.1:${options.port ?? 0}`, {
-      cause: error,
-      hint: 'Pick another --port, or 0 for any free port.',
-    });
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    throw new KentraError(
+      'io.write',
+      `cannot listen on 127.0.0.1:${options.port ?? 0}${inUse ? ': the port is in use' : ''}`,
+      {
+        cause: error,
+        hint: 'Pick another --port, or 0 for any free port.',
+      },
+    );
   }
   const { port } = server.address() as AddressInfo;
   const url = `https://127.0.0.1:${port}`;
