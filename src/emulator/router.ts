@@ -12,7 +12,7 @@ import { deviceLoginPath, handleDeviceCode, handleDeviceLogin } from './device-c
 import { instanceDiscovery, jwks, v1Discovery, v2Discovery } from './discovery.js';
 import { GraphFailure, graphErrorBody, StsFailure, stsErrorBody } from './errors.js';
 import { handleUserInfo } from './graph/userinfo.js';
-import { type Exchange, exchangeOf, redirect, sendHtml, sendJson } from './http.js';
+import { type Exchange, exchangeOf, redirect, safeDecode, sendHtml, sendJson } from './http.js';
 import { newGuid } from './ids.js';
 import { handleLoginPost, sessionCookie } from './login.js';
 import { errorPage } from './signin-page.js';
@@ -36,7 +36,7 @@ interface Route {
 const tenant = '([^/]+)';
 
 function segment(match: RegExpExecArray): string {
-  return decodeURIComponent(match[1] ?? '');
+  return safeDecode(match[1] ?? '');
 }
 
 function routes(graph: GraphHandler | undefined): Route[] {
@@ -169,7 +169,14 @@ export function createRouter(
   const table = routes(options.graph);
   return (req, res) => {
     const context = ctx();
-    const ex = exchangeOf(req, res, context.baseUrl);
+    let ex: Exchange;
+    try {
+      ex = exchangeOf(req, res, context.baseUrl);
+    } catch {
+      // A request target that is not a URL at all; nothing to route.
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad Request');
+      return;
+    }
     const route = table.find((r) => r.pattern.test(ex.url.pathname));
     const name = route?.name ?? 'unknown';
     context.requestCounts.set(name, (context.requestCounts.get(name) ?? 0) + 1);

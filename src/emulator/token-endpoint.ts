@@ -8,7 +8,7 @@ import { type CaOutcome, requestedAuthContexts } from './conditional-access.js';
 import type { EmulatorContext } from './context.js';
 import { type AadstsCode, StsFailure } from './errors.js';
 import type { Authentication } from './grants.js';
-import { type Exchange, formOf, sendJson } from './http.js';
+import { type Exchange, formOf, safeDecode, sendJson } from './http.js';
 import { newGuid, sha256 } from './ids.js';
 import { admitUser, failedSignIn, issueAppToken, issueUserTokens, type RequestMeta } from './issuance.js';
 import type { Application, Tenant } from './model.js';
@@ -73,8 +73,8 @@ function basicCredentials(header: string | undefined): { clientId: string; secre
   const index = decoded.indexOf(':');
   if (index < 0) return undefined;
   return {
-    clientId: decodeURIComponent(decoded.slice(0, index)),
-    secret: decodeURIComponent(decoded.slice(index + 1)),
+    clientId: safeDecode(decoded.slice(0, index)),
+    secret: safeDecode(decoded.slice(index + 1)),
   };
 }
 
