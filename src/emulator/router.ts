@@ -152,7 +152,7 @@ function takeFault(ctx: EmulatorContext, name: string, path: string): Fault | un
 }
 
 export function createRouter(
-  ctx: () => EmulatorContext,
+  ctx: () => EmulatorContext | undefined,
   options: {
     graph?: GraphHandler;
     onError?: (error: unknown) => void;
@@ -169,6 +169,11 @@ export function createRouter(
   const table = routes(options.graph);
   return (req, res) => {
     const context = ctx();
+    if (!context) {
+      // Between listen() and the context knowing its own port: a moment, and nothing to serve yet.
+      res.writeHead(503, { 'retry-after': '1' }).end();
+      return;
+    }
     let ex: Exchange;
     try {
       ex = exchangeOf(req, res, context.baseUrl);

@@ -60,13 +60,11 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
   });
   const keys = await SigningKeys.open(options.stateDir, now);
   let context: EmulatorContext | undefined;
-  const router = createRouter(
-    () => {
-      if (!context) throw new Error('emulator not started');
-      return context;
-    },
-    { graph: graphHandler, onError: options.onError, onRequest: options.onRequest },
-  );
+  const router = createRouter(() => context, {
+    graph: graphHandler,
+    onError: options.onError,
+    onRequest: options.onRequest,
+  });
   // The chain includes the CA so that a browser can pin it (Chromium's --ignore-certificate-errors-spki-list).
   const server = createServer(
     { cert: `${serving.certPem.trim()}\n${ca.certPem.trim()}\n`, key: serving.keyPem },
