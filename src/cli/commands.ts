@@ -4,7 +4,10 @@ import { registerAudit } from './audit.js';
 import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
 import { registerEmulatorCommand } from './emulator.js';
+import { registerGetToken } from './get-token.js';
 import { registerInit } from './init.js';
+import { registerKubeconfig } from './kubeconfig.js';
+import { registerLogout } from './logout.js';
 import { registerRbac } from './rbac.js';
 import { registerWebhook } from './webhook.js';
 
@@ -21,4 +24,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerAudit(program, ctx);
   registerWebhook(program, ctx);
   registerEmulatorCommand(program, ctx);
+  registerGetToken(program, ctx);
+  registerKubeconfig(program, ctx);
+  registerLogout(program, ctx);
 }

@@ -1,0 +1,112 @@
+/**
+ * msal-node wiring: one PublicClientApplication (user sign-in) or
+ * ConfidentialClientApplication (CI: client secret or workload-identity
+ * federated token) per get-token run, with kentra's network client and an
+ * in-memory cache plugin whose contents kentra stores in its own token cache
+ * entry (so one file per account holds the refresh token; MSAL never writes a
+ * file of its own).
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  ConfidentialClientApplication,
+  type Configuration,
+  type ICachePlugin,
+  LogLevel,
+  PublicClientApplication,
+} from '@azure/msal-node';
+import { KentraError } from '../../errors.js';
+import { createNetworkClient } from './network-client.js';
+
+export interface AuthorityConfig {
+  /** https://login.microsoftonline.com, or the emulator's https://127.0.0.1:PORT */
+  authorityHost: string;
+  tenant: string;
+  clientId: string;
+  caPem?: string;
+  /** Debug lines (never tokens) go here; stderr when -v. */
+  log?: (line: string) => void;
+  /** See NetworkClientOptions.onFailure. */
+  onNetworkFailure?: (url: URL, error: Error) => void;
+}
+
+/** Hosts MSAL knows without instance discovery; anything else is declared in knownAuthorities. */
+const microsoftHosts = new Set([
+  'login.microsoftonline.com',
+  'login.microsoft.com',
+  'login.windows.net',
+  'login.microsoftonline.us',
+  'login.partner.microsoftonline.cn',
+  'login.chinacloudapi.cn',
+]);
+
+/** Holds MSAL's serialized cache between calls; `contents` is what kentra persists. */
+export class MemoryCachePlugin implements ICachePlugin {
+  constructor(public contents: string | undefined) {}
+
+  async beforeCacheAccess(context: Parameters<ICachePlugin['beforeCacheAccess']>[0]): Promise<void> {
+    if (this.contents) context.tokenCache.deserialize(this.contents);
+  }
+
+  async afterCacheAccess(context: Parameters<ICachePlugin['afterCacheAccess']>[0]): Promise<void> {
+    if (context.cacheHasChanged) this.contents = context.tokenCache.serialize();
+  }
+}
+
+export function msalConfiguration(
+  config: AuthorityConfig,
+  cache: MemoryCachePlugin,
+  credential?: Pick<Configuration['auth'], 'clientSecret' | 'clientAssertion'>,
+): Configuration {
+  const host = new URL(config.authorityHost);
+  if (host.protocol !== 'https:')
+    throw new KentraError('config.invalid', `--authority ${config.authorityHost} is not https`, {
+      hint: 'Entra authorities (and MSAL) require https; use --certificate-authority for a private CA.',
+    });
+  const authority = `${host.origin}/${encodeURIComponent(config.tenant)}`;
+  return {
+    auth: {
+      clientId: config.clientId,
+      authority,
+      // msal-node accepts a non-Microsoft authority only when it is listed here
+      // (host with port); it then skips instance discovery (Authority.ts).
+      knownAuthorities: microsoftHosts.has(host.hostname) ? [] : [host.host],
+      ...credential,
+    },
+    cache: { cachePlugin: cache },
+    system: {
+      networkClient: createNetworkClient({ caPem: config.caPem, onFailure: config.onNetworkFailure }),
+      loggerOptions: {
+        piiLoggingEnabled: false,
+        logLevel: LogLevel.Warning,
+        loggerCallback: (_level, message, containsPii) => {
+          if (!containsPii) config.log?.(`msal: ${message}`);
+        },
+      },
+    },
+  };
+}
+
+export function publicApp(config: AuthorityConfig, cache: MemoryCachePlugin): PublicClientApplication {
+  return new PublicClientApplication(msalConfiguration(config, cache));
+}
+
+export type AppCredential =
+  | { kind: 'secret'; secret: string }
+  | { kind: 'federated-token-file'; path: string };
+
+/** MSAL's auth fields for an app credential. */
+export function credentialAuth(
+  credential: AppCredential,
+): Pick<Configuration['auth'], 'clientSecret' | 'clientAssertion'> {
+  if (credential.kind === 'secret') return { clientSecret: credential.secret };
+  // Re-read on every request: the kubelet / CI runner rotates the projected token file.
+  return { clientAssertion: async () => (await readFile(credential.path, 'utf8')).trim() };
+}
+
+export function confidentialApp(
+  config: AuthorityConfig,
+  cache: MemoryCachePlugin,
+  credential: AppCredential,
+): ConfidentialClientApplication {
+  return new ConfidentialClientApplication(msalConfiguration(config, cache, credentialAuth(credential)));
+}

@@ -1,0 +1,134 @@
+/**
+ * The sign-in flows, each returning the same normalised result. The flows only
+ * talk to Entra; choosing one (and the cache around them) is the sign-in use
+ * case's job.
+ */
+import type { AccountInfo, AuthenticationResult } from '@azure/msal-node';
+import { KentraError } from '../../errors.js';
+import type { CachedAccount } from '../token-cache/entry.js';
+import {
+  type AppCredential,
+  type AuthorityConfig,
+  confidentialApp,
+  MemoryCachePlugin,
+  publicApp,
+} from './applications.js';
+
+export interface TokenResult {
+  idToken?: string;
+  /** ID token `exp` in ms. */
+  idTokenExpiresAt?: number;
+  accessToken: string;
+  accessTokenExpiresAt: number;
+  account?: CachedAccount;
+  /** MSAL's serialized cache after the flow (holds the refresh token). */
+  msalCache?: string;
+}
+
+export interface InteractiveOptions {
+  scopes: string[];
+  loginHint?: string;
+  /** Fixed loopback port (0 or undefined: a random one). */
+  port?: number;
+  /** Opens the sign-in URL; resolves once the browser was started (or the URL was shown). */
+  openBrowser: (url: string) => Promise<void>;
+}
+
+const successPage =
+  '<!doctype html><title>kentra</title><body style="font-family:sans-serif"><h1>Signed in</h1>' +
+  '<p>kentra has your token. You can close this tab and go back to the terminal.</p></body>';
+const errorPage =
+  '<!doctype html><title>kentra</title><body style="font-family:sans-serif"><h1>Sign-in failed</h1>' +
+  '<p>See the terminal for what went wrong.</p></body>';
+
+/** Authorization code + PKCE (S256) through MSAL's loopback listener on 127.0.0.1. */
+export async function signInWithBrowser(
+  config: AuthorityConfig,
+  options: InteractiveOptions,
+): Promise<TokenResult> {
+  const cache = new MemoryCachePlugin(undefined);
+  const app = publicApp(config, cache);
+  const result = await app.acquireTokenInteractive({
+    scopes: options.scopes,
+    loginHint: options.loginHint,
+    preferredPort: options.port || undefined,
+    openBrowser: options.openBrowser,
+    successTemplate: successPage,
+    errorTemplate: errorPage,
+  });
+  return normalise(result, cache.contents);
+}
+
+export interface DeviceCodeOptions {
+  scopes: string[];
+  /** Shows Entra's instruction ("open https://… and enter the code …") on stderr. */
+  prompt: (message: string) => void;
+  timeoutSeconds: number;
+}
+
+export async function signInWithDeviceCode(
+  config: AuthorityConfig,
+  options: DeviceCodeOptions,
+): Promise<TokenResult> {
+  const cache = new MemoryCachePlugin(undefined);
+  const app = publicApp(config, cache);
+  const result = await app.acquireTokenByDeviceCode({
+    scopes: options.scopes,
+    timeout: options.timeoutSeconds,
+    deviceCodeCallback: (response) => options.prompt(response.message),
+  });
+  if (!result) throw new KentraError('auth.failed', 'device code sign-in returned no token');
+  return normalise(result, cache.contents);
+}
+
+/**
+ * Uses the refresh token in a cached MSAL state. `forceRefresh` because kentra
+ * decides freshness itself (with its own margin, on the token it hands out,
+ * which may be the ID token whose lifetime differs from the access token's).
+ */
+export async function refreshWithCache(
+  config: AuthorityConfig,
+  msalCache: string,
+  homeAccountId: string,
+  scopes: string[],
+): Promise<TokenResult> {
+  const cache = new MemoryCachePlugin(msalCache);
+  const app = publicApp(config, cache);
+  const accounts = await app.getAllAccounts();
+  const account = accounts.find((candidate: AccountInfo) => candidate.homeAccountId === homeAccountId);
+  if (!account)
+    throw new KentraError('auth.interaction_required', 'the cached sign-in has no account to refresh');
+  const result = await app.acquireTokenSilent({ account, scopes, forceRefresh: true });
+  return normalise(result, cache.contents);
+}
+
+/** Client credentials (secret) or workload identity (federated token file); app-only, no refresh token. */
+export async function signInAsApp(
+  config: AuthorityConfig,
+  credential: AppCredential,
+  scopes: string[],
+): Promise<TokenResult> {
+  const app = confidentialApp(config, new MemoryCachePlugin(undefined), credential);
+  const result = await app.acquireTokenByClientCredential({ scopes, skipCache: true });
+  if (!result) throw new KentraError('auth.failed', 'client credentials returned no token');
+  return normalise(result, undefined);
+}
+
+function normalise(result: AuthenticationResult, msalCache: string | undefined): TokenResult {
+  const claims = result.idTokenClaims as { exp?: number; preferred_username?: string; upn?: string };
+  const accessTokenExpiresAt = result.expiresOn?.getTime() ?? Date.now();
+  return {
+    idToken: result.idToken || undefined,
+    idTokenExpiresAt: typeof claims?.exp === 'number' ? claims.exp * 1000 : undefined,
+    accessToken: result.accessToken,
+    accessTokenExpiresAt,
+    account: result.account
+      ? {
+          username: result.account.username,
+          homeAccountId: result.account.homeAccountId,
+          tenantId: result.account.tenantId,
+        }
+      : undefined,
+    msalCache,
+  };
+}

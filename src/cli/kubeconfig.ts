@@ -1,0 +1,161 @@
+/**
+ * `kentra kubeconfig`: adds a context whose user signs in through
+ * `kentra get-token` to the kubeconfig (or prints it with --stdout).
+ */
+import { homedir } from 'node:os';
+import type { Command } from 'commander';
+import { KentraError } from '../errors.js';
+import type { CliContext } from './context.js';
+
+interface Options {
+  clusterName: string;
+  server: string;
+  certificateAuthority?: string;
+  tlsServerName?: string;
+  namespace?: string;
+  user?: string;
+  context?: string;
+  command: string;
+  tenant: string;
+  clientId: string;
+  authority: string;
+  tokenType: string;
+  scope: string[];
+  loginHint?: string;
+  grantType: string;
+  idpCertificateAuthority?: string;
+  browserCommand?: string;
+  accessGroup?: string;
+  expectIssuer?: string;
+  expectAudience?: string;
+  kubeconfig?: string;
+  force?: boolean;
+  useContext?: boolean;
+  stdout?: boolean;
+  output: string;
+}
+
+export function registerKubeconfig(program: Command, ctx: CliContext): void {
+  program
+    .command('kubeconfig')
+    .description('add an Entra sign-in context to your kubeconfig')
+    .requiredOption('--cluster-name <name>', 'name of the cluster entry')
+    .requiredOption('--server <url>', 'API server URL (https)')
+    .option(
+      '--certificate-authority <file>',
+      "PEM file with the API server's CA (embedded in the kubeconfig)",
+    )
+    .option('--tls-server-name <name>', 'server name to verify in the API server certificate')
+    .option('--namespace <ns>', 'default namespace of the context')
+    .option('--user <name>', 'name of the user entry (default: the context name)')
+    .option('--context <name>', 'name of the context (default: CLUSTER or CLUSTER-LOGIN_HINT)')
+    .option(
+      '--command <path>',
+      'executable kubectl runs (an absolute path suits kuberc allowlists)',
+      'kentra',
+    )
+    .requiredOption('--tenant <id>', 'Entra tenant ID or verified domain')
+    .requiredOption('--client-id <id>', 'application (client) ID of the Kubernetes app')
+    .option(
+      '--authority <url>',
+      'authority host (the kentra emulator, a sovereign cloud)',
+      'https://login.microsoftonline.com',
+    )
+    .option('--token-type <type>', 'id or access (see kentra get-token --help)', 'id')
+    .option(
+      '--scope <scope>',
+      'scope to request (repeatable)',
+      (value: string, all: string[]) => [...all, value],
+      [],
+    )
+    .option('--login-hint <upn>', 'the account; one context per account keeps their tokens apart')
+    .option(
+      '--grant-type <type>',
+      'auto | authcode | device-code | client-credentials | workload-identity',
+      'auto',
+    )
+    .option('--idp-certificate-authority <file>', "PEM file with the CA of the authority's TLS certificate")
+    .option('--browser-command <cmd>', 'command that opens the sign-in URL')
+    .option('--access-group <name>', 'Entra group that grants access (named in "not assigned" errors)')
+    .option(
+      '--expect-issuer <url>',
+      "the cluster's issuer URL: get-token explains a token from another issuer",
+    )
+    .option(
+      '--expect-audience <aud>',
+      "the cluster's audience: get-token explains a token for another audience",
+    )
+    .option('--kubeconfig <path>', 'file to write (default: first file of KUBECONFIG, else ~/.kube/config)')
+    .option('--force', 'replace entries of the same names that differ')
+    .option('--use-context', 'make the new context the current one')
+    .option('--stdout', 'print a kubeconfig with just these entries instead of writing a file')
+    .option('-o, --output <format>', 'table or json', 'table')
+    .addHelpText(
+      'after',
+      `
+Entries with the same names and content are left as they are; entries of the same
+name with other content are refused unless --force. Other entries, comments and
+order in the file are kept. The result is validated the way kubectl reads it.
+
+Examples:
+  kentra kubeconfig --cluster-name prod --server https://prod.example:6443 \\
+    --certificate-authority prod-ca.pem --tenant contoso.onmicrosoft.com --client-id 6f1c… \\
+    --login-hint alice@contoso.com --use-context
+  kentra kubeconfig --cluster-name dev --server https://127.0.0.1:6443 --tenant $TID \\
+    --client-id $APP --stdout > dev.kubeconfig`,
+    )
+    .action(async (options: Options) => {
+      if (options.tokenType !== 'id' && options.tokenType !== 'access')
+        throw new KentraError('usage', `--token-type must be "id" or "access", not "${options.tokenType}"`);
+      if (options.output !== 'table' && options.output !== 'json')
+        throw new KentraError('usage', `--output must be table or json, not "${options.output}"`);
+      const { writeKubeconfig } = await import('../usecases/kubeconfig.js');
+      const result = await writeKubeconfig(
+        {
+          clusterName: options.clusterName,
+          server: options.server,
+          clusterCaFile: options.certificateAuthority,
+          tlsServerName: options.tlsServerName,
+          namespace: options.namespace,
+          userName: options.user,
+          contextName: options.context,
+          command: options.command,
+          tenant: options.tenant,
+          clientId: options.clientId,
+          authority: options.authority,
+          tokenType: options.tokenType,
+          scopes: options.scope,
+          loginHint: options.loginHint,
+          grantType: options.grantType,
+          idpCaFile: options.idpCertificateAuthority,
+          browserCommand: options.browserCommand,
+          accessGroup: options.accessGroup,
+          expectIssuer: options.expectIssuer,
+          expectAudience: options.expectAudience,
+          kubeconfig: options.kubeconfig,
+          force: options.force === true,
+          useContext: options.useContext === true,
+          toStdout: options.stdout === true,
+        },
+        { env: ctx.env, cwd: ctx.cwd, home: ctx.env.HOME ?? homedir() },
+      );
+      for (const warning of result.warnings)
+        ctx.stderr.write(
+          `kentra: warning: ${result.path}: ${warning.path}: ${warning.message} (left as it was)\n`,
+        );
+      if (result.text !== undefined) {
+        ctx.stdout.write(result.text);
+        return;
+      }
+      if (options.output === 'json') {
+        ctx.stdout.write(
+          `${JSON.stringify({ path: result.path, context: result.context, changes: result.changes }, null, 2)}\n`,
+        );
+        return;
+      }
+      ctx.stdout.write(`${result.path}\n`);
+      for (const change of result.changes)
+        ctx.stdout.write(`  ${change.kind.padEnd(16)} ${change.name.padEnd(40)} ${change.action}\n`);
+      ctx.stdout.write(`Try it: kubectl --context ${result.context} get --raw /version\n`);
+    });
+}

@@ -1,0 +1,81 @@
+/**
+ * The three kubeconfig entries `kentra kubeconfig` writes: a cluster, a user
+ * whose exec plugin runs `kentra get-token`, and a context joining them.
+ * Field names and semantics: client-go tools/clientcmd/api/v1/types.go (see
+ * reference/kubectl-credential-plugins.md §3.1).
+ */
+export interface ExecConfig {
+  apiVersion: 'client.authentication.k8s.io/v1';
+  command: string;
+  args: string[];
+  env: null;
+  /** Required in v1. IfAvailable: prompts only when kubectl has a terminal. */
+  interactiveMode: 'IfAvailable';
+  installHint: string;
+  provideClusterInfo: false;
+}
+
+export interface NamedCluster {
+  name: string;
+  cluster: { server: string; 'certificate-authority-data'?: string; 'tls-server-name'?: string };
+}
+export interface NamedUser {
+  name: string;
+  user: { exec: ExecConfig };
+}
+export interface NamedContext {
+  name: string;
+  context: { cluster: string; user: string; namespace?: string };
+}
+
+export interface KentraEntries {
+  cluster: NamedCluster;
+  user: NamedUser;
+  context: NamedContext;
+}
+
+export interface EntriesInput {
+  clusterName: string;
+  server: string;
+  /** PEM of the API server's CA (embedded, so the kubeconfig can be moved). */
+  clusterCaPem?: string;
+  tlsServerName?: string;
+  userName: string;
+  contextName: string;
+  namespace?: string;
+  /** The executable kubectl runs (`kentra`, or an absolute path for kuberc allowlists). */
+  command: string;
+  /** Arguments after `get-token`. */
+  getTokenArgs: string[];
+}
+
+export const installHint = `kentra signs you in to Microsoft Entra ID for this cluster.
+Install it with:  npm install --global kentra   (Node.js 20 or later)
+then run kubectl again.`;
+
+export function kentraEntries(input: EntriesInput): KentraEntries {
+  const cluster: NamedCluster['cluster'] = { server: input.server };
+  if (input.clusterCaPem)
+    cluster['certificate-authority-data'] = Buffer.from(input.clusterCaPem, 'utf8').toString('base64');
+  if (input.tlsServerName) cluster['tls-server-name'] = input.tlsServerName;
+  const context: NamedContext['context'] = { cluster: input.clusterName, user: input.userName };
+  if (input.namespace) context.namespace = input.namespace;
+  return {
+    cluster: { name: input.clusterName, cluster },
+    user: {
+      name: input.userName,
+      user: {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1',
+          command: input.command,
+          args: ['get-token', ...input.getTokenArgs],
+          env: null,
+          interactiveMode: 'IfAvailable',
+          installHint,
+          provideClusterInfo: false,
+        },
+      },
+    },
+    context: { name: input.contextName, context },
+  };
+}

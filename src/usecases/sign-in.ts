@@ -1,0 +1,237 @@
+/**
+ * The network half of get-token: silent refresh with the cached refresh token,
+ * and the sign-in flows. Loaded only when the cache cannot answer, because it
+ * pulls in msal-node.
+ */
+import { readFile } from 'node:fs/promises';
+import { openUrl } from '../adapters/browser.js';
+import type { AppCredential, AuthorityConfig } from '../adapters/entra/applications.js';
+import {
+  refreshWithCache,
+  signInAsApp,
+  signInWithBrowser,
+  signInWithDeviceCode,
+  type TokenResult,
+} from '../adapters/entra/flows.js';
+import { signInError } from '../adapters/entra/sign-in-errors.js';
+import type { CacheEntry } from '../adapters/token-cache/entry.js';
+import type { CacheKey } from '../adapters/token-cache/key.js';
+import { expectationProblems } from '../domain/exec-credential/expectations.js';
+import { KentraError } from '../errors.js';
+import type { GetTokenDeps, GetTokenInput } from './get-token.js';
+import { type Flow, scopesFor } from './sign-in-plan.js';
+
+/** Refreshes silently; undefined when the refresh token can no longer be used (sign in again). */
+export async function refresh(
+  input: GetTokenInput,
+  deps: GetTokenDeps,
+  key: CacheKey,
+  current: CacheEntry,
+): Promise<CacheEntry | undefined> {
+  if (!current.msalCache || !current.account) return undefined;
+  const network: NetworkWatch = {};
+  const config = await authorityConfig(input, deps, network);
+  try {
+    const result = await refreshWithCache(
+      config,
+      current.msalCache,
+      current.account.homeAccountId,
+      key.scopes,
+    );
+    return checked(toEntry(input, key, result, deps.now()), input, deps);
+  } catch (error) {
+    if (needsNewSignIn(error)) {
+      deps.say('kentra: the cached sign-in can no longer be refreshed; signing in again.');
+      return undefined;
+    }
+    throw signInError(error, errorContext(input, network));
+  }
+}
+
+export async function signIn(
+  input: GetTokenInput,
+  deps: GetTokenDeps,
+  flow: Flow,
+  key: CacheKey,
+): Promise<CacheEntry> {
+  const network: NetworkWatch = {};
+  const config = await authorityConfig(input, deps, network);
+  const scopes = scopesFor(input, flow);
+  const attempt = (async (): Promise<TokenResult> => {
+    switch (flow) {
+      case 'authcode':
+        return signInWithBrowser(config, {
+          scopes,
+          loginHint: input.loginHint,
+          port: input.listenPort,
+          openBrowser: async (url) => {
+            deps.say(`kentra: sign in to Entra in your browser. If no browser opens, visit:\n  ${url}`);
+            try {
+              await openUrl(url, deps.env, deps.platform, input.browserCommand);
+            } catch (cause) {
+              deps.say(
+                `kentra: could not start a browser (${(cause as Error).message}); open the URL above yourself, ` +
+                  'or use --grant-type device-code.',
+              );
+            }
+          },
+        });
+      case 'device-code':
+        return signInWithDeviceCode(config, {
+          scopes,
+          timeoutSeconds: Math.ceil(input.timeoutMs / 1000),
+          prompt: (message) => deps.say(`kentra: ${message}`),
+        });
+      case 'client-credentials':
+      case 'workload-identity':
+        return signInAsApp(config, appCredential(flow, deps), scopes);
+    }
+  })();
+  const result = await withDeadline(attempt, input.timeoutMs, deps.interrupted).catch((error: unknown) => {
+    throw signInError(error, errorContext(input, network));
+  });
+  const entry = checked(toEntry(input, key, result, deps.now()), input, deps);
+  if (
+    input.loginHint &&
+    entry.account &&
+    entry.account.username.toLowerCase() !== input.loginHint.toLowerCase()
+  )
+    deps.say(
+      `kentra: warning: signed in as ${entry.account.username}, not ${input.loginHint} (--login-hint); the token is cached for ${input.loginHint}.`,
+    );
+  return entry;
+}
+
+/** Explains, once per new token, what the cluster will reject about it. */
+function checked(entry: CacheEntry, input: GetTokenInput, deps: GetTokenDeps): CacheEntry {
+  for (const problem of expectationProblems(entry.token, input.expect ?? {}))
+    deps.say(`kentra: warning: ${problem}`);
+  return entry;
+}
+
+function toEntry(input: GetTokenInput, key: CacheKey, result: TokenResult, now: number): CacheEntry {
+  const token = input.tokenType === 'id' ? result.idToken : result.accessToken;
+  const expiresAt = input.tokenType === 'id' ? result.idTokenExpiresAt : result.accessTokenExpiresAt;
+  if (!token || expiresAt === undefined)
+    // Seen with some refresh responses (int128/kubelogin#536): say so instead of caching nothing.
+    throw new KentraError(
+      'auth.failed',
+      `Entra returned no ${input.tokenType === 'id' ? 'ID' : 'access'} token`,
+      {
+        hint:
+          input.tokenType === 'id'
+            ? 'Use --token-type access with --scope API/.default, and configure the cluster for that audience.'
+            : 'Check --scope: it must name one resource, e.g. api://APP-ID/.default.',
+      },
+    );
+  return {
+    version: 1,
+    key,
+    token,
+    obtainedAt: now,
+    expiresAt,
+    account: result.account,
+    msalCache: result.msalCache,
+  };
+}
+
+async function authorityConfig(
+  input: GetTokenInput,
+  deps: GetTokenDeps,
+  network: NetworkWatch,
+): Promise<AuthorityConfig> {
+  let caPem: string | undefined;
+  if (input.caFile) {
+    try {
+      caPem = await readFile(input.caFile, 'utf8');
+    } catch (cause) {
+      throw new KentraError('config.invalid', `--certificate-authority ${input.caFile} cannot be read`, {
+        cause,
+        hint: "Give the path of a PEM file with the CA that signed the authority's TLS certificate.",
+      });
+    }
+  }
+  return {
+    authorityHost: input.authorityHost,
+    tenant: input.tenant,
+    clientId: input.clientId,
+    caPem,
+    log: deps.env.KENTRA_DEBUG === '1' ? deps.say : undefined,
+    onNetworkFailure: (url, error) => {
+      network.lastFailure = { url, error };
+    },
+  };
+}
+
+function appCredential(flow: Flow, deps: GetTokenDeps): AppCredential {
+  if (flow === 'workload-identity') {
+    const path = deps.env.AZURE_FEDERATED_TOKEN_FILE;
+    if (!path)
+      throw new KentraError('config.invalid', 'AZURE_FEDERATED_TOKEN_FILE is not set', {
+        hint: 'Workload identity needs the path of the projected service-account (or CI OIDC) token in AZURE_FEDERATED_TOKEN_FILE.',
+      });
+    return { kind: 'federated-token-file', path };
+  }
+  const secret = deps.env.AZURE_CLIENT_SECRET;
+  if (!secret)
+    throw new KentraError('config.invalid', 'AZURE_CLIENT_SECRET is not set', {
+      hint: 'Client credentials read the secret from AZURE_CLIENT_SECRET (never from a flag: kubeconfigs get shared).',
+    });
+  return { kind: 'secret', secret };
+}
+
+/** The last network failure of one attempt: MSAL hides it behind a generic error (see signInError). */
+interface NetworkWatch {
+  lastFailure?: { url: URL; error: Error };
+}
+
+function errorContext(input: GetTokenInput, network: NetworkWatch) {
+  return {
+    clientId: input.clientId,
+    tenant: input.tenant,
+    accessGroup: input.accessGroup,
+    networkFailure: network.lastFailure,
+  };
+}
+
+function needsNewSignIn(error: unknown): boolean {
+  const { name, errorCode } = (error ?? {}) as { name?: string; errorCode?: string };
+  return (
+    name === 'InteractionRequiredAuthError' ||
+    (error instanceof KentraError && error.code === 'auth.interaction_required') ||
+    [
+      'invalid_grant',
+      'no_tokens_found',
+      'interaction_required',
+      'login_required',
+      'consent_required',
+    ].includes(errorCode ?? '')
+  );
+}
+
+async function withDeadline<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  interrupted: Promise<string>,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new KentraError('auth.timeout', `sign-in did not finish within ${Math.round(timeoutMs / 1000)}s`, {
+            hint: 'Run kubectl again to retry; raise --timeout if you need longer.',
+          }),
+        ),
+      timeoutMs,
+    );
+  });
+  const stopped = interrupted.then((signal) => {
+    throw new KentraError('auth.failed', `sign-in cancelled (${signal})`, { exitCode: 130 });
+  });
+  try {
+    return await Promise.race([work, deadline, stopped]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * A `--browser-command` for the login e2e that drives the real headless
+ * Chromium through the emulator's sign-in page, exactly as a person would
+ * (Entra's field names loginfmt / passwd and button idSIButton9), then waits
+ * for kentra's "Signed in" page on the loopback listener.
+ *
+ *   node --import tsx test/e2e/login-chromium-browser.ts URL
+ */
+import { appendFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const url = process.argv[2];
+const { KENTRA_TEST_USER: username, KENTRA_TEST_PASSWORD: password, KENTRA_TEST_CA_SPKI: spki } = process.env;
+if (!url || !username || !password || !spki)
+  throw new Error('usage: URL, with KENTRA_TEST_USER/PASSWORD/CA_SPKI set');
+appendFileSync(process.env.KENTRA_TEST_BROWSER_LOG ?? '/dev/null', `chromium ${username}\n`);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-gpu',
+    // Trust exactly the emulator's CA key; every other certificate error still fails.
+    `--ignore-certificate-errors-spki-list=${spki}`,
+  ],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(url);
+  // With a login_hint the page starts at the password (as Entra's does); otherwise it asks for the name first.
+  const first = await page.waitForSelector(
+    'input[name="passwd"], input[name="loginfmt"]:not([type="hidden"])',
+  );
+  if ((await first.getAttribute('name')) === 'loginfmt') {
+    await first.fill(username);
+    await page.click('#idSIButton9');
+  }
+  await page.fill('input[name="passwd"]', password);
+  await page.click('#idSIButton9');
+  await page.waitForSelector('h1:text("Signed in")', { timeout: 60_000 });
+} finally {
+  await browser.close();
+}
