@@ -20,11 +20,11 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerInit(program, ctx);
   registerCluster(program, ctx);
   registerRbac(program, ctx);
+  registerGetToken(program, ctx);
+  registerKubeconfig(program, ctx);
+  registerLogout(program, ctx);
   registerAccess(program, ctx);
   registerAudit(program, ctx);
   registerWebhook(program, ctx);
   registerEmulatorCommand(program, ctx);
-  registerGetToken(program, ctx);
-  registerKubeconfig(program, ctx);
-  registerLogout(program, ctx);
 }

@@ -10,8 +10,8 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
 import { stringify } from 'yaml';
+import { launchChromium } from '../harness/chromium.js';
 import type { ControlPlane } from '../harness/control-plane.js';
 import { kubectl } from '../harness/kubectl.js';
 import { sharedControlPlane } from '../harness/world.js';
@@ -327,18 +327,7 @@ describe('kentra access matrix / explain on the real cluster', () => {
     assert.equal(run.code, 0, run.stderr);
     const html = await readFile(htmlFile, 'utf8');
     assert.doesNotMatch(html, /<(script|link|img)[^>]+(src|href)=/i, 'self-contained: no external assets');
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-gpu',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       const requests: string[] = [];
