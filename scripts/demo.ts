@@ -10,35 +10,19 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
+import { decodeJwt } from 'jose';
 import { setAccessFileField } from '../src/domain/access/edit.js';
 import { type ControlPlane, startControlPlane } from '../test/harness/control-plane.js';
 import { type DemoUser, startEmulator } from '../test/harness/emulator.js';
 import { assertKubectlInstalled, kubectl } from '../test/harness/kubectl.js';
 import { run } from '../test/harness/processes.js';
+import { tokenKubeconfig } from '../test/helpers/token-kubeconfig.js';
 
 const keep = process.argv.includes('--keep');
 const kentraBin = fileURLToPath(new URL('../dist/bin/kentra.js', import.meta.url));
 const say = (text: string) => console.log(`\n== ${text}`);
 const show = (label: string, result: { code: number; stdout: string; stderr: string }) =>
   console.log(`$ ${label}\n${(result.stdout || result.stderr).trimEnd()}  [exit ${result.code}]`);
-
-/** A kubeconfig whose user is a bearer token (kentra get-token will write the real thing). */
-function tokenKubeconfig(server: string, caPem: string, token: string): string {
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name: 'entra',
-        cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') },
-      },
-    ],
-    users: [{ name: 'entra-user', user: { token } }],
-    contexts: [{ name: 'entra', context: { cluster: 'entra', user: 'entra-user' } }],
-    'current-context': 'entra',
-  });
-}
 
 assertKubectlInstalled();
 say('1. A real Kubernetes control plane (etcd + kube-apiserver built from upstream Go modules)');
@@ -95,12 +79,29 @@ try {
     );
   }
 
-  say('4. kentra.yaml: tenant, app, clusters, policy and "Entra group -> role" rules in one file');
-  // The local Entra ID (kentra emulator) stands in for a real tenant: same protocol, same Graph.
+  say('4. A local Entra ID: the emulator signs Alex in (auth code + PKCE on its sign-in page)');
   const entra = await startEmulator();
   const work = await mkdtemp(join(tmpdir(), 'kentra-demo-'));
   let entraCluster: ControlPlane | undefined;
   try {
+    console.log(`  issuer ${entra.issuer}\n  CA     ${entra.caFile}`);
+    const tokens = await entra.signInWithPassword({ user: entra.users.admin });
+    const claims = decodeJwt(tokens.idToken);
+    const names = new Map(Object.entries(entra.groups).map(([name, id]) => [id, name]));
+    console.log('  ID token claims (the token itself is not shown):');
+    for (const key of ['iss', 'aud', 'oid', 'preferred_username', 'tid', 'sid', 'uti', 'ver']) {
+      console.log(`    ${key.padEnd(18)} ${String(claims[key])}`);
+    }
+    const groups = (claims.groups as string[] | undefined) ?? [];
+    console.log(
+      `    ${'groups'.padEnd(18)} ${groups.map((id) => `${id} (${names.get(id) ?? '?'})`).join(', ')}`,
+    );
+    const signIn = entra.control.signIns().find((s) => s.uniqueTokenIdentifier === claims.uti);
+    console.log(
+      `  sign-in log: ${String(signIn?.userPrincipalName)} via ${String(signIn?.appDisplayName)} from ${String(signIn?.ipAddress)}, uniqueTokenIdentifier = uti`,
+    );
+
+    say('5. kentra.yaml: tenant, app, clusters, policy and "Entra group -> role" rules in one file');
     await writeFile(join(work, 'entra-ca.pem'), entra.caPem);
     let kubeconfig = admin;
     const env = { ...process.env, KENTRA_GRAPH_TOKEN: await entra.graphToken() };
@@ -129,14 +130,14 @@ try {
     await writeFile(join(work, 'kentra.yaml'), text);
     console.log(text.slice(text.indexOf('# Entra group')).trimEnd());
 
-    say('5. The API server side: AuthenticationConfiguration with CEL policy rules (kentra cluster config)');
+    say('6. The API server side: AuthenticationConfiguration with CEL policy rules (kentra cluster config)');
     const config = await kentra(['cluster', 'config']);
     show('kentra cluster config', config);
     entraCluster = await startControlPlane({ authenticationConfig: config.stdout, log: () => {} });
     kubeconfig = entraCluster.adminKubeconfig;
     console.log(`(a second kube-apiserver now runs with that file: ${entraCluster.server})`);
 
-    say('6. RBAC from Entra groups: names resolved through Microsoft Graph, plan, apply');
+    say('7. RBAC from Entra groups: names resolved through Microsoft Graph, plan, apply');
     await kubectl(kubeconfig, [
       'create',
       'clusterrole',
@@ -148,7 +149,7 @@ try {
     show('kentra rbac apply', await kentra(['rbac', 'apply']));
     show('kentra rbac plan   (again: nothing to do)', await kentra(['rbac', 'plan']));
 
-    say('7. Users sign in through Entra (the emulator) and get exactly what their groups grant');
+    say('8. Users sign in through Entra (the emulator) and get exactly what their groups grant');
     const cluster2 = entraCluster;
     const asUser = async (user: DemoUser) => {
       const { idToken } = await entra.signInWithPassword({ user });
@@ -171,6 +172,13 @@ try {
     show(
       'kubectl auth can-i delete configmaps -n default      (Devi)',
       await kubectl(developer, ['auth', 'can-i', 'delete', 'configmaps', '-n', 'default']),
+    );
+    const guestToken = (await entra.signInWithPassword({ user: entra.users.guest })).idToken;
+    const guest = join(work, 'guest.kubeconfig');
+    await writeFile(guest, tokenKubeconfig(cluster2.server, cluster2.caPem, guestToken), { mode: 0o600 });
+    show(
+      'kubectl auth whoami                                  (Gus, a B2B guest: policy denyGuests)',
+      await kubectl(guest, ['auth', 'whoami']),
     );
     const nobody = await asUser(entra.users.noGroups);
     show(

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { CliContext } from './context.js';
 import { accessOption } from './output.js';
@@ -38,34 +39,49 @@ Formats:
 Examples:
   kentra cluster config > authentication-config.yaml
   kentra cluster config --cluster prod --format flags
-  kentra cluster config --format eks -o json > eks-identity-provider.json`,
+  kentra cluster config --format eks -o json > eks-identity-provider.json
+  kentra cluster config --format kind --out-dir ./cluster   # authentication-config.yaml + kind-config.yaml`,
     )
-    .action(async (flags: { access: string; cluster?: string; format?: string; output: 'yaml' | 'json' }) => {
-      const { clusterConfig } = await import('../usecases/cluster-config.js');
-      const { loadAccessFile } = await import('../usecases/load-access.js');
-      const { nodeFiles } = await import('../adapters/files.js');
-      const { stringify } = await import('yaml');
-      const access = await loadAccessFile(flags.access, nodeFiles.readText);
-      for (const warning of access.warnings) ctx.stderr.write(`warning: ${warning}\n`);
-      const result = await clusterConfig(
-        access,
-        { cluster: flags.cluster, format: flags.format as Parameters<typeof clusterConfig>[1]['format'] },
-        nodeFiles.readText,
-      );
-      if (flags.output === 'json') {
-        const data =
-          result.artifacts.length === 1 && !Array.isArray(result.artifacts[0]?.content)
-            ? result.artifacts[0]?.content
-            : result;
-        ctx.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
-      } else {
-        const documents = result.artifacts.map((artifact) =>
-          Array.isArray(artifact.content)
-            ? `${artifact.content.join('\n')}\n`
-            : `# ${artifact.title}\n# save as: ${artifact.fileName}\n${stringify(artifact.content, { lineWidth: 0 })}`,
+    .option(
+      '--out-dir <dir>',
+      'write each file (authentication-config.yaml, kind-config.yaml, ...) into this folder',
+    )
+    .action(
+      async (flags: {
+        access: string;
+        cluster?: string;
+        format?: string;
+        output: 'yaml' | 'json';
+        outDir?: string;
+      }) => {
+        const { artifactText, clusterConfig, writeArtifacts } = await import('../usecases/cluster-config.js');
+        const { loadAccessFile } = await import('../usecases/load-access.js');
+        const { nodeFiles } = await import('../adapters/files.js');
+        const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText, flags.access);
+        for (const warning of access.warnings) ctx.stderr.write(`warning: ${warning}\n`);
+        const result = await clusterConfig(
+          access,
+          { cluster: flags.cluster, format: flags.format as Parameters<typeof clusterConfig>[1]['format'] },
+          nodeFiles.readText,
         );
-        ctx.stdout.write(documents.join('---\n'));
-      }
-      for (const note of result.notes) ctx.stderr.write(`note: ${note}\n`);
-    });
+        if (flags.outDir) {
+          for (const path of await writeArtifacts(result, resolve(ctx.cwd, flags.outDir), nodeFiles))
+            ctx.stderr.write(`wrote ${path}\n`);
+        } else if (flags.output === 'json') {
+          const data =
+            result.artifacts.length === 1 && !Array.isArray(result.artifacts[0]?.content)
+              ? result.artifacts[0]?.content
+              : result;
+          ctx.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+        } else {
+          const documents = result.artifacts.map((artifact) =>
+            Array.isArray(artifact.content)
+              ? artifactText(artifact)
+              : `# ${artifact.title}\n# save as: ${artifact.fileName}\n${artifactText(artifact)}`,
+          );
+          ctx.stdout.write(documents.join('---\n'));
+        }
+        for (const note of result.notes) ctx.stderr.write(`note: ${note}\n`);
+      },
+    );
 }

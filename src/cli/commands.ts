@@ -22,13 +22,13 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerInit(program, ctx);
   registerCluster(program, ctx);
   registerRbac(program, ctx);
-  registerAccess(program, ctx);
-  registerAudit(program, ctx);
-  registerWebhook(program, ctx);
-  registerEmulatorCommand(program, ctx);
   registerGetToken(program, ctx);
   registerKubeconfig(program, ctx);
   registerLogout(program, ctx);
   registerWhoami(program, ctx);
   registerVerify(program, ctx);
+  registerAccess(program, ctx);
+  registerAudit(program, ctx);
+  registerWebhook(program, ctx);
+  registerEmulatorCommand(program, ctx);
 }

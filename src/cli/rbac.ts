@@ -1,7 +1,8 @@
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import type { Plan } from '../domain/bindings/plan.js';
 import type { CliContext } from './context.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
+import { describeSummary, planData, planTable } from './plan-output.js';
 
 interface RbacFlags {
   access: string;
@@ -44,7 +45,7 @@ export function registerRbac(program: Command, ctx: CliContext): void {
     const { nodeFiles } = await import('../adapters/files.js');
     const { connectGraph, connectKube, kubeconfigPath } = await import('../adapters/connections.js');
     const progress = (line: string) => ctx.stderr.write(`${line}\n`);
-    const access = await loadAccessFile(flags.access, nodeFiles.readText);
+    const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText, flags.access);
     const { tenant } = access.file;
     const cluster = selectCluster(access.file, flags.cluster);
     const graph = await connectGraph({
@@ -98,57 +99,4 @@ export function registerRbac(program: Command, ctx: CliContext): void {
   common(
     rbac.command('prune').description('remove kentra-managed bindings the access file no longer declares'),
   ).action(run('prune'));
-}
-
-const symbols = { create: '+', update: '~', replace: '±', delete: '-', orphan: '!', unchanged: '=' } as const;
-
-function describeSummary(plan: Plan): string {
-  const { create, update, replace, delete: remove, orphan, unchanged } = plan.summary;
-  if (plan.empty)
-    return `No changes: cluster "${plan.cluster}" matches the access file (${unchanged} bindings up to date${orphan ? `, ${orphan} no longer declared` : ''}).`;
-  return `Plan: ${create} to create, ${update} to update, ${replace} to replace, ${remove} to delete, ${unchanged} unchanged.`;
-}
-
-function planTable(plan: Plan, mode: string, applied: boolean): string {
-  const lines = [`Cluster "${plan.cluster}":`];
-  for (const change of plan.changes) {
-    const object = 'desired' in change ? change.desired : change.current;
-    const where = object.metadata.namespace ? `${object.metadata.namespace}/` : '';
-    const what = `${object.kind} ${where}${object.metadata.name}`;
-    const subject = object.subjects?.[0]?.name ?? '';
-    const group = object.metadata.annotations?.['kentra.dev/group-name'] ?? '';
-    let note = `${group} (${subject}) -> ${object.roleRef.kind} ${object.roleRef.name}`;
-    if (change.action === 'update') note += `  [${change.fields.join(', ')}]`;
-    if (change.action === 'delete') note += `  [${change.reason}]`;
-    if (change.action === 'orphan') note += '  [not declared any more; --prune removes it]';
-    lines.push(`  ${symbols[change.action]} ${change.action.padEnd(9)} ${what}  ${note}`);
-  }
-  if (plan.changes.length === 0) lines.push('  (no bindings)');
-  lines.push(describeSummary(plan));
-  if (applied) lines.push('Applied.');
-  else if (mode === 'plan' && !plan.empty) lines.push('Run `kentra rbac apply` to make these changes.');
-  return `${lines.join('\n')}\n`;
-}
-
-function planData(plan: Plan, applied: boolean): unknown {
-  return {
-    cluster: plan.cluster,
-    empty: plan.empty,
-    applied,
-    summary: plan.summary,
-    changes: plan.changes.map((change) => {
-      const object = 'desired' in change ? change.desired : change.current;
-      return {
-        action: change.action,
-        kind: object.kind,
-        namespace: object.metadata.namespace,
-        name: object.metadata.name,
-        group: object.metadata.annotations?.['kentra.dev/group-name'],
-        subject: object.subjects?.[0]?.name,
-        roleRef: { kind: object.roleRef.kind, name: object.roleRef.name },
-        ...(change.action === 'update' ? { fields: change.fields } : {}),
-        ...(change.action === 'delete' ? { reason: change.reason } : {}),
-      };
-    }),
-  };
 }

@@ -51,6 +51,8 @@ export interface RefreshGrant {
   scope: string;
   auth: Authentication;
   acrs: string[];
+  /** Issued to a public client: redeeming it needs no secret. */
+  publicClient: boolean;
   issuedAt: number;
 }
 
@@ -82,7 +84,7 @@ export interface LoginFlow {
   expiresAt: number;
 }
 
-export const codeLifetimeMs = 10 * 60_000;
+const codeLifetimeMs = 10 * 60_000;
 export const deviceCodeLifetimeSeconds = 900;
 const flowLifetimeMs = 30 * 60_000;
 

@@ -124,6 +124,8 @@ export interface UserIssue {
   ca: CaOutcome;
   nonce: string | undefined;
   clientInfo: boolean;
+  /** Whether the client redeemed as a public client (its refresh tokens then need no secret either). */
+  publicClient: boolean;
   eventType: SignInEventType;
   protocol: Exclude<AuthProtocol, 'none'>;
   meta: RequestMeta;
@@ -170,6 +172,7 @@ export async function issueUserTokens(ctx: EmulatorContext, input: UserIssue): P
       scope: [...input.scopes.requested, ...input.scopes.oidc].join(' '),
       auth: input.auth,
       acrs: input.acrs,
+      publicClient: input.publicClient,
     });
   }
   if (input.scopes.oidc.has('openid')) {

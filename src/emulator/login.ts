@@ -20,7 +20,7 @@ import { deviceDonePage, errorPage, mfaPage, passwordPage, usernamePage } from '
 
 export const sessionCookie = 'ESTSAUTH';
 
-export function loginAction(flow: LoginFlow): string {
+function loginAction(flow: LoginFlow): string {
   const segment =
     flow.purpose.kind === 'authorize' ? flow.purpose.request.tenantSegment : (flow.tenantId ?? 'common');
   return `/${segment}/login`;

@@ -2,8 +2,10 @@
  * `kentra cluster config`: what to install on the API server side of one
  * cluster, in the form that cluster takes.
  */
-import { basename } from 'node:path';
-import type { ClusterSpec } from '../domain/access/model.js';
+import { basename, join } from 'node:path';
+import { stringify } from 'yaml';
+import type { Files } from '../adapters/files.js';
+import { type ClusterSpec, isObjectId } from '../domain/access/model.js';
 import { aksGroupPrefix, renderAksGuide } from '../domain/cluster-config/aks.js';
 import {
   authenticationConfigApiVersion,
@@ -40,7 +42,14 @@ export interface ClusterConfigResult {
   notes: string[];
 }
 
+/** Minor version as written ("1.29" -> 29); undefined means "1.34 or later". */
+function minorVersion(cluster: ClusterSpec): number {
+  return Number(cluster.kubernetesVersion?.split('.')[1] ?? '34');
+}
+
 function defaultFormat(cluster: ClusterSpec): ConfigFormat {
+  // Structured authentication exists from 1.30 (beta); older API servers only take the flags.
+  if (cluster.kind === 'self-managed' && minorVersion(cluster) < 30) return 'flags';
   switch (cluster.kind) {
     case 'kind':
       return 'kind';
@@ -74,7 +83,7 @@ export async function clusterConfig(
         },
       );
     const adminGroupIds = file.rules
-      .filter((rule) => rule.roleRef.name === 'cluster-admin' && /^[0-9a-f-]{36}$/i.test(rule.group))
+      .filter((rule) => rule.roleRef.name === 'cluster-admin' && isObjectId(rule.group))
       .map((rule) => rule.group);
     const guide = renderAksGuide({ clusterName: cluster.name, tenantId: file.tenant.id, adminGroupIds });
     notes.push(
@@ -115,6 +124,12 @@ export async function clusterConfig(
   }
   const flagsInput = flagsInputFor(file, clientId);
   const authConfig = (): Artifact => {
+    if (minorVersion(cluster) < 30)
+      throw new KentraError(
+        'usage',
+        `Kubernetes ${cluster.kubernetesVersion} has no structured authentication (it needs 1.30 or later)`,
+        { hint: 'Render the legacy flags instead: kentra cluster config --format flags' },
+      );
     const apiVersion = authenticationConfigApiVersion(cluster.kubernetesVersion);
     if (!cluster.kubernetesVersion)
       notes.push('clusters[].kubernetesVersion not set: assuming 1.34 or later (apiserver.config.k8s.io/v1)');
@@ -209,4 +224,33 @@ export async function clusterConfig(
       };
     }
   }
+}
+
+/** An artifact as the file it names: YAML for .yaml, JSON for .json, lines for anything else. */
+export function artifactText(artifact: Artifact): string {
+  if (Array.isArray(artifact.content)) return `${artifact.content.join('\n')}\n`;
+  if (artifact.fileName.endsWith('.json')) return `${JSON.stringify(artifact.content, null, 2)}\n`;
+  return stringify(artifact.content, { lineWidth: 0 });
+}
+
+/** `--out-dir`: writes every artifact as its own file; returns the paths written. */
+export async function writeArtifacts(
+  result: ClusterConfigResult,
+  dir: string,
+  files: Pick<Files, 'writeText'>,
+): Promise<string[]> {
+  const written: string[] = [];
+  for (const artifact of result.artifacts) {
+    const path = join(dir, artifact.fileName);
+    try {
+      await files.writeText(path, artifactText(artifact));
+    } catch (cause) {
+      throw new KentraError('io.write', `cannot write ${path}`, {
+        cause,
+        hint: 'Check that the folder exists.',
+      });
+    }
+    written.push(path);
+  }
+  return written;
 }

@@ -13,6 +13,7 @@ import { KentraError } from '../errors.js';
 export type ReadText = (path: string) => Promise<string>;
 
 export interface LoadedAccessFile {
+  /** The file as the user named it (for messages). */
   path: string;
   file: AccessFile;
   warnings: string[];
@@ -22,12 +23,20 @@ export interface LoadedAccessFile {
   locate(path: FieldPath): string | undefined;
 }
 
-export async function loadAccessFile(path: string, readText: ReadText): Promise<LoadedAccessFile> {
+/**
+ * `path` is read (absolute, or relative to the process); `shown` is how the
+ * user wrote it, used in messages (default: `path`).
+ */
+export async function loadAccessFile(
+  path: string,
+  readText: ReadText,
+  shown = path,
+): Promise<LoadedAccessFile> {
   let text: string;
   try {
     text = await readText(path);
   } catch (cause) {
-    throw new KentraError('io.read', `cannot read the access file ${path}`, {
+    throw new KentraError('io.read', `cannot read the access file ${shown}`, {
       cause,
       hint: 'Create one with `kentra init`, or pass --access PATH.',
     });
@@ -36,13 +45,13 @@ export async function loadAccessFile(path: string, readText: ReadText): Promise<
   const document = parseDocument(text, { lineCounter, prettyErrors: true });
   const at = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
-    return `${path}:${line}:${col}`;
+    return `${shown}:${line}:${col}`;
   };
   if (document.errors.length > 0) {
     const first = document.errors[0];
     throw new KentraError(
       'access.invalid',
-      `${path} is not valid YAML: ${first?.message.split('\n')[0] ?? ''}`,
+      `${shown} is not valid YAML: ${first?.message.split('\n')[0] ?? ''}`,
       {
         hint: 'Fix the YAML syntax at the line shown.',
       },
@@ -57,10 +66,10 @@ export async function loadAccessFile(path: string, readText: ReadText): Promise<
     return undefined;
   };
   const parsed = parseAccessFile(document.toJS());
-  if (!parsed.file) throw invalidAccessFile(path, parsed.issues, locate);
+  if (!parsed.file) throw invalidAccessFile(shown, parsed.issues, locate);
   const base = dirname(path);
   return {
-    path,
+    path: shown,
     file: parsed.file,
     warnings: parsed.warnings,
     resolvePath: (relative) => (isAbsolute(relative) ? relative : resolve(base, relative)),

@@ -3,7 +3,6 @@
  * Microsoft Graph. A name that matches no group, or more than one, is an
  * error at the rule's path; nothing is applied while any remains.
  */
-
 import type { GraphClient } from '../adapters/graph/client.js';
 import { groupById, groupNameCandidates, groupsByDisplayName } from '../adapters/graph/groups.js';
 import type { ValidationIssue } from '../domain/access/issues.js';
@@ -18,6 +17,28 @@ export interface ResolvedGroups {
   warnings: string[];
 }
 
+const lookupConcurrency = 4;
+
+/** Maps with at most `limit` calls in flight; rejects with the first failure once all have settled. */
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results;
+}
+
 export async function resolveGroups(
   rules: readonly AccessRule[],
   graph: GraphClient | undefined,
@@ -25,30 +46,25 @@ export async function resolveGroups(
   const groups = new Map<number, ResolvedGroup>();
   const issues: ValidationIssue[] = [];
   const warnings: string[] = [];
-  // One look-up per distinct group, however many rules name it.
-  const lookups = new Map<
-    string,
-    Promise<{ group?: ResolvedGroup; issue?: Omit<ValidationIssue, 'path'> }>
-  >();
-  const lookup = (written: string) => {
-    if (!graph) {
-      if (isObjectId(written))
-        return Promise.resolve({ group: { id: written.toLowerCase(), displayName: written } });
-      return Promise.resolve({
-        issue: {
-          message: `cannot resolve the group name "${written}" without Microsoft Graph`,
-          hint: 'Set KENTRA_GRAPH_TOKEN to a Graph access token (GroupMember.Read.All), or name the group by object ID.',
-        },
-      });
-    }
-    return isObjectId(written) ? byId(graph, written) : byName(graph, written);
+  type Lookup = { group?: ResolvedGroup; issue?: Omit<ValidationIssue, 'path'> };
+  const lookup = async (written: string): Promise<Lookup> => {
+    if (graph) return isObjectId(written) ? byId(graph, written) : byName(graph, written);
+    if (isObjectId(written)) return { group: { id: written.toLowerCase(), displayName: written } };
+    return {
+      issue: {
+        message: `cannot resolve the group name "${written}" without Microsoft Graph`,
+        hint: 'Set KENTRA_GRAPH_TOKEN to a Graph access token (GroupMember.Read.All), or name the group by object ID.',
+      },
+    };
   };
+  // One look-up per distinct group, however many rules name it, a few at a time (Graph throttles bursts).
+  const distinct = new Map<string, string>();
+  for (const rule of rules)
+    if (!distinct.has(rule.group.toLowerCase())) distinct.set(rule.group.toLowerCase(), rule.group);
+  const results = await mapLimited([...distinct.values()], lookupConcurrency, lookup);
+  const lookups = new Map([...distinct.keys()].map((key, i) => [key, results[i]]));
   for (const rule of rules) {
-    const key = rule.group.toLowerCase();
-    if (!lookups.has(key)) lookups.set(key, lookup(rule.group));
-  }
-  for (const rule of rules) {
-    const result = await lookups.get(rule.group.toLowerCase());
+    const result = lookups.get(rule.group.toLowerCase());
     if (result?.group) groups.set(rule.index, result.group);
     else if (result?.issue) issues.push({ path: ['rules', rule.index, 'group'], ...result.issue });
   }

@@ -4,8 +4,8 @@
  * real kube-apiserver; `kentra rbac apply` binds the demo groups (names
  * resolved through the emulator's Graph); demo users sign in through the
  * emulator (auth code + PKCE, MFA for authentication context c1) and the
- * real kubectl shows each can do exactly what their groups grant. A token
- * without the required authentication context is rejected.
+ * real kubectl shows each can do exactly what their groups grant. A guest
+ * and a token without the required authentication context are rejected.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +18,7 @@ import { type ControlPlane, startControlPlane } from '../harness/control-plane.j
 import { type DemoUser, type EmulatorHandle, startEmulator } from '../harness/emulator.js';
 import { kubectl } from '../harness/kubectl.js';
 import { runCli } from '../helpers/cli.js';
+import { tokenKubeconfig } from '../helpers/token-kubeconfig.js';
 
 const namespace = 'shop';
 const editor = 'shop-editor';
@@ -35,25 +36,9 @@ describe('issue #5 acceptance: demo users signed in through the emulator, on the
       env: { KUBECONFIG: cluster.adminKubeconfig, KENTRA_GRAPH_TOKEN: await entra.graphToken() },
     });
 
-  async function tokenKubeconfig(token: string): Promise<string> {
+  async function kubeconfigFor(token: string): Promise<string> {
     const path = join(dir, `user-${Math.random().toString(36).slice(2)}.kubeconfig`);
-    const config = {
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [
-        {
-          name: 'emu',
-          cluster: {
-            server: cluster.server,
-            'certificate-authority-data': Buffer.from(cluster.caPem).toString('base64'),
-          },
-        },
-      ],
-      users: [{ name: 'entra', user: { token } }],
-      contexts: [{ name: 'emu', context: { cluster: 'emu', user: 'entra' } }],
-      'current-context': 'emu',
-    };
-    await writeFile(path, stringify(config), { mode: 0o600 });
+    await writeFile(path, tokenKubeconfig(cluster.server, cluster.caPem, token), { mode: 0o600 });
     return path;
   }
 
@@ -118,7 +103,7 @@ rules:
     assert.equal(applied.code, 0, applied.stderr);
     assert.match(applied.stdout, /Plan: 3 to create/);
     // The API server fetches the issuer's discovery in the background: wait until a good token passes.
-    const probe = await tokenKubeconfig(await signIn(entra.users.developer));
+    const probe = await kubeconfigFor(await signIn(entra.users.developer));
     for (let attempt = 0; (await kubectl(probe, ['auth', 'whoami'])).code !== 0; attempt++) {
       assert.ok(attempt < 100, 'the API server never accepted an emulator token');
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -148,7 +133,7 @@ rules:
     for (const [user, args, allowed] of table) {
       let config = kubeconfigs.get(user);
       if (!config) {
-        config = await tokenKubeconfig(await signIn(entra.users[user]));
+        config = await kubeconfigFor(await signIn(entra.users[user]));
         kubeconfigs.set(user, config);
       }
       const result = await kubectl(config, ['auth', 'can-i', ...args]);
@@ -158,7 +143,7 @@ rules:
   });
 
   it('the user in no mapped group is authenticated but has only the authenticated baseline', async () => {
-    const config = await tokenKubeconfig(await signIn(entra.users.noGroups));
+    const config = await kubeconfigFor(await signIn(entra.users.noGroups));
     const whoami = await kubectl(config, ['auth', 'whoami', '-o', 'json']);
     assert.equal(whoami.code, 0, whoami.stderr);
     const info = JSON.parse(whoami.stdout).status.userInfo as { username: string; groups: string[] };
@@ -181,7 +166,7 @@ rules:
     const token = await signIn(entra.users.developer);
     const claims = decodeJwt(token);
     assert.deepEqual(claims.acrs, ['c1']);
-    const whoami = await kubectl(await tokenKubeconfig(token), ['auth', 'whoami', '-o', 'json']);
+    const whoami = await kubectl(await kubeconfigFor(token), ['auth', 'whoami', '-o', 'json']);
     assert.equal(whoami.code, 0, whoami.stderr);
     const info = JSON.parse(whoami.stdout).status.userInfo as {
       username: string;
@@ -202,9 +187,24 @@ rules:
     });
     assert.equal(decodeJwt(plain.accessToken).acrs, undefined);
     for (const token of [plain.accessToken, plain.idToken]) {
-      const result = await kubectl(await tokenKubeconfig(token), ['auth', 'whoami']);
+      const result = await kubectl(await kubeconfigFor(token), ['auth', 'whoami']);
       assert.notEqual(result.code, 0);
       assert.match(result.stderr, /Unauthorized|must be logged in/i);
     }
+  });
+
+  it('rejects a guest at authentication, even after MFA step-up, while a member with the same sign-in passes', async () => {
+    const token = await signIn(entra.users.guest);
+    const claims = decodeJwt(token);
+    assert.deepEqual(claims.acrs, ['c1'], 'the guest satisfied the authentication context');
+    assert.equal(typeof claims.idp, 'string', 'a B2B guest carries the home tenant in idp');
+    const result = await kubectl(await kubeconfigFor(token), ['auth', 'whoami']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /Unauthorized|must be logged in/i);
+    const member = await kubectl(await kubeconfigFor(await signIn(entra.users.developer)), [
+      'auth',
+      'whoami',
+    ]);
+    assert.equal(member.code, 0, member.stderr);
   });
 });

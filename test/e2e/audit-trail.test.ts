@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { stringify } from 'yaml';
 import { starterAccessFile } from '../../src/domain/access/starter.js';
+import { launchChromium } from '../harness/chromium.js';
 import { type ControlPlane, startControlPlane } from '../harness/control-plane.js';
 import { type DemoUser, type EmulatorHandle, startEmulator } from '../harness/emulator.js';
 import { kubectl } from '../harness/kubectl.js';
@@ -378,18 +378,7 @@ describe('kentra audit: one trail from Entra sign-in to Kubernetes action', () =
     const { stdout } = await kentraAudit(exactTrail('html'));
     const page = join(dir, 'trail.html');
     await writeFile(page, stdout);
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-gpu',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       const external: string[] = [];

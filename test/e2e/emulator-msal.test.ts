@@ -6,7 +6,6 @@
  * client credentials. jose verifies every token against the emulator's JWKS.
  */
 import assert from 'node:assert/strict';
-import { createHash, X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   type AuthenticationResult,
@@ -14,15 +13,11 @@ import {
   PublicClientApplication,
 } from '@azure/msal-node';
 import { decodeJwt, jwtVerify } from 'jose';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../harness/chromium.js';
 import { type EmulatorHandle, startEmulator } from '../harness/emulator.js';
 
 /** base64 SHA-256 of a certificate's SubjectPublicKeyInfo, as Chromium's SPKI allow-list wants it. */
-function spkiHash(pem: string): string {
-  const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(spki).digest('base64');
-}
-
 describe('emulator fidelity: @azure/msal-node and jose', () => {
   let entra: EmulatorHandle;
   let chromiumBrowser: Browser;
@@ -30,20 +25,7 @@ describe('emulator fidelity: @azure/msal-node and jose', () => {
 
   before(async () => {
     entra = await startEmulator();
-    chromiumBrowser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-gpu',
-        // Trust exactly the emulator's CA (its key is pinned; every other certificate error still fails).
-        `--ignore-certificate-errors-spki-list=${spkiHash(entra.caPem)}`,
-      ],
-    });
+    chromiumBrowser = await launchChromium({ trustCaPem: entra.caPem });
   });
   after(async () => {
     await chromiumBrowser?.close();

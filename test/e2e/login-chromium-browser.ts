@@ -7,27 +7,14 @@
  *   node --import tsx test/e2e/login-chromium-browser.ts URL
  */
 import { appendFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../harness/chromium.js';
 
 const url = process.argv[2];
 const { KENTRA_TEST_USER: username, KENTRA_TEST_PASSWORD: password, KENTRA_TEST_CA_SPKI: spki } = process.env;
 if (!url || !username || !password || !spki)
   throw new Error('usage: URL, with KENTRA_TEST_USER/PASSWORD/CA_SPKI set');
 appendFileSync(process.env.KENTRA_TEST_BROWSER_LOG ?? '/dev/null', `chromium ${username}\n`);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-gpu',
-    // Trust exactly the emulator's CA key; every other certificate error still fails.
-    `--ignore-certificate-errors-spki-list=${spki}`,
-  ],
-});
+const browser = await launchChromium({ trustSpki: spki });
 try {
   const page = await browser.newPage();
   await page.goto(url);

@@ -11,7 +11,6 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -24,6 +23,7 @@ import { stringify } from 'yaml';
 import { TokenCacheStore } from '../../src/adapters/token-cache/store.js';
 import { usableUntil } from '../../src/domain/exec-credential/freshness.js';
 import { cacheKeyFor } from '../../src/usecases/sign-in-plan.js';
+import { spkiHash } from '../harness/chromium.js';
 import { type ControlPlane, startControlPlane } from '../harness/control-plane.js';
 import { type DemoUser, type EmulatorHandle, startEmulator } from '../harness/emulator.js';
 import { kubectlPath } from '../harness/kubectl.js';
@@ -53,11 +53,6 @@ function authenticationConfig(issuers: EmulatorHandle[]): string {
 }
 
 /** SHA-256 of the CA's public key, for Chromium's --ignore-certificate-errors-spki-list. */
-function spkiHash(pem: string): string {
-  const der = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(der).digest('base64');
-}
-
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
 describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {

@@ -5,7 +5,7 @@
  * Chromium would. Fast enough for every test; one e2e per flow uses Chromium.
  */
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 
 export interface Credentials {
   username: string;
@@ -26,8 +26,12 @@ export class SignInPageError extends Error {}
 
 export class StandInBrowser {
   private readonly cookies = new Map<string, string>();
+  /** Keep-alive like a browser; idle sockets are unref'd by Node, so they never hold a process open. */
+  private readonly agent: Agent;
 
-  constructor(private readonly caPem: string) {}
+  constructor(caPem: string) {
+    this.agent = new Agent({ keepAlive: true, ca: caPem });
+  }
 
   request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
     const target = new URL(url);
@@ -41,7 +45,11 @@ export class StandInBrowser {
     return new Promise((resolve, reject) => {
       const req = send(
         target,
-        { method: init.method ?? (body ? 'POST' : 'GET'), headers, ca: this.caPem, agent: false },
+        {
+          method: init.method ?? (body ? 'POST' : 'GET'),
+          headers,
+          agent: target.protocol === 'https:' ? this.agent : false,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));

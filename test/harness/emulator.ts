@@ -21,7 +21,7 @@
  *                                                   // stand-in browser -> { idToken, accessToken, refreshToken }
  *   entra.browser()                                 // a StandInBrowser (signIn(url, creds), approveDeviceCode(...))
  *   entra.networkClient                             // msal-node INetworkModule that trusts the emulator CA
- *   entra.graphToken()                              // app-only Graph token of the automation app
+ *   entra.graphToken()                              // app-only Graph token of the automation app (cached)
  *   entra.graph(path, init?)                        // Graph call with that token: graph('/users?$top=5')
  *   entra.fetch(url, init?)                         // fetch() that trusts the emulator CA
  *   entra.jwks(version?)                            // jose JWKS getter for the tenant's keys (v2 default)
@@ -30,10 +30,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request as httpsRequest } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeJwt, type JWTVerifyGetKey } from 'jose';
 import type { EmulatorControl } from '../../src/emulator/control.js';
 import {
   demoAutomationClientId,
@@ -142,30 +142,26 @@ const demoUserUpns: Record<DemoUserKey, string> = {
 
 type RequestInit = { method?: string; headers?: Record<string, string>; body?: string };
 
-function httpsRaw(caPem: string, url: string, init: RequestInit = {}) {
+function httpsRaw(agent: Agent, url: string, init: RequestInit = {}) {
   return new Promise<{ status: number; headers: Record<string, string>; text: string }>((resolve, reject) => {
-    const req = httpsRequest(
-      url,
-      { method: init.method ?? 'GET', headers: init.headers, ca: caPem, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers))
-            if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-          resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', reject);
-      },
-    );
+    const req = httpsRequest(url, { method: init.method ?? 'GET', headers: init.headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
     req.on('error', reject);
     req.end(init.body);
   });
 }
 
-async function httpsJson(caPem: string, url: string, init: RequestInit = {}) {
-  const { status, headers, text } = await httpsRaw(caPem, url, init);
+async function httpsJson(agent: Agent, url: string, init: RequestInit = {}) {
+  const { status, headers, text } = await httpsRaw(agent, url, init);
   let body: unknown = text;
   try {
     body = JSON.parse(text);
@@ -212,14 +208,16 @@ export async function startEmulator(
   const groups = Object.fromEntries([...tenant.groups.values()].map((g) => [g.displayName, g.id]));
   const caPem = running.caPem;
   const url = running.url;
-  const fetchJson: EmulatorHandle['fetchJson'] = (target, init) => httpsJson(caPem, target, init);
+  // Keep-alive, like real clients; stop() destroys it (idle sockets never hold the process open anyway).
+  const agent = new Agent({ keepAlive: true, ca: caPem });
+  const fetchJson: EmulatorHandle['fetchJson'] = (target, init) => httpsJson(agent, target, init);
   const networkClient: NetworkClient = {
     async sendGetRequestAsync(target, init) {
-      const r = await httpsJson(caPem, target, { headers: init?.headers });
+      const r = await httpsJson(agent, target, { headers: init?.headers });
       return { status: r.status, headers: r.headers, body: r.body as never };
     },
     async sendPostRequestAsync(target, init) {
-      const r = await httpsJson(caPem, target, { method: 'POST', headers: init?.headers, body: init?.body });
+      const r = await httpsJson(agent, target, { method: 'POST', headers: init?.headers, body: init?.body });
       return { status: r.status, headers: r.headers, body: r.body as never };
     },
   };
@@ -257,7 +255,7 @@ export async function startEmulator(
     if (error) throw new Error(`${error}: ${params.get('error_description') ?? ''}`);
     if (params.get('state') !== state) throw new Error('state mismatch');
     const code = params.get('code') ?? '';
-    const response = await httpsJson(caPem, `${url}/${signIn.tenant ?? tenant.id}/oauth2/v2.0/token`, {
+    const response = await httpsJson(agent, `${url}/${signIn.tenant ?? tenant.id}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
@@ -281,12 +279,23 @@ export async function startEmulator(
   }
 
   const fetchWithCa: EmulatorHandle['fetch'] = async (target, init) => {
-    const r = await httpsRaw(caPem, target, init);
+    const r = await httpsRaw(agent, target, init);
     return new Response(r.status === 204 ? null : r.text, { status: r.status, headers: r.headers });
   };
 
+  // One automation token serves many Graph calls (one sign-in row, as a real client caches it) until
+  // the signing key changes or it is within a minute of expiry.
+  let cachedGraphToken: { token: string; kid: string; exp: number } | undefined;
   async function graphToken(): Promise<string> {
-    const response = await httpsJson(caPem, `${url}/${tenant.id}/oauth2/v2.0/token`, {
+    const kid = running.control.activeKid();
+    const cached = cachedGraphToken;
+    if (cached && cached.kid === kid && cached.exp - 60 > Date.now() / 1000) return cached.token;
+    const token = await freshGraphToken();
+    cachedGraphToken = { token, kid, exp: Number(decodeJwt(token).exp ?? 0) };
+    return token;
+  }
+  async function freshGraphToken(): Promise<string> {
+    const response = await httpsJson(agent, `${url}/${tenant.id}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
@@ -300,7 +309,7 @@ export async function startEmulator(
   }
   const graph: EmulatorHandle['graph'] = async (path, init = {}) => {
     const target = path.startsWith('https://') ? path : `${url}/${init.version ?? 'v1.0'}${path}`;
-    const response = await httpsJson(caPem, target, {
+    const response = await httpsJson(agent, target, {
       method: init.method ?? 'GET',
       headers: {
         authorization: `Bearer ${init.token ?? (await graphToken())}`,
@@ -346,6 +355,7 @@ export async function startEmulator(
     signInWithPassword,
     fetchJson,
     async stop() {
+      agent.destroy();
       await running.close();
       if (ownDir) await rm(ownDir, { recursive: true, force: true });
     },

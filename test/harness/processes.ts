@@ -78,6 +78,9 @@ export async function run(
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
+  // A child may exit before reading its input (kubectl failing fast): that EPIPE
+  // is the child's business, shown by its exit status, not a crash of the test.
+  child.stdin.on('error', () => {});
   child.stdin.end(options.input ?? '');
   const [code] = (await once(child, 'close')) as [number | null];
   running.delete(child);

@@ -3,8 +3,8 @@
  * `$filter=displayName eq '...'`, `startswith(displayName,'..')`, `$top`
  * paging through `@odata.nextLink`, a bearer token check, and injected faults.
  */
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 export interface FakeGroup {
   id: string;
@@ -104,10 +104,7 @@ export async function startGraphServer(options: {
     });
   };
   const server: Server = createServer(handler);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  baseUrl = `http://127.0.0.1:${await listenOnLoopback(server)}`;
   return {
     baseUrl,
     token,
@@ -117,10 +114,6 @@ export async function startGraphServer(options: {
     },
     requests: state.requests,
     headers: state.headers,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
+    close: () => closeServer(server),
   } as GraphServer;
 }

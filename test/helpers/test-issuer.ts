@@ -5,10 +5,10 @@
  * The API server under test is real; only the token source is ours, because
  * no real identity provider will sign the malformed claim sets the table needs.
  */
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createCertificateAuthority } from '../../src/adapters/pki.js';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 export interface TestIssuer {
   /** https://127.0.0.1:PORT */
@@ -58,20 +58,13 @@ export async function startTestIssuer(): Promise<TestIssuer> {
       res.writeHead(404).end();
     }
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  origin = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  origin = `https://127.0.0.1:${await listenOnLoopback(server)}`;
   return {
     origin,
     caPem: ca.certPem,
     discoveryFetched,
     sign: (claims) =>
       new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(privateKey),
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
+    close: () => closeServer(server),
   };
 }

@@ -91,13 +91,6 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
   clusters.forEach((cluster, i) => {
     if (clusterNames.indexOf(cluster.name) !== i)
       add(['clusters', i, 'name'], `cluster "${cluster.name}" is declared twice`);
-    const minor = Number(cluster.kubernetesVersion?.split('.')[1] ?? '34');
-    if (minor < 30 && cluster.kind !== 'aks' && cluster.kind !== 'eks')
-      add(
-        ['clusters', i, 'kubernetesVersion'],
-        `Kubernetes ${cluster.kubernetesVersion} has no structured authentication (needs 1.30 or later)`,
-        'kentra still renders the legacy --oidc-* flags for it: `kentra cluster config --format flags`.',
-      );
   });
 
   const identity = parseIdentity(identityRaw, add, warnings);

@@ -7,7 +7,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { EmulatorContext } from '../context.js';
 import type { Actor } from '../directory.js';
 import { GraphFailure } from '../errors.js';
-import { type Exchange, sendJson } from '../http.js';
+import { type Exchange, safeDecode, sendJson } from '../http.js';
 import { newGuid } from '../ids.js';
 import { graphAppId, graphResource, type ServicePrincipal, type Tenant, type User } from '../model.js';
 import { v1Issuer, v2Issuer } from '../tokens.js';
@@ -176,7 +176,7 @@ export interface GraphRoute {
 
 /** Path parameter `index` of a match, URL-decoded. */
 export function param(match: RegExpExecArray, index: number): string {
-  return decodeURIComponent(match[index] ?? '');
+  return safeDecode(match[index] ?? '');
 }
 
 /** A single entity with its `@odata.context` (`users/$entity`, ...), projected by `$select`. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -82,6 +82,41 @@ describe('kentra init and kentra cluster config', () => {
     );
     assert.match(run.stdout, /# save as: kind-config\.yaml/);
     assert.match(run.stderr, /kind create cluster --config kind-config\.yaml/);
+  });
+
+  it('cluster config --out-dir writes each file, relative to the working folder; --access defaults to ./kentra.yaml', async () => {
+    await writeFile(join(dir, 'kentra.yaml'), await readFile(join(dir, 'with-app.yaml'), 'utf8'));
+    await mkdir(join(dir, 'out'));
+    const run = await runCli(['cluster', 'config', '--format', 'kubeadm', '--out-dir', 'out'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /wrote .*out\/authentication-config\.yaml/);
+    assert.equal(
+      parse(await readFile(join(dir, 'out', 'authentication-config.yaml'), 'utf8')).kind,
+      'AuthenticationConfiguration',
+    );
+    assert.equal(
+      parse(await readFile(join(dir, 'out', 'kubeadm-config.yaml'), 'utf8')).kind,
+      'ClusterConfiguration',
+    );
+  });
+
+  it('renders the legacy flags by default for Kubernetes older than 1.30, and refuses structured config there', async () => {
+    const path = join(dir, 'old.yaml');
+    const text = (await readFile(join(dir, 'with-app.yaml'), 'utf8')).replace(
+      'kubernetesVersion: "1.34"',
+      'kubernetesVersion: "1.29"',
+    );
+    await writeFile(path, text);
+    const flags = await runCli(['cluster', 'config', '--access', path], { cwd: dir });
+    assert.equal(flags.code, 0, flags.stderr);
+    assert.match(flags.stdout, /^--oidc-issuer-url=https:\/\/login\.microsoftonline\.com\//);
+    const structured = await runCli(['cluster', 'config', '--access', path, '--format', 'auth-config'], {
+      cwd: dir,
+    });
+    assert.equal(structured.code, 2);
+    assert.match(structured.stderr, /Kubernetes 1\.29 has no structured authentication/);
+    assert.match(structured.stderr, /--format flags/);
   });
 
   it('a YAML syntax error is reported with its line', async () => {

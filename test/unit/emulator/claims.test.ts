@@ -76,8 +76,12 @@ describe('emulator: token claims', () => {
     assert.match(idp, /^https:\/\/sts\.windows\.net\/[0-9a-f-]{36}\/$/);
     assert.ok(!idp.includes(entra.tenantId), 'a guest comes from another tenant');
     assert.equal(claimsOf(guest.accessToken).idp, idp);
+    assert.equal(claimsOf(guest.idToken).acct, 1, 'the kentra app asks for the optional claim acct');
     const member = await entra.signInWithPassword({ user: entra.users.developer });
     assert.equal(claimsOf(member.idToken).idp, undefined);
+    assert.equal(claimsOf(member.idToken).acct, 0);
+    const other = await entra.signInWithPassword({ user: entra.users.guest, clientId: entra.otherClientId });
+    assert.equal(claimsOf(other.idToken).acct, undefined, 'apps that do not ask get no optional claims');
   });
 
   it('lists transitive group object IDs, none for a user in no group, and the overage form above 200', async () => {

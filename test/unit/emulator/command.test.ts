@@ -95,7 +95,7 @@ describe('kentra emulator (command)', () => {
 
     const caBefore = await readFile(join(stateDir, 'ca.pem'), 'utf8');
     const again = await runEmulator(
-      ['--port', '0', '--state-dir', stateDir, '-o', 'json'],
+      ['--port', '0', '--state-dir', stateDir, '-o', 'json', '--verbose'],
       async (stdout) => {
         const summary = JSON.parse(stdout) as { issuer: string; caFile: string };
         const keys = await getJson(`${summary.issuer.replace(/\/v2\.0$/, '')}/discovery/v2.0/keys`, caBefore);
@@ -103,6 +103,12 @@ describe('kentra emulator (command)', () => {
       },
     );
     assert.equal(again.code, 0);
+    assert.match(
+      again.stderr,
+      /^200 GET \/[0-9a-f-]+\/discovery\/v2\.0\/keys \(jwks, \d+ ms\)$/m,
+      '--verbose logs requests',
+    );
+    assert.equal(run.stderr.includes('GET /'), false, 'quiet without --verbose');
     assert.equal(await readFile(join(stateDir, 'ca.pem'), 'utf8'), caBefore, 'CA reused on restart');
   });
 

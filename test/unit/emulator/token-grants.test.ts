@@ -141,11 +141,20 @@ describe('emulator: token endpoint grants', () => {
     assert.ok(!JSON.stringify(wrong.body).includes('not-the-secret-at-all'), 'the secret is not echoed');
     const missing = await tokenCall(entra, { ...base, client_id: entra.automation.clientId });
     assert.equal(aadsts(missing.body), 7000218);
-    const publicWithSecret = await tokenCall(entra, {
+    const publicApp = await tokenCall(entra, {
       ...base,
       client_id: entra.clientId,
       client_secret: 'x'.repeat(20),
     });
+    assert.equal(aadsts(publicApp.body), 7000215, 'an app without secrets has no valid secret');
+    const tokens = await entra.signInWithPassword({ user: entra.users.developer });
+    const publicWithSecret = await tokenCall(entra, {
+      client_id: entra.clientId,
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refreshToken ?? '',
+      client_secret: 'x'.repeat(20),
+    });
+    assert.equal(publicWithSecret.status, 401);
     assert.equal(aadsts(publicWithSecret.body), 700025, 'a public client must not send a secret');
   });
 

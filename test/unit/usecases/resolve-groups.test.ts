@@ -82,4 +82,39 @@ describe('resolveGroups through Microsoft Graph', () => {
     const byName = await resolveGroups([rule(0, 'developers')], undefined);
     assert.match(byName.issues[0]?.hint ?? '', /KENTRA_GRAPH_TOKEN/);
   });
+
+  it('asks Graph a few groups at a time, and a Graph failure fails the whole resolution', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const counting: FetchLike = async (url, init) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      try {
+        return await (globalThis.fetch as FetchLike)(url, init);
+      } finally {
+        inFlight--;
+      }
+    };
+    const client = new GraphClient({
+      baseUrl: server.baseUrl,
+      fetch: counting,
+      accessToken: async () => server.token,
+    });
+    // Twelve distinct object IDs (most unknown): twelve look-ups.
+    const many = Array.from({ length: 12 }, (_, i) =>
+      rule(i, `a1b2c3d4-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`),
+    );
+    await resolveGroups(many, client);
+    assert.ok(most <= 4, `at most 4 requests at once, saw ${most}`);
+    assert.ok(most > 1, 'and more than one');
+    const refused = new GraphClient({
+      baseUrl: server.baseUrl,
+      fetch: globalThis.fetch as FetchLike,
+      accessToken: async () => 'not-the-token',
+    });
+    await assert.rejects(
+      resolveGroups([rule(0, 'developers'), rule(1, 'admins'), rule(2, 'on-call')], refused),
+      /401/,
+    );
+  });
 });
