@@ -187,7 +187,7 @@ try {
     );
 
     say(
-      '8. Proof: whoami (the API server beside the token, names from Graph) and verify (every link checked)',
+      '9. Proof: whoami (the API server beside the token, names from Graph) and verify (every link checked)',
     );
     show('kentra whoami --kubeconfig devi.kubeconfig', await kentra(['whoami', '--kubeconfig', developer]));
     const manny = join(work, 'manny.kubeconfig');
