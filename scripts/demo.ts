@@ -10,8 +10,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeJwt } from 'jose';
 import { setAccessFileField } from '../src/domain/access/edit.js';
 import { startControlPlane } from '../test/harness/control-plane.js';
+import { startEmulator } from '../test/harness/emulator.js';
 import { assertKubectlInstalled, kubectl } from '../test/harness/kubectl.js';
 import { run } from '../test/harness/processes.js';
 
@@ -129,6 +131,29 @@ try {
     await kubectl(admin, ['auth', 'can-i', 'get', 'pods', '-n', 'default', '--as=entra:someone']),
   );
   await rm(work, { recursive: true, force: true });
+
+  say('7. A local Entra ID: the emulator signs Alex in (auth code + PKCE on its sign-in page)');
+  const entra = await startEmulator();
+  try {
+    console.log(`  issuer ${entra.issuer}\n  CA     ${entra.caFile}`);
+    const tokens = await entra.signInWithPassword({ user: entra.users.admin });
+    const claims = decodeJwt(tokens.idToken);
+    const names = new Map(Object.entries(entra.groups).map(([name, id]) => [id, name]));
+    console.log('  ID token claims (the token itself is not shown):');
+    for (const key of ['iss', 'aud', 'oid', 'preferred_username', 'tid', 'sid', 'uti', 'ver']) {
+      console.log(`    ${key.padEnd(18)} ${String(claims[key])}`);
+    }
+    const groups = (claims.groups as string[] | undefined) ?? [];
+    console.log(
+      `    ${'groups'.padEnd(18)} ${groups.map((id) => `${id} (${names.get(id) ?? '?'})`).join(', ')}`,
+    );
+    const signIn = entra.control.signIns().find((s) => s.uniqueTokenIdentifier === claims.uti);
+    console.log(
+      `  sign-in log: ${String(signIn?.userPrincipalName)} via ${String(signIn?.appDisplayName)} from ${String(signIn?.ipAddress)}, uniqueTokenIdentifier = uti`,
+    );
+  } finally {
+    await entra.stop();
+  }
 
   if (keep) {
     say(`Control plane running at ${cluster.server}; admin kubeconfig: ${admin}. Ctrl-C to stop.`);

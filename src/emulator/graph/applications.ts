@@ -9,6 +9,7 @@ import { readApplications, writeApplications } from './permissions.js';
 import {
   badRequest,
   contextUrl,
+  entity,
   type GraphRequest,
   type GraphRoute,
   jsonBody,
@@ -181,10 +182,7 @@ export const applicationRoutes: GraphRoute[] = [
       }
       req.tenant.applications.set(created.id, created);
       req.ctx.directory.touch(created);
-      respond(req, 201, {
-        '@odata.context': contextUrl(req, 'applications/$entity'),
-        ...applicationJson(created, req.tenant),
-      });
+      respond(req, 201, entity(req, 'applications', applicationJson(created, req.tenant)));
     },
   },
   {
@@ -192,10 +190,7 @@ export const applicationRoutes: GraphRoute[] = [
     pattern: new RegExp(`^/${app}$`),
     permissions: readApplications,
     handle: (req, m) =>
-      respond(req, 200, {
-        '@odata.context': contextUrl(req, 'applications/$entity'),
-        ...applicationJson(applicationOf(req, m), req.tenant),
-      }),
+      respond(req, 200, entity(req, 'applications', applicationJson(applicationOf(req, m), req.tenant))),
   },
   {
     method: 'PATCH',

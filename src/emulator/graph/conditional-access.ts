@@ -9,7 +9,7 @@ import { collection } from './odata.js';
 import { readPolicies, writePolicies } from './permissions.js';
 import {
   badRequest,
-  contextUrl,
+  entity,
   type GraphRequest,
   type GraphRoute,
   jsonBody,
@@ -179,10 +179,7 @@ export const conditionalAccessRoutes: GraphRoute[] = [
     handle: async (req) => {
       const policy = policyFrom(await jsonBody(req), undefined, new Date(req.ctx.now()).toISOString());
       req.tenant.conditionalAccessPolicies.push(policy);
-      respond(req, 201, {
-        '@odata.context': contextUrl(req, 'identity/conditionalAccess/policies/$entity'),
-        ...policyJson(policy),
-      });
+      respond(req, 201, entity(req, 'identity/conditionalAccess/policies', policyJson(policy)));
     },
   },
   {
@@ -190,10 +187,11 @@ export const conditionalAccessRoutes: GraphRoute[] = [
     pattern: new RegExp(`^${base}/policies/([^/]+)$`),
     permissions: readPolicies,
     handle: (req, m) =>
-      respond(req, 200, {
-        '@odata.context': contextUrl(req, 'identity/conditionalAccess/policies/$entity'),
-        ...policyJson(policyOf(req, param(m, 1))),
-      }),
+      respond(
+        req,
+        200,
+        entity(req, 'identity/conditionalAccess/policies', policyJson(policyOf(req, param(m, 1)))),
+      ),
   },
   {
     method: 'PATCH',
@@ -256,10 +254,7 @@ export const conditionalAccessRoutes: GraphRoute[] = [
         createdDateTime: new Date(req.ctx.now()).toISOString(),
       };
       req.tenant.namedLocations.push(location);
-      respond(req, 201, {
-        '@odata.context': contextUrl(req, 'identity/conditionalAccess/namedLocations/$entity'),
-        ...locationJson(location),
-      });
+      respond(req, 201, entity(req, 'identity/conditionalAccess/namedLocations', locationJson(location)));
     },
   },
 ];

@@ -11,7 +11,7 @@ import { readGroups, writeGroups, writeMembers } from './permissions.js';
 import {
   actorOf,
   badRequest,
-  contextUrl,
+  entity,
   type GraphRequest,
   type GraphRoute,
   jsonBody,
@@ -72,18 +72,14 @@ export const groupRoutes: GraphRoute[] = [
       };
       req.tenant.groups.set(group.id, group);
       req.ctx.directory.touch(group);
-      respond(req, 201, { '@odata.context': contextUrl(req, 'groups/$entity'), ...groupJson(group) });
+      respond(req, 201, entity(req, 'groups', groupJson(group)));
     },
   },
   {
     method: 'GET',
     pattern: /^\/groups\/([^/]+)$/,
     permissions: readGroups,
-    handle: (req, m) =>
-      respond(req, 200, {
-        '@odata.context': contextUrl(req, 'groups/$entity'),
-        ...groupJson(groupOf(req, param(m, 1))),
-      }),
+    handle: (req, m) => respond(req, 200, entity(req, 'groups', groupJson(groupOf(req, param(m, 1))))),
   },
   {
     method: 'GET',

@@ -177,3 +177,12 @@ export interface GraphRoute {
 export function param(match: RegExpExecArray, index: number): string {
   return decodeURIComponent(match[index] ?? '');
 }
+
+/** A single entity with its `@odata.context` (`users/$entity`, ...). */
+export function entity(
+  req: GraphRequest,
+  set: string,
+  json: Record<string, unknown>,
+): Record<string, unknown> {
+  return { '@odata.context': contextUrl(req, `${set}/$entity`), ...json };
+}

@@ -10,7 +10,7 @@ import { collection } from './odata.js';
 import { readApplications, writeApplications, writeAssignments } from './permissions.js';
 import {
   badRequest,
-  contextUrl,
+  entity,
   type GraphRequest,
   type GraphRoute,
   jsonBody,
@@ -74,10 +74,11 @@ export const servicePrincipalRoutes: GraphRoute[] = [
       };
       req.tenant.servicePrincipals.set(created.id, created);
       req.ctx.directory.touch(created);
-      respond(req, 201, {
-        '@odata.context': contextUrl(req, 'servicePrincipals/$entity'),
-        ...servicePrincipalJson(created, req.tenant, req.ctx.directory),
-      });
+      respond(
+        req,
+        201,
+        entity(req, 'servicePrincipals', servicePrincipalJson(created, req.tenant, req.ctx.directory)),
+      );
     },
   },
   {
@@ -85,10 +86,15 @@ export const servicePrincipalRoutes: GraphRoute[] = [
     pattern: new RegExp(`^/${sp}$`),
     permissions: readApplications,
     handle: (req, m) =>
-      respond(req, 200, {
-        '@odata.context': contextUrl(req, 'servicePrincipals/$entity'),
-        ...servicePrincipalJson(servicePrincipalOf(req, m), req.tenant, req.ctx.directory),
-      }),
+      respond(
+        req,
+        200,
+        entity(
+          req,
+          'servicePrincipals',
+          servicePrincipalJson(servicePrincipalOf(req, m), req.tenant, req.ctx.directory),
+        ),
+      ),
   },
   {
     method: 'PATCH',
@@ -162,10 +168,7 @@ export const servicePrincipalRoutes: GraphRoute[] = [
       };
       req.tenant.appRoleAssignments.push(assignment);
       req.ctx.directory.touch(target);
-      respond(req, 201, {
-        '@odata.context': contextUrl(req, 'appRoleAssignments/$entity'),
-        ...assignmentJson(assignment),
-      });
+      respond(req, 201, entity(req, 'appRoleAssignments', assignmentJson(assignment)));
     },
   },
   {

@@ -10,6 +10,7 @@ import { readGroups, readSelf, readUsers, writeUsers } from './permissions.js';
 import {
   badRequest,
   contextUrl,
+  entity,
   type GraphRequest,
   type GraphRoute,
   jsonBody,
@@ -94,7 +95,7 @@ export const userRoutes: GraphRoute[] = [
           'Insufficient privileges to complete the operation.',
         );
       }
-      respond(req, 200, { '@odata.context': contextUrl(req, 'users/$entity'), ...userView(req, u) });
+      respond(req, 200, entity(req, 'users', userView(req, u)));
     },
   },
   {
