@@ -20,7 +20,10 @@ export type ErrorCode =
   | 'kube.request'
   | 'access.invalid'
   | 'graph.request'
-  | 'rbac.apply';
+  | 'rbac.apply'
+  | 'entra.permission'
+  | 'entra.app'
+  | 'entra.auth';
 
 export interface KentraErrorOptions {
   hint?: string;

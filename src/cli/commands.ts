@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
 import { registerEmulatorCommand } from './emulator.js';
+import { registerEntra } from './entra.js';
 import { registerInit } from './init.js';
 import { registerRbac } from './rbac.js';
 
@@ -14,5 +15,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerInit(program, ctx);
   registerCluster(program, ctx);
   registerRbac(program, ctx);
+  registerEntra(program, ctx);
   registerEmulatorCommand(program, ctx);
 }

@@ -1,0 +1,184 @@
+/**
+ * `kentra entra setup` against the emulator's Microsoft Graph, authenticated
+ * with @azure/identity (client secret from the environment, the emulator as
+ * authority host, its CA trusted through tlsOptions): dry run, creation on
+ * an empty tenant, sign-in of an assigned and an unassigned user, a second
+ * run that changes nothing, drift shown as a diff, throttling, a failure
+ * halfway completed by the next run, and a missing permission named.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { decodeJwt } from 'jose';
+import { parse } from 'yaml';
+import type { EntraSetupResult } from '../../src/usecases/entra-setup.js';
+import { type EntraWorld, readOnly, startEntraWorld } from '../helpers/entra-world.js';
+
+describe('kentra entra setup against the emulator', () => {
+  let world: EntraWorld;
+  before(async () => {
+    world = await startEntraWorld();
+  });
+  after(() => world.stop());
+
+  const setup = async (...args: string[]) => {
+    const run = await world.kentra(['entra', 'setup', '-o', 'json', ...args]);
+    assert.equal(run.code, 0, run.stderr);
+    return { ...run, result: JSON.parse(run.stdout) as EntraSetupResult };
+  };
+  const appsNamed = async (name: string) =>
+    (await world.graph(`/applications?$filter=${encodeURIComponent(`displayName eq '${name}'`)}`)).body
+      .value as {
+      appId: string;
+      id: string;
+    }[];
+
+  it('--dry-run on an empty tenant prints the requests and sends no write', async () => {
+    const before = await world.writeAccess();
+    const writes = world.writeCount();
+    const reads = world.entra.control.requestCount('graph GET');
+    const run = await world.kentra(['entra', 'setup', '--dry-run']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(world.writeCount(), writes, 'no POST/PATCH/DELETE reached Graph');
+    assert.ok(world.entra.control.requestCount('graph GET') > reads, 'it did read');
+    assert.match(run.stdout, /POST \/applications {3}# create the app registration/);
+    assert.match(run.stdout, /"signInAudience":"AzureADMyOrg"/);
+    assert.match(run.stdout, /"publicClient":\{"redirectUris":\["http:\/\/localhost"\]\}/);
+    assert.match(run.stdout, /POST \/servicePrincipals {3}/);
+    assert.match(
+      run.stdout,
+      /PATCH \/servicePrincipals\/\{new-service-principal-id\}.*\n.*"appRoleAssignmentRequired":true/,
+    );
+    assert.match(run.stdout, /group platform-admins \([0-9a-f-]{36}\): would assign/);
+    assert.match(run.stdout, /Dry run: nothing was changed/);
+    assert.equal(await world.readAccess(), before, 'kentra.yaml untouched');
+    assert.deepEqual(await appsNamed('kentra-e2e'), []);
+  });
+
+  it('creates the app on an empty tenant (retrying a 429), writes the client ID back with comments kept', async () => {
+    world.entra.control.setFault({
+      match: '/v1.0/applications',
+      method: 'POST',
+      status: 429,
+      retryAfter: 0,
+      times: 2,
+    });
+    const { result, stderr } = await setup();
+    assert.match(stderr, /Graph answered 429 for \/v1\.0\/applications; retry 1/);
+    assert.equal(result.created, true);
+    assert.equal(result.changed, true);
+    const apps = await appsNamed('kentra-e2e');
+    assert.equal(apps.length, 1, 'exactly one app despite the retries');
+    assert.equal(result.appId, apps[0]?.appId);
+    assert.deepEqual(result.groups.map((group) => [group.group, group.status]).sort(), [
+      ['developers', 'assigned'],
+      ['platform-admins', 'assigned'],
+    ]);
+    const text = await world.readAccess();
+    assert.equal(parse(text).app.clientId, result.appId);
+    assert.match(text, /# the e2e tenant/);
+    assert.match(text, /# cluster admins/);
+
+    const app = (await world.graph(`/applications(appId='${result.appId}')`)).body;
+    assert.equal(app.signInAudience, 'AzureADMyOrg');
+    assert.equal(app.groupMembershipClaims, 'SecurityGroup');
+    assert.equal(app.isFallbackPublicClient, true);
+    assert.deepEqual(
+      app.api && (app.api as { requestedAccessTokenVersion: number }).requestedAccessTokenVersion,
+      2,
+    );
+    const sp = (await world.graph(`/servicePrincipals(appId='${result.appId}')`)).body;
+    assert.equal(sp.appRoleAssignmentRequired, true);
+  });
+
+  it('lets an assigned group member sign in, and refuses a user in no assigned group with AADSTS50105', async () => {
+    const clientId = String(parse(await world.readAccess()).app.clientId);
+    const tokens = await world.entra.signInWithPassword({ user: world.user('ada'), clientId });
+    const claims = decodeJwt(tokens.idToken);
+    assert.equal(claims.aud, clientId);
+    assert.ok(
+      (claims.groups as string[]).includes(world.entra.groups['platform-admins'] ?? ''),
+      'the groups claim carries the group (groupMembershipClaims: SecurityGroup)',
+    );
+    for (const outsider of ['nico', 'otto'] as const)
+      await assert.rejects(
+        world.entra.signInWithPassword({ user: world.user(outsider), clientId }),
+        /AADSTS50105: .*kentra-e2e/,
+      );
+  });
+
+  it('a second run changes nothing and says so', async () => {
+    const writes = world.writeCount();
+    const { result } = await setup();
+    assert.equal(result.changed, false);
+    assert.deepEqual(result.requests, []);
+    assert.equal(world.writeCount(), writes);
+    const table = await world.kentra(['entra', 'setup']);
+    assert.match(table.stdout, /No changes: the app registration matches kentra\.yaml\./);
+    assert.match(table.stdout, /group developers \([0-9a-f-]{36}\): already assigned/);
+    assert.match(
+      table.stdout,
+      /Only members of developers, platform-admins can get a token; anyone else gets AADSTS50105/,
+    );
+  });
+
+  it('shows portal edits as a diff and puts them back', async () => {
+    const clientId = String(parse(await world.readAccess()).app.clientId);
+    const [app] = await appsNamed('kentra-e2e');
+    await world.graph(`/applications/${app?.id}`, {
+      method: 'PATCH',
+      body: { groupMembershipClaims: 'All', api: { requestedAccessTokenVersion: 1 } },
+    });
+    const dry = await world.kentra(['entra', 'setup', '--dry-run']);
+    assert.match(dry.stdout, /- groupMembershipClaims: "All"\n\s+\+ groupMembershipClaims: "SecurityGroup"/);
+    assert.match(
+      dry.stdout,
+      /- api\.requestedAccessTokenVersion: 1\n\s+\+ api\.requestedAccessTokenVersion: 2/,
+    );
+    const { result } = await setup();
+    assert.deepEqual(
+      result.requests.map((request) => [request.method, request.path]),
+      [['PATCH', `/applications/${app?.id}`]],
+    );
+    const fixed = (await world.graph(`/applications(appId='${clientId}')`)).body;
+    assert.equal(fixed.groupMembershipClaims, 'SecurityGroup');
+    assert.equal((await setup()).result.changed, false);
+  });
+
+  it('a failure halfway (503 on the assignments beyond the retry budget) is completed by a clean rerun', async () => {
+    await world.writeAccess({ name: 'kentra-halfway' });
+    world.entra.control.setFault({
+      match: '/v1.0/servicePrincipals/',
+      method: 'POST',
+      status: 503,
+      retryAfter: 0,
+      times: 6,
+    });
+    const failed = await world.kentra(['entra', 'setup']);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /POST \/v1\.0\/servicePrincipals\/[0-9a-f-]+\/appRoleAssignedTo: 503/);
+    world.entra.control.clearFaults();
+    const [app] = await appsNamed('kentra-halfway');
+    assert.ok(app, 'the app was created before the failure');
+    const sp = (await world.graph(`/servicePrincipals(appId='${app.appId}')`)).body;
+    assert.equal(
+      sp.appRoleAssignmentRequired,
+      true,
+      'the half-done state fails closed: nobody gets a token yet',
+    );
+    const { result } = await setup();
+    assert.equal(result.created, false, 'the rerun found the app the failed run created');
+    assert.deepEqual(result.groups.map((group) => group.status).sort(), ['assigned', 'assigned']);
+    assert.equal(result.appId, app.appId);
+    assert.equal((await appsNamed('kentra-halfway')).length, 1);
+    assert.equal((await setup()).result.changed, false);
+  });
+
+  it('names the missing Graph permission and the admin-consent step', async () => {
+    await world.writeAccess({ name: 'kentra-denied' });
+    const run = await world.kentra(['entra', 'setup'], readOnly);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /\[entra\.permission\].*lacks Application\.ReadWrite\.All/);
+    assert.match(run.stderr, /Grant admin consent/);
+    assert.doesNotMatch(run.stderr, new RegExp(readOnly.secret));
+  });
+});
