@@ -3,8 +3,12 @@ import { parseAccessFile } from '../../../../src/domain/access/parse.js';
 import type { Application } from '../../../../src/domain/entra-app/registration.js';
 
 /** A valid access file, parsed, with `change` applied to the raw YAML object first. */
-export function accessFile(change: (raw: Record<string, any>) => void = () => {}): AccessFile {
-  const raw: Record<string, any> = {
+// biome-ignore-start lint/suspicious/noExplicitAny: a test edits arbitrary YAML fields
+type Raw = Record<string, any>;
+// biome-ignore-end lint/suspicious/noExplicitAny: a test edits arbitrary YAML fields
+
+export function accessFile(change: (raw: Raw) => void = () => {}): AccessFile {
+  const raw: Raw = {
     apiVersion: 'kentra.dev/v1alpha1',
     kind: 'Access',
     tenant: { id: '7d3b8a4e-1f2c-4b5d-9e6f-0a1b2c3d4e5f' },
