@@ -7,11 +7,12 @@
  * halfway completed by the next run, and a missing permission named.
  */
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { EntraSetupResult } from '../../src/usecases/entra-setup.js';
-import { type EntraWorld, readOnly, startEntraWorld } from '../helpers/entra-world.js';
+import { type EntraWorld, readOnly, startEntraWorld, tenantId } from '../helpers/entra-world.js';
 
 describe('kentra entra setup against the emulator', () => {
   let world: EntraWorld;
@@ -170,6 +171,58 @@ describe('kentra entra setup against the emulator', () => {
     assert.deepEqual(result.groups.map((group) => group.status).sort(), ['assigned', 'assigned']);
     assert.equal(result.appId, app.appId);
     assert.equal((await appsNamed('kentra-halfway')).length, 1);
+    assert.equal((await setup()).result.changed, false);
+  });
+
+  it('adds a web client secret once, shows it only on stdout, and a federated credential once', async () => {
+    const web = { redirectUris: ['https://portal.example.test/callback'], credential: 'secret' };
+    await world.writeAccess({ name: 'kentra-portal', web });
+    const run = await world.kentra(['entra', 'setup']);
+    assert.equal(run.code, 0, run.stderr);
+    const secret = /client secret kentra-web .*:\n\s+(\S+)\n\s+shown once/.exec(run.stdout)?.[1] ?? '';
+    assert.ok(secret.length >= 16, run.stdout);
+    assert.doesNotMatch(run.stderr, new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    const clientId = String(parse(await world.readAccess()).app.clientId);
+    const app = (await world.graph(`/applications(appId='${clientId}')`)).body;
+    assert.deepEqual((app.web as { redirectUris: string[] }).redirectUris, web.redirectUris);
+    const token = await world.entra.fetchJson(`${world.entra.url}/${tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: clientId,
+        client_secret: secret,
+        grant_type: 'client_credentials',
+        scope: 'https://graph.microsoft.com/.default',
+      }).toString(),
+    });
+    assert.equal(token.status, 200, 'the secret works at the token endpoint');
+    const again = await setup();
+    assert.equal(again.result.changed, false, 'no second secret');
+    assert.equal(again.result.secret, undefined);
+    await world.entra.signInWithPassword({ user: world.user('ada'), clientId });
+
+    const parsed = parse(await world.readAccess());
+    parsed.app.web = {
+      redirectUris: web.redirectUris,
+      credential: 'federated',
+      federatedCredential: {
+        name: 'portal',
+        issuer: 'https://issuer.example.test',
+        subject: 'system:serviceaccount:portal:web',
+      },
+    };
+    await writeFile(world.accessPath, stringify(parsed));
+    const federated = await setup();
+    assert.deepEqual(
+      federated.result.requests.map((request) => [request.method, request.path]),
+      [['POST', `/applications/${String(app.id)}/federatedIdentityCredentials`]],
+    );
+    const list = (await world.graph(`/applications/${String(app.id)}/federatedIdentityCredentials`)).body
+      .value;
+    assert.deepEqual(
+      (list as { name: string; audiences: string[] }[]).map((c) => [c.name, c.audiences]),
+      [['portal', ['api://AzureADTokenExchange']]],
+    );
     assert.equal((await setup()).result.changed, false);
   });
 
