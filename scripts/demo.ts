@@ -151,6 +151,42 @@ try {
     console.log(
       `  sign-in log: ${String(signIn?.userPrincipalName)} via ${String(signIn?.appDisplayName)} from ${String(signIn?.ipAddress)}, uniqueTokenIdentifier = uti`,
     );
+
+    say(
+      "8. kentra entra setup: the app registration for the cluster, through the emulator's Microsoft Graph",
+    );
+    const entraDir = await mkdtemp(join(tmpdir(), 'kentra-demo-entra-'));
+    const entraKentra = (args: string[]) =>
+      run(process.execPath, [kentraBin, ...args], {
+        // An app identity with Graph permissions (@azure/identity client secret; the emulator is the authority).
+        env: {
+          ...process.env,
+          AZURE_CLIENT_ID: entra.automation.clientId,
+          AZURE_CLIENT_SECRET: entra.automation.secret,
+        },
+        cwd: entraDir,
+      });
+    await entraKentra(['init', '--tenant', entra.tenantId, '--authority', entra.url, '--graph', entra.url]);
+    let entraFile = await readFile(join(entraDir, 'kentra.yaml'), 'utf8');
+    entraFile = setAccessFileField(entraFile, ['app', 'name'], 'kentra-demo-cluster');
+    entraFile = setAccessFileField(entraFile, ['tenant', 'certificateAuthorityFile'], entra.caFile);
+    entraFile = setAccessFileField(entraFile, ['rules', 0, 'group'], 'platform-admins');
+    await writeFile(join(entraDir, 'kentra.yaml'), entraFile);
+    show('kentra entra setup --dry-run', await entraKentra(['entra', 'setup', '--dry-run']));
+    show('kentra entra setup', await entraKentra(['entra', 'setup']));
+    show('kentra entra setup   (again: nothing to do)', await entraKentra(['entra', 'setup']));
+    show('kentra entra check', await entraKentra(['entra', 'check']));
+    const demoClientId = String(
+      (await readFile(join(entraDir, 'kentra.yaml'), 'utf8')).match(/clientId: (\S+)/)?.[1],
+    );
+    await entra.signInWithPassword({ user: entra.users.admin, clientId: demoClientId });
+    console.log('  Alex (platform-admins) signs in to the new app: ok');
+    await entra
+      .signInWithPassword({ user: entra.users.noGroups, clientId: demoClientId })
+      .catch((error: Error) =>
+        console.log(`  Nico (no group) is refused: ${error.message.split('\n')[0]?.slice(0, 110)}`),
+      );
+    await rm(entraDir, { recursive: true, force: true });
   } finally {
     await entra.stop();
   }
