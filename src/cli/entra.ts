@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { type GraphAuthMode, graphAuthModes } from '../adapters/entra/graph-auth-modes.js';
 import type { EntraCheckResult } from '../usecases/entra-check.js';
 import type { EntraSetupResult } from '../usecases/entra-setup.js';
 import type { CliContext } from './context.js';
@@ -13,17 +14,6 @@ interface EntraFlags {
   appId?: string;
   scope?: string[];
 }
-
-// Kept here (not imported from the adapter) so that `kentra --help` loads no Azure SDK code.
-const graphAuthModes = [
-  'auto',
-  'azure-cli',
-  'device-code',
-  'client-secret',
-  'client-certificate',
-  'workload-identity',
-  'token',
-] as const;
 
 const authHelp = `
 Authentication to Microsoft Graph (--graph-auth, default auto):
@@ -89,7 +79,7 @@ Examples:
         {
           access: flags.access,
           dryRun: flags.dryRun === true,
-          graphAuth: flags.graphAuth as (typeof graphAuthModes)[number],
+          graphAuth: flags.graphAuth as GraphAuthMode,
           deviceCodeClientId: flags.deviceCodeClientId,
         },
         await io(),
@@ -123,7 +113,7 @@ Examples:
           access: flags.access,
           appId: flags.appId,
           scopes: flags.scope ?? [],
-          graphAuth: flags.graphAuth as (typeof graphAuthModes)[number],
+          graphAuth: flags.graphAuth as GraphAuthMode,
           deviceCodeClientId: flags.deviceCodeClientId,
         },
         await io(),

@@ -21,17 +21,9 @@ import {
   WorkloadIdentityCredential,
 } from '@azure/identity';
 import { KentraError } from '../../errors.js';
+import type { GraphAuthMode } from './graph-auth-modes.js';
 
-export const graphAuthModes = [
-  'auto',
-  'azure-cli',
-  'device-code',
-  'client-secret',
-  'client-certificate',
-  'workload-identity',
-  'token',
-] as const;
-export type GraphAuthMode = (typeof graphAuthModes)[number];
+export type { GraphAuthMode } from './graph-auth-modes.js';
 
 export interface GraphCredentialOptions {
   mode: GraphAuthMode;
