@@ -18,6 +18,7 @@ export const automation = {
   clientId: 'c5a7e9b1-3d2f-4e6a-9b8c-7d6e5f4a3b2c',
   secret: 'setup-e2e-automation-secret-0001',
 };
+export const adminCliClientId = 'e7c9a1d3-5f4b-4a8c-9d0e-9f8a7b6c5d4e';
 export const readOnly = {
   clientId: 'd6b8f0c2-4e3a-4f7b-8c9d-8e7f6a5b4c3d',
   secret: 'setup-e2e-readonly-secret-00001',
@@ -66,6 +67,13 @@ const seed = stringify({
               roles: ['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'Group.Read.All'],
             },
           ],
+        },
+        // A public client an administrator signs in with (device code) to run kentra.
+        {
+          displayName: 'admin-cli',
+          appId: adminCliClientId,
+          publicClient: true,
+          redirectUris: ['http://localhost'],
         },
         {
           displayName: 'reader-bot',
