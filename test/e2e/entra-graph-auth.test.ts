@@ -24,7 +24,11 @@ describe('kentra entra setup --graph-auth device-code', () => {
     let stderr = '';
     const approvals: Promise<void>[] = [];
     const ctx: CliContext = {
-      stdout: { write: (text) => void (stdout += text) },
+      stdout: {
+        write: (text) => {
+          stdout += text;
+        },
+      },
       stderr: {
         write: (text) => {
           stderr += text;
