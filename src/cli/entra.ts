@@ -40,9 +40,7 @@ function withAuth(command: Command): Command {
 }
 
 export function registerEntra(program: Command, ctx: CliContext): void {
-  const entra = program
-    .command('entra')
-    .description('the Entra app registration for the cluster: setup, check');
+  const entra = program.command('entra').description('the Entra app registration: setup, check');
   const io = async () => {
     const { nodeFiles } = await import('../adapters/files.js');
     return {
