@@ -9,6 +9,7 @@ interface EmulatorFlags {
   stateDir?: string;
   seed?: string;
   output: string;
+  verbose?: boolean;
 }
 
 /** `kentra emulator`: a local Entra ID (OIDC, Graph, sign-in logs) until Ctrl-C. */
@@ -20,6 +21,7 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
     .option('--state-dir <dir>', 'folder for the CA and signing keys (reused on restart)')
     .option('--seed <file>', 'directory seed (YAML; see docs/emulator.md); default: the built-in demo tenant')
     .option('-o, --output <format>', 'start-up summary as text or json', 'text')
+    .option('-v, --verbose', 'log every request (method, path, status) to stderr')
     .addHelpText(
       'after',
       `
@@ -52,6 +54,9 @@ so a restart keeps existing tokens valid; the directory itself restarts from the
         port,
         seed: flags.seed ? await readSeedFile(resolve(ctx.cwd, flags.seed)) : undefined,
         now: ctx.now,
+        onRequest: flags.verbose
+          ? (r) => ctx.stderr.write(`${r.status} ${r.method} ${r.path} (${r.endpoint}, ${r.ms} ms)\n`)
+          : undefined,
         onError: (error) =>
           ctx.stderr.write(
             `kentra emulator: request failed: ${error instanceof Error ? error.message : String(error)}\n`,

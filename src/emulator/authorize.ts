@@ -30,7 +30,9 @@ export async function handleAuthorize(ctx: EmulatorContext, ex: Exchange, scope:
       clientId: client.appId,
       redirectUri,
       responseMode: mode === 'form_post' || mode === 'fragment' ? mode : 'query',
-      scope: params.get('scope') ?? '',
+      // v1 clients name the resource instead of scopes.
+      scope:
+        params.get('scope') ?? (params.get('resource') ? `${params.get('resource')}/.default openid` : ''),
       state: params.get('state') ?? undefined,
       nonce: params.get('nonce') ?? undefined,
       codeChallenge: params.get('code_challenge') ?? undefined,

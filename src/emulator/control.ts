@@ -32,7 +32,7 @@ export interface PolicyInput {
 export interface MintOptions {
   /** User principal name or object ID. */
   user: string;
-  /** The app the ID token is for (default: the first public client of the tenant). */
+  /** The app (client ID) the ID token is for. */
   clientId: string;
   /** Seconds from now the token was issued (negative = in the past). Default 0. */
   issuedAtOffsetSeconds?: number;
@@ -114,7 +114,8 @@ export function createControl(ctx: EmulatorContext): EmulatorControl {
       directory.removeMember(tenant, groupOf(tenant, group), memberId(tenant, user), actor);
     },
     setUserEnabled(user, enabled, tenantId) {
-      directory.setAccountEnabled(userOf(tenantOf(tenantId), user), enabled);
+      const tenant = tenantOf(tenantId);
+      directory.setAccountEnabled(tenant, userOf(tenant, user), enabled, actor);
     },
     revokeSignInSessions(user, tenantId) {
       directory.revokeSessions(userOf(tenantOf(tenantId), user));

@@ -95,6 +95,8 @@ export function defaultSeed(): SeedDocument {
             groupMembershipClaims: 'SecurityGroup',
             requestedAccessTokenVersion: 2,
             scopes: ['user_impersonation'],
+            // `acct` (0 member, 1 guest) lets the cluster tell B2B guests apart.
+            optionalClaims: { idToken: ['acct'], accessToken: ['acct'] },
           },
           {
             displayName: 'kentra-automation',

@@ -172,14 +172,43 @@ export class Directory {
     return true;
   }
 
-  setAccountEnabled(user: User, enabled: boolean): void {
+  /** Enables or disables a user; a change is audited as Entra's "Update user" with the AccountEnabled property. */
+  setAccountEnabled(tenant: Tenant, user: User, enabled: boolean, actor: Actor): void {
+    if (user.accountEnabled === enabled) return;
     user.accountEnabled = enabled;
     this.touch(user);
+    this.audits.push({
+      id: `Directory_${newGuid()}`,
+      tenantId: tenant.id,
+      category: 'UserManagement',
+      activityDisplayName: 'Update user',
+      activityDateTime: new Date(this.now()).toISOString(),
+      operationType: 'Update',
+      result: 'success',
+      loggedByService: 'Core Directory',
+      correlationId: newGuid(),
+      initiatedBy: initiatedBy(actor),
+      targetResources: [
+        {
+          id: user.id,
+          displayName: user.displayName,
+          type: 'User',
+          userPrincipalName: user.userPrincipalName,
+          modifiedProperties: [
+            {
+              displayName: 'AccountEnabled',
+              oldValue: JSON.stringify([!enabled]),
+              newValue: JSON.stringify([enabled]),
+            },
+          ],
+        },
+      ],
+    });
   }
 
   /** revokeSignInSessions: refresh tokens and SSO sessions issued before now stop working. */
   revokeSessions(user: User): void {
-    // Whole seconds, one tick ahead: a token issued in this same second is revoked too.
+    // One millisecond ahead: a grant issued in this same millisecond is revoked too.
     user.signInSessionsValidFrom = this.now() + 1;
     this.touch(user);
   }

@@ -51,6 +51,8 @@ export interface RefreshGrant {
   scope: string;
   auth: Authentication;
   acrs: string[];
+  /** Issued to a public client: redeeming it needs no secret. */
+  publicClient: boolean;
   issuedAt: number;
 }
 
@@ -82,9 +84,17 @@ export interface LoginFlow {
   expiresAt: number;
 }
 
-export const codeLifetimeMs = 10 * 60_000;
+const codeLifetimeMs = 10 * 60_000;
 export const deviceCodeLifetimeSeconds = 900;
 const flowLifetimeMs = 30 * 60_000;
+
+/** Above this many entries a map is swept for expired ones when it grows (a long-running emulator stays small). */
+const sweepThreshold = 1000;
+
+function sweep<T extends { expiresAt: number }>(map: Map<string, T>, now: number): void {
+  if (map.size < sweepThreshold) return;
+  for (const [key, value] of map) if (value.expiresAt <= now) map.delete(key);
+}
 
 export class Grants {
   private readonly codes = new Map<string, AuthCode>();
@@ -98,6 +108,7 @@ export class Grants {
 
   issueCode(request: AuthorizeRequest, auth: Authentication, acrs: string[]): string {
     const code = `1.${opaque(48)}`;
+    sweep(this.codes, this.now());
     this.codes.set(code, { request, auth, acrs, expiresAt: this.now() + codeLifetimeMs, redeemed: false });
     return code;
   }
@@ -136,6 +147,7 @@ export class Grants {
       state: 'pending',
       acrs: [],
     };
+    sweep(this.devices, this.now());
     this.devices.set(grant.deviceCode, grant);
     this.deviceByUserCode.set(userCode, grant.deviceCode);
     return grant;
@@ -162,6 +174,7 @@ export class Grants {
 
   startFlow(flow: Omit<LoginFlow, 'id' | 'expiresAt'>): LoginFlow {
     const full: LoginFlow = { ...flow, id: newGuid(), expiresAt: this.now() + flowLifetimeMs };
+    sweep(this.flows, this.now());
     this.flows.set(full.id, full);
     return full;
   }

@@ -58,11 +58,20 @@ export async function formOf(exchange: Exchange): Promise<URLSearchParams> {
   return new URLSearchParams(await exchange.text());
 }
 
+/** decodeURIComponent that leaves malformed escapes as they are instead of throwing. */
+export function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function parseCookies(header: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
   for (const part of (header ?? '').split(';')) {
     const index = part.indexOf('=');
-    if (index > 0) cookies.set(part.slice(0, index).trim(), decodeURIComponent(part.slice(index + 1).trim()));
+    if (index > 0) cookies.set(part.slice(0, index).trim(), safeDecode(part.slice(index + 1).trim()));
   }
   return cookies;
 }

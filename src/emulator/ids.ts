@@ -32,12 +32,6 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
 }
 
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isGuid(value: string): boolean {
-  return guidPattern.test(value);
-}
-
 /** Device-flow user code: 9 characters of [A-Z0-9] without look-alikes, like `BKG99ZAF3`. */
 export function newUserCode(): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';

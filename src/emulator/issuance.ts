@@ -11,7 +11,7 @@ import type { Authentication } from './grants.js';
 import { newUti } from './ids.js';
 import type { Application, ServicePrincipal, Tenant, User } from './model.js';
 import type { ResolvedScopes } from './scopes.js';
-import type { SignInEventType } from './signin-log.js';
+import type { AuthProtocol, SignInEventType } from './signin-log.js';
 import { appAccessTokenClaims, idTokenClaims, userAccessTokenClaims } from './tokens.js';
 
 export interface RequestMeta {
@@ -26,7 +26,7 @@ export interface Admission {
   client: Application;
   resource: Application | undefined;
   eventType: SignInEventType;
-  protocol: 'oAuth2' | 'deviceCode' | 'none';
+  protocol: AuthProtocol;
   meta: RequestMeta;
 }
 
@@ -124,8 +124,10 @@ export interface UserIssue {
   ca: CaOutcome;
   nonce: string | undefined;
   clientInfo: boolean;
+  /** Whether the client redeemed as a public client (its refresh tokens then need no secret either). */
+  publicClient: boolean;
   eventType: SignInEventType;
-  protocol: 'oAuth2' | 'deviceCode';
+  protocol: Exclude<AuthProtocol, 'none'>;
   meta: RequestMeta;
 }
 
@@ -170,6 +172,7 @@ export async function issueUserTokens(ctx: EmulatorContext, input: UserIssue): P
       scope: [...input.scopes.requested, ...input.scopes.oidc].join(' '),
       auth: input.auth,
       acrs: input.acrs,
+      publicClient: input.publicClient,
     });
   }
   if (input.scopes.oidc.has('openid')) {

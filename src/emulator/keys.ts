@@ -9,6 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type JWK, SignJWT } from 'jose';
+import { KentraError } from '../errors.js';
 
 const generate = promisify(generateKeyPair);
 
@@ -65,13 +66,20 @@ export class SigningKeys {
     if (stateDir) {
       const stored = await readFile(join(stateDir, fileName), 'utf8').catch(() => undefined);
       if (stored) {
-        const parsed = JSON.parse(stored) as StoredKey[];
-        if (parsed.length > 0)
-          return new SigningKeys(
-            parsed.map((k) => fromPrivateJwk(k.privateJwk, k.createdAt)),
-            stateDir,
-            now,
+        let keys: SigningKey[];
+        try {
+          keys = (JSON.parse(stored) as StoredKey[]).map((k) => fromPrivateJwk(k.privateJwk, k.createdAt));
+        } catch (error) {
+          throw new KentraError(
+            'config.invalid',
+            `the signing keys in ${join(stateDir, fileName)} cannot be read`,
+            {
+              cause: error,
+              hint: 'Delete that file to generate new keys (tokens signed by the old keys then stop validating).',
+            },
           );
+        }
+        if (keys.length > 0) return new SigningKeys(keys, stateDir, now);
       }
     }
     const keys = new SigningKeys([await newKey(now())], stateDir, now);

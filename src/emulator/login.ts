@@ -20,7 +20,7 @@ import { deviceDonePage, errorPage, mfaPage, passwordPage, usernamePage } from '
 
 export const sessionCookie = 'ESTSAUTH';
 
-export function loginAction(flow: LoginFlow): string {
+function loginAction(flow: LoginFlow): string {
   const segment =
     flow.purpose.kind === 'authorize' ? flow.purpose.request.tenantSegment : (flow.tenantId ?? 'common');
   return `/${segment}/login`;
@@ -170,6 +170,10 @@ export function finishAuthentication(
     throw error;
   }
   if (outcome.mfaRequired) {
+    // A silent request cannot show the second-factor page.
+    if (purpose.kind === 'authorize' && purpose.request.prompt?.toLowerCase() === 'none') {
+      return fail(ctx, ex, flow, new StsFailure(50076, client.displayName));
+    }
     flow.stage = 'mfa';
     flow.userId = user.id;
     flow.userTenantId = tenant.id;

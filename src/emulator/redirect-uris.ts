@@ -24,3 +24,15 @@ export function redirectUriAllowed(app: Application, uri: string): boolean {
     (registered) => normalised(registered, true) === wanted,
   );
 }
+
+/**
+ * Entra treats a request as coming from a public client when its redirect URI is registered for the
+ * "mobile and desktop" (publicClient) platform; no secret is needed then.
+ */
+export function isPublicClientRedirect(app: Application, uri: string): boolean {
+  const wanted = normalised(uri, true);
+  return (
+    wanted !== undefined &&
+    app.publicClientRedirectUris.some((registered) => normalised(registered, true) === wanted)
+  );
+}

@@ -11,7 +11,8 @@ import type { EmulatorContext, Fault } from './context.js';
 import { deviceLoginPath, handleDeviceCode, handleDeviceLogin } from './device-code.js';
 import { instanceDiscovery, jwks, v1Discovery, v2Discovery } from './discovery.js';
 import { GraphFailure, graphErrorBody, StsFailure, stsErrorBody } from './errors.js';
-import { type Exchange, exchangeOf, redirect, sendHtml, sendJson } from './http.js';
+import { handleUserInfo } from './graph/userinfo.js';
+import { type Exchange, exchangeOf, redirect, safeDecode, sendHtml, sendJson } from './http.js';
 import { newGuid } from './ids.js';
 import { handleLoginPost, sessionCookie } from './login.js';
 import { errorPage } from './signin-page.js';
@@ -35,7 +36,7 @@ interface Route {
 const tenant = '([^/]+)';
 
 function segment(match: RegExpExecArray): string {
-  return decodeURIComponent(match[1] ?? '');
+  return safeDecode(match[1] ?? '');
 }
 
 function routes(graph: GraphHandler | undefined): Route[] {
@@ -121,6 +122,12 @@ function routes(graph: GraphHandler | undefined): Route[] {
       },
     },
     {
+      name: 'userinfo',
+      pattern: new RegExp(`^(?:/oidc|/${tenant}/openid)/userinfo$`),
+      methods: ['GET', 'POST'],
+      handle: (ctx, ex) => handleUserInfo(ctx, ex),
+    },
+    {
       name: 'error-page',
       pattern: /^\/error$/,
       methods: ['GET'],
@@ -147,20 +154,54 @@ function takeFault(ctx: EmulatorContext, name: string, path: string, method: str
 }
 
 export function createRouter(
-  ctx: () => EmulatorContext,
-  options: { graph?: GraphHandler; onError?: (error: unknown) => void },
+  ctx: () => EmulatorContext | undefined,
+  options: {
+    graph?: GraphHandler;
+    onError?: (error: unknown) => void;
+    /** One call per finished request: endpoint name, method, path (no query: it may carry hints), status. */
+    onRequest?: (entry: {
+      endpoint: string;
+      method: string;
+      path: string;
+      status: number;
+      ms: number;
+    }) => void;
+  },
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const table = routes(options.graph);
   return (req, res) => {
     const context = ctx();
-    const ex = exchangeOf(req, res, context.baseUrl);
+    if (!context) {
+      // Between listen() and the context knowing its own port: a moment, and nothing to serve yet.
+      res.writeHead(503, { 'retry-after': '1' }).end();
+      return;
+    }
+    let ex: Exchange;
+    try {
+      ex = exchangeOf(req, res, context.baseUrl);
+    } catch {
+      // A request target that is not a URL at all; nothing to route.
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad Request');
+      return;
+    }
     const route = table.find((r) => r.pattern.test(ex.url.pathname));
     const name = route?.name ?? 'unknown';
     context.requestCounts.set(name, (context.requestCounts.get(name) ?? 0) + 1);
     const byMethod = `${name} ${req.method ?? 'GET'}`;
     context.requestCounts.set(byMethod, (context.requestCounts.get(byMethod) ?? 0) + 1);
+    const started = Date.now();
+    res.once('finish', () =>
+      options.onRequest?.({
+        endpoint: name,
+        method: ex.method,
+        path: ex.url.pathname,
+        status: res.statusCode,
+        ms: Date.now() - started,
+      }),
+    );
     dispatch(context, ex, route, name).catch((error: unknown) => {
-      const isGraph = name === 'graph';
+      // UserInfo lives on Graph in Entra, so its errors are Graph-shaped too.
+      const isGraph = name === 'graph' || name === 'userinfo';
       if (!(error instanceof StsFailure) && !(error instanceof GraphFailure)) options.onError?.(error);
       if (res.headersSent) {
         res.destroy();

@@ -8,7 +8,7 @@ import type { Directory } from './directory.js';
 import { StsFailure } from './errors.js';
 import { type Application, graphAppId, graphResource, type Tenant } from './model.js';
 
-export const oidcScopes = new Set(['openid', 'profile', 'email', 'offline_access']);
+const oidcScopes = new Set(['openid', 'profile', 'email', 'offline_access']);
 
 export interface ResolvedScopes {
   oidc: Set<string>;

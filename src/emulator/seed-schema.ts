@@ -60,6 +60,8 @@ export interface SeedApplication {
   assignments?: { principal: string; role?: string }[];
   /** Application permissions granted to this app on other resources, by resource display name or app ID. */
   apiPermissions?: { resource: string; roles: string[] }[];
+  /** Optional claims by name, per token kind (Graph's optionalClaims, names only). */
+  optionalClaims?: { idToken?: string[]; accessToken?: string[] };
 }
 
 export interface SeedNamedLocation {
@@ -278,6 +280,7 @@ function readApplication(value: Json, path: string, problems: SeedProblems): See
     'appRoleAssignmentRequired',
     'assignments',
     'apiPermissions',
+    'optionalClaims',
   ]);
   return {
     displayName: f.string('displayName', true),
@@ -324,8 +327,41 @@ function readApplication(value: Json, path: string, problems: SeedProblems): See
       const a = new Fields(v, p, problems, ['resource', 'roles']);
       return { resource: a.string('resource', true), roles: a.strings('roles') ?? [] };
     }),
+    optionalClaims: optionalClaimsOf(f, problems),
   };
 }
+
+function optionalClaimsOf(f: Fields, problems: SeedProblems): SeedApplication['optionalClaims'] {
+  const value = f.object('optionalClaims');
+  if (!value) return undefined;
+  const o = new Fields(value, join(f.path, 'optionalClaims'), problems, ['idToken', 'accessToken']);
+  const known = supportedOptionalClaims as readonly string[];
+  const read = (key: 'idToken' | 'accessToken') => {
+    const names = o.strings(key);
+    names?.forEach((name, i) => {
+      if (!known.includes(name))
+        problems.add(
+          `${join(o.path, key)}[${i}]`,
+          `the emulator supports ${known.join(', ')}, not ${JSON.stringify(name)}`,
+        );
+    });
+    return names;
+  };
+  return { idToken: read('idToken'), accessToken: read('accessToken') };
+}
+
+/** The optional claims the emulator can emit (Entra's optional-claims reference). */
+const supportedOptionalClaims = [
+  'acct',
+  'auth_time',
+  'email',
+  'family_name',
+  'given_name',
+  'ipaddr',
+  'login_hint',
+  'upn',
+  'verified_primary_email',
+] as const;
 
 function readNamedLocation(value: Json, path: string, problems: SeedProblems): SeedNamedLocation {
   const f = new Fields(value, path, problems, ['displayName', 'id', 'isTrusted', 'ipRanges']);

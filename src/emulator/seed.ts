@@ -130,8 +130,15 @@ function servicePrincipalFor(
   };
 }
 
+/** Names -> Graph's optionalClaims shape (`{idToken: [{name, source, essential, additionalProperties}], ...}`). */
+function graphOptionalClaims(names: { idToken?: string[]; accessToken?: string[] }): Record<string, unknown> {
+  const entries = (list: string[] | undefined) =>
+    (list ?? []).map((name) => ({ name, source: null, essential: false, additionalProperties: [] }));
+  return { idToken: entries(names.idToken), accessToken: entries(names.accessToken), saml2Token: [] };
+}
+
 /** Builds the tenants of a validated seed, recording unresolved references as problems. */
-export function buildTenants(seed: SeedDocument, problems: SeedProblems): Tenant[] {
+function buildTenants(seed: SeedDocument, problems: SeedProblems): Tenant[] {
   const seenIds = new Set<string>();
   return seed.tenants.map((t, i) => {
     const tenant = buildTenant(t, `tenants[${i}]`, problems);
@@ -272,7 +279,7 @@ function buildTenant(seed: SeedTenant, path: string, problems: SeedProblems): Te
       })),
       createdDateTime: created,
       builtIn: false,
-      extra: {},
+      extra: a.optionalClaims ? { optionalClaims: graphOptionalClaims(a.optionalClaims) } : {},
       version: 0,
     };
     if (appsByName.has(a.displayName.toLowerCase())) {

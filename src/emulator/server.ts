@@ -31,6 +31,8 @@ export interface EmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Unexpected failures inside a request (the client gets an Entra-shaped 500). */
   onError?: (error: unknown) => void;
+  /** Called once per finished request (for `kentra emulator --verbose`). */
+  onRequest?: (entry: { endpoint: string; method: string; path: string; status: number; ms: number }) => void;
 }
 
 export interface RunningEmulator {
@@ -58,13 +60,11 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
   });
   const keys = await SigningKeys.open(options.stateDir, now);
   let context: EmulatorContext | undefined;
-  const router = createRouter(
-    () => {
-      if (!context) throw new Error('emulator not started');
-      return context;
-    },
-    { graph: graphHandler, onError: options.onError },
-  );
+  const router = createRouter(() => context, {
+    graph: graphHandler,
+    onError: options.onError,
+    onRequest: options.onRequest,
+  });
   // The chain includes the CA so that a browser can pin it (Chromium's --ignore-certificate-errors-spki-list).
   const server = createServer(
     { cert: `${serving.certPem.trim()}\n${ca.certPem.trim()}\n`, key: serving.keyPem },
@@ -76,10 +76,15 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
   try {
     await once(server, 'listening');
   } catch (error) {
-    throw new KentraError('io.write', `cannot listen on 127.0.0.1:${options.port ?? 0}`, {
-      cause: error,
-      hint: 'Pick another --port, or 0 for any free port.',
-    });
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    throw new KentraError(
+      'io.write',
+      `cannot listen on 127.0.0.1:${options.port ?? 0}${inUse ? ': the port is in use' : ''}`,
+      {
+        cause: error,
+        hint: 'Pick another --port, or 0 for any free port.',
+      },
+    );
   }
   const { port } = server.address() as AddressInfo;
   const url = `https://127.0.0.1:${port}`;

@@ -9,6 +9,9 @@ import type { Application, Tenant, User } from './model.js';
 
 export type SignInEventType = 'interactiveUser' | 'nonInteractiveUser' | 'servicePrincipal';
 
+/** Graph's `authenticationProtocol` values the emulator produces. */
+export type AuthProtocol = 'oAuth2' | 'deviceCode' | 'ropc' | 'none';
+
 export interface SignInInput {
   tenant: Tenant;
   user: User | undefined;
@@ -16,7 +19,7 @@ export interface SignInInput {
   resource: Application | undefined;
   servicePrincipalId?: string;
   eventType: SignInEventType;
-  protocol: 'oAuth2' | 'deviceCode' | 'none';
+  protocol: AuthProtocol;
   ip: string;
   userAgent: string;
   correlationId: string | undefined;

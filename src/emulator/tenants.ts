@@ -6,7 +6,7 @@ import type { Directory } from './directory.js';
 import { StsFailure } from './errors.js';
 import type { Application, Tenant } from './model.js';
 
-export const multiTenantSegments = new Set(['common', 'organizations']);
+const multiTenantSegments = new Set(['common', 'organizations']);
 
 export interface TenantScope {
   segment: string;

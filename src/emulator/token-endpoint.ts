@@ -8,12 +8,13 @@ import { type CaOutcome, requestedAuthContexts } from './conditional-access.js';
 import type { EmulatorContext } from './context.js';
 import { type AadstsCode, StsFailure } from './errors.js';
 import type { Authentication } from './grants.js';
-import { type Exchange, formOf, sendJson } from './http.js';
-import { sha256 } from './ids.js';
-import { admitUser, issueAppToken, issueUserTokens, type RequestMeta } from './issuance.js';
+import { type Exchange, formOf, safeDecode, sendJson } from './http.js';
+import { newGuid, sha256 } from './ids.js';
+import { admitUser, failedSignIn, issueAppToken, issueUserTokens, type RequestMeta } from './issuance.js';
 import type { Application, Tenant } from './model.js';
+import { isPublicClientRedirect } from './redirect-uris.js';
 import { resolveScopes } from './scopes.js';
-import type { SignInEventType } from './signin-log.js';
+import type { AuthProtocol, SignInEventType } from './signin-log.js';
 import { findClient, type TenantScope } from './tenants.js';
 
 const deviceGrantTypes = new Set(['device_code', 'urn:ietf:params:oauth:grant-type:device_code']);
@@ -57,6 +58,7 @@ export async function handleToken(
   else if (grantType === 'refresh_token') body = await redeemRefreshToken(call);
   else if (deviceGrantTypes.has(grantType)) body = await redeemDeviceCode(call);
   else if (grantType === 'client_credentials') body = await clientCredentials(call);
+  else if (grantType === 'password') body = await passwordGrant(call);
   else throw new StsFailure(70003, grantType);
   sendJson(ex.res, 200, body);
 }
@@ -71,19 +73,23 @@ function basicCredentials(header: string | undefined): { clientId: string; secre
   const index = decoded.indexOf(':');
   if (index < 0) return undefined;
   return {
-    clientId: decodeURIComponent(decoded.slice(0, index)),
-    secret: decodeURIComponent(decoded.slice(index + 1)),
+    clientId: safeDecode(decoded.slice(0, index)),
+    secret: safeDecode(decoded.slice(index + 1)),
   };
 }
 
-/** Public clients must not send a secret (700025); confidential ones must send a valid one (7000218, 7000215). */
-function authenticateClient(call: TokenCall, requireSecret: boolean): void {
+/**
+ * Client authentication. In a public-client flow (a publicClient redirect URI, or device code and
+ * password grants of an app that allows public client flows) no secret is needed, and an app without
+ * secrets that sends one gets 700025; otherwise a valid secret is required (7000218, 7000215).
+ */
+function authenticateClient(call: TokenCall, publicFlow: boolean): void {
   const { client, secret } = call;
   if (secret === undefined || secret === '') {
-    if (requireSecret || !client.isFallbackPublicClient) throw new StsFailure(7000218);
+    if (!publicFlow) throw new StsFailure(7000218);
     return;
   }
-  if (client.passwordCredentials.length === 0 && client.isFallbackPublicClient) throw new StsFailure(700025);
+  if (client.passwordCredentials.length === 0 && publicFlow) throw new StsFailure(700025);
   const now = call.ctx.now();
   const hash = sha256(secret);
   const valid = client.passwordCredentials.some(
@@ -112,7 +118,7 @@ function admit(
   auth: Authentication,
   resource: Application,
   eventType: SignInEventType,
-  protocol: 'oAuth2' | 'deviceCode',
+  protocol: Exclude<AuthProtocol, 'none'>,
 ): { user: NonNullable<ReturnType<Tenant['users']['get']>>; ca: CaOutcome } {
   const user = tenant.users.get(auth.userId);
   if (!user) throw new StsFailure(50034, auth.userId);
@@ -131,7 +137,9 @@ async function redeemCode(call: TokenCall): Promise<unknown> {
   if (!grant || grant.request.clientId !== call.client.appId) throw new StsFailure(70000, 'code');
   if (grant.redeemed) throw new StsFailure(54005);
   grant.redeemed = true;
-  authenticateClient(call, false);
+  const publicFlow =
+    call.client.isFallbackPublicClient || isPublicClientRedirect(call.client, grant.request.redirectUri);
+  authenticateClient(call, publicFlow);
   if (form.get('redirect_uri') !== grant.request.redirectUri) throw new StsFailure(70000, 'redirect_uri');
   const challenge = grant.request.codeChallenge;
   if (challenge) {
@@ -158,6 +166,7 @@ async function redeemCode(call: TokenCall): Promise<unknown> {
     ca,
     nonce: grant.request.nonce,
     clientInfo: form.get('client_info') === '1',
+    publicClient: publicFlow,
     eventType: 'interactiveUser',
     protocol: 'oAuth2',
     meta: call.meta,
@@ -168,7 +177,7 @@ async function redeemRefreshToken(call: TokenCall): Promise<unknown> {
   const { ctx, form } = call;
   const grant = ctx.grants.refreshToken(required(form, 'refresh_token'));
   if (!grant || grant.clientId !== call.client.appId) throw new StsFailure(70000, 'refresh_token');
-  authenticateClient(call, false);
+  authenticateClient(call, grant.publicClient);
   const tenant = tenantOf(call, grant.tenantId);
   const user = tenant.users.get(grant.auth.userId);
   if (user && grant.issuedAt < user.signInSessionsValidFrom) throw new StsFailure(50173);
@@ -184,6 +193,7 @@ async function redeemRefreshToken(call: TokenCall): Promise<unknown> {
     ca: admitted.ca,
     nonce: undefined,
     clientInfo: form.get('client_info') === '1',
+    publicClient: grant.publicClient,
     eventType: 'nonInteractiveUser',
     protocol: 'oAuth2',
     meta: call.meta,
@@ -196,7 +206,7 @@ async function redeemDeviceCode(call: TokenCall): Promise<unknown> {
     form.get('device_code') ?? form.get('code') ?? required(form, 'device_code'),
   );
   if (!grant || grant.clientId !== call.client.appId) throw new StsFailure(70000, 'device_code');
-  authenticateClient(call, false);
+  authenticateClient(call, call.client.isFallbackPublicClient);
   if (grant.state === 'redeemed') throw new StsFailure(54005);
   if (grant.state === 'failed')
     throw new StsFailure((grant.failure ?? 70000) as AadstsCode, call.client.displayName);
@@ -216,8 +226,67 @@ async function redeemDeviceCode(call: TokenCall): Promise<unknown> {
     ca,
     nonce: undefined,
     clientInfo: form.get('client_info') === '1',
+    publicClient: call.client.isFallbackPublicClient,
     eventType: 'interactiveUser',
     protocol: 'deviceCode',
+    meta: call.meta,
+  });
+}
+
+/**
+ * Resource owner password credentials (deprecated by Microsoft, still served by Entra): kept so that
+ * a wrong password surfaces at the token endpoint as AADSTS50126, as it does in Entra.
+ */
+async function passwordGrant(call: TokenCall): Promise<unknown> {
+  const { ctx, form } = call;
+  const username = required(form, 'username');
+  const password = required(form, 'password');
+  const found = ctx.directory.findUser(username, call.scope.tenant);
+  const client = found ? ctx.directory.application(found.tenant, call.client.appId) : undefined;
+  if (found && !client) throw new StsFailure(700016, call.client.appId);
+  if (!found || !client || found.user.password !== password) {
+    const failure = new StsFailure(50126);
+    if (found && client) {
+      failedSignIn(
+        ctx,
+        {
+          tenant: found.tenant,
+          user: found.user,
+          client,
+          resource: undefined,
+          eventType: 'interactiveUser',
+          protocol: 'ropc',
+          meta: call.meta,
+        },
+        failure,
+      );
+    }
+    throw failure;
+  }
+  authenticateClient(call, call.client.isFallbackPublicClient);
+  const { tenant, user } = found;
+  const scopes = resolveScopes(ctx.directory, tenant, form.get('scope'), { appOnly: false });
+  const auth: Authentication = {
+    tenantId: tenant.id,
+    userId: user.id,
+    sid: newGuid(),
+    authTime: Math.floor(ctx.now() / 1000),
+    amr: ['pwd'],
+  };
+  const { ca } = admit({ ...call, client }, tenant, auth, scopes.resource, 'interactiveUser', 'ropc');
+  return issueUserTokens(ctx, {
+    tenant,
+    user,
+    client,
+    scopes,
+    auth,
+    acrs: ca.satisfiedAcrs,
+    ca,
+    nonce: undefined,
+    clientInfo: form.get('client_info') === '1',
+    publicClient: call.client.isFallbackPublicClient,
+    eventType: 'interactiveUser',
+    protocol: 'ropc',
     meta: call.meta,
   });
 }
@@ -231,7 +300,7 @@ async function clientCredentials(call: TokenCall): Promise<unknown> {
       'The client credentials flow needs a tenant-specific authority, not /common.',
     );
   }
-  authenticateClient(call, true);
+  authenticateClient(call, false);
   const scopes = resolveScopes(ctx.directory, tenant, form.get('scope'), { appOnly: true });
   const sp = ctx.directory.servicePrincipal(tenant, call.client.appId);
   const resourceSp = ctx.directory.servicePrincipal(tenant, scopes.resource.appId);

@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Directory } from './directory.js';
-import { opaque } from './ids.js';
+import { opaque, stableGuid } from './ids.js';
 import type { Application, ServicePrincipal, Tenant, User } from './model.js';
 
 /** Entra puts at most this many groups in a JWT; above it, `_claim_names`/`_claim_sources` instead. */
-export const groupsClaimLimit = 200;
+const groupsClaimLimit = 200;
 
 export function v2Issuer(baseUrl: string, tenantId: string): string {
   return `${baseUrl}/${tenantId}/v2.0`;
@@ -76,6 +76,50 @@ function groupClaims(directory: Directory, ctx: UserTokenContext, app: Applicati
   };
 }
 
+/**
+ * `idp` for B2B guests: the issuer of their home tenant (Entra's v1 form). Members get none, meaning
+ * "the token's issuer" (reference §2.2). A guest's home tenant is derived from the domain of their mail.
+ */
+function identityProviderClaim(user: User): Record<string, unknown> {
+  if (user.userType !== 'Guest') return {};
+  const domain =
+    (user.mail ?? user.userPrincipalName.split('#EXT#')[0]?.replace('_', '@') ?? '').split('@')[1] ??
+    'unknown.example';
+  return { idp: `https://sts.windows.net/${stableGuid('tenant', domain.toLowerCase())}/` };
+}
+
+/** Names of the optional claims an app asked for (Graph `optionalClaims`, set by seed or PATCH). */
+function optionalClaimNames(app: Application, kind: 'idToken' | 'accessToken'): string[] {
+  const optional = app.extra.optionalClaims as
+    | Record<string, { name?: unknown }[] | undefined>
+    | null
+    | undefined;
+  return (optional?.[kind] ?? []).map((c) => String(c.name ?? ''));
+}
+
+/** The optional claims the emulator knows how to fill (others are ignored, as Entra ignores unknown names). */
+function optionalClaims(
+  ctx: UserTokenContext,
+  app: Application,
+  kind: 'idToken' | 'accessToken',
+): Record<string, unknown> {
+  const { user } = ctx;
+  const values: Record<string, unknown> = {
+    acct: user.userType === 'Guest' ? 1 : 0,
+    auth_time: ctx.authTime,
+    email: user.mail ?? undefined,
+    family_name: user.surname ?? undefined,
+    given_name: user.givenName ?? undefined,
+    ipaddr: ctx.ip,
+    login_hint: Buffer.from(JSON.stringify({ oid: user.id, tid: ctx.tenant.id })).toString('base64url'),
+    upn: user.userPrincipalName,
+    verified_primary_email: user.mail ? [user.mail] : undefined,
+  };
+  const out: Record<string, unknown> = {};
+  for (const name of optionalClaimNames(app, kind)) if (values[name] !== undefined) out[name] = values[name];
+  return out;
+}
+
 function roleClaims(
   directory: Directory,
   tenant: Tenant,
@@ -101,6 +145,7 @@ export function idTokenClaims(
     ...common(ctx),
     ...groupClaims(directory, ctx, client),
     ...(options.email && user.mail ? { email: user.mail } : {}),
+    ...identityProviderClaim(user),
     name: user.displayName,
     ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
     oid: user.id,
@@ -109,6 +154,7 @@ export function idTokenClaims(
     sid: ctx.sid,
     sub: pairwiseSubject(ctx.tenant, client.appId, user.id),
     ver: '2.0',
+    ...optionalClaims(ctx, client, 'idToken'),
   };
 }
 
@@ -123,12 +169,14 @@ export function userAccessTokenClaims(
     ...common(ctx),
     ...(resource.acrs.length > 0 ? { acrs: resource.acrs } : {}),
     ...groupClaims(directory, ctx, resource.app),
+    ...identityProviderClaim(user),
     name: user.displayName,
     oid: user.id,
     ...roleClaims(directory, tenant, user.id, resource.app),
     ...(resource.permissions.length > 0 ? { scp: resource.permissions.join(' ') } : {}),
     sid: ctx.sid,
     sub: pairwiseSubject(tenant, resource.app.appId, user.id),
+    ...optionalClaims(ctx, resource.app, 'accessToken'),
   };
   if (v2) {
     return {

@@ -142,6 +142,7 @@ describe('emulator acceptance (issue #3)', () => {
         code: 500011,
       },
       { url: `${entra.url}/${entra.tenantId}/no/such/endpoint`, code: 9002313 },
+      { url: `${entra.url}/%E0%A4%A/v2.0/.well-known/openid-configuration`, code: 90002 },
     ];
     for (const c of cases) {
       const response = await entra.fetchJson(c.url, c.init);
@@ -153,6 +154,9 @@ describe('emulator acceptance (issue #3)', () => {
         assert.ok(body[field], `${field} in ${c.url}`);
       assert.doesNotMatch(JSON.stringify(body), /\.ts:\d+|\bat \S+ \(/, 'no stack trace');
     }
+    const graph = await entra.graph('/users/%E0%A4%A');
+    assert.equal(graph.status, 400);
+    assert.equal((graph.body.error as Row).code, 'BadRequest');
     assert.deepEqual(entra.serverErrors, []);
   });
 });

@@ -114,6 +114,24 @@ describe('emulator fidelity: kube-apiserver OIDC authentication and kubectl', ()
     assert.equal(signIn?.userId, entra.users.admin.oid);
   });
 
+  it('accepts a v2 access token for the kentra API (the resource asks for v2) and rejects a v1 one', async () => {
+    const tokens = await entra.signInWithPassword({
+      user: entra.users.developer,
+      scope: `api://${entra.clientId}/user_impersonation openid profile offline_access`,
+    });
+    const claims = decodeJwt(tokens.accessToken);
+    assert.equal(claims.ver, '2.0');
+    const accepted = await whoami(tokens.accessToken);
+    assert.equal(accepted.code, 0, accepted.stderr);
+    const info = (JSON.parse(accepted.stdout) as WhoAmI).status.userInfo;
+    assert.equal(info.username, `${usernamePrefix}${entra.users.developer.oid}`);
+    // A v1 token (Graph's) has the v1 issuer and another audience: the v2 issuer config refuses it.
+    const v1 = await entra.signInWithPassword({ user: entra.users.developer });
+    assert.equal(decodeJwt(v1.accessToken).ver, '1.0');
+    const rejected = await whoami(v1.accessToken);
+    assert.notEqual(rejected.code, 0);
+  });
+
   it('rejects a token for another audience', async () => {
     const tokens = await entra.signInWithPassword({ user: entra.users.admin, clientId: entra.otherClientId });
     const result = await whoami(tokens.idToken);

@@ -14,7 +14,7 @@ import {
   PublicClientApplication,
 } from '@azure/msal-node';
 import { decodeJwt, jwtVerify } from 'jose';
-import { chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { type EmulatorHandle, startEmulator } from '../harness/emulator.js';
 
 /** base64 SHA-256 of a certificate's SubjectPublicKeyInfo, as Chromium's SPKI allow-list wants it. */
@@ -25,12 +25,36 @@ function spkiHash(pem: string): string {
 
 describe('emulator fidelity: @azure/msal-node and jose', () => {
   let entra: EmulatorHandle;
+  let chromiumBrowser: Browser;
   const issued: string[] = [];
 
   before(async () => {
     entra = await startEmulator();
+    chromiumBrowser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-gpu',
+        // Trust exactly the emulator's CA (its key is pinned; every other certificate error still fails).
+        `--ignore-certificate-errors-spki-list=${spkiHash(entra.caPem)}`,
+      ],
+    });
   });
-  after(() => entra.stop());
+  after(async () => {
+    await chromiumBrowser?.close();
+    await entra.stop();
+  });
+
+  /** A fresh Chromium page (own cookies), closed with its context by the caller. */
+  async function chromiumPage(): Promise<Page> {
+    const context = await chromiumBrowser.newContext();
+    return context.newPage();
+  }
 
   function publicClient(): PublicClientApplication {
     return new PublicClientApplication({
@@ -61,48 +85,48 @@ describe('emulator fidelity: @azure/msal-node and jose', () => {
     return result;
   }
 
-  it('device code: msal polls until the user approves on the verification page', async () => {
+  it('device code: msal polls until the user approves in Chromium on the verification page', async () => {
     const pca = publicClient();
     const user = entra.users.developer;
-    let approval: Promise<void> | undefined;
-    const result = await pca.acquireTokenByDeviceCode({
-      scopes: [`api://${entra.clientId}/user_impersonation`],
-      deviceCodeCallback: (response) => {
-        approval = entra.browser().approveDeviceCode(response.verificationUri, response.userCode, {
-          username: user.upn,
-          password: user.password,
-        });
-      },
-    });
-    await approval;
-    const verified = await verifyAll(result);
-    assert.equal(verified.account?.username, user.upn);
-    assert.equal(verified.account?.homeAccountId, `${user.oid}.${entra.tenantId}`, 'built from client_info');
-    const access = decodeJwt(verified.accessToken);
-    assert.equal(access.aud, entra.clientId);
-    assert.equal(access.ver, '2.0');
+    const page = await chromiumPage();
+    let approval: Promise<unknown> | undefined;
+    try {
+      const result = await pca.acquireTokenByDeviceCode({
+        scopes: [`api://${entra.clientId}/user_impersonation`],
+        deviceCodeCallback: (response) => {
+          approval = (async () => {
+            await page.goto(response.verificationUri);
+            await page.fill('input[name="otc"]', response.userCode);
+            await page.click('#idSIButton9');
+            await page.fill('input[name="loginfmt"]', user.upn);
+            await page.click('#idSIButton9');
+            await page.fill('input[name="passwd"]', user.password);
+            await page.click('#idSIButton9');
+            return page.waitForSelector('#message');
+          })();
+        },
+      });
+      await approval;
+      const verified = await verifyAll(result);
+      assert.equal(verified.account?.username, user.upn);
+      assert.equal(
+        verified.account?.homeAccountId,
+        `${user.oid}.${entra.tenantId}`,
+        'built from client_info',
+      );
+      const access = decodeJwt(verified.accessToken);
+      assert.equal(access.aud, entra.clientId);
+      assert.equal(access.ver, '2.0');
+    } finally {
+      await page.context().close();
+    }
   });
 
   it('interactive auth code + PKCE through the loopback listener, driven by the real Chromium', async () => {
     const pca = publicClient();
     const user = entra.users.admin;
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-gpu',
-        // Trust exactly the emulator's CA (its key is pinned; every other certificate error still fails).
-        `--ignore-certificate-errors-spki-list=${spkiHash(entra.caPem)}`,
-      ],
-    });
+    const page = await chromiumPage();
     try {
-      const context = await browser.newContext();
-      const page = await context.newPage();
       const result = await pca.acquireTokenInteractive({
         scopes: ['User.Read'],
         openBrowser: async (url) => {
@@ -120,7 +144,44 @@ describe('emulator fidelity: @azure/msal-node and jose', () => {
       assert.equal(verified.account?.username, user.upn);
       assert.equal(decodeJwt(verified.accessToken).aud, 'https://graph.microsoft.com');
     } finally {
-      await browser.close();
+      await page.context().close();
+    }
+  });
+
+  it('Conditional Access MFA: Chromium enters the second factor, the token and the log show it', async () => {
+    const pca = new PublicClientApplication({
+      auth: {
+        clientId: entra.restrictedClientId,
+        authority: entra.authority,
+        knownAuthorities: [new URL(entra.url).host],
+      },
+      system: { networkClient: entra.networkClient },
+    });
+    const user = entra.users.admin;
+    const page = await chromiumPage();
+    try {
+      const result = await pca.acquireTokenInteractive({
+        scopes: ['User.Read'],
+        loginHint: user.upn,
+        openBrowser: async (url) => {
+          void (async () => {
+            await page.goto(url);
+            await page.fill('input[name="passwd"]', user.password);
+            await page.click('#idSIButton9');
+            await page.fill('input[name="otc"]', user.mfaCode);
+            await page.click('#idSubmit_SAOTCC_Continue');
+          })();
+        },
+      });
+      assert.ok(result);
+      const access = decodeJwt(result.accessToken);
+      assert.deepEqual(access.amr, ['pwd', 'mfa']);
+      const log = entra.control.signIns().find((s) => s.uniqueTokenIdentifier === access.uti);
+      assert.equal(log?.conditionalAccessStatus, 'success');
+      assert.equal(log?.authenticationRequirement, 'multiFactorAuthentication');
+      issued.push(String(access.uti));
+    } finally {
+      await page.context().close();
     }
   });
 

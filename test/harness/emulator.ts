@@ -3,7 +3,8 @@
  * loopback port and returns a handle. Other test files import this; keep the
  * API stable.
  *
- *   const entra = await startEmulator();            // built-in demo tenant
+ *   const entra = await startEmulator();            // built-in demo tenant; options: { seed?: YAML text,
+ *                                                   //   stateDir?, tokenLifetimeSeconds?, port? (default: a free one) }
  *   entra.url / caPem / caFile                      // https://127.0.0.1:PORT and the CA that signs it
  *   entra.tenantId / issuer / issuerV1 / authority  // default tenant; v2 issuer = the kube-apiserver issuer URL
  *   entra.clientId                                  // the kentra app (public client, loopback + device code)
@@ -20,7 +21,7 @@
  *                                                   // stand-in browser -> { idToken, accessToken, refreshToken }
  *   entra.browser()                                 // a StandInBrowser (signIn(url, creds), approveDeviceCode(...))
  *   entra.networkClient                             // msal-node INetworkModule that trusts the emulator CA
- *   entra.graphToken()                              // app-only Graph token of the automation app
+ *   entra.graphToken()                              // app-only Graph token of the automation app (cached)
  *   entra.graph(path, init?)                        // Graph call with that token: graph('/users?$top=5')
  *   entra.fetch(url, init?)                         // fetch() that trusts the emulator CA
  *   entra.jwks(version?)                            // jose JWKS getter for the tenant's keys (v2 default)
@@ -32,7 +33,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeJwt, type JWTVerifyGetKey } from 'jose';
 import type { EmulatorControl } from '../../src/emulator/control.js';
 import {
   demoAutomationClientId,
@@ -175,7 +176,7 @@ async function httpsJson(caPem: string, url: string, init: RequestInit = {}) {
 }
 
 export async function startEmulator(
-  options: { seed?: string; stateDir?: string; tokenLifetimeSeconds?: number } = {},
+  options: { seed?: string; stateDir?: string; tokenLifetimeSeconds?: number; port?: number } = {},
 ): Promise<EmulatorHandle> {
   const ownDir = options.stateDir ? undefined : await mkdtemp(join(tmpdir(), 'kentra-emulator-'));
   const stateDir = options.stateDir ?? (ownDir as string);
@@ -186,6 +187,7 @@ export async function startEmulator(
       stateDir,
       seed: options.seed ? { text: options.seed, source: 'test seed' } : undefined,
       tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+      port: options.port,
       onError: (error) => serverErrors.push(error),
     });
   } catch (error) {
@@ -283,7 +285,18 @@ export async function startEmulator(
     return new Response(r.status === 204 ? null : r.text, { status: r.status, headers: r.headers });
   };
 
+  // One automation token serves many Graph calls (one sign-in row, as a real client caches it) until
+  // the signing key changes or it is within a minute of expiry.
+  let cachedGraphToken: { token: string; kid: string; exp: number } | undefined;
   async function graphToken(): Promise<string> {
+    const kid = running.control.activeKid();
+    const cached = cachedGraphToken;
+    if (cached && cached.kid === kid && cached.exp - 60 > Date.now() / 1000) return cached.token;
+    const token = await freshGraphToken();
+    cachedGraphToken = { token, kid, exp: Number(decodeJwt(token).exp ?? 0) };
+    return token;
+  }
+  async function freshGraphToken(): Promise<string> {
     const response = await httpsJson(caPem, `${url}/${tenant.id}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -4,6 +4,7 @@
  * transitiveMembers. Membership changes write directory audit records.
  */
 import { GraphFailure } from '../errors.js';
+import { safeDecode } from '../http.js';
 import { newGuid } from '../ids.js';
 import type { Group } from '../model.js';
 import { collection } from './odata.js';
@@ -41,7 +42,7 @@ function referencedId(body: Json): string {
       ? /\/(?:directoryObjects|users|groups|servicePrincipals)\/([^/?]+)$/.exec(ref)?.[1]
       : undefined;
   if (!id) throw badRequest("The request body must carry '@odata.id' with a directoryObjects URL.");
-  return decodeURIComponent(id).toLowerCase();
+  return safeDecode(id).toLowerCase();
 }
 
 export const groupRoutes: GraphRoute[] = [

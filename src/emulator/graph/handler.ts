@@ -34,7 +34,7 @@ export async function graphHandler(
   version: 'v1.0' | 'beta',
   rawPath: string,
 ): Promise<void> {
-  const path = decodeURI(rawPath).replace(/\/+$/, '') || '/';
+  const path = decodedPath(rawPath).replace(/\/+$/, '') || '/';
   const candidates = routes.filter((r) => r.pattern.test(path));
   if (candidates.length === 0) {
     throw new GraphFailure(
@@ -52,4 +52,13 @@ export async function graphHandler(
   const match = route.pattern.exec(path);
   if (!match) throw new GraphFailure(400, 'BadRequest', 'Invalid path.');
   await route.handle(req, match);
+}
+
+/** decodeURI (reserved escapes such as %2F stay encoded; segments are decoded later), or 400 when malformed. */
+function decodedPath(raw: string): string {
+  try {
+    return decodeURI(raw);
+  } catch {
+    throw new GraphFailure(400, 'BadRequest', 'The request path has a malformed percent-encoding.');
+  }
 }

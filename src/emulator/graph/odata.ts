@@ -35,8 +35,14 @@ function valueAt(item: Item, path: string): unknown {
     .reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Item)[key] : undefined), item);
 }
 
+const isoDateTime = /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})?$/;
+
 function compare(a: unknown, b: unknown): number {
-  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase().localeCompare(b.toLowerCase());
+  if (typeof a === 'string' && typeof b === 'string') {
+    // Timestamps of different precision (…:14Z vs …:14.123Z) compare as instants, not as text.
+    if (isoDateTime.test(a) && isoDateTime.test(b)) return Date.parse(a) - Date.parse(b);
+    return a.toLowerCase().localeCompare(b.toLowerCase());
+  }
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return a === b ? 0 : Number.NaN;
 }

@@ -7,10 +7,11 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { EmulatorContext } from '../context.js';
 import type { Actor } from '../directory.js';
 import { GraphFailure } from '../errors.js';
-import { type Exchange, sendJson } from '../http.js';
+import { type Exchange, safeDecode, sendJson } from '../http.js';
 import { newGuid } from '../ids.js';
 import { graphAppId, graphResource, type ServicePrincipal, type Tenant, type User } from '../model.js';
 import { v1Issuer, v2Issuer } from '../tokens.js';
+import { project } from './odata.js';
 
 export type Caller =
   | { kind: 'user'; user: User; appId: string; permissions: Set<string> }
@@ -175,14 +176,14 @@ export interface GraphRoute {
 
 /** Path parameter `index` of a match, URL-decoded. */
 export function param(match: RegExpExecArray, index: number): string {
-  return decodeURIComponent(match[index] ?? '');
+  return safeDecode(match[index] ?? '');
 }
 
-/** A single entity with its `@odata.context` (`users/$entity`, ...). */
+/** A single entity with its `@odata.context` (`users/$entity`, ...), projected by `$select`. */
 export function entity(
   req: GraphRequest,
   set: string,
   json: Record<string, unknown>,
 ): Record<string, unknown> {
-  return { '@odata.context': contextUrl(req, `${set}/$entity`), ...json };
+  return { '@odata.context': contextUrl(req, `${set}/$entity`), ...project(json, req.query.get('$select')) };
 }

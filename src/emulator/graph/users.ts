@@ -8,6 +8,7 @@ import type { User } from '../model.js';
 import { collection, project } from './odata.js';
 import { readGroups, readSelf, readUsers, writeUsers } from './permissions.js';
 import {
+  actorOf,
   badRequest,
   contextUrl,
   entity,
@@ -115,7 +116,7 @@ export const userRoutes: GraphRoute[] = [
       if (body.accountEnabled !== undefined) {
         if (typeof body.accountEnabled !== 'boolean')
           throw badRequest("Invalid value for property 'accountEnabled'.");
-        req.ctx.directory.setAccountEnabled(u, body.accountEnabled);
+        req.ctx.directory.setAccountEnabled(req.tenant, u, body.accountEnabled, actorOf(req));
       }
       for (const key of ['displayName', 'givenName', 'surname'] as const) {
         const value = body[key];

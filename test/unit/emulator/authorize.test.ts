@@ -118,6 +118,18 @@ describe('emulator: authorize and the sign-in page', () => {
     assert.match(forced.body, /name="loginfmt"/, 'prompt=login shows the page again');
   });
 
+  it('answers prompt=none with interaction_required (50076) when the SSO session lacks the MFA a policy demands', async () => {
+    const browser = entra.browser();
+    const user = entra.users.admin;
+    await browser.signIn(authorizeUrl(entra, {}), { username: user.upn, password: user.password });
+    const silent = await browser.navigate(
+      authorizeUrl(entra, { prompt: 'none', client_id: entra.restrictedClientId }),
+    );
+    const params = new URL(silent.url).searchParams;
+    assert.equal(params.get('error'), 'interaction_required');
+    assert.match(params.get('error_description') ?? '', /^AADSTS50076:/);
+  });
+
   it('delivers form_post responses as an auto-submitting form', async () => {
     const page = await entra
       .browser()

@@ -70,6 +70,20 @@ describe('emulator: token claims', () => {
     assert.deepEqual(clientInfo, { uid: user.oid, utid: entra.tenantId });
   });
 
+  it("names a guest's home tenant in idp and leaves it out for members", async () => {
+    const guest = await entra.signInWithPassword({ user: entra.users.guest });
+    const idp = String(claimsOf(guest.idToken).idp);
+    assert.match(idp, /^https:\/\/sts\.windows\.net\/[0-9a-f-]{36}\/$/);
+    assert.ok(!idp.includes(entra.tenantId), 'a guest comes from another tenant');
+    assert.equal(claimsOf(guest.accessToken).idp, idp);
+    assert.equal(claimsOf(guest.idToken).acct, 1, 'the kentra app asks for the optional claim acct');
+    const member = await entra.signInWithPassword({ user: entra.users.developer });
+    assert.equal(claimsOf(member.idToken).idp, undefined);
+    assert.equal(claimsOf(member.idToken).acct, 0);
+    const other = await entra.signInWithPassword({ user: entra.users.guest, clientId: entra.otherClientId });
+    assert.equal(claimsOf(other.idToken).acct, undefined, 'apps that do not ask get no optional claims');
+  });
+
   it('lists transitive group object IDs, none for a user in no group, and the overage form above 200', async () => {
     const admin = claimsOf((await entra.signInWithPassword({ user: entra.users.admin })).idToken);
     assert.deepEqual(
@@ -160,6 +174,23 @@ describe('emulator: token claims', () => {
     await assert.rejects(
       jwtVerify(after.idToken, entra.jwks(), { issuer: entra.issuer }),
       /no applicable key|JWKSNoMatchingKey/i,
+    );
+  });
+
+  it("serves UserInfo for a Graph token with the ID token's pairwise sub", async () => {
+    const tokens = await entra.signInWithPassword({ user: entra.users.admin });
+    const info = await entra.fetchJson(`${entra.url}/oidc/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.accessToken}` },
+    });
+    assert.equal(info.status, 200);
+    const body = info.body as Record<string, unknown>;
+    assert.equal(body.sub, claimsOf(tokens.idToken).sub);
+    assert.equal(body.name, entra.users.admin.displayName);
+    const anonymous = await entra.fetchJson(`${entra.url}/oidc/userinfo`);
+    assert.equal(anonymous.status, 401);
+    assert.equal(
+      (anonymous.body as Record<string, Record<string, unknown>>).error?.code,
+      'InvalidAuthenticationToken',
     );
   });
 

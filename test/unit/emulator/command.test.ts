@@ -95,7 +95,7 @@ describe('kentra emulator (command)', () => {
 
     const caBefore = await readFile(join(stateDir, 'ca.pem'), 'utf8');
     const again = await runEmulator(
-      ['--port', '0', '--state-dir', stateDir, '-o', 'json'],
+      ['--port', '0', '--state-dir', stateDir, '-o', 'json', '--verbose'],
       async (stdout) => {
         const summary = JSON.parse(stdout) as { issuer: string; caFile: string };
         const keys = await getJson(`${summary.issuer.replace(/\/v2\.0$/, '')}/discovery/v2.0/keys`, caBefore);
@@ -103,6 +103,12 @@ describe('kentra emulator (command)', () => {
       },
     );
     assert.equal(again.code, 0);
+    assert.match(
+      again.stderr,
+      /^200 GET \/[0-9a-f-]+\/discovery\/v2\.0\/keys \(jwks, \d+ ms\)$/m,
+      '--verbose logs requests',
+    );
+    assert.equal(run.stderr.includes('GET /'), false, 'quiet without --verbose');
     assert.equal(await readFile(join(stateDir, 'ca.pem'), 'utf8'), caBefore, 'CA reused on restart');
   });
 
@@ -117,6 +123,20 @@ describe('kentra emulator (command)', () => {
     assert.match(result.stderr, /kentra: error \[config\.invalid\]: seed file .*bad\.yaml has 1 problem/);
     assert.match(result.stderr, /tenants\[0\]\.users\[0\]\.password: required/);
     assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
+
+  it('explains a damaged state folder instead of failing with a stack trace', async () => {
+    const stateDir = join(dir, 'damaged');
+    const first = await runEmulator(['--port', '0', '--state-dir', stateDir], async () => {});
+    assert.equal(first.code, 0);
+    await writeFile(join(stateDir, 'signing-keys.json'), '{not json');
+    const result = await runCli(['emulator', '--port', '0', '--state-dir', stateDir]);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /\[config\.invalid\]: the signing keys in .*signing-keys\.json cannot be read/,
+    );
+    assert.match(result.stderr, /hint: Delete that file/);
   });
 
   it('rejects a bad port and a missing seed file', async () => {

@@ -111,6 +111,23 @@ describe('emulator: token endpoint grants', () => {
     assert.equal(ok.body.id_token, undefined);
   });
 
+  it('serves the v1 token endpoint with resource= (v1 token for a v1 resource)', async () => {
+    const response = await entra.fetchJson(`${entra.url}/${entra.tenantId}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: entra.automation.clientId,
+        client_secret: entra.automation.secret,
+        grant_type: 'client_credentials',
+        resource: 'https://graph.microsoft.com',
+      }).toString(),
+    });
+    assert.equal(response.status, 200);
+    const claims = claimsOf((response.body as Record<string, unknown>).access_token);
+    assert.equal(claims.iss, entra.issuerV1);
+    assert.equal(claims.aud, 'https://graph.microsoft.com');
+  });
+
   it('answers bad client credentials with 401 invalid_client (7000215, 7000218, 700025)', async () => {
     const base = { grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' };
     const wrong = await tokenCall(entra, {
@@ -124,18 +141,56 @@ describe('emulator: token endpoint grants', () => {
     assert.ok(!JSON.stringify(wrong.body).includes('not-the-secret-at-all'), 'the secret is not echoed');
     const missing = await tokenCall(entra, { ...base, client_id: entra.automation.clientId });
     assert.equal(aadsts(missing.body), 7000218);
-    const publicWithSecret = await tokenCall(entra, {
+    const publicApp = await tokenCall(entra, {
       ...base,
       client_id: entra.clientId,
       client_secret: 'x'.repeat(20),
     });
+    assert.equal(aadsts(publicApp.body), 7000215, 'an app without secrets has no valid secret');
+    const tokens = await entra.signInWithPassword({ user: entra.users.developer });
+    const publicWithSecret = await tokenCall(entra, {
+      client_id: entra.clientId,
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refreshToken ?? '',
+      client_secret: 'x'.repeat(20),
+    });
+    assert.equal(publicWithSecret.status, 401);
     assert.equal(aadsts(publicWithSecret.body), 700025, 'a public client must not send a secret');
+  });
+
+  it('answers a wrong password at the token endpoint with 50126 (password grant)', async () => {
+    const user = entra.users.noGroups;
+    const base = {
+      client_id: entra.clientId,
+      grant_type: 'password',
+      scope: 'openid profile',
+      username: user.upn,
+    };
+    const wrong = await tokenCall(entra, { ...base, password: 'not-it' });
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.body.error, 'invalid_grant');
+    assert.equal(aadsts(wrong.body), 50126);
+    const failed = entra.control.signIns().at(-1);
+    assert.equal((failed?.status as { errorCode: number } | undefined)?.errorCode, 50126);
+    assert.equal(failed?.authenticationProtocol, 'ropc');
+    const ok = await tokenCall(entra, { ...base, password: user.password });
+    assert.equal(ok.status, 200);
+    assert.equal(claimsOf(ok.body.id_token).oid, user.oid);
+    const disabled = await tokenCall(entra, {
+      ...base,
+      username: entra.users.disabled.upn,
+      password: entra.users.disabled.password,
+    });
+    assert.equal(aadsts(disabled.body), 50057);
   });
 
   it('answers malformed token requests with Entra errors', async () => {
     const noGrant = await tokenCall(entra, { client_id: entra.clientId });
     assert.equal(aadsts(noGrant.body), 900144);
-    const unknownGrant = await tokenCall(entra, { client_id: entra.clientId, grant_type: 'password' });
+    const unknownGrant = await tokenCall(entra, {
+      client_id: entra.clientId,
+      grant_type: 'urn:example:unsupported',
+    });
     assert.equal(aadsts(unknownGrant.body), 70003);
     const badCode = await tokenCall(entra, {
       client_id: entra.clientId,

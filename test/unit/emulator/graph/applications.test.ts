@@ -34,9 +34,17 @@ describe('emulator Graph: applications, service principals, assignments', () => 
         requiredResourceAccess: [
           { resourceAppId: '00000003-0000-0000-c000-000000000000', resourceAccess: [] },
         ],
+        optionalClaims: {
+          idToken: [{ name: 'upn', source: null, essential: false, additionalProperties: [] }],
+        },
       },
     });
     assert.equal(patch.status, 204);
+    const signedIn = await entra.signInWithPassword({ user: entra.users.developer, clientId: appId });
+    const idClaims = claimsOf(signedIn.idToken);
+    assert.equal(idClaims.aud, appId, 'the new app signs users in at once');
+    assert.equal(idClaims.upn, entra.users.developer.upn, 'optional claim set through Graph');
+    assert.ok(Array.isArray(idClaims.groups), 'groupMembershipClaims set through Graph');
     const byAppId = await entra.graph(`/applications(appId='${appId}')`);
     assert.equal(byAppId.body.groupMembershipClaims, 'SecurityGroup');
     assert.deepEqual((byAppId.body.publicClient as Row).redirectUris, ['http://localhost']);

@@ -58,6 +58,13 @@ describe('emulator Graph: users, groups, memberships, delta, audits', () => {
     });
     assert.equal(patch.status, 204);
     await assert.rejects(entra.signInWithPassword({ user: entra.users.guest }), /AADSTS50057/);
+    const [audit] = values(
+      (await entra.graph("/auditLogs/directoryAudits?$filter=category eq 'UserManagement'")).body,
+    );
+    assert.equal(audit?.activityDisplayName, 'Update user');
+    assert.deepEqual((audit?.targetResources as Row[] | undefined)?.[0]?.modifiedProperties, [
+      { displayName: 'AccountEnabled', oldValue: '[true]', newValue: '[false]' },
+    ]);
     await entra.graph(`/users/${entra.users.guest.oid}`, { method: 'PATCH', body: { accountEnabled: true } });
     const bad = await entra.graph(`/users/${entra.users.guest.oid}`, {
       method: 'PATCH',
@@ -71,6 +78,8 @@ describe('emulator Graph: users, groups, memberships, delta, audits', () => {
     assert.equal(values(found.body).length, 1);
     const developers = String(values(found.body)[0]?.id);
     assert.equal(developers, entra.groups.developers);
+    const selected = await entra.graph(`/groups/${developers}?$select=id,displayName`);
+    assert.deepEqual(Object.keys(selected.body).sort(), ['@odata.context', 'displayName', 'id']);
     const user = entra.users.noGroups;
     const add = await entra.graph(`/groups/${developers}/members/$ref`, {
       method: 'POST',
