@@ -10,10 +10,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeJwt } from 'jose';
+import { stringify } from 'yaml';
 import { setAccessFileField } from '../src/domain/access/edit.js';
-import { startControlPlane } from '../test/harness/control-plane.js';
-import { startEmulator } from '../test/harness/emulator.js';
+import { type ControlPlane, startControlPlane } from '../test/harness/control-plane.js';
+import { type DemoUser, startEmulator } from '../test/harness/emulator.js';
 import { assertKubectlInstalled, kubectl } from '../test/harness/kubectl.js';
 import { run } from '../test/harness/processes.js';
 
@@ -22,6 +22,23 @@ const kentraBin = fileURLToPath(new URL('../dist/bin/kentra.js', import.meta.url
 const say = (text: string) => console.log(`\n== ${text}`);
 const show = (label: string, result: { code: number; stdout: string; stderr: string }) =>
   console.log(`$ ${label}\n${(result.stdout || result.stderr).trimEnd()}  [exit ${result.code}]`);
+
+/** A kubeconfig whose user is a bearer token (kentra get-token will write the real thing). */
+function tokenKubeconfig(server: string, caPem: string, token: string): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      {
+        name: 'entra',
+        cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') },
+      },
+    ],
+    users: [{ name: 'entra-user', user: { token } }],
+    contexts: [{ name: 'entra', context: { cluster: 'entra', user: 'entra-user' } }],
+    'current-context': 'entra',
+  });
+}
 
 assertKubectlInstalled();
 say('1. A real Kubernetes control plane (etcd + kube-apiserver built from upstream Go modules)');
@@ -79,116 +96,94 @@ try {
   }
 
   say('4. kentra.yaml: tenant, app, clusters, policy and "Entra group -> role" rules in one file');
-  const work = await mkdtemp(join(tmpdir(), 'kentra-demo-'));
-  const kentra = (args: string[]) =>
-    run(process.execPath, [kentraBin, ...args], {
-      env: { ...process.env, KUBECONFIG: admin },
-      cwd: work,
-    });
-  const tenant = '7d3b8a4e-1f2c-4b5d-9e6f-0a1b2c3d4e5f';
-  show(
-    'kentra init --tenant ... --client-id ...',
-    await kentra([
-      'init',
-      '--tenant',
-      tenant,
-      '--client-id',
-      '0b9e3c1a-5d7f-4e2b-8a6c-1f3d5b7e9a2c',
-      '--server',
-      cluster.server,
-    ]),
-  );
-  // No Graph token in this demo: name the groups by object ID (kentra keeps the file's comments when editing it).
-  const admins = 'a1b2c3d4-0000-4000-8000-00000000000a';
-  const developers = 'a1b2c3d4-0000-4000-8000-00000000000d';
-  let text = await readFile(join(work, 'kentra.yaml'), 'utf8');
-  text = setAccessFileField(text, ['rules', 0, 'group'], admins);
-  text = setAccessFileField(text, ['rules', 1, 'group'], developers);
-  text = setAccessFileField(text, ['rules', 1, 'clusterRole'], 'view');
-  await writeFile(join(work, 'kentra.yaml'), text);
-  console.log(text.split('\n').slice(-14).join('\n'));
-
-  say('5. The API server side: AuthenticationConfiguration with CEL policy rules (kentra cluster config)');
-  show('kentra cluster config', await kentra(['cluster', 'config']));
-
-  say('6. RBAC from Entra groups: plan, apply, and proof with kubectl');
-  show('kentra rbac plan', await kentra(['rbac', 'plan']));
-  show('kentra rbac apply', await kentra(['rbac', 'apply']));
-  show('kentra rbac plan   (again: nothing to do)', await kentra(['rbac', 'plan']));
-  show(
-    `kubectl auth can-i '*' '*' --as=entra:<someone> --as-group=entra:group:${admins}`,
-    await kubectl(admin, [
-      'auth',
-      'can-i',
-      '*',
-      '*',
-      '--as=entra:someone',
-      `--as-group=entra:group:${admins}`,
-    ]),
-  );
-  show(
-    'kubectl auth can-i get pods -n default --as=entra:<someone>   (in no mapped group)',
-    await kubectl(admin, ['auth', 'can-i', 'get', 'pods', '-n', 'default', '--as=entra:someone']),
-  );
-  await rm(work, { recursive: true, force: true });
-
-  say('7. A local Entra ID: the emulator signs Alex in (auth code + PKCE on its sign-in page)');
+  // The local Entra ID (kentra emulator) stands in for a real tenant: same protocol, same Graph.
   const entra = await startEmulator();
+  const work = await mkdtemp(join(tmpdir(), 'kentra-demo-'));
+  let entraCluster: ControlPlane | undefined;
   try {
-    console.log(`  issuer ${entra.issuer}\n  CA     ${entra.caFile}`);
-    const tokens = await entra.signInWithPassword({ user: entra.users.admin });
-    const claims = decodeJwt(tokens.idToken);
-    const names = new Map(Object.entries(entra.groups).map(([name, id]) => [id, name]));
-    console.log('  ID token claims (the token itself is not shown):');
-    for (const key of ['iss', 'aud', 'oid', 'preferred_username', 'tid', 'sid', 'uti', 'ver']) {
-      console.log(`    ${key.padEnd(18)} ${String(claims[key])}`);
-    }
-    const groups = (claims.groups as string[] | undefined) ?? [];
-    console.log(
-      `    ${'groups'.padEnd(18)} ${groups.map((id) => `${id} (${names.get(id) ?? '?'})`).join(', ')}`,
+    await writeFile(join(work, 'entra-ca.pem'), entra.caPem);
+    let kubeconfig = admin;
+    const env = { ...process.env, KENTRA_GRAPH_TOKEN: await entra.graphToken() };
+    const kentra = (args: string[]) =>
+      run(process.execPath, [kentraBin, ...args], { env: { ...env, KUBECONFIG: kubeconfig }, cwd: work });
+    show(
+      'kentra init --tenant <tenant> --client-id <app> --authority <emulator> --graph <emulator>',
+      await kentra([
+        'init',
+        '--tenant',
+        entra.tenantId,
+        '--client-id',
+        entra.clientId,
+        '--authority',
+        entra.url,
+        '--graph',
+        entra.url,
+      ]),
     );
-    const signIn = entra.control.signIns().find((s) => s.uniqueTokenIdentifier === claims.uti);
-    console.log(
-      `  sign-in log: ${String(signIn?.userPrincipalName)} via ${String(signIn?.appDisplayName)} from ${String(signIn?.ipAddress)}, uniqueTokenIdentifier = uti`,
-    );
+    // Later edits keep the file's comments (yaml Document API): trust the emulator's CA, name the demo groups.
+    let text = await readFile(join(work, 'kentra.yaml'), 'utf8');
+    text = setAccessFileField(text, ['tenant', 'certificateAuthorityFile'], 'entra-ca.pem');
+    text = setAccessFileField(text, ['clusters', 0, 'kubernetesVersion'], '1.36');
+    text = setAccessFileField(text, ['rules', 0, 'group'], 'platform-admins');
+    text = setAccessFileField(text, ['rules', 1, 'clusterRole'], 'configmap-editor');
+    await writeFile(join(work, 'kentra.yaml'), text);
+    console.log(text.slice(text.indexOf('# Entra group')).trimEnd());
 
-    say(
-      "8. kentra entra setup: the app registration for the cluster, through the emulator's Microsoft Graph",
+    say('4b. The app registration for the cluster, through Microsoft Graph (kentra entra setup)');
+    show("kentra entra check   (the demo tenant's app, made by hand)", await kentra(['entra', 'check']));
+    show('kentra entra setup', await kentra(['entra', 'setup']));
+    show('kentra entra setup   (again: nothing to do)', await kentra(['entra', 'setup']));
+
+    say('5. The API server side: AuthenticationConfiguration with CEL policy rules (kentra cluster config)');
+    const config = await kentra(['cluster', 'config']);
+    show('kentra cluster config', config);
+    entraCluster = await startControlPlane({ authenticationConfig: config.stdout, log: () => {} });
+    kubeconfig = entraCluster.adminKubeconfig;
+    console.log(`(a second kube-apiserver now runs with that file: ${entraCluster.server})`);
+
+    say('6. RBAC from Entra groups: names resolved through Microsoft Graph, plan, apply');
+    await kubectl(kubeconfig, [
+      'create',
+      'clusterrole',
+      'configmap-editor',
+      '--verb=get,list,create',
+      '--resource=configmaps',
+    ]);
+    show('kentra rbac plan', await kentra(['rbac', 'plan']));
+    show('kentra rbac apply', await kentra(['rbac', 'apply']));
+    show('kentra rbac plan   (again: nothing to do)', await kentra(['rbac', 'plan']));
+
+    say('7. Users sign in through Entra (the emulator) and get exactly what their groups grant');
+    const cluster2 = entraCluster;
+    const asUser = async (user: DemoUser) => {
+      const { idToken } = await entra.signInWithPassword({ user });
+      const path = join(work, `${user.upn.split('@')[0]}.kubeconfig`);
+      await writeFile(path, tokenKubeconfig(cluster2.server, cluster2.caPem, idToken), { mode: 0o600 });
+      // The API server fetches the issuer's discovery in the background; wait for it once.
+      for (let i = 0; i < 100 && (await kubectl(path, ['auth', 'whoami'])).code !== 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      return path;
+    };
+    const developer = await asUser(entra.users.developer);
+    show(
+      'kubectl auth whoami                                  (Devi, in developers)',
+      await kubectl(developer, ['auth', 'whoami']),
     );
-    const entraDir = await mkdtemp(join(tmpdir(), 'kentra-demo-entra-'));
-    const entraKentra = (args: string[]) =>
-      run(process.execPath, [kentraBin, ...args], {
-        // An app identity with Graph permissions (@azure/identity client secret; the emulator is the authority).
-        env: {
-          ...process.env,
-          AZURE_CLIENT_ID: entra.automation.clientId,
-          AZURE_CLIENT_SECRET: entra.automation.secret,
-        },
-        cwd: entraDir,
-      });
-    await entraKentra(['init', '--tenant', entra.tenantId, '--authority', entra.url, '--graph', entra.url]);
-    let entraFile = await readFile(join(entraDir, 'kentra.yaml'), 'utf8');
-    entraFile = setAccessFileField(entraFile, ['app', 'name'], 'kentra-demo-cluster');
-    entraFile = setAccessFileField(entraFile, ['tenant', 'certificateAuthorityFile'], entra.caFile);
-    entraFile = setAccessFileField(entraFile, ['rules', 0, 'group'], 'platform-admins');
-    await writeFile(join(entraDir, 'kentra.yaml'), entraFile);
-    show('kentra entra setup --dry-run', await entraKentra(['entra', 'setup', '--dry-run']));
-    show('kentra entra setup', await entraKentra(['entra', 'setup']));
-    show('kentra entra setup   (again: nothing to do)', await entraKentra(['entra', 'setup']));
-    show('kentra entra check', await entraKentra(['entra', 'check']));
-    const demoClientId = String(
-      (await readFile(join(entraDir, 'kentra.yaml'), 'utf8')).match(/clientId: (\S+)/)?.[1],
+    show(
+      'kubectl auth can-i create configmaps -n default      (Devi)',
+      await kubectl(developer, ['auth', 'can-i', 'create', 'configmaps', '-n', 'default']),
     );
-    await entra.signInWithPassword({ user: entra.users.admin, clientId: demoClientId });
-    console.log('  Alex (platform-admins) signs in to the new app: ok');
-    await entra
-      .signInWithPassword({ user: entra.users.noGroups, clientId: demoClientId })
-      .catch((error: Error) =>
-        console.log(`  Nico (no group) is refused: ${error.message.split('\n')[0]?.slice(0, 110)}`),
-      );
-    await rm(entraDir, { recursive: true, force: true });
+    show(
+      'kubectl auth can-i delete configmaps -n default      (Devi)',
+      await kubectl(developer, ['auth', 'can-i', 'delete', 'configmaps', '-n', 'default']),
+    );
+    // entra setup required assignment: someone in no assigned group does not even get a token.
+    const refused = await asUser(entra.users.noGroups).catch((error: Error) => error.message.split('\n')[0]);
+    console.log(`$ sign-in as Nico (in no group)\n${String(refused).slice(0, 150)}`);
   } finally {
+    await entraCluster?.stop();
     await entra.stop();
+    await rm(work, { recursive: true, force: true });
   }
 
   if (keep) {

@@ -1,16 +1,23 @@
 /**
  * `kentra rbac plan|apply|prune` on the real kube-apiserver, run in-process,
- * with group names resolved through Graph (a Graph-shaped HTTPS server until
- * the emulator serves Graph) and every permission checked with the real
- * kubectl (`auth can-i --as/--as-group` through the admin kubeconfig).
+ * with group names resolved through the Entra emulator's Microsoft Graph and
+ * every permission checked with the real kubectl (`auth can-i --as/--as-group`
+ * through the admin kubeconfig).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { ControlPlane } from '../harness/control-plane.js';
+import { type EmulatorHandle, startEmulator } from '../harness/emulator.js';
 import { kubectl } from '../harness/kubectl.js';
 import { sharedControlPlane } from '../harness/world.js';
-import { objectId, type RbacWorld, startRbacWorld } from '../helpers/rbac-world.js';
+import {
+  createGroup,
+  objectId,
+  type RbacWorld,
+  seedWithGroups,
+  startRbacWorld,
+} from '../helpers/rbac-world.js';
 
 const run = randomBytes(3).toString('hex');
 const name = `e2e-${run}`;
@@ -18,15 +25,12 @@ const nsA = `acc-${run}-a`;
 const nsB = `acc-${run}-b`;
 const payments = `payments-${run}`;
 const groups = {
-  viewers: objectId(),
-  developers: objectId(),
-  deployers: objectId(),
-  oncall: objectId(),
-  temps: objectId(),
-  duplicateA: objectId(),
-  duplicateB: objectId(),
+  viewers: '',
+  developers: '',
+  deployers: '',
+  oncall: '',
+  temps: '',
 };
-
 // The built-in view/edit/admin roles are aggregated by kube-controller-manager, which the test
 // control plane does not run (their rules stay empty), so the test brings its own ClusterRoles.
 const roles = { reader: `${name}-reader`, editor: `${name}-editor`, admin: `${name}-admin` };
@@ -35,18 +39,18 @@ const baseAccess = () => ({
   apiVersion: 'kentra.dev/v1alpha1',
   kind: 'Access',
   name,
-  tenant: { id: '7d3b8a4e-1f2c-4b5d-9e6f-0a1b2c3d4e5f', graph: '', certificateAuthorityFile: 'graph-ca.pem' },
+  tenant: {} as Record<string, string>,
   clusters: [{ name: 'test', kubernetesVersion: '1.36' }],
   rules: [
-    { group: 'viewers', clusterRole: roles.reader },
-    { group: 'developers', clusterRole: roles.editor, namespaces: [nsA] },
+    { group: `viewers-${run}`, clusterRole: roles.reader },
+    { group: `developers-${run}`, clusterRole: roles.editor, namespaces: [nsA] },
     { group: groups.deployers, role: 'deployer', namespaces: [nsA] },
     {
-      group: 'payments-oncall',
+      group: `payments-oncall-${run}`,
       clusterRole: roles.admin,
       namespaceSelector: { matchLabels: { team: payments } },
     },
-    { group: 'temps', clusterRole: roles.reader, namespaces: [nsA], expires: '2020-01-01' },
+    { group: `temps-${run}`, clusterRole: roles.reader, namespaces: [nsA], expires: '2020-01-01' },
   ] as Record<string, unknown>[],
 });
 
@@ -54,10 +58,11 @@ describe('kentra rbac on the real kube-apiserver', () => {
   let cluster: ControlPlane;
   let world: RbacWorld;
   let access: ReturnType<typeof baseAccess>;
+  let entra: EmulatorHandle;
 
   const writeAccess = async (change?: (a: ReturnType<typeof baseAccess>) => void) => {
     access = baseAccess();
-    access.tenant.graph = world.graph.baseUrl;
+    access.tenant = world.tenant;
     change?.(access);
     await world.writeAccess(access);
   };
@@ -77,19 +82,19 @@ describe('kentra rbac on the real kube-apiserver', () => {
 
   before(async () => {
     cluster = await sharedControlPlane();
-    world = await startRbacWorld(
-      cluster,
-      [
-        { id: groups.viewers, displayName: 'viewers' },
-        { id: groups.developers, displayName: 'developers' },
-        { id: groups.deployers, displayName: 'deployers' },
-        { id: groups.oncall, displayName: 'payments-oncall' },
-        { id: groups.temps, displayName: 'temps' },
-        { id: groups.duplicateA, displayName: 'on-call' },
-        { id: groups.duplicateB, displayName: 'on-call' },
-      ],
-      name,
+    // Group names carry the run id: the emulator's demo tenant already has viewers and developers.
+    const names = ['viewers', 'developers', 'deployers', 'payments-oncall', 'temps'].map(
+      (group) => `${group}-${run}`,
     );
+    entra = await startEmulator({ seed: seedWithGroups([...names, `on-call-${run}`]) });
+    await createGroup(entra, `on-call-${run}`);
+    const idOf = (group: string) => entra.groups[`${group}-${run}`] ?? assert.fail(`no group ${group}`);
+    groups.viewers = idOf('viewers');
+    groups.developers = idOf('developers');
+    groups.deployers = idOf('deployers');
+    groups.oncall = idOf('payments-oncall');
+    groups.temps = idOf('temps');
+    world = await startRbacWorld(cluster, entra, name);
     const setup = await kubectl(cluster.adminKubeconfig, ['apply', '-f', '-'], {
       input: `
 apiVersion: v1
@@ -138,14 +143,17 @@ rules:
       `kentra.dev/access-file=${name}`,
     ]);
     await world.close();
+    await entra.stop();
   });
 
-  const expectedNames = [
-    `ClusterRoleBinding /kentra:viewers-${groups.viewers.slice(0, 8)}:clusterrole:${roles.reader}`,
-    `RoleBinding ${nsA}/kentra:${groups.deployers}:role:deployer`,
-    `RoleBinding ${nsA}/kentra:developers-${groups.developers.slice(0, 8)}:clusterrole:${roles.editor}`,
-    `RoleBinding ${nsB}/kentra:payments-oncall-${groups.oncall.slice(0, 8)}:clusterrole:${roles.admin}`,
-  ].sort();
+  // Computed after before() has the group IDs.
+  const expectedNames = () =>
+    [
+      `ClusterRoleBinding /kentra:viewers-${run}-${groups.viewers.slice(0, 8)}:clusterrole:${roles.reader}`,
+      `RoleBinding ${nsA}/kentra:${groups.deployers}:role:deployer`,
+      `RoleBinding ${nsA}/kentra:developers-${run}-${groups.developers.slice(0, 8)}:clusterrole:${roles.editor}`,
+      `RoleBinding ${nsB}/kentra:payments-oncall-${run}-${groups.oncall.slice(0, 8)}:clusterrole:${roles.admin}`,
+    ].sort();
 
   it('plan shows the bindings to create and changes nothing', async () => {
     const plan = await world.kentra(['rbac', 'plan', '-o', 'json']);
@@ -168,7 +176,7 @@ rules:
     const applied = await world.kentra(['rbac', 'apply']);
     assert.equal(applied.code, 0, applied.stderr);
     assert.match(applied.stdout, /Plan: 4 to create/);
-    assert.deepEqual(await world.bindings(), expectedNames);
+    assert.deepEqual(await world.bindings(), expectedNames());
     const again = await world.kentra(['rbac', 'apply']);
     assert.equal(again.code, 0, again.stderr);
     assert.match(
@@ -177,7 +185,7 @@ rules:
     );
     const plan = JSON.parse((await world.kentra(['rbac', 'plan', '-o', 'json'])).stdout);
     assert.equal(plan.empty, true);
-    assert.deepEqual(await world.bindings(), expectedNames);
+    assert.deepEqual(await world.bindings(), expectedNames());
   });
 
   it('each group can do exactly what its rule grants (kubectl auth can-i)', async () => {
@@ -260,7 +268,7 @@ rules:
       [
         'schema error',
         (a) => {
-          a.rules.push({ group: 'viewers', clusterrole: 'edit' });
+          a.rules.push({ group: `viewers-${run}`, clusterrole: 'edit' });
         },
         /rules\[5\]\.clusterrole: unknown field \(did you mean "clusterRole"\?\)/,
       ],
@@ -274,14 +282,14 @@ rules:
       [
         'duplicate group names',
         (a) => {
-          a.rules.push({ group: 'on-call', clusterRole: 'view' });
+          a.rules.push({ group: `on-call-${run}`, clusterRole: 'view' });
         },
-        /rules\[5\]\.group: 2 Entra groups are named "on-call"/,
+        new RegExp(`rules\\[5\\]\\.group: 2 Entra groups are named "on-call-${run}"`),
       ],
       [
         'unknown namespace',
         (a) => {
-          a.rules.push({ group: 'viewers', clusterRole: 'edit', namespaces: [`${nsA}x`] });
+          a.rules.push({ group: `viewers-${run}`, clusterRole: 'edit', namespaces: [`${nsA}x`] });
         },
         new RegExp(
           `rules\\[5\\]\\.namespaces\\[0\\]: namespace "${nsA}x" does not exist in cluster "test" \\(did you mean "${nsA}"\\?\\)`,
@@ -290,7 +298,7 @@ rules:
       [
         'unknown ClusterRole',
         (a) => {
-          a.rules.push({ group: 'viewers', clusterRole: `${roles.reader.slice(0, -2)}ed` });
+          a.rules.push({ group: `viewers-${run}`, clusterRole: `${roles.reader.slice(0, -2)}ed` });
         },
         new RegExp(
           `rules\\[5\\]\\.clusterRole: no ClusterRole named "${roles.reader.slice(0, -2)}ed" in cluster "test" \\(did you mean "${roles.reader}"\\?\\)`,
@@ -299,7 +307,7 @@ rules:
       [
         'an error among valid changes',
         (a) => {
-          a.rules.splice(0, 1, { group: 'developers', clusterRole: roles.reader });
+          a.rules.splice(0, 1, { group: `developers-${run}`, clusterRole: roles.reader });
           a.rules.push({ group: 'devs', clusterRole: 'view' });
         },
         /no Entra group named "devs"/,
@@ -329,7 +337,7 @@ rules:
     assert.equal(applied.code, 0, applied.stderr);
     assert.deepEqual(
       await world.bindings(),
-      expectedNames.filter((entry) => !entry.includes(`:clusterrole:${roles.editor}`)),
+      expectedNames().filter((entry) => !entry.includes(`:clusterrole:${roles.editor}`)),
     );
     assert.equal(await canI(groups.developers, 'create', 'deployments', nsA), false);
   });
@@ -349,7 +357,7 @@ rules:
     const afterPrune = await world.bindings();
     assert.deepEqual(
       beforePrune.filter((entry) => !afterPrune.includes(entry)),
-      [expectedNames[0]],
+      [expectedNames()[0]],
     );
     assert.equal(await canI(groups.viewers, 'get', 'pods', nsB), false);
   });
@@ -357,7 +365,7 @@ rules:
   it('`kentra rbac prune` only removes: a dropped rule goes, a new rule is not created', async () => {
     await writeAccess((a) => {
       (a.rules[1] as Record<string, unknown>).expires = '2021-06-30';
-      a.rules.splice(0, 3, { group: 'viewers', clusterRole: roles.admin, namespaces: [nsA] });
+      a.rules.splice(0, 3, { group: `viewers-${run}`, clusterRole: roles.admin, namespaces: [nsA] });
     });
     const beforePrune = await world.bindings();
     const pruned = await world.kentra(['rbac', 'prune', '-o', 'json']);

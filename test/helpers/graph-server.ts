@@ -1,12 +1,10 @@
 /**
- * A tiny Graph-shaped HTTP server on 127.0.0.1 for the Graph client's tests
- * (and the RBAC e2e until the Entra emulator's Graph lands): groups with
+ * A tiny Graph-shaped HTTP server on 127.0.0.1 for the Graph client's tests: groups with
  * `$filter=displayName eq '...'`, `startswith(displayName,'..')`, `$top`
  * paging through `@odata.nextLink`, a bearer token check, and injected faults.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 
 export interface FakeGroup {
   id: string;
@@ -40,8 +38,6 @@ export async function startGraphServer(options: {
   groups: FakeGroup[];
   pageSize?: number;
   startswith?: boolean;
-  /** Serve HTTPS with this certificate (the access file requires an https Graph URL). */
-  tls?: { certPem: string; keyPem: string };
 }): Promise<GraphServer> {
   const state = {
     faults: [] as Fault[],
@@ -107,13 +103,11 @@ export async function startGraphServer(options: {
       ...(skip + top < matched.length ? { '@odata.nextLink': next.toString() } : {}),
     });
   };
-  const server: Server = options.tls
-    ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, handler)
-    : createServer(handler);
+  const server: Server = createServer(handler);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();
-  baseUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
     baseUrl,
     token,

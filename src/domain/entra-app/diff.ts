@@ -2,8 +2,9 @@
  * Desired vs actual app registration: which managed properties differ (the
  * drift, shown to the user as a diff) and the smallest PATCH body that
  * brings the app back. Lists whose order means nothing (redirect URIs,
- * optional claims, permissions) are compared as sets; properties kentra does
- * not manage are left alone, and permissions on other APIs are kept.
+ * permissions) are compared as sets; optional claims and permissions kentra
+ * needs are added to what is there (never removed); properties kentra does
+ * not manage are left alone.
  */
 import type { DesiredApplication } from './desired.js';
 import type { Application, OptionalClaims, ResourceAccess } from './registration.js';
@@ -53,6 +54,16 @@ function mergedAccess(current: readonly ResourceAccess[] | null, desired: readon
       if (!entry.resourceAccess.some((item) => item.id.toLowerCase() === access.id.toLowerCase()))
         entry.resourceAccess.push(access);
   }
+  return merged;
+}
+
+function mergedClaims(current: OptionalClaims | null, desired: OptionalClaims): OptionalClaims {
+  const merged = { idToken: [], accessToken: [], saml2Token: [], ...current } as OptionalClaims;
+  for (const type of tokenTypes)
+    merged[type] = [
+      ...merged[type],
+      ...desired[type].filter((claim) => !merged[type].some((item) => item.name === claim.name)),
+    ];
   return merged;
 }
 
@@ -106,10 +117,13 @@ export function diffApplication(desired: DesiredApplication, actual: Application
     desired.api.requestedAccessTokenVersion,
     version === desired.api.requestedAccessTokenVersion,
   );
+  // Optional claims kentra needs are added; claims someone else chose (e.g. acct) are kept.
   for (const type of tokenTypes) {
     const current = claimNames(actual.optionalClaims, type);
-    const wanted = claimNames(desired.optionalClaims, type);
-    compare('optionalClaims', `optionalClaims.${type}`, current, wanted, sameSet(current, wanted));
+    const missing = claimNames(desired.optionalClaims, type).filter((name) => !current.includes(name));
+    if (missing.length === 0) continue;
+    changes.push({ field: `optionalClaims.${type}`, current, desired: [...current, ...missing] });
+    patch.optionalClaims = mergedClaims(actual.optionalClaims, desired.optionalClaims);
   }
   for (const platform of ['publicClient', 'spa', 'web'] as const) {
     const current = actual[platform]?.redirectUris ?? [];

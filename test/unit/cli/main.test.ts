@@ -13,7 +13,10 @@ describe('kentra CLI', () => {
     assert.match(run.stdout, /^Usage: kentra/);
     assert.match(run.stdout, /Commands:/);
     // Every listed command carries a one-line description.
-    const commands = (run.stdout.split('Commands:\n')[1]?.split('\n\n')[0] ?? '').split('\n').filter(Boolean);
+    // Entries start two spaces in; deeper-indented lines continue a wrapped description.
+    const commands = (run.stdout.split('Commands:\n')[1]?.split('\n\n')[0] ?? '')
+      .split('\n')
+      .filter((line) => /^ {2}\S/.test(line));
     assert.ok(commands.length > 0);
     for (const line of commands)
       assert.match(line, /^\s+\S.*\s{2,}\S/, `command without description: ${line}`);

@@ -60,6 +60,23 @@ describe('diffApplication', () => {
     assert.equal(graph?.resourceAccess.length, 4, 'openid kept once, three added');
   });
 
+  it('adds the optional claims kentra needs and keeps the ones chosen elsewhere', () => {
+    const acct = { name: 'acct', source: null, essential: false, additionalProperties: [] };
+    const actual = graphApplication({ optionalClaims: { idToken: [acct], accessToken: [], saml2Token: [] } });
+    const diff = diffApplication(desired, actual);
+    assert.deepEqual(
+      diff.changes.map((change) => [change.field, change.current, change.desired]),
+      [
+        ['optionalClaims.idToken', ['acct'], ['acct', 'sid']],
+        ['optionalClaims.accessToken', [], ['sid']],
+      ],
+    );
+    assert.deepEqual(
+      diff.patch.optionalClaims?.idToken.map((claim) => claim.name),
+      ['acct', 'sid'],
+    );
+  });
+
   it('treats missing optional claims and a null api as drift', () => {
     const diff = diffApplication(desired, graphApplication({ optionalClaims: null, api: null }));
     assert.deepEqual(

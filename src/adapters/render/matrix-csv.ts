@@ -1,0 +1,42 @@
+/** The access matrix as CSV (RFC 4180): one record per subject, scope and resource. */
+import type { AccessMatrix } from '../../domain/rbac/matrix.js';
+import { matrixRecords } from './matrix-records.js';
+
+const columns = [
+  'subject',
+  'kind',
+  'kubernetes_name',
+  'entra_id',
+  'scope',
+  'resource',
+  'verbs',
+  'any_verb',
+  'limited_to_names',
+];
+
+export function renderMatrixCsv(matrix: AccessMatrix): string {
+  const lines = [columns.join(',')];
+  for (const record of matrixRecords(matrix)) {
+    const limited = Object.entries(record.limited).map(([verb, names]) => `${verb}:${names.join('|')}`);
+    lines.push(
+      [
+        record.subject.displayName,
+        record.subject.kind,
+        record.subject.name,
+        record.subject.entraId ?? '',
+        record.scope,
+        record.resource,
+        record.verbs.join(' '),
+        record.anyVerb ? 'true' : 'false',
+        limited.join(' '),
+      ]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}

@@ -1,0 +1,392 @@
+/**
+ * `kentra audit`: Kubernetes audit events joined with the Entra sign-ins that
+ * issued their tokens, streamed into one trail. The sign-in log is loaded and
+ * indexed first (it is small); audit events then stream past it line by line,
+ * so memory stays flat however large the audit log is.
+ */
+import { resolve } from 'node:path';
+import { type AuditLogSource, auditLogSources, followFile } from '../adapters/audit/audit-log-sources.js';
+import { BufferedOutput } from '../adapters/audit/buffered-output.js';
+import { graphSignIns } from '../adapters/audit/graph-sign-ins.js';
+import { splitLines } from '../adapters/audit/line-splitter.js';
+import { htmlWriter } from '../adapters/audit/render-html.js';
+import { jsonLinesWriter } from '../adapters/audit/render-json-lines.js';
+import { ocsfWriter } from '../adapters/audit/render-ocsf.js';
+import { tableWriter } from '../adapters/audit/render-table.js';
+import { type SignInSource, signInFiles } from '../adapters/audit/sign-in-files.js';
+import type { TrailSummary, TrailWriter } from '../adapters/audit/trail-writer.js';
+import { type FetchLike, GraphClient } from '../adapters/graph/client.js';
+import { fetchTrusting } from '../adapters/http-fetch.js';
+import type { TextSink } from '../cli/context.js';
+import {
+  type ClaimMappings,
+  claimMappingsFromIdentity,
+  defaultClaimMappings,
+} from '../domain/audit/claim-mappings.js';
+import { type GroupChange, groupChangeFrom } from '../domain/audit/group-change.js';
+import { defaultJoinOptions, type JoinOptions } from '../domain/audit/join.js';
+import { isK8sAuditEvent } from '../domain/audit/k8s-event.js';
+import { SignInIndex } from '../domain/audit/sign-in-index.js';
+import {
+  inTimeRange,
+  matchesGroupChange,
+  matchesRequest,
+  type TrailFilter,
+} from '../domain/audit/trail-filter.js';
+import { buildTrail, type TrailContext } from '../domain/audit/trail-record.js';
+import { KentraError } from '../errors.js';
+import { type LoadedAccessFile, loadAccessFile } from './load-access.js';
+
+export type AuditOutput = 'table' | 'json' | 'ocsf' | 'html';
+
+export interface AuditRequest {
+  /** `--k8s-audit` values: files, folders of rotated logs, `-` for stdin. */
+  auditPaths: readonly string[];
+  /** `--signins` / `--directory-audits` values: exported JSON files, or `graph`. */
+  signInPaths: readonly string[];
+  output: AuditOutput;
+  /** kentra.yaml to learn claim mappings, app ids, token lifetime and Graph from; else ./kentra.yaml if present. */
+  accessPath?: string;
+  /** Command-line values; they win over the access file, which wins over kentra's defaults. */
+  mappings: Partial<ClaimMappings>;
+  join: Partial<JoinOptions>;
+  filter: TrailFilter;
+  follow: boolean;
+}
+
+export interface AuditDeps {
+  stdout: TextSink;
+  stderr: TextSink;
+  stdin: NodeJS.ReadableStream;
+  cwd: string;
+  now: () => number;
+  interrupted: Promise<unknown>;
+  /** Colour in the table (a terminal, NO_COLOR unset). */
+  colour: boolean;
+  /** Show a progress line on stderr (a terminal) while reading large logs. */
+  progress: boolean;
+  productVersion: string;
+  env: Readonly<Record<string, string | undefined>>;
+  readText: (path: string) => Promise<string>;
+  fetch: FetchLike;
+}
+
+/** What the run works with once flags, the access file and defaults are combined. */
+interface Settings {
+  mappings: ClaimMappings;
+  join: JoinOptions;
+  access?: LoadedAccessFile;
+}
+
+/** At most this many corrupt lines are described on stderr; all are counted. */
+const maxReportedProblems = 20;
+
+export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<TrailSummary> {
+  const settings = await resolveSettings(request, deps);
+  let progressShown = false;
+  const clearProgress = () => {
+    if (!progressShown) return;
+    deps.stderr.write('\r\u001b[K');
+    progressShown = false;
+  };
+  const problems = problemReporter(deps.stderr, clearProgress);
+  const { index, changes, groupNames } = await loadSignInLog(request, settings, deps, problems);
+
+  const sources = await auditLogSources(request.auditPaths, { stdin: deps.stdin, cwd: deps.cwd });
+  const followed = request.follow ? followTarget(sources) : undefined;
+  const out = new BufferedOutput(deps.stdout);
+  const writer = writerFor(request.output, out, deps);
+  const context: TrailContext = {
+    index,
+    mappings: settings.mappings,
+    join: settings.join,
+    groupName: (id) => groupNames.get(id),
+  };
+  const summary: TrailSummary = {
+    events: 0,
+    written: 0,
+    skipped: 0,
+    joins: { uti: 0, sid: 0, heuristic: 0, none: 0 },
+    groupChanges: 0,
+  };
+  const filter = request.filter;
+  const timeBounded = filter.since !== undefined || filter.until !== undefined;
+  let nextChange = 0;
+  const emitChangesUntil = (time: number) => {
+    while (nextChange < changes.length) {
+      const change = changes[nextChange] as GroupChange;
+      if (!(Date.parse(change.time) <= time)) break;
+      nextChange++;
+      if (!matchesGroupChange(change, filter)) continue;
+      writer.groupChange(change);
+      summary.written++;
+      summary.groupChanges++;
+    }
+  };
+
+  /** One audit log line: parsed, joined, filtered, written; or reported as FILE:LINE and skipped. */
+  const handleLine = (from: AuditLogSource, text: string, number: number) => {
+    let event: unknown;
+    try {
+      event = JSON.parse(text);
+    } catch (error) {
+      problems.report(from.name, number, `corrupt or truncated line (${(error as Error).message})`);
+      return;
+    }
+    if (!isK8sAuditEvent(event)) {
+      problems.report(from.name, number, 'not an audit.k8s.io Event');
+      return;
+    }
+    summary.events++;
+    const time = Date.parse(event.requestReceivedTimestamp ?? event.stageTimestamp ?? '');
+    if (nextChange < changes.length) emitChangesUntil(time);
+    if (timeBounded && !inTimeRange(filter, time)) return;
+    const { record, signIn } = buildTrail(event, context);
+    if (!matchesRequest(record, filter)) return;
+    summary.written++;
+    summary.joins[record.join.method]++;
+    writer.request(record, signIn);
+  };
+  let lastProgress = deps.now();
+  let stop = false;
+  void deps.interrupted.then(() => {
+    stop = true;
+  });
+  for (const source of sources) {
+    if (stop) break;
+    const chunks =
+      source === followed
+        ? followFile(source.followable ?? source.name, 0, deps.interrupted)
+        : source.chunks();
+    try {
+      const result = await splitLines(chunks, {
+        onLine: (text, number) => handleLine(source, text, number),
+        onOverlong: (number) => problems.report(source.name, number, 'line longer than 64 MiB'),
+        afterChunk: () => {
+          if (stop && source !== followed) throw new Interrupted();
+          if (deps.progress && deps.now() - lastProgress >= 1000) {
+            lastProgress = deps.now();
+            deps.stderr.write(`\rkentra audit: ${summary.events} audit events read (${source.name})\u001b[K`);
+            progressShown = true;
+          }
+          // A live trail shows each record as soon as its chunk is read.
+          if (source === followed) out.flush();
+          return out.drained();
+        },
+      });
+      // A file that ends inside a line: a truncated write, or a last line without its newline.
+      if (result.rest.trim() !== '') handleLine(source, result.rest, result.lines + 1);
+    } catch (error) {
+      if (error instanceof Interrupted) break;
+      // A damaged gzip member or an unreadable file ends that source, not the run.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (
+        code === 'Z_DATA_ERROR' ||
+        code === 'Z_BUF_ERROR' ||
+        (error as Error).message === 'unexpected end of file'
+      )
+        problems.report(
+          source.name,
+          undefined,
+          `compressed data is damaged (${(error as Error).message}); rest of file skipped`,
+        );
+      else
+        throw new KentraError('io.read', `${source.name}: reading failed (${(error as Error).message})`, {
+          cause: error,
+          hint: 'Check that the file is readable; other files were read up to this point.',
+        });
+    }
+  }
+  if (!stop) emitChangesUntil(Number.POSITIVE_INFINITY);
+  clearProgress();
+  summary.skipped = problems.count();
+  writer.end(summary);
+  out.flush();
+  await out.drained();
+  deps.stderr.write(summaryText(summary, settings.mappings, stop));
+  if (index.size === 0 && summary.joins.none > 0)
+    deps.stderr.write(
+      request.signInPaths.length === 0
+        ? 'kentra audit: no sign-in log given (--signins FILE|graph): requests are shown without their sign-ins\n'
+        : 'kentra audit: the sign-in log holds no successful sign-ins: requests are shown without their sign-ins\n',
+    );
+  return summary;
+}
+
+class Interrupted extends Error {}
+
+interface SignInLog {
+  index: SignInIndex;
+  /** Group-membership changes, oldest first. */
+  changes: GroupChange[];
+  /** Entra group display names by object id, learnt from the directory audits. */
+  groupNames: Map<string, string>;
+}
+
+async function loadSignInLog(
+  request: AuditRequest,
+  settings: Settings,
+  deps: AuditDeps,
+  problems: ProblemReporter,
+): Promise<SignInLog> {
+  const index = new SignInIndex();
+  const groupNames = new Map<string, string>();
+  const changes: GroupChange[] = [];
+  for (const source of signInSources(request, settings, deps)) {
+    await source.load({
+      signIn: (signIn) => index.add(signIn),
+      directoryAudit: (audit) => {
+        const change = groupChangeFrom(audit);
+        if (!change) return;
+        changes.push(change);
+        if (change.group.id && change.group.displayName)
+          groupNames.set(change.group.id, change.group.displayName);
+      },
+      group: (group) => groupNames.set(group.id, group.displayName),
+      skipped: (where, line, why) => problems.report(where, line, why),
+    });
+  }
+  changes.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  return { index, changes, groupNames };
+}
+
+async function resolveSettings(request: AuditRequest, deps: AuditDeps): Promise<Settings> {
+  let access: LoadedAccessFile | undefined;
+  if (request.accessPath !== undefined) {
+    access = await loadAccessFile(resolve(deps.cwd, request.accessPath), deps.readText);
+  } else {
+    // Like every kentra command, use ./kentra.yaml when it is there; audit also works without one.
+    const implicit = resolve(deps.cwd, 'kentra.yaml');
+    const present = await deps.readText(implicit).then(
+      () => true,
+      () => false,
+    );
+    if (present) {
+      access = await loadAccessFile(implicit, deps.readText);
+      deps.stderr.write('kentra audit: claim mappings from ./kentra.yaml\n');
+    }
+  }
+  const file = access?.file;
+  const mappings: ClaimMappings = {
+    ...(file ? claimMappingsFromIdentity(file.identity) : defaultClaimMappings),
+    ...definedOnly(request.mappings),
+  };
+  const maxTokenAge = file?.policy.maxTokenAgeSeconds;
+  const appIds = [...(file?.app.clientId ? [file.app.clientId] : []), ...(file?.app.audiences ?? [])];
+  const join: JoinOptions = {
+    windowMs:
+      request.join.windowMs ?? (maxTokenAge !== undefined ? maxTokenAge * 1000 : defaultJoinOptions.windowMs),
+    skewMs: request.join.skewMs ?? defaultJoinOptions.skewMs,
+    appIds: request.join.appIds && request.join.appIds.length > 0 ? request.join.appIds : appIds,
+  };
+  return access ? { mappings, join, access } : { mappings, join };
+}
+
+function definedOnly<T extends object>(value: Partial<T>): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function signInSources(request: AuditRequest, settings: Settings, deps: AuditDeps): SignInSource[] {
+  const paths = request.signInPaths;
+  const files = paths.filter((path) => path !== 'graph');
+  const sources = files.length > 0 ? [signInFiles(files, deps.cwd)] : [];
+  if (paths.includes('graph')) sources.push(graphSource(request, settings, deps));
+  return sources;
+}
+
+function graphSource(request: AuditRequest, settings: Settings, deps: AuditDeps): SignInSource {
+  const token = deps.env.KENTRA_GRAPH_TOKEN;
+  if (!token)
+    throw new KentraError('usage', '--signins graph needs a Microsoft Graph token in KENTRA_GRAPH_TOKEN', {
+      hint:
+        'It needs AuditLog.Read.All, e.g. export KENTRA_GRAPH_TOKEN=$(az account get-access-token --resource-type ms-graph --query accessToken -o tsv); ' +
+        'or pass exported JSON files to --signins.',
+    });
+  const access = settings.access;
+  const tenant = access?.file.tenant;
+  const caFile = tenant?.certificateAuthorityFile;
+  // A private CA (the emulator) is read on first use, so building the source stays synchronous.
+  let trusted: Promise<FetchLike> | undefined;
+  const fetch: FetchLike =
+    caFile && access
+      ? async (url, init) => {
+          trusted ??= deps.readText(access.resolvePath(caFile)).then(fetchTrusting);
+          return (await trusted)(url, init);
+        }
+      : deps.fetch;
+  const progress = (line: string) => deps.stderr.write(`kentra audit: ${line}\n`);
+  const client = (version: 'v1.0' | 'beta') =>
+    new GraphClient({
+      baseUrl: tenant?.graph ?? 'https://graph.microsoft.com',
+      version,
+      fetch,
+      accessToken: async () => token,
+      onRetry: ({ status, delayMs, path }) =>
+        progress(`Graph answered ${status} for ${path}; retrying in ${(delayMs / 1000).toFixed(1)}s`),
+    });
+  const since =
+    request.filter.since === undefined ? undefined : request.filter.since - settings.join.windowMs;
+  const until = request.filter.until === undefined ? undefined : request.filter.until + settings.join.skewMs;
+  return graphSignIns({ v1: client('v1.0'), beta: client('beta'), since, until, progress });
+}
+
+function followTarget(sources: readonly AuditLogSource[]): AuditLogSource | undefined {
+  const last = sources[sources.length - 1];
+  if (!last) return undefined;
+  if (last.name === 'stdin') return undefined; // stdin follows by itself until it is closed
+  if (!last.followable)
+    throw new KentraError('usage', `--follow: ${last.name} is compressed and cannot grow`, {
+      hint: 'Follow the live log (kube-apiserver --audit-log-path), not a rotated .gz file.',
+    });
+  return last;
+}
+
+function writerFor(output: AuditOutput, out: BufferedOutput, deps: AuditDeps): TrailWriter {
+  switch (output) {
+    case 'json':
+      return jsonLinesWriter(out);
+    case 'ocsf':
+      return ocsfWriter(out, deps.productVersion);
+    case 'html':
+      return htmlWriter(out, new Date(deps.now()).toISOString());
+    default:
+      return tableWriter(out, { colour: deps.colour });
+  }
+}
+
+interface ProblemReporter {
+  report(where: string, line: number | undefined, why: string): void;
+  count(): number;
+}
+
+function problemReporter(stderr: TextSink, beforeWrite: () => void): ProblemReporter {
+  let count = 0;
+  return {
+    report(where, line, why) {
+      count++;
+      if (count <= maxReportedProblems + 1) beforeWrite();
+      if (count <= maxReportedProblems)
+        stderr.write(`kentra audit: ${where}${line === undefined ? '' : `:${line}`}: ${why}\n`);
+      else if (count === maxReportedProblems + 1)
+        stderr.write('kentra audit: more problems follow; only their count is reported\n');
+    },
+    count: () => count,
+  };
+}
+
+function summaryText(summary: TrailSummary, mappings: ClaimMappings, interrupted: boolean): string {
+  const j = summary.joins;
+  const requests = summary.written - summary.groupChanges;
+  let text =
+    `kentra audit: ${summary.events} audit events read, ${requests} shown` +
+    (summary.groupChanges > 0 ? ` and ${summary.groupChanges} group changes` : '') +
+    `; sign-in joined exactly for ${j.uti + j.sid} (uti ${j.uti}, sid ${j.sid}), by heuristic for ${j.heuristic}, not joined ${j.none}` +
+    `; ${summary.skipped} lines skipped${interrupted ? '; interrupted' : ''}\n`;
+  if (j.heuristic > 0 && j.uti + j.sid === 0)
+    text +=
+      `kentra audit: no audit event carried a token id in user.extra["${mappings.utiExtraKey}"] or ` +
+      `["${mappings.sidExtraKey}"], so sign-ins were joined by heuristic (oid + time window + IP + app) ` +
+      'with the confidence shown. For exact joins, map claims.uti and claims.sid into these extra keys in the ' +
+      "API server's AuthenticationConfiguration (see docs/audit.md).\n";
+  return text;
+}

@@ -1,0 +1,263 @@
+/**
+ * The webhook's e2e world, all real and on loopback: the Entra emulator, an
+ * access file pointing at it, `kentra webhook` started through its use case
+ * (config file, access file, TLS files, Graph client credentials), and a real
+ * kube-apiserver whose token webhook is that server (cache TTL 1 s). Optionally
+ * a second kube-apiserver with plain structured authentication rendered from
+ * the same access file, for comparison.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { createCertificateAuthority } from '../../src/adapters/pki.js';
+import { renderAuthenticationConfiguration } from '../../src/domain/cluster-config/authentication-config.js';
+import { authenticatorFromAccessFile } from '../../src/domain/identity/from-access-file.js';
+import { loadAccessFile } from '../../src/usecases/load-access.js';
+import { runWebhook } from '../../src/usecases/webhook.js';
+import { renderWebhookClient } from '../../src/webhook/render.js';
+import type { Webhook } from '../../src/webhook/webhook.js';
+import { type ControlPlane, startControlPlane } from '../harness/control-plane.js';
+import { type EmulatorHandle, startEmulator } from '../harness/emulator.js';
+import { kubectl } from '../harness/kubectl.js';
+
+export interface WebhookWorld {
+  entra: EmulatorHandle;
+  webhook: Webhook;
+  /** TLS options to call the webhook as the API server does (its CA and client certificate). */
+  apiserverClient: { ca: string; cert: string; key: string };
+  /** kube-apiserver authenticating Entra tokens through the webhook. */
+  viaWebhook: ControlPlane;
+  /** kube-apiserver with structured authentication for the same issuer (when asked for). */
+  structured: ControlPlane | undefined;
+  dir: string;
+  /** Everything the webhook logged so far (JSON lines). */
+  logs(): string;
+  /** A kubeconfig that presents `token` to `cluster`. */
+  tokenKubeconfig(cluster: ControlPlane, token: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface WebhookWorldOptions {
+  pollIntervalSeconds: number;
+  maxStalenessSeconds: number;
+  structured?: boolean;
+}
+
+export async function startWebhookWorld(options: WebhookWorldOptions): Promise<WebhookWorld> {
+  const entra = await startEmulator();
+  const dir = await mkdtemp(join(tmpdir(), 'kentra-webhook-e2e-'));
+  const stops: Array<() => Promise<void>> = [
+    () => rm(dir, { recursive: true, force: true }),
+    () => entra.stop(),
+  ];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch(() => {});
+  };
+  try {
+    const accessPath = join(dir, 'kentra.yaml');
+    await writeFile(
+      accessPath,
+      stringify({
+        apiVersion: 'kentra.dev/v1alpha1',
+        kind: 'Access',
+        tenant: {
+          id: entra.tenantId,
+          authority: entra.url,
+          graph: entra.url,
+          certificateAuthorityFile: entra.caFile,
+        },
+        app: { name: 'kentra', clientId: entra.clientId, tokenVersion: 2 },
+        clusters: [{ name: 'test', kind: 'self-managed', kubernetesVersion: '1.36' }],
+        policy: { denyGuests: true, maxTokenAge: '2h', groupOverage: 'reject' },
+        rules: [{ group: entra.groups.developers, clusterRole: 'view' }],
+      }),
+    );
+    const ca = await createCertificateAuthority('kentra-webhook-e2e', 1);
+    const serving = await ca.issue({
+      commonName: 'kentra-webhook',
+      ipAddresses: ['127.0.0.1'],
+      usage: 'server',
+    });
+    // Only the API server may call the webhook: it presents a client certificate from this CA.
+    const clientCa = await createCertificateAuthority('kentra-webhook-e2e-clients', 1);
+    const apiserverClient = await clientCa.issue({ commonName: 'kube-apiserver', usage: 'client' });
+    await writeFile(join(dir, 'client-ca.crt'), clientCa.certPem);
+    await writeFile(join(dir, 'apiserver-client.crt'), apiserverClient.certPem);
+    await writeFile(join(dir, 'apiserver-client.key'), apiserverClient.keyPem, { mode: 0o600 });
+    await writeFile(join(dir, 'tls.crt'), serving.certPem);
+    await writeFile(join(dir, 'tls.key'), serving.keyPem, { mode: 0o600 });
+    await writeFile(join(dir, 'graph-secret'), entra.automation.secret, { mode: 0o600 });
+    const configPath = join(dir, 'kentra-webhook.yaml');
+    await writeFile(
+      configPath,
+      stringify({
+        apiVersion: 'kentra.dev/v1alpha1',
+        kind: 'WebhookConfiguration',
+        accessFile: accessPath,
+        listen: { host: '127.0.0.1', port: 0 },
+        tls: {
+          certFile: join(dir, 'tls.crt'),
+          keyFile: join(dir, 'tls.key'),
+          clientCaFile: join(dir, 'client-ca.crt'),
+        },
+        live: {
+          clientId: entra.automation.clientId,
+          clientSecretFile: join(dir, 'graph-secret'),
+          pollIntervalSeconds: options.pollIntervalSeconds,
+          maxStalenessSeconds: options.maxStalenessSeconds,
+        },
+        cache: { ttlSeconds: 60 },
+        log: { level: 'info' },
+      }),
+    );
+
+    let logText = '';
+    let interrupt: (signal: string) => void = () => {};
+    const interrupted = new Promise<string>((resolve) => {
+      interrupt = resolve;
+    });
+    let onListening: (webhook: Webhook) => void = () => {};
+    const listening = new Promise<Webhook>((resolve) => {
+      onListening = resolve;
+    });
+    const running = runWebhook(
+      { config: configPath },
+      {
+        readText: (path) => readFile(path, 'utf8'),
+        env: {},
+        now: Date.now,
+        logSink: {
+          write: (line) => {
+            logText += line;
+          },
+        },
+        interrupted,
+        onListening,
+      },
+    );
+    const webhook = await Promise.race([
+      listening,
+      running.then(() => {
+        throw new Error('the webhook stopped before it listened');
+      }),
+    ]);
+    stops.push(async () => {
+      interrupt('test done');
+      await running;
+    });
+
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const viaWebhook = await startControlPlane({
+      tokenWebhookKubeconfig: renderWebhookClient({
+        url: webhook.server.url,
+        caPem: ca.certPem,
+        clientCertFile: join(dir, 'apiserver-client.crt'),
+        clientKeyFile: join(dir, 'apiserver-client.key'),
+      }).kubeconfigYaml,
+      tokenWebhookCacheTtl: '1s',
+      log,
+    });
+    stops.push(() => viaWebhook.stop());
+
+    let structured: ControlPlane | undefined;
+    if (options.structured) {
+      const access = await loadAccessFile(accessPath, (path) => readFile(path, 'utf8'));
+      const authenticator = authenticatorFromAccessFile(access.file, entra.clientId);
+      const authenticationConfig = renderAuthenticationConfiguration(authenticator, {
+        apiVersion: 'apiserver.config.k8s.io/v1',
+        certificateAuthority: entra.caPem,
+      });
+      structured = await startControlPlane({ authenticationConfig: stringify(authenticationConfig), log });
+      stops.push(() => (structured as ControlPlane).stop());
+    }
+
+    let counter = 0;
+    return {
+      entra,
+      webhook,
+      apiserverClient: { ca: ca.certPem, cert: apiserverClient.certPem, key: apiserverClient.keyPem },
+      viaWebhook,
+      structured,
+      dir,
+      logs: () => logText,
+      async tokenKubeconfig(cluster, token) {
+        const path = join(dir, `token-${++counter}.kubeconfig`);
+        const kubeconfig = {
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: [
+            {
+              name: 'c',
+              cluster: {
+                server: cluster.server,
+                'certificate-authority-data': Buffer.from(cluster.caPem).toString('base64'),
+              },
+            },
+          ],
+          users: [{ name: 'u', user: { token } }],
+          contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+          'current-context': 'c',
+        };
+        await writeFile(path, stringify(kubeconfig), { mode: 0o600 });
+        return path;
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Lets the given RBAC subjects list configmaps. (The built-in `view` role is aggregated by the
+ * controller manager, which this control plane does not run, so it has no rules here.)
+ */
+export async function grantView(
+  cluster: ControlPlane,
+  subjects: Array<{ kind: 'Group' | 'User'; name: string }>,
+) {
+  const documents = [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'configmap-reader' },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'entra-configmap-readers' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'configmap-reader' },
+      subjects: subjects.map((s) => ({ apiGroup: 'rbac.authorization.k8s.io', ...s })),
+    },
+  ];
+  const result = await kubectl(cluster.adminKubeconfig, ['apply', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: documents }),
+  });
+  if (result.code !== 0) throw new Error(`granting configmap access failed: ${result.stderr}`);
+}
+
+export type Access = 'allowed' | 'forbidden' | 'unauthorized';
+
+/** One real kubectl request; classifies the answer the way a user would read it. */
+export async function access(kubeconfig: string): Promise<Access> {
+  const result = await kubectl(kubeconfig, ['get', 'configmaps', '-n', 'default', '-o', 'name']);
+  if (result.code === 0) return 'allowed';
+  if (/forbidden/i.test(result.stderr)) return 'forbidden';
+  if (/unauthorized|must be logged in/i.test(result.stderr)) return 'unauthorized';
+  throw new Error(`unexpected kubectl failure: ${result.stderr}`);
+}
+
+/**
+ * Repeats a real kubectl request until its answer is no longer `allowed` and
+ * returns the milliseconds since `since`. Each attempt is itself a full kubectl
+ * run (a few hundred ms): this is the measurement, not a sleep.
+ */
+export async function msUntilDenied(kubeconfig: string, since: number, limitMs: number): Promise<number> {
+  while (Date.now() - since < limitMs) {
+    if ((await access(kubeconfig)) !== 'allowed') return Date.now() - since;
+  }
+  return Number.POSITIVE_INFINITY;
+}

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { starterAccessFile } from '../../../src/domain/access/starter.js';
+import { KentraError } from '../../../src/errors.js';
+import { parseWebhookConfig, resolveWebhookConfig } from '../../../src/webhook/config.js';
+import { runCli } from '../../helpers/cli.js';
+
+const tenant = randomUUID();
+const base = { apiVersion: 'kentra.dev/v1alpha1', kind: 'WebhookConfiguration' };
+
+function parseFails(document: Record<string, unknown>): KentraError {
+  try {
+    resolveWebhookConfig(parseWebhookConfig(stringify(document), 'hook.yaml'), undefined, 'hook.yaml');
+  } catch (error) {
+    assert.ok(error instanceof KentraError);
+    assert.equal(error.code, 'config.invalid');
+    return error;
+  }
+  assert.fail('the configuration was accepted');
+}
+
+describe('webhook configuration', () => {
+  it('names the path of every bad field', () => {
+    const entra = { tenants: [tenant], audiences: ['app'] };
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ ...base, kind: 'Config', entra }, /\.kind must be WebhookConfiguration/],
+      [{ ...base, entra, typo: 1 }, /\.typo is not a known field/],
+      [
+        { ...base, entra: { ...entra, tenants: ['contoso.com'] } },
+        /\.entra\.tenants\[0\] must be a tenant id/,
+      ],
+      [
+        { ...base, entra: { ...entra, clockSkewSeconds: 900 } },
+        /\.entra\.clockSkewSeconds must be between 0 and 300/,
+      ],
+      [
+        { ...base, entra: { ...entra, issuerVersions: ['v3'] } },
+        /\.entra\.issuerVersions\[0\] must be v1 or v2/,
+      ],
+      [{ ...base, entra: { ...entra, loginBase: 'http://login' } }, /\.entra\.loginBase must use https/],
+      [{ ...base, entra, policy: { allowedNetworks: ['10.0.0.0/33'] } }, /\.policy\.allowedNetworks\[0\]/],
+      [
+        { ...base, entra, live: { clientId: 'x', pollIntervalSeconds: 30, maxStalenessSeconds: 10 } },
+        /\.live\.maxStalenessSeconds must be between 30/,
+      ],
+      [{ ...base, entra: { audiences: ['app'] } }, /\.entra\.tenants is required/],
+    ];
+    for (const [document, message] of cases) assert.match(parseFails(document).message, message);
+  });
+
+  it('takes tenants, audiences, issuer form, authority and Graph from the access file', async () => {
+    const { parseAccessFile } = await import('../../../src/domain/access/parse.js');
+    const { parse } = await import('yaml');
+    const clientId = randomUUID();
+    const access = parseAccessFile(
+      parse(
+        starterAccessFile({
+          tenantId: tenant,
+          clientId,
+          authority: 'https://127.0.0.1:9443',
+          graph: 'https://127.0.0.1:9443/graph',
+        }),
+      ),
+    );
+    assert.ok(access.file, JSON.stringify(access.issues));
+    const document = parseWebhookConfig(
+      stringify({ ...base, accessFile: 'kentra.yaml', live: { clientId: 'reader' } }),
+      'hook.yaml',
+    );
+    const config = resolveWebhookConfig(document, access.file, 'hook.yaml');
+    assert.deepEqual(config.entra.tenants, [tenant]);
+    assert.ok(config.entra.audiences.includes(clientId));
+    assert.deepEqual(config.entra.issuerVersions, ['v2']);
+    assert.equal(config.entra.loginBase, 'https://127.0.0.1:9443');
+    assert.equal(config.entra.stsBase, 'https://127.0.0.1:9443', 'a non-Entra authority serves v1 itself');
+    assert.equal(config.live?.graphBase, 'https://127.0.0.1:9443/graph');
+    assert.equal(config.live?.tokenEndpoint, `https://127.0.0.1:9443/${tenant}/oauth2/v2.0/token`);
+  });
+
+  it('accepts the example configuration shipped in deploy/webhook', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(
+      new URL('../../../deploy/webhook/kentra-webhook.yaml', import.meta.url),
+      'utf8',
+    );
+    const document = parseWebhookConfig(text, 'kentra-webhook.yaml');
+    assert.equal(document.accessFile, '/etc/kentra/kentra.yaml');
+    assert.equal(document.live?.pollIntervalSeconds, 5);
+    assert.equal(document.tls?.certFile, '/etc/kentra/tls/tls.crt');
+  });
+
+  it('`kentra webhook --check` validates a file and reports the bad field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kentra-webhook-cli-'));
+    const good = join(dir, 'good.yaml');
+    await writeFile(good, stringify({ ...base, entra: { tenants: [tenant], audiences: ['app'] } }));
+    const ok = await runCli(['webhook', '--config', good, '--check', '--self-signed']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /configuration is valid/);
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, stringify({ ...base, entra: { tenants: [tenant], audiences: [] } }));
+    const failed = await runCli(['webhook', '--config', bad, '--check']);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /\[config\.invalid\].*\.entra\.audiences must not be empty/);
+    const noTls = await runCli(['webhook', '--config', good, '--check']);
+    assert.match(noTls.stderr, /\.tls is required/);
+  });
+
+  it('`kentra webhook kubeconfig` renders the API server kubeconfig and v1 flags', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kentra-webhook-cli-'));
+    const { createCertificateAuthority } = await import('../../../src/adapters/pki.js');
+    const ca = await createCertificateAuthority('render-test', 1);
+    await writeFile(join(dir, 'ca.crt'), ca.certPem);
+    const result = await runCli([
+      'webhook',
+      'kubeconfig',
+      '--url',
+      'https://10.0.0.10:8443',
+      '--ca-file',
+      join(dir, 'ca.crt'),
+      '--cache-ttl',
+      '2s',
+      '-o',
+      'json',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const rendered = JSON.parse(result.stdout);
+    assert.equal(rendered.kubeconfig.clusters[0].cluster.server, 'https://10.0.0.10:8443/authenticate');
+    assert.equal(
+      Buffer.from(rendered.kubeconfig.clusters[0].cluster['certificate-authority-data'], 'base64').toString(),
+      ca.certPem,
+    );
+    assert.ok(rendered.flags.includes('--authentication-token-webhook-version=v1'));
+    assert.ok(rendered.flags.includes('--authentication-token-webhook-cache-ttl=2s'));
+    const bad = await runCli([
+      'webhook',
+      'kubeconfig',
+      '--url',
+      'http://x',
+      '--ca-file',
+      join(dir, 'ca.crt'),
+    ]);
+    assert.match(bad.stderr, /--url must use https/);
+  });
+});
