@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { parse, stringify } from 'yaml';
 import type { EntraSetupResult } from '../../src/usecases/entra-setup.js';
-import { type EntraWorld, readOnly, startEntraWorld, tenantId } from '../helpers/entra-world.js';
+import { type EntraWorld, noAssign, readOnly, startEntraWorld, tenantId } from '../helpers/entra-world.js';
 
 describe('kentra entra setup against the emulator', () => {
   let world: EntraWorld;
@@ -224,6 +224,24 @@ describe('kentra entra setup against the emulator', () => {
       [['portal', ['api://AzureADTokenExchange']]],
     );
     assert.equal((await setup()).result.changed, false);
+  });
+
+  it('an identity without AppRoleAssignment.ReadWrite.All stops at the assignments; a rerun with it completes', async () => {
+    await world.writeAccess({ name: 'kentra-consent' });
+    const denied = await world.kentra(['entra', 'setup'], noAssign);
+    assert.equal(denied.code, 1);
+    assert.match(
+      denied.stderr,
+      /\[entra\.permission\]: Microsoft Graph refused to assign group \S+ to the app: .*lacks AppRoleAssignment\.ReadWrite\.All/,
+    );
+    assert.match(denied.stderr, /Grant admin consent/);
+    const { result } = await setup();
+    assert.equal(result.created, false);
+    assert.deepEqual(
+      result.requests.map((request) => request.summary).sort(),
+      ['assign group developers to the app', 'assign group platform-admins to the app'],
+      'only the steps the first run could not do',
+    );
   });
 
   it('names the missing Graph permission and the admin-consent step', async () => {

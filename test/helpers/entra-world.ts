@@ -19,6 +19,11 @@ export const automation = {
   secret: 'setup-e2e-automation-secret-0001',
 };
 export const adminCliClientId = 'e7c9a1d3-5f4b-4a8c-9d0e-9f8a7b6c5d4e';
+/** May write apps but not app role assignments: setup stops at the assignments. */
+export const noAssign = {
+  clientId: 'f8d0b2e4-6a5c-4b9d-8e1f-0a9b8c7d6e5f',
+  secret: 'setup-e2e-noassign-secret-000001',
+};
 export const readOnly = {
   clientId: 'd6b8f0c2-4e3a-4f7b-8c9d-8e7f6a5b4c3d',
   secret: 'setup-e2e-readonly-secret-00001',
@@ -74,6 +79,14 @@ const seed = stringify({
           appId: adminCliClientId,
           publicClient: true,
           redirectUris: ['http://localhost'],
+        },
+        {
+          displayName: 'no-assign-bot',
+          appId: noAssign.clientId,
+          secrets: [{ displayName: 'e2e', value: noAssign.secret }],
+          apiPermissions: [
+            { resource: 'Microsoft Graph', roles: ['Application.ReadWrite.All', 'Group.Read.All'] },
+          ],
         },
         {
           displayName: 'reader-bot',
