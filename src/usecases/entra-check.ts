@@ -12,6 +12,7 @@ import {
   explainDenied,
   servicePrincipalOf,
 } from '../adapters/graph/applications.js';
+import { formatPath } from '../domain/access/issues.js';
 import { isExpired } from '../domain/access/model.js';
 import { checkRegistration, type Finding } from '../domain/entra-app/findings.js';
 import { KentraError } from '../errors.js';
@@ -59,6 +60,7 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
   const servicePrincipal = await servicePrincipalOf(graph, application.appId);
   const assignments = servicePrincipal ? await assignmentsOf(graph, servicePrincipal.id) : [];
   let expectedGroups: { id: string; name: string }[] | undefined;
+  let unknownGroups: { field: string; message: string }[] | undefined;
   if (fromAccessFile) {
     const rules = file.rules.filter((rule) => !isExpired(rule, io.now()));
     let resolved: Awaited<ReturnType<typeof resolveGroups>>;
@@ -69,6 +71,10 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
     }
     const byId = new Map([...resolved.groups.values()].map((group) => [group.id, group.displayName]));
     expectedGroups = [...byId].map(([id, name]) => ({ id, name }));
+    unknownGroups = resolved.issues.map((issue) => ({
+      field: formatPath(issue.path),
+      message: issue.message,
+    }));
   }
   const findings = checkRegistration({
     application,
@@ -77,6 +83,7 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
     expectedTokenVersion: fromAccessFile ? file.app.tokenVersion : undefined,
     requestedScopes: options.scopes,
     expectedGroups,
+    unknownGroups,
     now: io.now(),
   });
   return {

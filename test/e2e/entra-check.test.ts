@@ -5,6 +5,7 @@
  * passes; and the check sends no write request.
  */
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { EntraCheckResult } from '../../src/usecases/entra-check.js';
 import { type EntraWorld, startEntraWorld } from '../helpers/entra-world.js';
@@ -72,7 +73,7 @@ describe('kentra entra check against the emulator', () => {
     assert.equal(version?.severity, 'warning', 'no expectation from kentra.yaml for a foreign app');
   });
 
-  it('finds no problem in the app kentra entra setup made, and one when an assigned group is removed', async () => {
+  it('passes the app setup made; names a removed assignment and a misspelt group', async () => {
     assert.equal((await world.kentra(['entra', 'setup'])).code, 0);
     const clean = await world.kentra(['entra', 'check', '-o', 'json']);
     assert.equal(clean.code, 0, clean.stderr);
@@ -95,6 +96,14 @@ describe('kentra entra check against the emulator', () => {
     assert.match(
       run.stdout,
       /group-not-assigned .*\n.*group developers \([0-9a-f-]{36}\) is named in the access rules/,
+    );
+
+    const text = await world.readAccess();
+    await writeFile(world.accessPath, `${text}  - group: platfrom-admins\n    clusterRole: view\n`);
+    const unknown = await world.kentra(['entra', 'check']);
+    assert.match(
+      unknown.stdout,
+      /group-unknown {2}\[rules\[2\]\.group\]\n.*no Entra group named "platfrom-admins" \(did you mean "platform-admins"/,
     );
   });
 });

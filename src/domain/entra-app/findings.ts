@@ -29,6 +29,7 @@ export type FindingCode =
   | 'assignment-not-required'
   | 'no-assignments'
   | 'group-not-assigned'
+  | 'group-unknown'
   | 'secret-expiring';
 
 export interface Finding {
@@ -50,6 +51,8 @@ export interface CheckInput {
   requestedScopes?: readonly string[];
   /** Groups the access rules name, resolved; each must be assigned. */
   expectedGroups?: readonly { id: string; name: string }[];
+  /** Groups the access rules name that Entra does not know (field: the rule's path). */
+  unknownGroups?: readonly { field: string; message: string }[];
   now: number;
 }
 
@@ -182,6 +185,15 @@ export function checkRegistration(input: CheckInput): Finding[] {
         hint: 'Add a new secret (`kentra entra setup` with app.web.credential: secret after removing the old one), or use a federated credential.',
       });
   }
+
+  for (const unknown of input.unknownGroups ?? [])
+    add({
+      code: 'group-unknown',
+      severity: 'error',
+      field: unknown.field,
+      message: unknown.message,
+      hint: 'Fix the group in kentra.yaml (display name or object ID); nobody gets the access its rule grants.',
+    });
 
   if (!sp) {
     add({

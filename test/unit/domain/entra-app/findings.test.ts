@@ -76,6 +76,13 @@ describe('checkRegistration', () => {
     ]);
   });
 
+  it('a rule naming a group Entra does not know is an error at the rule', () => {
+    assert.deepEqual(
+      check({ unknownGroups: [{ field: 'rules[2].group', message: 'no Entra group named "devs"' }] }),
+      ['error group-unknown rules[2].group'],
+    );
+  });
+
   it('a requested "groups" scope is AADSTS650053', () => {
     assert.deepEqual(check({ requestedScopes: ['openid', 'Groups'] }), ['error groups-scope scopes']);
   });
