@@ -174,7 +174,7 @@ function setupTable(result: EntraSetupResult): string {
       '    shown once: store it now (e.g. in your secret manager); kentra keeps no copy.',
     );
   if (result.fileUpdated)
-    lines.push(`  ${result.dryRun ? 'would write' : 'wrote'} app.clientId into the access file`);
+    lines.push(`  ${result.dryRun ? 'would write' : 'wrote'} the tenant and client IDs into the access file`);
   if (!result.changed) lines.push('No changes: the app registration matches kentra.yaml.');
   else if (result.dryRun)
     lines.push('Dry run: nothing was changed. Run `kentra entra setup` to make these changes.');

@@ -42,7 +42,7 @@ export interface EntraCheckResult {
 export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promise<EntraCheckResult> {
   const access = await loadAccessFile(options.access, io.files.readText);
   const { file } = access;
-  const { graph } = await connectGraph(access, options, io);
+  const { graph, tenantId } = await connectGraph(access, options, io);
   const appId = options.appId ?? file.app.clientId;
   const found = appId
     ? await applicationsByAppId(graph, appId)
@@ -53,7 +53,7 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
       'entra.app',
       application
         ? `${found.length} app registrations are named "${file.app.name}"; say which with --app-id`
-        : `no app registration ${appId ? `with client ID ${appId}` : `named "${file.app.name}"`} in tenant ${file.tenant.id}`,
+        : `no app registration ${appId ? `with client ID ${appId}` : `named "${file.app.name}"`} in tenant ${tenantId}`,
       { hint: 'Pass --app-id <client ID>, or create the app with `kentra entra setup`.' },
     );
   const fromAccessFile = !options.appId || options.appId.toLowerCase() === file.app.clientId?.toLowerCase();
@@ -87,7 +87,7 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
     now: io.now(),
   });
   return {
-    tenantId: file.tenant.id,
+    tenantId,
     appId: application.appId,
     displayName: application.displayName,
     fromAccessFile,

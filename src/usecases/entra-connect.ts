@@ -4,10 +4,13 @@
  * the CA that signs them, and a credential from @azure/identity.
  */
 
+import { decodeJwt } from 'jose';
 import { createGraphCredential, type GraphAuthMode } from '../adapters/entra/graph-credential.js';
 import type { Files } from '../adapters/files.js';
 import { type FetchLike, GraphClient } from '../adapters/graph/client.js';
 import { fetchTrusting } from '../adapters/http-fetch.js';
+import { placeholderTenant } from '../domain/access/starter.js';
+import { KentraError } from '../errors.js';
 import type { LoadedAccessFile } from './load-access.js';
 
 export interface EntraIo {
@@ -30,14 +33,15 @@ export async function connectGraph(
   access: LoadedAccessFile,
   auth: GraphAuthOptions,
   io: EntraIo,
-): Promise<{ graph: GraphClient; mode: string }> {
+): Promise<{ graph: GraphClient; mode: string; tenantId: string }> {
   const { tenant } = access.file;
+  const known = tenant.id === placeholderTenant ? undefined : tenant.id;
   const caPem = tenant.certificateAuthorityFile
     ? await io.files.readText(access.resolvePath(tenant.certificateAuthorityFile))
     : undefined;
   const credential = createGraphCredential({
     mode: auth.graphAuth,
-    tenantId: tenant.id,
+    tenantId: known,
     authorityHost: tenant.authority,
     caPem,
     graphBaseUrl: tenant.graph,
@@ -57,5 +61,26 @@ export async function connectGraph(
         `Graph answered ${status} for ${path}; retry ${attempt} in ${(delayMs / 1000).toFixed(1)}s`,
       ),
   });
-  return { graph, mode: credential.mode };
+  // The tenant the token is for: fills a placeholder, and refuses to change the wrong directory.
+  const tid = tenantOf(await credential.accessToken());
+  if (known && tid && tid.toLowerCase() !== known.toLowerCase())
+    throw new KentraError('entra.auth', `signed in to tenant ${tid}, but kentra.yaml names tenant ${known}`, {
+      hint: 'Sign in to the tenant of kentra.yaml (e.g. `az login --tenant <tenant.id>`), or fix tenant.id.',
+    });
+  const tenantId = known ?? tid;
+  if (!tenantId)
+    throw new KentraError('entra.auth', 'cannot tell which tenant the Graph token is for', {
+      hint: 'Write your tenant ID into tenant.id in kentra.yaml.',
+    });
+  return { graph, mode: credential.mode, tenantId };
+}
+
+/** The `tid` claim of a Graph access token (read, not verified: Graph verifies it). */
+function tenantOf(token: string): string | undefined {
+  try {
+    const tid = decodeJwt(token).tid;
+    return typeof tid === 'string' ? tid : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -77,7 +77,7 @@ export interface EntraSetupResult {
   otherAssignments: { id: string; displayName: string; type: string }[];
   /** A new client secret: shown once, never stored or logged by kentra. */
   secret?: { keyId: string; displayName: string; endDateTime: string; secretText: string };
-  /** kentra.yaml got app.clientId (or would, in a dry run). */
+  /** kentra.yaml got tenant.id and/or app.clientId (or would, in a dry run). */
   fileUpdated: boolean;
   changed: boolean;
   warnings: string[];
@@ -88,7 +88,7 @@ const placeholder = { id: '{new-application-id}', appId: '{new-app-id}', sp: '{n
 export async function entraSetup(options: EntraSetupOptions, io: EntraIo): Promise<EntraSetupResult> {
   const access = await loadAccessFile(options.access, io.files.readText);
   const { file } = access;
-  const { graph } = await connectGraph(access, options, io);
+  const { graph, tenantId } = await connectGraph(access, options, io);
   const desired = desiredRegistration(file, io.now());
   const requests: PlannedRequest[] = [];
   const write = async <T>(request: GraphWrite): Promise<T | undefined> => {
@@ -133,19 +133,23 @@ export async function entraSetup(options: EntraSetupOptions, io: EntraIo): Promi
   // 4. The web client's credential.
   const secret = await ensureCredential(graph, desired, application, applicationId, write);
 
-  // 5. The client ID in kentra.yaml.
-  let fileUpdated = false;
-  if (file.app.clientId?.toLowerCase() !== (appId ?? '').toLowerCase() || !appId) {
-    fileUpdated = true;
-    if (!options.dryRun && appId) {
-      const text = await io.files.readText(access.path);
-      await io.files.writeText(access.path, setAccessFileField(text, ['app', 'clientId'], appId));
-      io.progress(`wrote app.clientId ${appId} into ${access.path}`);
-    }
+  // 5. The tenant and client IDs in kentra.yaml.
+  const fields: [readonly string[], string][] = [];
+  if (file.tenant.id !== tenantId) fields.push([['tenant', 'id'], tenantId]);
+  if (file.app.clientId?.toLowerCase() !== (appId ?? '').toLowerCase() || !appId)
+    fields.push([['app', 'clientId'], appId ?? placeholder.appId]);
+  const fileUpdated = fields.length > 0;
+  if (fileUpdated && !options.dryRun && appId) {
+    let text = await io.files.readText(access.path);
+    for (const [path, value] of fields) text = setAccessFileField(text, path, value);
+    await io.files.writeText(access.path, text);
+    io.progress(
+      `wrote ${fields.map(([path, value]) => `${path.join('.')} ${value}`).join(', ')} into ${access.path}`,
+    );
   }
   return {
     dryRun: options.dryRun,
-    tenantId: file.tenant.id,
+    tenantId,
     displayName: desired.application.displayName,
     appId,
     created: !existing,
@@ -168,7 +172,7 @@ async function findApplication(graph: GraphClient, file: AccessFile): Promise<Ap
     if (!found)
       throw new KentraError(
         'entra.app',
-        `app.clientId ${clientId}: no app registration with this client ID in tenant ${file.tenant.id}`,
+        `app.clientId ${clientId}: no app registration with this client ID in the tenant`,
         {
           hint: 'Remove app.clientId from kentra.yaml to let `kentra entra setup` create the app, or fix the ID (Entra admin center > App registrations).',
         },

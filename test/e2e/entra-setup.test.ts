@@ -244,6 +244,29 @@ describe('kentra entra setup against the emulator', () => {
     );
   });
 
+  it('fills in a placeholder tenant from the token, and refuses to work in another tenant than the file names', async () => {
+    await world.writeAccess({ name: 'kentra-tenant' }, '00000000-0000-0000-0000-000000000000');
+    const token = { KENTRA_GRAPH_TOKEN: await world.graphToken() };
+    const run = await world.kentra(['entra', 'setup'], undefined, token);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /wrote the tenant and client IDs into the access file/);
+    const text = await world.readAccess();
+    assert.equal(parse(text).tenant.id, tenantId);
+    assert.match(text, /# the e2e tenant/, 'comments kept');
+
+    await world.writeAccess({ name: 'kentra-tenant' }, '11111111-2222-4333-8444-555555555555');
+    const writes = world.writeCount();
+    const wrong = await world.kentra(['entra', 'setup'], undefined, token);
+    assert.equal(wrong.code, 1);
+    assert.match(
+      wrong.stderr,
+      new RegExp(
+        `signed in to tenant ${tenantId}, but kentra.yaml names tenant 11111111-2222-4333-8444-555555555555`,
+      ),
+    );
+    assert.equal(world.writeCount(), writes, 'nothing written in the wrong tenant');
+  });
+
   it('names the missing Graph permission and the admin-consent step', async () => {
     await world.writeAccess({ name: 'kentra-denied' });
     const run = await world.kentra(['entra', 'setup'], readOnly);

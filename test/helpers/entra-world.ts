@@ -106,9 +106,15 @@ export interface EntraWorld {
   dir: string;
   accessPath: string;
   user(name: 'ada' | 'dev' | 'nico' | 'otto'): { username: string; password: string };
-  writeAccess(app?: Record<string, unknown>): Promise<string>;
+  writeAccess(app?: Record<string, unknown>, tenant?: string): Promise<string>;
   readAccess(): Promise<string>;
-  kentra(args: string[], identity?: { clientId: string; secret: string }): Promise<CliRun>;
+  kentra(
+    args: string[],
+    identity?: { clientId: string; secret: string },
+    env?: Record<string, string>,
+  ): Promise<CliRun>;
+  /** An app-only Graph token of the automation app. */
+  graphToken(): Promise<string>;
   /** A Graph call with the automation app's token (the harness's own graph() uses the demo tenant's app). */
   graph: EmulatorHandle['graph'];
   /** Graph write requests (POST/PATCH/DELETE/PUT) the emulator has seen. */
@@ -120,18 +126,31 @@ export async function startEntraWorld(): Promise<EntraWorld> {
   const entra = await startEmulator({ seed });
   const dir = await mkdtemp(join(tmpdir(), 'kentra-entra-'));
   const accessPath = join(dir, 'kentra.yaml');
+  const graphToken = async () => {
+    const response = await entra.fetchJson(`${entra.url}/${tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: automation.clientId,
+        client_secret: automation.secret,
+        grant_type: 'client_credentials',
+        scope: 'https://graph.microsoft.com/.default',
+      }).toString(),
+    });
+    return String((response.body as Record<string, unknown>).access_token);
+  };
   return {
     entra,
     dir,
     accessPath,
     user: (name) => ({ username: `${name}@${domain}`, password }),
-    async writeAccess(app = {}) {
+    async writeAccess(app = {}, tenant = tenantId) {
       const text = [
         '# kentra.yaml for the entra setup e2e test: comments must survive the write-back.',
         'apiVersion: kentra.dev/v1alpha1',
         'kind: Access',
         'tenant:',
-        `  id: ${tenantId}   # the e2e tenant`,
+        `  id: ${tenant}   # the e2e tenant`,
         `  authority: ${entra.url}`,
         `  graph: ${entra.url}`,
         `  certificateAuthorityFile: ${entra.caFile}`,
@@ -150,23 +169,13 @@ export async function startEntraWorld(): Promise<EntraWorld> {
       return text;
     },
     readAccess: () => readFile(accessPath, 'utf8'),
+    graphToken,
     async graph(path, init = {}) {
-      const response = await entra.fetchJson(`${entra.url}/${tenantId}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          client_id: automation.clientId,
-          client_secret: automation.secret,
-          grant_type: 'client_credentials',
-          scope: 'https://graph.microsoft.com/.default',
-        }).toString(),
-      });
-      const token = String((response.body as Record<string, unknown>).access_token);
-      return entra.graph(path, { ...init, token });
+      return entra.graph(path, { ...init, token: await graphToken() });
     },
-    kentra: (args, identity = automation) =>
+    kentra: (args, identity = automation, env = {}) =>
       runCli([...args, '--access', accessPath], {
-        env: { AZURE_CLIENT_ID: identity.clientId, AZURE_CLIENT_SECRET: identity.secret },
+        env: { AZURE_CLIENT_ID: identity.clientId, AZURE_CLIENT_SECRET: identity.secret, ...env },
         cwd: dir,
       }),
     writeCount: () =>

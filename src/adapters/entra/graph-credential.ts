@@ -27,7 +27,8 @@ export type { GraphAuthMode } from './graph-auth-modes.js';
 
 export interface GraphCredentialOptions {
   mode: GraphAuthMode;
-  tenantId: string;
+  /** Undefined: not known yet (the Azure CLI's own tenant, or any work account for a device code). */
+  tenantId: string | undefined;
   /** e.g. https://login.microsoftonline.com, or the emulator's URL. */
   authorityHost: string;
   /** PEM of a private CA that signs the authority's TLS certificate (the emulator's). */
@@ -87,8 +88,17 @@ function required(env: GraphCredentialOptions['env'], mode: string, names: reado
 }
 
 export function createGraphCredential(options: GraphCredentialOptions): GraphCredential {
-  const { env, tenantId } = options;
+  const { env } = options;
   const mode = resolveMode(options.mode, env);
+  const tenantId = options.tenantId ?? (mode === 'device-code' ? 'organizations' : undefined);
+  if (tenantId === undefined && mode !== 'azure-cli' && mode !== 'token')
+    throw new KentraError(
+      'entra.auth',
+      `--graph-auth ${mode} needs the tenant: tenant.id in kentra.yaml is a placeholder`,
+      {
+        hint: 'Write your tenant ID into tenant.id, or sign in with --graph-auth azure-cli or device-code (kentra then writes the tenant it signed in to).',
+      },
+    );
   const scope = graphScope(options.graphBaseUrl);
   if (mode === 'token') {
     const [token] = required(env, mode, ['KENTRA_GRAPH_TOKEN']);
@@ -116,7 +126,7 @@ export function createGraphCredential(options: GraphCredentialOptions): GraphCre
       break;
     case 'client-secret': {
       const [clientId, secret] = required(env, mode, ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']);
-      credential = new ClientSecretCredential(tenantId, clientId ?? '', secret ?? '', common);
+      credential = new ClientSecretCredential(tenantId ?? '', clientId ?? '', secret ?? '', common);
       break;
     }
     case 'client-certificate': {
@@ -124,7 +134,12 @@ export function createGraphCredential(options: GraphCredentialOptions): GraphCre
         'AZURE_CLIENT_ID',
         'AZURE_CLIENT_CERTIFICATE_PATH',
       ]);
-      credential = new ClientCertificateCredential(tenantId, clientId ?? '', certificatePath ?? '', common);
+      credential = new ClientCertificateCredential(
+        tenantId ?? '',
+        clientId ?? '',
+        certificatePath ?? '',
+        common,
+      );
       break;
     }
     case 'workload-identity': {

@@ -61,6 +61,22 @@ describe('the Graph credential', () => {
     );
   });
 
+  it('an app identity needs the tenant; the Azure CLI and a device code can do without', () => {
+    const env = { AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' };
+    assert.throws(
+      () => createGraphCredential({ ...options(env), tenantId: undefined }),
+      /--graph-auth client-secret needs the tenant/,
+    );
+    assert.equal(
+      createGraphCredential({ ...options({}, 'azure-cli'), tenantId: undefined }).mode,
+      'azure-cli',
+    );
+    assert.equal(
+      createGraphCredential({ ...options({}, 'device-code'), tenantId: undefined }).mode,
+      'device-code',
+    );
+  });
+
   it('passes KENTRA_GRAPH_TOKEN through as it is', async () => {
     const credential = createGraphCredential(options({ KENTRA_GRAPH_TOKEN: 'opaque-test-value' }));
     assert.equal(credential.mode, 'token');
