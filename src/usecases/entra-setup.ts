@@ -26,7 +26,7 @@ import {
   servicePrincipalOf,
   writes,
 } from '../adapters/graph/applications.js';
-import type { GraphClient } from '../adapters/graph/client.js';
+import { type GraphClient, GraphRequestError } from '../adapters/graph/client.js';
 import { setAccessFileField } from '../domain/access/edit.js';
 import { invalidAccessFile } from '../domain/access/issues.js';
 import type { AccessFile } from '../domain/access/model.js';
@@ -119,8 +119,8 @@ export async function entraSetup(options: EntraSetupOptions, io: EntraIo): Promi
   // 2. Its service principal, with assignment required.
   let servicePrincipal = appId ? await servicePrincipalOf(graph, appId) : undefined;
   if (!servicePrincipal)
-    servicePrincipal = await write<ServicePrincipal>(
-      writes.createServicePrincipal(appId ?? placeholder.appId),
+    servicePrincipal = await untilReplicated(io, () =>
+      write<ServicePrincipal>(writes.createServicePrincipal(appId ?? placeholder.appId)),
     );
   const spId = servicePrincipal?.id ?? placeholder.sp;
   if (!servicePrincipal?.appRoleAssignmentRequired)
@@ -162,6 +162,29 @@ export async function entraSetup(options: EntraSetupOptions, io: EntraIo): Promi
     changed: requests.length > 0 || fileUpdated,
     warnings: access.warnings,
   };
+}
+
+/**
+ * Graph is eventually consistent: right after an app is created, creating its
+ * service principal can fail with "does not reference a valid application
+ * object" for some seconds. Wait and try again a few times (2, 4, 8, 16 s).
+ */
+async function untilReplicated<T>(io: EntraIo, create: () => Promise<T>): Promise<T> {
+  const sleep = io.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await create();
+    } catch (error) {
+      const lagging =
+        error instanceof GraphRequestError &&
+        error.status === 400 &&
+        /does not reference a valid application object/i.test(error.message);
+      if (!lagging || attempt >= 4) throw error;
+      const delayMs = 2000 * 2 ** attempt;
+      io.progress(`the new app is not visible to Graph yet; retrying in ${delayMs / 1000}s`);
+      await sleep(delayMs);
+    }
+  }
 }
 
 /** By client ID when the file has one (it must exist), else by display name (it must be unique). */
