@@ -24,7 +24,10 @@ export type ErrorCode =
   | 'access.invalid'
   | 'graph.request'
   | 'rbac.apply'
-  | 'verify.failed';
+  | 'verify.failed'
+  | 'entra.permission'
+  | 'entra.app'
+  | 'entra.auth';
 
 export interface KentraErrorOptions {
   hint?: string;

@@ -4,6 +4,7 @@ import { registerAudit } from './audit.js';
 import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
 import { registerEmulatorCommand } from './emulator.js';
+import { registerEntra } from './entra.js';
 import { registerGetToken } from './get-token.js';
 import { registerInit } from './init.js';
 import { registerKubeconfig } from './kubeconfig.js';
@@ -20,6 +21,7 @@ import { registerWhoami } from './whoami.js';
  */
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerInit(program, ctx);
+  registerEntra(program, ctx);
   registerCluster(program, ctx);
   registerRbac(program, ctx);
   registerGetToken(program, ctx);

@@ -17,6 +17,8 @@ export interface Fault {
   delayMs?: number;
   /** How many requests it affects (default: all until cleared). */
   times?: number;
+  /** Only requests with this HTTP method (default: any), e.g. POST to fail writes but not reads. */
+  method?: string;
 }
 
 export interface EmulatorContext {

@@ -53,7 +53,10 @@ export interface EmulatorControl {
   removeConditionalAccessPolicy(id: string, tenantId?: string): void;
   setFault(fault: Fault): void;
   clearFaults(): void;
-  /** Requests seen per endpoint: discovery, jwks, authorize, token, devicecode, devicelogin, login, graph, ... */
+  /**
+   * Requests seen per endpoint: discovery, jwks, authorize, token, devicecode, devicelogin, login, graph, ...
+   * and per endpoint and method: `graph POST`, `graph PATCH`, ... (e.g. to prove a dry run wrote nothing).
+   */
   requestCount(endpoint: string): number;
   requestCounts(): Record<string, number>;
   resetRequestCounts(): void;

@@ -138,9 +138,11 @@ function routes(graph: GraphHandler | undefined): Route[] {
 }
 
 /** Takes one use of the first fault that matches this endpoint or path. */
-function takeFault(ctx: EmulatorContext, name: string, path: string): Fault | undefined {
+function takeFault(ctx: EmulatorContext, name: string, path: string, method: string): Fault | undefined {
   const index = ctx.faults.findIndex(
-    (f) => f.match === name || (f.match.startsWith('/') && path.startsWith(f.match)),
+    (f) =>
+      (f.match === name || (f.match.startsWith('/') && path.startsWith(f.match))) &&
+      (f.method === undefined || f.method.toUpperCase() === method),
   );
   const fault = ctx.faults[index];
   if (!fault) return undefined;
@@ -185,6 +187,8 @@ export function createRouter(
     const route = table.find((r) => r.pattern.test(ex.url.pathname));
     const name = route?.name ?? 'unknown';
     context.requestCounts.set(name, (context.requestCounts.get(name) ?? 0) + 1);
+    const byMethod = `${name} ${req.method ?? 'GET'}`;
+    context.requestCounts.set(byMethod, (context.requestCounts.get(byMethod) ?? 0) + 1);
     const started = Date.now();
     res.once('finish', () =>
       options.onRequest?.({
@@ -246,7 +250,7 @@ async function dispatch(
   route: Route | undefined,
   name: string,
 ): Promise<void> {
-  const fault = takeFault(ctx, name, ex.url.pathname);
+  const fault = takeFault(ctx, name, ex.url.pathname, ex.req.method ?? 'GET');
   if (fault?.delayMs) await sleep(fault.delayMs);
   if (fault?.status) {
     const headers: Record<string, string> =

@@ -5,7 +5,7 @@
  */
 import type { IdentitySettings } from '../identity/mapping.js';
 import type { PolicySettings } from '../identity/policy.js';
-import type { clusterKinds } from './schema.js';
+import type { clusterKinds, groupMembershipClaims } from './schema.js';
 
 export type ClusterKind = (typeof clusterKinds)[number];
 
@@ -22,6 +22,15 @@ export interface AppSpec {
   clientId?: string;
   tokenVersion: 1 | 2;
   audiences: string[];
+  groupMembershipClaims: (typeof groupMembershipClaims)[number];
+  web?: WebClientSpec;
+}
+
+/** A confidential web client on the same app registration (e.g. a portal). */
+export interface WebClientSpec {
+  redirectUris: string[];
+  credential: 'secret' | 'federated' | 'none';
+  federatedCredential?: { name: string; issuer: string; subject: string };
 }
 
 export interface ClusterSpec {

@@ -9,10 +9,12 @@ import type { FieldPath, ValidationIssue } from './issues.js';
 import {
   type AccessFile,
   type AccessRule,
+  type AppSpec,
   type ClusterSpec,
   defaultAuthority,
   defaultGraph,
   type RuleScope,
+  type WebClientSpec,
 } from './model.js';
 import { accessFileSchema, type JsonSchema } from './schema.js';
 import { checkSchema } from './structural.js';
@@ -126,6 +128,7 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
     else seen.set(key, rule.index);
   }
 
+  const web = parseWebClient(obj(app.web), app.web !== undefined, add);
   if (issues.length > 0) return { issues, warnings };
   return {
     issues,
@@ -144,12 +147,44 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
         clientId,
         tokenVersion,
         audiences: strings(app.audiences) ?? [],
+        groupMembershipClaims:
+          (str(app.groupMembershipClaims) as AppSpec['groupMembershipClaims'] | undefined) ?? 'SecurityGroup',
+        web,
       },
       clusters,
       identity,
       policy,
       rules,
     },
+  };
+}
+
+function parseWebClient(
+  raw: Raw,
+  given: boolean,
+  add: (path: FieldPath, message: string, hint?: string) => void,
+): WebClientSpec | undefined {
+  if (!given) return undefined;
+  const credential = (str(raw.credential) as WebClientSpec['credential'] | undefined) ?? 'none';
+  const federated = raw.federatedCredential ? obj(raw.federatedCredential) : undefined;
+  if (credential === 'federated' && !federated)
+    add(
+      ['app', 'web', 'federatedCredential'],
+      'credential: federated needs a federatedCredential',
+      'Add federatedCredential: {issuer: https://..., subject: ...} (the workload that will sign in).',
+    );
+  if (federated && credential !== 'federated')
+    add(['app', 'web', 'credential'], 'a federatedCredential is given but credential is not "federated"');
+  return {
+    redirectUris: strings(raw.redirectUris) ?? [],
+    credential,
+    federatedCredential: federated
+      ? {
+          name: str(federated.name) ?? 'kentra',
+          issuer: str(federated.issuer) ?? '',
+          subject: str(federated.subject) ?? '',
+        }
+      : undefined,
   };
 }
 

@@ -14,6 +14,7 @@ const dnsLabel = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 
 export const accessFileApiVersion = 'kentra.dev/v1alpha1';
 export const clusterKinds = ['self-managed', 'kind', 'eks', 'aks'] as const;
+export const groupMembershipClaims = ['SecurityGroup', 'All', 'ApplicationGroup', 'DirectoryRole'] as const;
 
 export const accessFileSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -74,6 +75,35 @@ export const accessFileSchema = {
           type: 'array',
           items: { type: 'string', minLength: 1 },
           description: 'More accepted audiences, e.g. api://<clientId>.',
+        },
+        groupMembershipClaims: {
+          enum: [...groupMembershipClaims],
+          description:
+            'Which groups Entra puts in tokens (default SecurityGroup); ApplicationGroup: only groups assigned to the app.',
+        },
+        web: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['redirectUris'],
+          description: 'An optional confidential web client on the same app (e.g. a portal).',
+          properties: {
+            redirectUris: { type: 'array', minItems: 1, items: { type: 'string', pattern: https } },
+            credential: {
+              enum: ['secret', 'federated', 'none'],
+              description:
+                'secret: `kentra entra setup` adds one and shows it once; federated: a federated identity credential (default none).',
+            },
+            federatedCredential: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['issuer', 'subject'],
+              properties: {
+                name: { type: 'string', pattern: '^[A-Za-z0-9][-A-Za-z0-9_]{0,119}$' },
+                issuer: { type: 'string', pattern: https },
+                subject: { type: 'string', minLength: 1 },
+              },
+            },
+          },
         },
       },
     },

@@ -14,7 +14,8 @@ export interface StarterOptions {
   graph?: string;
 }
 
-const placeholderTenant = '00000000-0000-0000-0000-000000000000';
+/** The tenant ID of a starter file written without --tenant; `kentra entra setup` fills it in. */
+export const placeholderTenant = '00000000-0000-0000-0000-000000000000';
 
 export function starterAccessFile(options: StarterOptions = {}): string {
   const tenant = options.tenantId ?? placeholderTenant;

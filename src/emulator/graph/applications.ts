@@ -20,7 +20,7 @@ import { applicationJson, type Json, passwordCredentialJson } from './serialize.
 
 const app = String.raw`applications(?:/([^/(]+)|\(appId='([^']+)'\))`;
 
-function applicationOf(req: GraphRequest, match: RegExpExecArray): Application {
+export function applicationOf(req: GraphRequest, match: RegExpExecArray): Application {
   const objectId = match[1]?.toLowerCase();
   const appId = match[2]?.toLowerCase();
   const found = [...req.tenant.applications.values()].find(

@@ -10,6 +10,7 @@ import { applicationRoutes } from './applications.js';
 import { auditLogRoutes } from './audit-logs.js';
 import { conditionalAccessRoutes } from './conditional-access.js';
 import { deltaRoutes } from './delta.js';
+import { federatedCredentialRoutes } from './federated-credentials.js';
 import { groupRoutes } from './groups.js';
 import { authenticate, type GraphRequest, type GraphRoute, requirePermission } from './request.js';
 import { servicePrincipalRoutes } from './service-principals.js';
@@ -21,6 +22,7 @@ const routes: GraphRoute[] = [
   ...userRoutes,
   ...groupRoutes,
   ...applicationRoutes,
+  ...federatedCredentialRoutes,
   ...servicePrincipalRoutes,
   ...auditLogRoutes,
   ...conditionalAccessRoutes,

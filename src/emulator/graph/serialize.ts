@@ -109,7 +109,8 @@ export function applicationJson(app: Application, tenant: Tenant): Json {
     keyCredentials: [],
     passwordCredentials: app.passwordCredentials.map((c) => passwordCredentialJson(c)),
     publicClient: { redirectUris: app.publicClientRedirectUris },
-    spa: { redirectUris: [] },
+    // SPA redirect URIs are stored as given (a PATCH of `spa`), so a misconfigured app reads back as one.
+    spa: app.extra.spa ?? { redirectUris: [] },
     web: {
       homePageUrl: null,
       logoutUrl: null,

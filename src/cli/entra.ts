@@ -1,0 +1,198 @@
+import { type Command, Option } from 'commander';
+import { type GraphAuthMode, graphAuthModes } from '../adapters/entra/graph-auth-modes.js';
+import type { EntraCheckResult } from '../usecases/entra-check.js';
+import type { EntraSetupResult } from '../usecases/entra-setup.js';
+import type { CliContext } from './context.js';
+import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
+
+interface EntraFlags {
+  access: string;
+  output: OutputFormat;
+  graphAuth: string;
+  deviceCodeClientId?: string;
+  dryRun?: boolean;
+  appId?: string;
+  scope?: string[];
+}
+
+const authHelp = `
+Authentication to Microsoft Graph (--graph-auth, default auto):
+  auto                KENTRA_GRAPH_TOKEN if set; else AZURE_CLIENT_ID with AZURE_CLIENT_SECRET,
+                      AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE; else the Azure CLI
+  azure-cli           the account of \`az login --tenant <tenant>\`
+  device-code         sign in on another device (prompt on stderr)
+  client-secret | client-certificate | workload-identity   an app identity from AZURE_* variables
+  token               a Graph access token in KENTRA_GRAPH_TOKEN
+The identity needs Application.ReadWrite.All, AppRoleAssignment.ReadWrite.All and Group.Read.All
+(check needs only read access), granted with admin consent. tenant.authority and tenant.graph in
+kentra.yaml point it at another cloud or the local emulator; tenant.certificateAuthorityFile is trusted.`;
+
+function withAuth(command: Command): Command {
+  return command
+    .addOption(accessOption())
+    .addOption(
+      new Option('--graph-auth <mode>', 'how to sign in to Graph').choices(graphAuthModes).default('auto'),
+    )
+    .option(
+      '--device-code-client-id <id>',
+      'public client for --graph-auth device-code (default: Azure CLI)',
+    );
+}
+
+export function registerEntra(program: Command, ctx: CliContext): void {
+  const entra = program.command('entra').description('the Entra app registration: setup, check');
+  const io = async () => {
+    const { nodeFiles } = await import('../adapters/files.js');
+    return {
+      env: ctx.env,
+      now: ctx.now,
+      progress: (line: string) => ctx.stderr.write(`${line}\n`),
+      files: nodeFiles,
+    };
+  };
+  withAuth(
+    entra
+      .command('setup')
+      .description('create or update the app registration, its service principal and group assignments'),
+  )
+    .option('--dry-run', 'print the Graph requests it would make (method, path, body); change nothing')
+    .addOption(outputOption())
+    .addHelpText(
+      'after',
+      `${authHelp}
+
+It is idempotent: a second run changes nothing and says so; a run that failed halfway is completed
+by the next. The client ID is written back into kentra.yaml (comments kept). With app.web.credential:
+secret, the new client secret is printed once, on stdout only: store it at once.
+
+Examples:
+  kentra entra setup --dry-run
+  kentra entra setup
+  kentra entra setup --graph-auth device-code
+  AZURE_CLIENT_ID=... AZURE_CLIENT_SECRET=... kentra entra setup -o json`,
+    )
+    .action(async (flags: EntraFlags) => {
+      const { entraSetup } = await import('../usecases/entra-setup.js');
+      const result = await entraSetup(
+        {
+          access: flags.access,
+          dryRun: flags.dryRun === true,
+          graphAuth: flags.graphAuth as GraphAuthMode,
+          deviceCodeClientId: flags.deviceCodeClientId,
+        },
+        await io(),
+      );
+      for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
+      ctx.stdout.write(flags.output === 'table' ? setupTable(result) : renderData(result, flags.output));
+    });
+  withAuth(entra.command('check').description('audit an app registration for Kubernetes sign-in (read-only)'))
+    .option('--app-id <id>', "check this app (client ID) instead of kentra.yaml's")
+    .option('--scope <scope...>', 'scopes your sign-in client requests (to catch e.g. "groups")')
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['table', 'json', 'yaml'])
+        .default('table'),
+    )
+    .addHelpText(
+      'after',
+      `${authHelp}
+
+Exit status 1 when there is an error-level finding. Works on apps kentra did not create.
+
+Examples:
+  kentra entra check
+  kentra entra check --app-id 0b9e3c1a-5d7f-4e2b-8a6c-1f3d5b7e9a2c --scope openid profile offline_access groups
+  kentra entra check -o json | jq '.findings[].code'`,
+    )
+    .action(async (flags: EntraFlags) => {
+      const { entraCheck } = await import('../usecases/entra-check.js');
+      const result = await entraCheck(
+        {
+          access: flags.access,
+          appId: flags.appId,
+          scopes: flags.scope ?? [],
+          graphAuth: flags.graphAuth as GraphAuthMode,
+          deviceCodeClientId: flags.deviceCodeClientId,
+        },
+        await io(),
+      );
+      ctx.stdout.write(flags.output === 'table' ? checkTable(result) : renderData(result, flags.output));
+      if (result.errors > 0) {
+        const { KentraError } = await import('../errors.js');
+        throw new KentraError(
+          'entra.app',
+          `app registration "${result.displayName}" has ${result.errors} problem${result.errors === 1 ? '' : 's'} (listed above)`,
+          {
+            hint: 'Fix each finding as its hint says; `kentra entra setup` fixes all of them for the app of kentra.yaml.',
+          },
+        );
+      }
+    });
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+
+function setupTable(result: EntraSetupResult): string {
+  const lines = [
+    `App registration "${result.displayName}" (client ID ${result.appId ?? '(new)'}) in tenant ${result.tenantId}:`,
+  ];
+  if (result.drift.length > 0) {
+    lines.push('  drift from kentra.yaml:');
+    for (const change of result.drift)
+      lines.push(
+        `    - ${change.field}: ${json(change.current)}`,
+        `    + ${change.field}: ${json(change.desired)}`,
+      );
+  }
+  if (result.requests.length > 0) {
+    lines.push(result.dryRun ? '  Graph requests it would make (none sent):' : '  Graph requests made:');
+    for (const request of result.requests) {
+      lines.push(`    ${request.method} ${request.path}   # ${request.summary}`);
+      if (request.body !== undefined) lines.push(`      ${json(request.body)}`);
+    }
+  }
+  const status = { assigned: 'assigned', unchanged: 'already assigned', planned: 'would assign' } as const;
+  for (const group of result.groups)
+    lines.push(`  group ${group.group} (${group.id}): ${status[group.status]}`);
+  if (result.groups.length > 0)
+    lines.push(
+      `  Only members of ${result.groups
+        .map((group) => group.group)
+        .sort()
+        .join(
+          ', ',
+        )} can get a token; anyone else gets AADSTS50105 (not assigned): add them to one of these groups, or a rule for their group.`,
+    );
+  for (const other of result.otherAssignments)
+    lines.push(
+      `  also assigned, named by no rule (left as is): ${other.type} ${other.displayName} (${other.id})`,
+    );
+  if (result.secret)
+    lines.push(
+      `  client secret ${result.secret.displayName} (key ${result.secret.keyId}, expires ${result.secret.endDateTime}):`,
+      `    ${result.secret.secretText}`,
+      '    shown once: store it now (e.g. in your secret manager); kentra keeps no copy.',
+    );
+  if (result.fileUpdated)
+    lines.push(`  ${result.dryRun ? 'would write' : 'wrote'} the tenant and client IDs into the access file`);
+  if (!result.changed) lines.push('No changes: the app registration matches kentra.yaml.');
+  else if (result.dryRun)
+    lines.push('Dry run: nothing was changed. Run `kentra entra setup` to make these changes.');
+  else lines.push(`Done: ${result.requests.length} change${result.requests.length === 1 ? '' : 's'} made.`);
+  return `${lines.join('\n')}\n`;
+}
+
+function checkTable(result: EntraCheckResult): string {
+  const lines = [
+    `App registration "${result.displayName}" (client ID ${result.appId}) in tenant ${result.tenantId}:`,
+  ];
+  for (const finding of result.findings)
+    lines.push(
+      `  ${finding.severity === 'error' ? 'ERROR  ' : 'warning'} ${finding.code}  [${finding.field}]`,
+      `          ${finding.message}`,
+      `          fix: ${finding.hint}`,
+    );
+  if (result.findings.length === 0) lines.push('  no problems found');
+  else lines.push(`${result.errors} error(s), ${result.warnings} warning(s).`);
+  return `${lines.join('\n')}\n`;
+}
