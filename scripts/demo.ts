@@ -200,8 +200,17 @@ try {
     const refused = await asUser(entra.users.noGroups).catch((error: Error) => error.message.split('\n')[0]);
     console.log(`$ sign-in as Nico (in no group)\n${String(refused).slice(0, 150)}`);
 
+    say('10. The audit trail: each Kubernetes action joined to the exact Entra sign-in (uti), with its IP');
+    show(
+      'kentra audit --k8s-audit audit.log --signins graph --user devi…',
+      await kentra([
+        ...['audit', '--k8s-audit', cluster2.auditLogPath, '--signins', 'graph'],
+        ...['--user', entra.users.developer.upn],
+      ]),
+    );
+
     say(
-      '10. Proof: whoami (the API server beside the token, names from Graph) and verify (every link checked)',
+      '11. Proof: whoami (the API server beside the token, names from Graph) and verify (every link checked)',
     );
     show('kentra whoami --kubeconfig devi.kubeconfig', await kentra(['whoami', '--kubeconfig', developer]));
     const manny = join(work, 'manny.kubeconfig');

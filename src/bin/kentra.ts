@@ -16,8 +16,14 @@ async function run(argv: readonly string[]): Promise<number> {
   // costs more than the rest of the cache hit (bench/get-token.ts).
   const cached = argv[0] === 'get-token' ? await answerFromCache(argv.slice(1), ctx) : undefined;
   if (cached !== undefined && writeAll(cached)) return 0;
+  // `kentra ... | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(status ?? 0);
+    throw error;
+  });
+  let status: number | undefined;
   const { main } = await import('../cli/main.js');
-  const status = await main(argv, ctx);
+  status = await main(argv, ctx);
   // process.exit does not wait for a pipe's pending writes: a large `-o json | jq`
   // would lose its tail. An empty write's callback runs after everything before it.
   await Promise.all(
