@@ -15,13 +15,22 @@ async function run(argv: readonly string[]): Promise<number> {
   // with one write(2) rather than through process.stdout, whose stream machinery
   // costs more than the rest of the cache hit (bench/get-token.ts).
   const cached = argv[0] === 'get-token' ? await answerFromCache(argv.slice(1), ctx) : undefined;
-  if (cached !== undefined && writeAll(cached)) return 0;
+  if (cached !== undefined) {
+    const bytes = Buffer.from(cached);
+    const written = writeDirect(bytes);
+    if (written === bytes.length) return 0;
+    // stdout would block (non-blocking pipe): finish through the stream, never repeating a byte.
+    if (written > 0) {
+      await new Promise((done) => process.stdout.write(bytes.subarray(written), done));
+      return 0;
+    }
+  }
+  let status: number | undefined;
   // `kentra ... | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(status ?? 0);
     throw error;
   });
-  let status: number | undefined;
   const { main } = await import('../cli/main.js');
   status = await main(argv, ctx);
   // process.exit does not wait for a pipe's pending writes: a large `-o json | jq`
@@ -32,17 +41,16 @@ async function run(argv: readonly string[]): Promise<number> {
   return status;
 }
 
-function writeAll(text: string): boolean {
-  const bytes = Buffer.from(text);
+/** Writes with write(2) until done or stdout would block; returns the bytes written. */
+function writeDirect(bytes: Buffer): number {
+  let offset = 0;
   try {
-    // A pipe takes a small ExecCredential in one write; a partial write is finished below.
-    let offset = writeSync(1, bytes);
+    // A pipe takes a small ExecCredential in one write; a partial write is continued.
     while (offset < bytes.length) offset += writeSync(1, bytes, offset);
-    return true;
   } catch {
-    // EAGAIN on a non-blocking stdout before anything was written: the full path answers instead.
-    return false;
+    // EAGAIN on a non-blocking stdout: the caller finishes what is left.
   }
+  return offset;
 }
 
 void run(process.argv.slice(2)).then((status) => process.exit(status));

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { KentraError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { accessOption } from './output.js';
 
@@ -40,7 +41,25 @@ Examples:
   kentra cluster config > authentication-config.yaml
   kentra cluster config --cluster prod --format flags
   kentra cluster config --format eks -o json > eks-identity-provider.json
-  kentra cluster config --format kind --out-dir ./cluster   # authentication-config.yaml + kind-config.yaml`,
+  kentra cluster config --format kind --out-dir ./cluster   # authentication-config.yaml + kind-config.yaml
+  kentra cluster config --webhook --webhook-url https://10.0.0.10:8443 --webhook-ca-file ca.crt`,
+    )
+    .option(
+      '--webhook',
+      "render the token webhook's side instead: its kubeconfig and the kube-apiserver flags",
+    )
+    .option(
+      '--webhook-url <url>',
+      'with --webhook: https://host:port where the API server reaches kentra webhook',
+    )
+    .option(
+      '--webhook-ca-file <path>',
+      "with --webhook: CA (PEM) that signed the webhook's serving certificate",
+    )
+    .option(
+      '--webhook-cache-ttl <duration>',
+      "with --webhook: the API server's cache of webhook answers",
+      '10s',
     )
     .option(
       '--out-dir <dir>',
@@ -53,7 +72,24 @@ Examples:
         format?: string;
         output: 'yaml' | 'json';
         outDir?: string;
+        webhook?: boolean;
+        webhookUrl?: string;
+        webhookCaFile?: string;
+        webhookCacheTtl: string;
       }) => {
+        if (flags.webhook) {
+          if (!flags.webhookUrl || !flags.webhookCaFile)
+            throw new KentraError('usage', '--webhook needs --webhook-url and --webhook-ca-file', {
+              hint: 'For example: kentra cluster config --webhook --webhook-url https://10.0.0.10:8443 --webhook-ca-file ca.crt',
+            });
+          const { writeWebhookClient } = await import('./webhook.js');
+          const caFile = resolve(ctx.cwd, flags.webhookCaFile);
+          await writeWebhookClient(
+            { url: flags.webhookUrl, caFile, cacheTtl: flags.webhookCacheTtl, output: flags.output },
+            ctx,
+          );
+          return;
+        }
         const { artifactText, clusterConfig, writeArtifacts } = await import('../usecases/cluster-config.js');
         const { loadAccessFile } = await import('../usecases/load-access.js');
         const { nodeFiles } = await import('../adapters/files.js');

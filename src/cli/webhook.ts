@@ -69,17 +69,20 @@ Examples:
   kentra webhook kubeconfig --url https://10.0.0.10:8443 --ca-file ca.crt > /etc/kubernetes/kentra-webhook.kubeconfig
   kentra webhook kubeconfig --url https://kentra-webhook.kube-system.svc:8443 --ca-file ca.crt -o json`,
     )
-    .action(async (flags: WebhookKubeconfigFlags) => {
-      const { renderWebhookClientFromFiles } = await import('../usecases/webhook-render.js');
-      const { nodeFiles } = await import('../adapters/files.js');
-      const rendered = await renderWebhookClientFromFiles(flags, nodeFiles.readText);
-      if (flags.output === 'json')
-        ctx.stdout.write(
-          `${JSON.stringify({ kubeconfig: rendered.kubeconfig, flags: rendered.flags }, null, 2)}\n`,
-        );
-      else
-        ctx.stdout.write(
-          `# kube-apiserver flags:\n${rendered.flags.map((f) => `#   ${f}`).join('\n')}\n${rendered.kubeconfigYaml}`,
-        );
-    });
+    .action((flags: WebhookKubeconfigFlags) => writeWebhookClient(flags, ctx));
+}
+
+/** Renders the API server's side of the webhook (also `kentra cluster config --webhook`). */
+export async function writeWebhookClient(flags: WebhookKubeconfigFlags, ctx: CliContext): Promise<void> {
+  const { renderWebhookClientFromFiles } = await import('../usecases/webhook-render.js');
+  const { nodeFiles } = await import('../adapters/files.js');
+  const rendered = await renderWebhookClientFromFiles(flags, nodeFiles.readText);
+  if (flags.output === 'json')
+    ctx.stdout.write(
+      `${JSON.stringify({ kubeconfig: rendered.kubeconfig, flags: rendered.flags }, null, 2)}\n`,
+    );
+  else
+    ctx.stdout.write(
+      `# kube-apiserver flags:\n${rendered.flags.map((f) => `#   ${f}`).join('\n')}\n${rendered.kubeconfigYaml}`,
+    );
 }
