@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { setAccessFileField } from '../src/domain/access/edit.js';
+import { access, grantView, msUntilDenied, startWebhookWorld } from '../test/e2e/webhook-world.js';
 import { type ControlPlane, startControlPlane } from '../test/harness/control-plane.js';
 import { type DemoUser, startEmulator } from '../test/harness/emulator.js';
 import { assertKubectlInstalled, kubectl } from '../test/harness/kubectl.js';
@@ -249,6 +250,39 @@ try {
     await entraCluster?.stop();
     await entra.stop();
     await rm(work, { recursive: true, force: true });
+  }
+
+  say(
+    '12. Offboarding: removed in Entra -> denied within seconds (kentra webhook), not when the token expires',
+  );
+  const world = await startWebhookWorld({
+    pollIntervalSeconds: 1,
+    maxStalenessSeconds: 30,
+    structured: true,
+  });
+  try {
+    const { entra: idp } = world;
+    const readers = [{ kind: 'Group' as const, name: `entra:group:${idp.groups.developers}` }];
+    const structured = world.structured as ControlPlane;
+    await grantView(world.viaWebhook, readers);
+    await grantView(structured, readers);
+    const { idToken } = await idp.signInWithPassword({ user: idp.users.developer });
+    const viaWebhook = await world.tokenKubeconfig(world.viaWebhook, idToken);
+    const viaStructured = await world.tokenKubeconfig(structured, idToken);
+    console.log(
+      `  Devi (developers), one token: webhook cluster ${await access(viaWebhook)}, plain OIDC cluster ${await access(viaStructured)}`,
+    );
+    const removedAt = Date.now();
+    idp.control.removeFromGroup(idp.users.developer.upn, 'developers');
+    console.log('  Entra: Devi removed from developers');
+    const deniedMs = await msUntilDenied(viaWebhook, removedAt, 60_000);
+    console.log(`  webhook cluster: ${await access(viaWebhook)} after ${(deniedMs / 1000).toFixed(1)} s`);
+    const expiresIn = Number(decodeJwt(idToken).exp) - Math.floor(Date.now() / 1000);
+    console.log(
+      `  plain OIDC cluster: still ${await access(viaStructured)} (the token is valid ${expiresIn} s more)`,
+    );
+  } finally {
+    await world.stop();
   }
 
   if (keep) {
