@@ -131,27 +131,27 @@ export class ReviewPipeline {
     if (!verdict.ok) return { authenticated: false, stage: 'policy', reason: verdict.reason };
 
     const live = this.deps.live;
-    let effective: Readonly<Record<string, unknown>> = claims;
-    if (live) {
-      const unfit = live.unfit();
-      if (unfit) return { authenticated: false, stage: 'live', reason: unfit };
-      const memo = verified.decision;
-      if (memo && memo.version === live.version) return memo.outcome;
-      const version = live.version;
-      const state = await live.check(claims);
-      if (!state.ok) {
-        const outcome: ReviewOutcome = { authenticated: false, stage: 'live', reason: state.reason };
-        if (userSpecific.has(state.reason)) verified.decision = { version, outcome };
-        return outcome;
-      }
-      // The mapping sees the groups that are true now, exactly as if Entra had put them in the token.
-      const { _claim_names: _names, _claim_sources: _sources, ...rest } = claims;
-      effective = { ...rest, groups: state.groups };
-      const outcome = this.map(effective);
-      verified.decision = { version, outcome };
+    if (!live) {
+      // Mapping is a pure function of the claims: a token seen before reuses its answer.
+      verified.decision ??= { version: 0, outcome: this.map(claims) };
+      return verified.decision.outcome;
+    }
+    const unfit = live.unfit();
+    if (unfit) return { authenticated: false, stage: 'live', reason: unfit };
+    const memo = verified.decision;
+    if (memo && memo.version === live.version) return memo.outcome;
+    const version = live.version;
+    const state = await live.check(claims);
+    if (!state.ok) {
+      const outcome: ReviewOutcome = { authenticated: false, stage: 'live', reason: state.reason };
+      if (userSpecific.has(state.reason)) verified.decision = { version, outcome };
       return outcome;
     }
-    return this.map(effective);
+    // The mapping sees the groups that are true now, exactly as if Entra had put them in the token.
+    const { _claim_names: _names, _claim_sources: _sources, ...rest } = claims;
+    const outcome = this.map({ ...rest, groups: state.groups });
+    verified.decision = { version, outcome };
+    return outcome;
   }
 
   private map(claims: Readonly<Record<string, unknown>>): ReviewOutcome {
