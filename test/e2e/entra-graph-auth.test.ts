@@ -5,10 +5,8 @@
  * device-login page, and setup runs with that user's delegated Graph token.
  */
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import type { CliContext } from '../../src/cli/context.js';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import { adminCliClientId, type EntraWorld, startEntraWorld } from '../helpers/entra-world.js';
 
 describe('kentra entra setup --graph-auth device-code', () => {
@@ -20,43 +18,20 @@ describe('kentra entra setup --graph-auth device-code', () => {
   after(() => world.stop());
 
   it('prompts on stderr, signs in with the device code at the emulator, and sets the app up', async () => {
-    let stdout = '';
-    let stderr = '';
     const approvals: Promise<void>[] = [];
-    const ctx: CliContext = {
-      stdout: {
-        write: (text) => {
-          stdout += text;
-        },
-      },
-      stderr: {
-        write: (text) => {
-          stderr += text;
+    const { code, stdout, stderr } = await runCli(
+      [
+        ...['entra', 'setup', '--access', world.accessPath],
+        ...['--graph-auth', 'device-code', '--device-code-client-id', adminCliClientId],
+      ],
+      {
+        cwd: world.dir,
+        onStderr: (text) => {
           const prompt = /open the page (\S+) and enter the code (\S+)/.exec(text);
           if (prompt?.[1] && prompt[2])
             approvals.push(world.entra.browser().approveDeviceCode(prompt[1], prompt[2], world.user('ada')));
         },
       },
-      stdin: Readable.from([]),
-      stdoutIsTTY: false,
-      stderrIsTTY: false,
-      env: {},
-      cwd: world.dir,
-      now: Date.now,
-      interrupted: new Promise(() => {}),
-    };
-    const code = await main(
-      [
-        'entra',
-        'setup',
-        '--access',
-        world.accessPath,
-        '--graph-auth',
-        'device-code',
-        '--device-code-client-id',
-        adminCliClientId,
-      ],
-      ctx,
     );
     await Promise.all(approvals);
     assert.equal(approvals.length, 1, 'one device-code prompt');

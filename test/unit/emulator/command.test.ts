@@ -3,52 +3,34 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import type { CliContext } from '../../../src/cli/context.js';
-import { main } from '../../../src/cli/main.js';
 import { demoPassword } from '../../../src/emulator/default-seed.js';
 import { runCli } from '../../helpers/cli.js';
 
 /** Runs `kentra emulator ...` in-process; `whenStarted` gets the summary, then the command is interrupted. */
 async function runEmulator(args: string[], whenStarted: (stdout: string) => Promise<void>) {
-  let stdout = '';
-  let stderr = '';
+  let summary = '';
   let interrupt: (signal: string) => void = () => {};
   let started: () => void = () => {};
   const startedPromise = new Promise<void>((resolve) => {
     started = resolve;
   });
-  const ctx: CliContext = {
-    stdout: {
-      write: (text) => {
-        stdout += text;
-        started();
-      },
-    },
-    stderr: {
-      write: (text) => {
-        stderr += text;
-      },
-    },
-    stdin: Readable.from([]),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env: {},
-    cwd: process.cwd(),
-    now: Date.now,
+  const exit = runCli(['emulator', ...args], {
     interrupted: new Promise((resolve) => {
       interrupt = resolve;
     }),
-  };
-  const exit = main(['emulator', ...args], ctx);
+    onStdout: (text) => {
+      summary += text;
+      started();
+    },
+  });
   await Promise.race([startedPromise, exit]);
   try {
-    await whenStarted(stdout);
+    await whenStarted(summary);
   } finally {
     interrupt('SIGINT');
   }
-  return { code: await exit, stdout, stderr };
+  return exit;
 }
 
 function getJson(url: string, ca: string): Promise<{ status: number; body: Record<string, unknown> }> {
