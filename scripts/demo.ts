@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { setAccessFileField } from '../src/domain/access/edit.js';
-import { access, grantView, msUntilDenied, startWebhookWorld } from '../test/e2e/webhook-world.js';
 import { type ControlPlane, startControlPlane } from '../test/harness/control-plane.js';
 import { type DemoUser, startEmulator } from '../test/harness/emulator.js';
 import { assertKubectlInstalled, kubectl } from '../test/harness/kubectl.js';
 import { run } from '../test/harness/processes.js';
+import { access, grantView, msUntilDenied, startWebhookWorld } from '../test/harness/webhook-world.js';
 import { tokenKubeconfig } from '../test/helpers/token-kubeconfig.js';
 
 const keep = process.argv.includes('--keep');

@@ -10,7 +10,7 @@ import { createHmac, createPublicKey } from 'node:crypto';
 import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
-import { access, grantView, startWebhookWorld, type WebhookWorld } from './webhook-world.js';
+import { access, grantView, startWebhookWorld, type WebhookWorld } from '../harness/webhook-world.js';
 
 const pollIntervalSeconds = 1;
 const maxStalenessSeconds = 6;

@@ -11,7 +11,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { kubectl } from '../harness/kubectl.js';
-import { access, grantView, msUntilDenied, startWebhookWorld, type WebhookWorld } from './webhook-world.js';
+import {
+  access,
+  grantView,
+  msUntilDenied,
+  startWebhookWorld,
+  type WebhookWorld,
+} from '../harness/webhook-world.js';
 
 const pollIntervalSeconds = 1;
 const maxStalenessSeconds = 10;

@@ -17,9 +17,9 @@ import { loadAccessFile } from '../../src/usecases/load-access.js';
 import { runWebhook } from '../../src/usecases/webhook.js';
 import { renderWebhookClient } from '../../src/webhook/render.js';
 import type { Webhook } from '../../src/webhook/webhook.js';
-import { type ControlPlane, startControlPlane } from '../harness/control-plane.js';
-import { type EmulatorHandle, startEmulator } from '../harness/emulator.js';
-import { kubectl } from '../harness/kubectl.js';
+import { type ControlPlane, startControlPlane } from './control-plane.js';
+import { type EmulatorHandle, startEmulator } from './emulator.js';
+import { kubectl } from './kubectl.js';
 
 export interface WebhookWorld {
   entra: EmulatorHandle;
