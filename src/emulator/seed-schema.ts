@@ -62,6 +62,18 @@ export interface SeedApplication {
   apiPermissions?: { resource: string; roles: string[] }[];
   /** Optional claims by name, per token kind (Graph's optionalClaims, names only). */
   optionalClaims?: { idToken?: string[]; accessToken?: string[] };
+  /** Certificates (PEM) the app may sign client assertions with (Graph keyCredentials). */
+  certificates?: { certificate: string; displayName?: string }[];
+  /** Tokens of other OIDC issuers the app accepts as its credential (Graph federatedIdentityCredentials). */
+  federatedCredentials?: {
+    name: string;
+    issuer: string;
+    subject: string;
+    audiences?: string[];
+    description?: string;
+  }[];
+  /** A managed identity instead of an app registration: served by the managed-identity endpoint. */
+  managedIdentity?: 'systemAssigned' | 'userAssigned';
 }
 
 export interface SeedNamedLocation {
@@ -281,7 +293,25 @@ function readApplication(value: Json, path: string, problems: SeedProblems): See
     'assignments',
     'apiPermissions',
     'optionalClaims',
+    'certificates',
+    'federatedCredentials',
+    'managedIdentity',
   ]);
+  const managedIdentity = f.oneOf('managedIdentity', ['systemAssigned', 'userAssigned'] as const);
+  if (managedIdentity)
+    for (const key of [
+      'publicClient',
+      'redirectUris',
+      'webRedirectUris',
+      'secrets',
+      'certificates',
+      'federatedCredentials',
+    ])
+      if (value[key] !== undefined)
+        problems.add(
+          `${path}.${key}`,
+          'a managed identity has no app registration, so no credentials or redirect URIs',
+        );
   return {
     displayName: f.string('displayName', true),
     appId: guidField(f, 'appId'),
@@ -328,6 +358,29 @@ function readApplication(value: Json, path: string, problems: SeedProblems): See
       return { resource: a.string('resource', true), roles: a.strings('roles') ?? [] };
     }),
     optionalClaims: optionalClaimsOf(f, problems),
+    certificates: f.objects('certificates', (v, p) => {
+      const c = new Fields(v, p, problems, ['certificate', 'displayName']);
+      const certificate = c.string('certificate', true);
+      if (certificate && !certificate.includes('-----BEGIN CERTIFICATE-----'))
+        problems.add(`${p}.certificate`, 'must be a PEM certificate (-----BEGIN CERTIFICATE-----)');
+      return { certificate, displayName: c.string('displayName') };
+    }),
+    federatedCredentials: f.objects('federatedCredentials', (v, p) => {
+      const c = new Fields(v, p, problems, ['name', 'issuer', 'subject', 'audiences', 'description']);
+      const issuer = c.string('issuer', true);
+      if (issuer && !issuer.startsWith('https://')) problems.add(`${p}.issuer`, 'must be an https URL');
+      const audiences = c.strings('audiences');
+      if (audiences && audiences.length !== 1)
+        problems.add(`${p}.audiences`, 'takes exactly one value (as in Entra)');
+      return {
+        name: c.string('name', true),
+        issuer,
+        subject: c.string('subject', true),
+        audiences,
+        description: c.string('description'),
+      };
+    }),
+    managedIdentity,
   };
 }
 

@@ -5,6 +5,8 @@
  */
 import { parseDocument } from 'yaml';
 import { KentraError } from '../errors.js';
+import { keyCredentialOf } from './certificates.js';
+import { firstPartyApplications } from './first-party.js';
 import { sha256, stableGuid } from './ids.js';
 import type {
   Application,
@@ -107,6 +109,8 @@ function graphApplication(tenantId: string): Application {
     })),
     appRoles: graphRoles,
     passwordCredentials: [],
+    keyCredentials: [],
+    federatedIdentityCredentials: [],
     createdDateTime: created,
     builtIn: true,
     extra: {},
@@ -123,6 +127,7 @@ function servicePrincipalFor(
     id: stableGuid(tenantId, 'servicePrincipal', app.appId),
     appId: app.appId,
     displayName: app.displayName,
+    servicePrincipalType: app.managedIdentity ? 'ManagedIdentity' : 'Application',
     appRoleAssignmentRequired: assignmentRequired,
     servicePrincipalNames: [app.appId, ...app.identifierUris],
     createdDateTime: created,
@@ -140,6 +145,17 @@ function graphOptionalClaims(names: { idToken?: string[]; accessToken?: string[]
 /** Builds the tenants of a validated seed, recording unresolved references as problems. */
 function buildTenants(seed: SeedDocument, problems: SeedProblems): Tenant[] {
   const seenIds = new Set<string>();
+  // The emulator is one host: it has at most one system-assigned identity.
+  const systemAssigned = seed.tenants.flatMap((t, i) =>
+    (t.applications ?? []).flatMap((a, j) =>
+      a.managedIdentity === 'systemAssigned' ? [`tenants[${i}].applications[${j}].managedIdentity`] : [],
+    ),
+  );
+  for (const path of systemAssigned.slice(1))
+    problems.add(
+      path,
+      `only one system-assigned managed identity per emulator (the first is ${systemAssigned[0]})`,
+    );
   return seed.tenants.map((t, i) => {
     const tenant = buildTenant(t, `tenants[${i}]`, problems);
     if (seenIds.has(tenant.id) || seenIds.has(tenant.domain)) {
@@ -234,9 +250,11 @@ function buildTenant(seed: SeedTenant, path: string, problems: SeedProblems): Te
   });
 
   const graph = graphApplication(tenantId);
-  tenant.applications.set(graph.id, graph);
-  const graphSp = servicePrincipalFor(tenantId, graph, false);
-  tenant.servicePrincipals.set(graphSp.id, graphSp);
+  for (const app of [graph, ...firstPartyApplications(tenantId)]) {
+    tenant.applications.set(app.id, app);
+    const sp = servicePrincipalFor(tenantId, app, false);
+    tenant.servicePrincipals.set(sp.id, sp);
+  }
 
   const appsByName = new Map<string, Application>([['microsoft graph', graph]]);
   const seedApps = seed.applications ?? [];
@@ -277,6 +295,31 @@ function buildTenant(seed: SeedTenant, path: string, problems: SeedProblems): Te
         startDateTime: created,
         endDateTime: '2099-01-01T00:00:00Z',
       })),
+      keyCredentials: (a.certificates ?? []).flatMap((c, j) => {
+        try {
+          return [
+            keyCredentialOf(c.certificate, {
+              keyId: stableGuid(appId, 'certificate', String(j)),
+              displayName: c.displayName ?? null,
+            }),
+          ];
+        } catch {
+          problems.add(
+            `${path}.applications[${i}].certificates[${j}].certificate`,
+            'is not a readable X.509 certificate',
+          );
+          return [];
+        }
+      }),
+      federatedIdentityCredentials: (a.federatedCredentials ?? []).map((c) => ({
+        id: stableGuid(appId, 'federatedIdentityCredential', c.name),
+        name: c.name,
+        issuer: c.issuer,
+        subject: c.subject,
+        audiences: c.audiences ?? ['api://AzureADTokenExchange'],
+        description: c.description ?? null,
+      })),
+      ...(a.managedIdentity ? { managedIdentity: a.managedIdentity } : {}),
       createdDateTime: created,
       builtIn: false,
       extra: a.optionalClaims ? { optionalClaims: graphOptionalClaims(a.optionalClaims) } : {},
