@@ -14,8 +14,9 @@ import { createCertificateAuthority } from '../../../src/adapters/pki.js';
 import { parseWebhookConfig, resolveWebhookConfig } from '../../../src/webhook/config.js';
 import { jsonLog } from '../../../src/webhook/log.js';
 import { startWebhook, type Webhook } from '../../../src/webhook/webhook.js';
+import { negativeTokens } from '../../helpers/negative-tokens.js';
+import { startTestIssuer, type TestIssuer } from '../../helpers/test-issuer.js';
 import { FakeGraph } from './fake-graph.js';
-import { negativeTokens, startTestIssuer, type TestIssuer } from './test-issuer.js';
 
 interface Answer {
   status: number;
@@ -65,7 +66,7 @@ describe('kentra webhook server', () => {
   });
   after(async () => {
     await webhook.stop(100);
-    await issuer.stop();
+    await issuer.close();
   });
 
   function call(method: string, path: string, body?: string): Promise<Answer> {
