@@ -1,14 +1,8 @@
 /**
- * Opens kentra's connections to the outside world for a command: the
- * Kubernetes API (from a kubeconfig) and Microsoft Graph (base URL and CA
- * from the access file, token from the environment). The CLI calls these at
- * its entry and hands the clients to the use cases.
+ * Opens kentra's connection to the Kubernetes API (from a kubeconfig) for a
+ * command. Microsoft Graph is opened by src/adapters/graph/open-graph.ts.
  */
 import { join } from 'node:path';
-import type { TenantSpec } from '../domain/access/model.js';
-import type { Files } from './files.js';
-import { type FetchLike, GraphClient } from './graph/client.js';
-import { fetchTrusting } from './http-fetch.js';
 import { KubeClient } from './kube/client.js';
 import { loadKubeConnection } from './kube/kubeconfig.js';
 
@@ -21,30 +15,4 @@ export function kubeconfigPath(flag: string | undefined, env: Env): string {
 
 export async function connectKube(kubeconfig: string, context: string | undefined): Promise<KubeClient> {
   return new KubeClient(await loadKubeConnection(kubeconfig, context));
-}
-
-/**
- * A Graph client when KENTRA_GRAPH_TOKEN is set (undefined otherwise: groups
- * named by object ID still work). `caFile` is the tenant's private CA (the
- * emulator's), already resolved against the access file's folder.
- */
-export async function connectGraph(options: {
-  tenant: TenantSpec;
-  caFile?: string;
-  env: Env;
-  files: Pick<Files, 'readText'>;
-  progress: (line: string) => void;
-}): Promise<GraphClient | undefined> {
-  const token = options.env.KENTRA_GRAPH_TOKEN;
-  if (!token) return undefined;
-  const fetch = options.caFile
-    ? fetchTrusting(await options.files.readText(options.caFile))
-    : (globalThis.fetch as FetchLike);
-  return new GraphClient({
-    baseUrl: options.tenant.graph,
-    fetch,
-    accessToken: async () => token,
-    onRetry: ({ status, delayMs, path }) =>
-      options.progress(`Graph answered ${status} for ${path}; retrying in ${(delayMs / 1000).toFixed(1)}s`),
-  });
 }

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { CliContext } from './context.js';
+import { type GraphAuthFlags, openGraphFor, withGraphAuth } from './graph-auth.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
 import { describeSummary, planData, planTable } from './plan-output.js';
 
-interface RbacFlags {
+interface RbacFlags extends GraphAuthFlags {
   access: string;
   cluster?: string;
   kubeconfig?: string;
@@ -15,9 +16,8 @@ interface RbacFlags {
 }
 
 const examples = `
-Group names are resolved to object IDs through Microsoft Graph with the token in KENTRA_GRAPH_TOKEN
-(for example: export KENTRA_GRAPH_TOKEN=$(az account get-access-token --resource-type ms-graph --query accessToken -o tsv)).
-Groups written as object IDs need no Graph token.
+Group names are resolved to object IDs through Microsoft Graph (GroupMember.Read.All), signed in as
+--graph-auth says. Groups written as object IDs work without Graph (they are then not checked).
 
 Examples:
   kentra rbac plan
@@ -27,7 +27,7 @@ Examples:
   kentra rbac prune --cluster prod`;
 
 function common(command: Command): Command {
-  return command
+  return withGraphAuth(command)
     .addOption(accessOption())
     .option('--cluster <name>', 'cluster from the access file (default: the only one)')
     .option('--kubeconfig <path>', 'kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)')
@@ -43,18 +43,17 @@ export function registerRbac(program: Command, ctx: CliContext): void {
     const { loadAccessFile } = await import('../usecases/load-access.js');
     const { selectCluster } = await import('../usecases/select-cluster.js');
     const { nodeFiles } = await import('../adapters/files.js');
-    const { connectGraph, connectKube, kubeconfigPath } = await import('../adapters/connections.js');
+    const { connectKube, kubeconfigPath } = await import('../adapters/connections.js');
     const progress = (line: string) => ctx.stderr.write(`${line}\n`);
     const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText, flags.access);
     const { tenant } = access.file;
     const cluster = selectCluster(access.file, flags.cluster);
-    const graph = await connectGraph({
+    const graph = await openGraphFor(
+      ctx,
+      flags,
       tenant,
-      caFile: tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile),
-      env: ctx.env,
-      files: nodeFiles,
-      progress,
-    });
+      tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile),
+    );
     const kube = await connectKube(
       kubeconfigPath(flags.kubeconfig, ctx.env),
       flags.context ?? cluster.context,
@@ -64,7 +63,7 @@ export function registerRbac(program: Command, ctx: CliContext): void {
       result = await runRbac(
         access,
         { cluster: cluster.name, mode, prune: flags.prune === true, dryRun: flags.dryRun === true },
-        { kube, graph, now: ctx.now, progress },
+        { kube, graph: graph?.client(), now: ctx.now, progress },
       );
     } finally {
       kube.close();

@@ -12,15 +12,17 @@ import {
   explainDenied,
   servicePrincipalOf,
 } from '../adapters/graph/applications.js';
+import type { GraphAuthSettings } from '../adapters/graph/open-graph.js';
 import { formatPath } from '../domain/access/issues.js';
 import { isExpired } from '../domain/access/model.js';
 import { checkRegistration, type Finding } from '../domain/entra-app/findings.js';
 import { KentraError } from '../errors.js';
-import { connectGraph, type EntraIo, type GraphAuthOptions } from './entra-connect.js';
+import { connectGraph, type EntraIo } from './entra-connect.js';
 import { loadAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 
-export interface EntraCheckOptions extends GraphAuthOptions {
+export interface EntraCheckOptions {
+  graphAuth: GraphAuthSettings;
   access: string;
   /** Check this app instead of the file's. */
   appId?: string;
@@ -42,7 +44,7 @@ export interface EntraCheckResult {
 export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promise<EntraCheckResult> {
   const access = await loadAccessFile(options.access, io.files.readText);
   const { file } = access;
-  const { graph, tenantId } = await connectGraph(access, options, io);
+  const { graph, tenantId } = await connectGraph(access, options.graphAuth, io);
   const appId = options.appId ?? file.app.clientId;
   const found = appId
     ? await applicationsByAppId(graph, appId)

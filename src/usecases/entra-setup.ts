@@ -27,6 +27,7 @@ import {
   writes,
 } from '../adapters/graph/applications.js';
 import { type GraphClient, GraphRequestError } from '../adapters/graph/client.js';
+import type { GraphAuthSettings } from '../adapters/graph/open-graph.js';
 import { setAccessFileField } from '../domain/access/edit.js';
 import { invalidAccessFile } from '../domain/access/issues.js';
 import type { AccessFile } from '../domain/access/model.js';
@@ -39,11 +40,12 @@ import {
   type ServicePrincipal,
 } from '../domain/entra-app/registration.js';
 import { KentraError } from '../errors.js';
-import { connectGraph, type EntraIo, type GraphAuthOptions } from './entra-connect.js';
+import { connectGraph, type EntraIo } from './entra-connect.js';
 import { type LoadedAccessFile, loadAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 
-export interface EntraSetupOptions extends GraphAuthOptions {
+export interface EntraSetupOptions {
+  graphAuth: GraphAuthSettings;
   access: string;
   dryRun: boolean;
 }
@@ -88,7 +90,7 @@ const placeholder = { id: '{new-application-id}', appId: '{new-app-id}', sp: '{n
 export async function entraSetup(options: EntraSetupOptions, io: EntraIo): Promise<EntraSetupResult> {
   const access = await loadAccessFile(options.access, io.files.readText);
   const { file } = access;
-  const { graph, tenantId } = await connectGraph(access, options, io);
+  const { graph, tenantId } = await connectGraph(access, options.graphAuth, io);
   const desired = desiredRegistration(file, io.now());
   const requests: PlannedRequest[] = [];
   const write = async <T>(request: GraphWrite): Promise<T | undefined> => {

@@ -19,9 +19,11 @@
  *     clockSkewSeconds: 60              # at most 300
  *   live:                               # omit for token checks only (plain OIDC behaviour)
  *     graphBase: https://graph.microsoft.com
- *     tokenEndpoint: https://login.microsoftonline.com/<tenant id>/oauth2/v2.0/token
- *     clientId: <app id with User.Read.All + GroupMember.Read.All>
- *     clientSecretFile: graph-secret    # or env KENTRA_WEBHOOK_CLIENT_SECRET
+ *     graphAuth: client-secret          # | client-certificate | workload-identity | managed-identity
+ *     clientId: <app id with User.Read.All + GroupMember.Read.All>   # or env AZURE_CLIENT_ID
+ *     clientSecretFile: graph-secret    # or env AZURE_CLIENT_SECRET
+ *     clientCertificateFile: graph.pem  # or env AZURE_CLIENT_CERTIFICATE_PATH (certificate + key)
+ *     federatedTokenFile: /var/run/secrets/azure/tokens/azure-identity-token   # or AZURE_FEDERATED_TOKEN_FILE
  *     pollIntervalSeconds: 5
  *     maxStalenessSeconds: 60
  *   policy: {maxTokenAgeSeconds: 43200, allowedNetworks: [10.0.0.0/8]}   # on top of the access file's
@@ -29,6 +31,10 @@
  *   log: {level: info}
  */
 import { parse } from 'yaml';
+import {
+  type UnattendedGraphAuthMode,
+  unattendedGraphAuthModes,
+} from '../adapters/entra/graph-auth-modes.js';
 import type { AccessFile } from '../domain/access/model.js';
 import { KentraError } from '../errors.js';
 import { entraIssuerBases, type IssuerVersion } from './issuers.js';
@@ -53,9 +59,13 @@ export interface WebhookConfig {
     | {
         /** Without version, e.g. https://graph.microsoft.com */
         graphBase: string;
-        tokenEndpoint: string;
-        clientId: string;
+        /** How the webhook signs in to Graph (the shared Graph access; docs/graph-auth.md). */
+        graphAuth: UnattendedGraphAuthMode;
+        /** The app, or a user-assigned managed identity; else AZURE_CLIENT_ID. */
+        clientId: string | undefined;
         clientSecretFile: string | undefined;
+        clientCertificateFile: string | undefined;
+        federatedTokenFile: string | undefined;
         pollIntervalSeconds: number;
         maxStalenessSeconds: number;
       }
@@ -71,9 +81,8 @@ export interface WebhookConfig {
 export type WebhookConfigDocument = Omit<WebhookConfig, 'entra' | 'live'> & {
   entra: Partial<WebhookConfig['entra']> & { clockSkewSeconds: number };
   live:
-    | (Omit<NonNullable<WebhookConfig['live']>, 'graphBase' | 'tokenEndpoint'> & {
+    | (Omit<NonNullable<WebhookConfig['live']>, 'graphBase'> & {
         graphBase?: string;
-        tokenEndpoint?: string;
       })
     | undefined;
 };
@@ -140,9 +149,11 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfigD
   const live = optional(root.live, (v) =>
     r.object(v, '.live', [
       'graphBase',
-      'tokenEndpoint',
+      'graphAuth',
       'clientId',
       'clientSecretFile',
+      'clientCertificateFile',
+      'federatedTokenFile',
       'pollIntervalSeconds',
       'maxStalenessSeconds',
     ]),
@@ -162,6 +173,9 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfigD
   const level = r.string(log.level ?? 'info', '.log.level');
   if (!['debug', 'info', 'warn', 'error'].includes(level))
     throw invalid(source, '.log.level', 'must be debug, info, warn or error');
+  const graphAuth = r.string(live?.graphAuth ?? 'client-secret', '.live.graphAuth');
+  if (!(unattendedGraphAuthModes as readonly string[]).includes(graphAuth))
+    throw invalid(source, '.live.graphAuth', `must be one of ${unattendedGraphAuthModes.join(', ')}`);
   const pollIntervalSeconds = live
     ? r.number(live.pollIntervalSeconds ?? 5, '.live.pollIntervalSeconds', 0.1, 3600)
     : 0;
@@ -195,9 +209,13 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfigD
     },
     live: live && {
       graphBase: optional(live.graphBase, (v) => r.url(v, '.live.graphBase')),
-      tokenEndpoint: optional(live.tokenEndpoint, (v) => r.url(v, '.live.tokenEndpoint')),
-      clientId: r.string(live.clientId, '.live.clientId'),
+      graphAuth: graphAuth as UnattendedGraphAuthMode,
+      clientId: optional(live.clientId, (v) => r.string(v, '.live.clientId')),
       clientSecretFile: optional(live.clientSecretFile, (v) => r.string(v, '.live.clientSecretFile')),
+      clientCertificateFile: optional(live.clientCertificateFile, (v) =>
+        r.string(v, '.live.clientCertificateFile'),
+      ),
+      federatedTokenFile: optional(live.federatedTokenFile, (v) => r.string(v, '.live.federatedTokenFile')),
       pollIntervalSeconds,
       maxStalenessSeconds: r.number(
         live.maxStalenessSeconds ?? 60,
@@ -274,7 +292,6 @@ export function resolveWebhookConfig(
     live: live && {
       ...live,
       graphBase: live.graphBase ?? file?.tenant.graph ?? 'https://graph.microsoft.com',
-      tokenEndpoint: live.tokenEndpoint ?? `${loginBase}/${tenants[0]}/oauth2/v2.0/token`,
     },
     policy: {
       ...document.policy,

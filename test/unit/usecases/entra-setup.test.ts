@@ -68,9 +68,10 @@ describe('entraSetup', () => {
     const progress: string[] = [];
     let written = '';
     const result = await entraSetup(
-      { access: 'kentra.yaml', dryRun: false, graphAuth: 'token' },
+      { access: 'kentra.yaml', dryRun: false, graphAuth: { mode: 'token' } },
       {
         env: { KENTRA_GRAPH_TOKEN: 'opaque' },
+        interactive: false,
         now: () => Date.parse('2026-06-01T00:00:00Z'),
         progress: (line) => progress.push(line),
         files: {

@@ -36,9 +36,11 @@ describe('review-time policy', () => {
       },
       live: {
         graphBase: 'https://graph.test',
-        tokenEndpoint: 'https://login.test/token',
+        graphAuth: 'client-secret',
         clientId: 'reader',
         clientSecretFile: undefined,
+        clientCertificateFile: undefined,
+        federatedTokenFile: undefined,
         pollIntervalSeconds: 3600,
         maxStalenessSeconds: 3600,
       },
