@@ -22,7 +22,7 @@ describe('kentra entra setup --graph-auth device-code', () => {
     const { code, stdout, stderr } = await runCli(
       [
         ...['entra', 'setup', '--access', world.accessPath],
-        ...['--graph-auth', 'device-code', '--device-code-client-id', adminCliClientId],
+        ...['--graph-auth', 'device-code', '--graph-client-id', adminCliClientId],
       ],
       {
         cwd: world.dir,
