@@ -44,5 +44,8 @@ describe('seed schema file', () => {
     const [contoso] = tenantsFromSeedText(example, 'docs/emulator.md');
     assert.equal(contoso?.domain, 'contoso.example');
     assert.equal(contoso?.conditionalAccessPolicies.length, 1);
+    const apps = [...(contoso?.applications.values() ?? [])];
+    assert.equal(apps.find((a) => a.displayName === 'my-cli')?.keyCredentials.length, 1);
+    assert.equal(apps.find((a) => a.displayName === 'host-identity')?.managedIdentity, 'systemAssigned');
   });
 });
