@@ -10,7 +10,6 @@ import { firstPartyApplications } from './first-party.js';
 import { sha256, stableGuid } from './ids.js';
 import type {
   Application,
-  AppRole,
   ConditionalAccessPolicy,
   Group,
   NamedLocation,
@@ -18,7 +17,6 @@ import type {
   Tenant,
   User,
 } from './model.js';
-import { graphAppId, graphResource } from './model.js';
 import { readSeed, type SeedDocument, SeedProblems, type SeedTenant } from './seed-schema.js';
 
 /** Parses, validates and builds the tenants of seed text; `source` names the file in messages. */
@@ -55,68 +53,6 @@ function seedError(source: string, problems: SeedProblems): KentraError {
 }
 
 const created = '2026-01-01T00:00:00Z';
-
-function graphRole(value: string): AppRole {
-  return {
-    id: stableGuid('graph-app-role', value),
-    value,
-    displayName: value,
-    description: `Microsoft Graph application permission ${value}`,
-    allowedMemberTypes: ['Application'],
-    isEnabled: true,
-  };
-}
-
-const graphRoles = [
-  'Application.Read.All',
-  'Application.ReadWrite.All',
-  'AppRoleAssignment.ReadWrite.All',
-  'AuditLog.Read.All',
-  'Directory.Read.All',
-  'Directory.ReadWrite.All',
-  'Group.Read.All',
-  'Group.ReadWrite.All',
-  'GroupMember.Read.All',
-  'GroupMember.ReadWrite.All',
-  'Policy.Read.All',
-  'Policy.ReadWrite.ConditionalAccess',
-  'User.Read.All',
-  'User.ReadWrite.All',
-].map(graphRole);
-
-const graphScopes = ['User.Read', ...graphRoles.map((r) => r.value)];
-
-/** Microsoft Graph as a resource: present in every tenant, v1 access tokens. */
-function graphApplication(tenantId: string): Application {
-  return {
-    id: stableGuid(tenantId, 'application', graphAppId),
-    appId: graphAppId,
-    displayName: 'Microsoft Graph',
-    signInAudience: 'AzureADMultipleOrgs',
-    isFallbackPublicClient: false,
-    publicClientRedirectUris: [],
-    webRedirectUris: [],
-    identifierUris: [graphResource, 'https://graph.microsoft.com/'],
-    groupMembershipClaims: null,
-    requestedAccessTokenVersion: 1,
-    oauth2PermissionScopes: graphScopes.map((value) => ({
-      id: stableGuid('graph-scope', value),
-      value,
-      adminConsentDisplayName: value,
-      adminConsentDescription: `Microsoft Graph delegated permission ${value}`,
-      type: 'User',
-      isEnabled: true,
-    })),
-    appRoles: graphRoles,
-    passwordCredentials: [],
-    keyCredentials: [],
-    federatedIdentityCredentials: [],
-    createdDateTime: created,
-    builtIn: true,
-    extra: {},
-    version: 0,
-  };
-}
 
 function servicePrincipalFor(
   tenantId: string,
@@ -249,14 +185,16 @@ function buildTenant(seed: SeedTenant, path: string, problems: SeedProblems): Te
     });
   });
 
-  const graph = graphApplication(tenantId);
-  for (const app of [graph, ...firstPartyApplications(tenantId)]) {
+  const firstParty = firstPartyApplications(tenantId);
+  for (const app of firstParty) {
     tenant.applications.set(app.id, app);
     const sp = servicePrincipalFor(tenantId, app, false);
     tenant.servicePrincipals.set(sp.id, sp);
   }
 
-  const appsByName = new Map<string, Application>([['microsoft graph', graph]]);
+  const appsByName = new Map<string, Application>(
+    firstParty.map((app) => [app.displayName.toLowerCase(), app]),
+  );
   const seedApps = seed.applications ?? [];
   seedApps.forEach((a, i) => {
     const appId = (a.appId ?? stableGuid(tenantId, 'appId', a.displayName)).toLowerCase();

@@ -12,11 +12,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import { azureCliClientId } from '../../src/emulator/first-party.js';
 import type { DemoUser } from '../harness/emulator.js';
 import { type CliOptions, runCli } from '../helpers/cli.js';
 import { type EntraCluster, startEntraCluster } from '../helpers/entra-cluster.js';
+import { tokenKubeconfig } from '../helpers/token-kubeconfig.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const standInBrowser = `${process.execPath} --import ${import.meta.resolve('tsx')} ${join(repoRoot, 'test/e2e/login-stand-in-browser.ts')}`;
@@ -33,42 +33,18 @@ describe('issue #12 acceptance: rbac plan, whoami, verify and audit --signins gr
         { group: 'platform-admins', clusterRole: 'cluster-admin' },
         { group: 'developers', clusterRole: 'shop-reader', namespaces: [namespace] },
       ],
-      manifests: `
-apiVersion: v1
-kind: Namespace
-metadata: {name: ${namespace}}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: shop-reader}
-rules:
-- {apiGroups: [""], resources: [configmaps], verbs: [get, list]}
-`,
+      role: {
+        namespace,
+        name: 'shop-reader',
+        rules: ['{apiGroups: [""], resources: [configmaps], verbs: [get, list]}'],
+      },
     });
     // Devi's kubectl credential: a token the API server accepts (whoami shows both sides of it).
     const { idToken } = await world.entra.signInWithPassword({ user: world.entra.users.developer });
-    const { cluster } = world;
     userKubeconfig = join(world.dir, 'devi.kubeconfig');
-    await writeFile(
-      userKubeconfig,
-      stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-          {
-            name: 'emu',
-            cluster: {
-              server: cluster.server,
-              'certificate-authority-data': Buffer.from(cluster.caPem).toString('base64'),
-            },
-          },
-        ],
-        users: [{ name: 'devi', user: { token: idToken } }],
-        contexts: [{ name: 'devi', context: { cluster: 'emu', user: 'devi' } }],
-        'current-context': 'devi',
-      }),
-      { mode: 0o600 },
-    );
+    await writeFile(userKubeconfig, tokenKubeconfig(world.cluster.server, world.cluster.caPem, idToken), {
+      mode: 0o600,
+    });
   });
   after(() => world?.stop());
 

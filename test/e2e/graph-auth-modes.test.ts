@@ -16,33 +16,26 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
-import { defaultSeed } from '../../src/emulator/default-seed.js';
 import { azureCliClientId } from '../../src/emulator/first-party.js';
 import type { SignIn } from '../../src/emulator/signin-log.js';
 import { azureCliFor } from '../harness/azure-cli.js';
 import { spkiHash } from '../harness/chromium.js';
-import { type EmulatorHandle, startEmulator } from '../harness/emulator.js';
+import type { EmulatorHandle } from '../harness/emulator.js';
 import { run } from '../harness/processes.js';
-import { createAppCertificate } from '../helpers/app-certificate.js';
+import { type AppCredentials, startAppCredentials } from '../helpers/app-credentials.js';
 import { runCli } from '../helpers/cli.js';
-import { startTestIssuer, type TestIssuer } from '../helpers/test-issuer.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const kentraBin = join(repoRoot, 'dist/bin/kentra.js');
-const certificateApp = '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f';
-const workloadApp = '6d7e8f9a-0b1c-4d2e-9f3a-4b5c6d7e8f9a';
-const pipeline = 'repo:contoso/platform:environment:prod';
-const readApps = [{ resource: 'Microsoft Graph', roles: ['Application.Read.All', 'Group.Read.All'] }];
+const readApps = ['Application.Read.All', 'Group.Read.All'];
 
 describe('--graph-auth: every mode against the emulator', () => {
+  let world: AppCredentials;
   let entra: EmulatorHandle;
-  let issuer: TestIssuer;
   let dir: string;
   let accessPath: string;
 
@@ -51,60 +44,13 @@ describe('--graph-auth: every mode against the emulator', () => {
       existsSync(kentraBin),
       'dist/bin/kentra.js is missing: run `npm run build` first (npm test does)',
     );
-    issuer = await startTestIssuer();
-    const certificate = await createAppCertificate('kentra-ci');
-    const seed = defaultSeed();
-    seed.tenants[0]?.applications?.push(
-      {
-        displayName: 'kentra-ci-certificate',
-        appId: certificateApp,
-        certificates: [{ certificate: certificate.certPem }],
-        apiPermissions: readApps,
-      },
-      {
-        displayName: 'kentra-ci-workload',
-        appId: workloadApp,
-        federatedCredentials: [{ name: 'prod', issuer: `${issuer.origin}/ci`, subject: pipeline }],
-        apiPermissions: readApps,
-      },
-    );
-    entra = await startEmulator({ seed: stringify(seed), trustedCaPems: [issuer.caPem] });
-    dir = await mkdtemp(join(tmpdir(), 'kentra-graph-auth-'));
-    accessPath = join(dir, 'kentra.yaml');
-    await writeFile(
-      accessPath,
-      stringify({
-        apiVersion: 'kentra.dev/v1alpha1',
-        kind: 'Access',
-        tenant: {
-          id: entra.tenantId,
-          authority: entra.url,
-          graph: entra.url,
-          certificateAuthorityFile: entra.caFile,
-        },
-        app: { name: 'kentra', clientId: entra.clientId },
-        clusters: [{ name: 'emu', kubernetesVersion: '1.36' }],
-        rules: [{ group: 'developers', clusterRole: 'view' }],
-      }),
-    );
-    await writeFile(join(dir, 'certificate.pem'), certificate.bundlePem, { mode: 0o600 });
-    const now = Math.floor(Date.now() / 1000);
-    await writeFile(
-      join(dir, 'ci-token'),
-      await issuer.signExact({
-        iss: `${issuer.origin}/ci`,
-        sub: pipeline,
-        aud: 'api://AzureADTokenExchange',
-        iat: now,
-        exp: now + 600,
-      }),
-    );
+    world = await startAppCredentials({
+      graphRoles: readApps,
+      subject: 'repo:contoso/platform:environment:prod',
+    });
+    ({ entra, dir, accessPath } = world);
   });
-  after(async () => {
-    await entra?.stop();
-    await issuer?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => world?.stop());
 
   const checkArgs = (mode: string) => [
     'entra',
@@ -159,19 +105,24 @@ describe('--graph-auth: every mode against the emulator', () => {
 
   it('client-certificate: AZURE_CLIENT_CERTIFICATE_PATH, a client assertion signed with the key', async () => {
     const from = mark();
-    const env = {
-      AZURE_CLIENT_ID: certificateApp,
-      AZURE_CLIENT_CERTIFICATE_PATH: join(dir, 'certificate.pem'),
-    };
-    assertChecked(await runCli(checkArgs('client-certificate'), { env }));
-    assert.equal(signInSince(from, certificateApp)?.clientCredentialType, 'certificate');
+    const { appId, file } = world.certificate;
+    assertChecked(
+      await runCli(checkArgs('client-certificate'), {
+        env: { AZURE_CLIENT_ID: appId, AZURE_CLIENT_CERTIFICATE_PATH: file },
+      }),
+    );
+    assert.equal(signInSince(from, appId)?.clientCredentialType, 'certificate');
   });
 
   it('workload-identity: AZURE_FEDERATED_TOKEN_FILE from another issuer, trusted by a federated credential', async () => {
     const from = mark();
-    const env = { AZURE_CLIENT_ID: workloadApp, AZURE_FEDERATED_TOKEN_FILE: join(dir, 'ci-token') };
-    assertChecked(await runCli(checkArgs('workload-identity'), { env }));
-    assert.equal(signInSince(from, workloadApp)?.clientCredentialType, 'federatedIdentityCredential');
+    const { appId, tokenFile } = world.workload;
+    assertChecked(
+      await runCli(checkArgs('workload-identity'), {
+        env: { AZURE_CLIENT_ID: appId, AZURE_FEDERATED_TOKEN_FILE: tokenFile },
+      }),
+    );
+    assert.equal(signInSince(from, appId)?.clientCredentialType, 'federatedIdentityCredential');
   });
 
   it('device-code: the prompt on stderr, approved on another device, with the Azure CLI public client', async () => {

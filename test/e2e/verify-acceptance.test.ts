@@ -107,17 +107,11 @@ describe('issue #6 acceptance: kentra verify and kentra whoami against the emula
         { group: 'platform-admins', clusterRole: 'cluster-admin' },
         { group: 'developers', clusterRole: editor, namespaces: [namespace] },
       ],
-      manifests: `
-apiVersion: v1
-kind: Namespace
-metadata: {name: ${namespace}}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: ${editor}}
-rules:
-- {apiGroups: [""], resources: [configmaps], verbs: [get, list, create]}
-`,
+      role: {
+        namespace,
+        name: editor,
+        rules: ['{apiGroups: [""], resources: [configmaps], verbs: [get, list, create]}'],
+      },
     });
     ({ entra, cluster, dir, accessPath, accessFile } = world);
   });

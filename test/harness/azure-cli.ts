@@ -16,12 +16,11 @@
  * `az login --tenant T --skip-subscription-discovery` signs in without calling
  * Azure Resource Manager. Details: ../shared/reference/azure-cli-custom-cloud.md.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EmulatorHandle } from './emulator.js';
+import { type RunResult, run, runToolScript } from './processes.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -29,34 +28,14 @@ export interface AzureCli {
   /** The environment that runs this profile's `az` (PATH first, config dir, CA bundle). */
   env: NodeJS.ProcessEnv;
   /** Runs az; `onStderr` sees its output as it comes (the device-code prompt). */
-  az(
-    args: readonly string[],
-    onStderr?: (text: string) => void,
-  ): Promise<{ code: number; stdout: string; stderr: string }>;
+  az(args: readonly string[], onStderr?: (text: string) => void): Promise<RunResult>;
 }
 
 let installed: Promise<string> | undefined;
 
 /** Installs (first time: minutes, needs PyPI) or reuses the Azure CLI; returns the folder holding `az`. */
 export function ensureAzureCli(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {
-  installed ??= (async () => {
-    const child = spawn('bash', [join(repoRoot, 'tools/install-azure-cli.sh')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) if (line.trim()) log(line);
-    });
-    const [code] = (await once(child, 'close')) as [number | null];
-    if (code !== 0)
-      throw new Error(
-        `installing the Azure CLI failed (status ${code}); the [azure-cli] lines above say why`,
-      );
-    return stdout.trim();
-  })();
+  installed ??= runToolScript(join(repoRoot, 'tools/install-azure-cli.sh'), log);
   return installed;
 }
 
@@ -74,20 +53,7 @@ export async function azureCliFor(entra: EmulatorHandle, dir: string): Promise<A
     AZURE_CORE_NO_COLOR: 'true',
     AZURE_CORE_SURVEY_MESSAGE: 'false',
   };
-  const az: AzureCli['az'] = async (args, onStderr) => {
-    const child = spawn(join(binDir, 'az'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      onStderr?.(chunk);
-    });
-    const [code] = (await once(child, 'close')) as [number | null];
-    return { code: code ?? -1, stdout, stderr };
-  };
+  const az: AzureCli['az'] = (args, onStderr) => run(join(binDir, 'az'), args, { env, onStderr });
   const steps = [
     [
       ...['cloud', 'register', '--name', 'kentra-emulator'],

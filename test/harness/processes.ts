@@ -58,11 +58,11 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a command to completion and captures its output. */
+/** Runs a command to completion and captures its output; `onStderr` sees stderr as it comes (a prompt). */
 export async function run(
   command: string,
   args: readonly string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string; onStderr?: (text: string) => void } = {},
 ): Promise<RunResult> {
   const child = spawn(command, args, {
     env: options.env ?? process.env,
@@ -77,6 +77,7 @@ export async function run(
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
+    options.onStderr?.(chunk);
   });
   // A child may exit before reading its input (kubectl failing fast): that EPIPE
   // is the child's business, shown by its exit status, not a crash of the test.
@@ -85,4 +86,18 @@ export async function run(
   const [code] = (await once(child, 'close')) as [number | null];
   running.delete(child);
   return { code: code ?? -1, stdout, stderr };
+}
+
+/**
+ * Runs one of tools/*.sh, which builds or installs a test dependency into the per-machine cache (or
+ * reuses it) and prints the folder on stdout; its progress lines go to `log`.
+ */
+export async function runToolScript(script: string, log: (line: string) => void): Promise<string> {
+  const result = await run('bash', [script], {
+    onStderr: (chunk) => {
+      for (const line of chunk.split('\n')) if (line.trim()) log(line);
+    },
+  });
+  if (result.code !== 0) throw new Error(`${script} failed (status ${result.code}); see the lines above`);
+  return result.stdout.trim();
 }

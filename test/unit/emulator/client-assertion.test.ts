@@ -8,8 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -18,54 +17,35 @@ import {
   WorkloadIdentityCredential,
 } from '@azure/identity';
 import { generateKeyPair, type JWTPayload, SignJWT } from 'jose';
-import { stringify } from 'yaml';
-import { defaultSeed } from '../../../src/emulator/default-seed.js';
-import { type EmulatorHandle, startEmulator } from '../../harness/emulator.js';
+import type { EmulatorHandle } from '../../harness/emulator.js';
 import { type AppCertificate, createAppCertificate } from '../../helpers/app-certificate.js';
-import { startTestIssuer, type TestIssuer } from '../../helpers/test-issuer.js';
+import { type AppCredentials, exchangeAudience, startAppCredentials } from '../../helpers/app-credentials.js';
+import type { TestIssuer } from '../../helpers/test-issuer.js';
 import { aadsts, claimsOf, tokenCall } from './flow-helpers.js';
 
-const certificateAppId = '1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a';
-const workloadAppId = '2e3d4c5b-6a7f-4e8d-9c0b-1a2f3e4d5c6b';
 const subject = 'system:serviceaccount:ci:deployer';
-const exchange = 'api://AzureADTokenExchange';
 const graphScope = 'https://graph.microsoft.com/.default';
+const roles = ['Group.Read.All', 'User.Read.All'];
 
 describe('emulator: client assertions (certificates and federated credentials)', () => {
+  let world: AppCredentials;
   let entra: EmulatorHandle;
   let issuer: TestIssuer;
   let certificate: AppCertificate;
   let dir: string;
+  let certificateAppId: string;
+  let workloadAppId: string;
   let workloadIssuer: string;
 
   before(async () => {
-    issuer = await startTestIssuer();
-    workloadIssuer = `${issuer.origin}/workload`;
-    certificate = await createAppCertificate('kentra-cert-app');
-    const seed = defaultSeed();
-    const [tenant] = seed.tenants;
-    tenant?.applications?.push(
-      {
-        displayName: 'cert-app',
-        appId: certificateAppId,
-        certificates: [{ displayName: 'ci', certificate: certificate.certPem }],
-        apiPermissions: [{ resource: 'Microsoft Graph', roles: ['Group.Read.All'] }],
-      },
-      {
-        displayName: 'workload-app',
-        appId: workloadAppId,
-        federatedCredentials: [{ name: 'ci-deployer', issuer: workloadIssuer, subject }],
-        apiPermissions: [{ resource: 'Microsoft Graph', roles: ['User.Read.All'] }],
-      },
-    );
-    entra = await startEmulator({ seed: stringify(seed), trustedCaPems: [issuer.caPem] });
-    dir = await mkdtemp(join(tmpdir(), 'kentra-assertion-'));
+    world = await startAppCredentials({ graphRoles: roles, subject });
+    ({ entra, issuer, dir } = world);
+    certificate = world.certificate.pem;
+    certificateAppId = world.certificate.appId;
+    workloadAppId = world.workload.appId;
+    workloadIssuer = world.workload.issuer;
   });
-  after(async () => {
-    await entra?.stop();
-    await issuer?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => world?.stop());
 
   const options = () => ({
     authorityHost: entra.url,
@@ -76,14 +56,7 @@ describe('emulator: client assertions (certificates and federated credentials)',
   const logged = (token: string) =>
     entra.control.signIns().find((s) => s.uniqueTokenIdentifier === claimsOf(token).uti);
   const workloadToken = (claims: JWTPayload = {}) =>
-    issuer.signExact({
-      iss: workloadIssuer,
-      sub: subject,
-      aud: exchange,
-      iat: Math.floor(Date.now() / 1000),
-      exp: Math.floor(Date.now() / 1000) + 600,
-      ...claims,
-    });
+    world.workload.token({ exp: Math.floor(Date.now() / 1000) + 600, ...claims });
   const assertionCall = (
     clientId: string,
     assertion: string,
@@ -106,7 +79,7 @@ describe('emulator: client assertions (certificates and federated credentials)',
     const claims = claimsOf(token);
     assert.equal(claims.appid, certificateAppId);
     assert.equal(claims.idtyp, 'app');
-    assert.deepEqual(claims.roles, ['Group.Read.All']);
+    assert.deepEqual(claims.roles, roles);
     assert.equal(logged(token)?.clientCredentialType, 'certificate');
   });
 
@@ -203,8 +176,7 @@ describe('emulator: client assertions (certificates and federated credentials)',
   });
 
   it('gives WorkloadIdentityCredential a Graph token for a token of the trusted issuer (federated credential)', async () => {
-    const path = join(dir, 'service-account-token');
-    await writeFile(path, await workloadToken());
+    const path = world.workload.tokenFile;
     const token = await tokenOf(
       new WorkloadIdentityCredential({
         ...options(),
@@ -214,7 +186,7 @@ describe('emulator: client assertions (certificates and federated credentials)',
       }),
     );
     assert.equal(claimsOf(token).appid, workloadAppId);
-    assert.deepEqual(claimsOf(token).roles, ['User.Read.All']);
+    assert.deepEqual(claimsOf(token).roles, roles);
     assert.equal(logged(token)?.clientCredentialType, 'federatedIdentityCredential');
   });
 
@@ -228,7 +200,12 @@ describe('emulator: client assertions (certificates and federated credentials)',
         'a key the issuer never published',
         generateKeyPair('RS256').then(async ({ privateKey }) =>
           issuer.signExact(
-            { iss: workloadIssuer, sub: subject, aud: exchange, exp: Math.floor(Date.now() / 1000) + 600 },
+            {
+              iss: workloadIssuer,
+              sub: subject,
+              aud: exchangeAudience,
+              exp: Math.floor(Date.now() / 1000) + 600,
+            },
             { keys: { privateKey, publicKey: privateKey } as never, kid: 'unpublished' },
           ),
         ),
@@ -250,7 +227,7 @@ describe('emulator: client assertions (certificates and federated credentials)',
         name: 'other-namespace',
         issuer: workloadIssuer,
         subject: 'system:serviceaccount:apps:web',
-        audiences: [exchange],
+        audiences: [exchangeAudience],
       },
     });
     assert.equal(created.status, 201);
@@ -262,7 +239,7 @@ describe('emulator: client assertions (certificates and federated credentials)',
     const unreachable = `https://127.0.0.1:9/nowhere`;
     await entra.graph(`/applications/${app.body.id}/federatedIdentityCredentials`, {
       method: 'POST',
-      body: { name: 'unreachable', issuer: unreachable, subject, audiences: [exchange] },
+      body: { name: 'unreachable', issuer: unreachable, subject, audiences: [exchangeAudience] },
     });
     const failed = await assertionCall(workloadAppId, await workloadToken({ iss: unreachable }));
     assert.equal(aadsts(failed.body), 50166);

@@ -9,85 +9,30 @@
  * round, so `state.ready` right at onListening says that round read Graph.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { defaultSeed } from '../../../src/emulator/default-seed.js';
 import { KentraError } from '../../../src/errors.js';
 import { runWebhook } from '../../../src/usecases/webhook.js';
 import type { Webhook } from '../../../src/webhook/webhook.js';
-import { type EmulatorHandle, startEmulator } from '../../harness/emulator.js';
-import { type AppCertificate, createAppCertificate } from '../../helpers/app-certificate.js';
-import { startTestIssuer, type TestIssuer } from '../../helpers/test-issuer.js';
-
-const certificateApp = '3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d';
-const workloadApp = '4b5c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d7e';
-const serviceAccount = 'system:serviceaccount:kube-system:kentra-webhook';
-const liveRoles = [{ resource: 'Microsoft Graph', roles: ['User.Read.All', 'GroupMember.Read.All'] }];
+import type { EmulatorHandle } from '../../harness/emulator.js';
+import { type AppCredentials, startAppCredentials } from '../../helpers/app-credentials.js';
 
 describe('kentra webhook: Graph sign-in for the live state', () => {
+  let world: AppCredentials;
   let entra: EmulatorHandle;
-  let issuer: TestIssuer;
-  let certificate: AppCertificate;
   let dir: string;
 
   before(async () => {
-    issuer = await startTestIssuer();
-    certificate = await createAppCertificate('kentra-webhook');
-    const seed = defaultSeed();
-    seed.tenants[0]?.applications?.push(
-      {
-        displayName: 'webhook-cert',
-        appId: certificateApp,
-        certificates: [{ certificate: certificate.certPem }],
-        apiPermissions: liveRoles,
-      },
-      {
-        displayName: 'webhook-workload',
-        appId: workloadApp,
-        federatedCredentials: [{ name: 'aks', issuer: `${issuer.origin}/oidc`, subject: serviceAccount }],
-        apiPermissions: liveRoles,
-      },
-    );
-    entra = await startEmulator({ seed: stringify(seed), trustedCaPems: [issuer.caPem] });
-    dir = await mkdtemp(join(tmpdir(), 'kentra-webhook-graph-'));
-    await writeFile(
-      join(dir, 'kentra.yaml'),
-      stringify({
-        apiVersion: 'kentra.dev/v1alpha1',
-        kind: 'Access',
-        tenant: {
-          id: entra.tenantId,
-          authority: entra.url,
-          graph: entra.url,
-          certificateAuthorityFile: entra.caFile,
-        },
-        app: { name: 'kentra', clientId: entra.clientId, tokenVersion: 2 },
-        clusters: [{ name: 'test', kind: 'self-managed', kubernetesVersion: '1.36' }],
-        rules: [{ group: entra.groups.developers, clusterRole: 'view' }],
-      }),
-    );
+    world = await startAppCredentials({
+      graphRoles: ['User.Read.All', 'GroupMember.Read.All'],
+      subject: 'system:serviceaccount:kube-system:kentra-webhook',
+    });
+    ({ entra, dir } = world);
     await writeFile(join(dir, 'graph-secret'), `${entra.automation.secret}\n`, { mode: 0o600 });
-    await writeFile(join(dir, 'graph.pem'), certificate.bundlePem, { mode: 0o600 });
-    const now = Math.floor(Date.now() / 1000);
-    await writeFile(
-      join(dir, 'azure-identity-token'),
-      await issuer.signExact({
-        iss: `${issuer.origin}/oidc`,
-        sub: serviceAccount,
-        aud: 'api://AzureADTokenExchange',
-        iat: now,
-        exp: now + 3600,
-      }),
-    );
   });
-  after(async () => {
-    await entra?.stop();
-    await issuer?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => world?.stop());
 
   /** Starts the webhook with this `live` section; returns it listening (after its first delta round). */
   async function webhookWith(live: Record<string, unknown>, env: Record<string, string> = {}) {
@@ -97,7 +42,7 @@ describe('kentra webhook: Graph sign-in for the live state', () => {
       stringify({
         apiVersion: 'kentra.dev/v1alpha1',
         kind: 'WebhookConfiguration',
-        accessFile: join(dir, 'kentra.yaml'),
+        accessFile: world.accessPath,
         listen: { host: '127.0.0.1', port: 0 },
         live: { ...live, pollIntervalSeconds: 3600, maxStalenessSeconds: 7200 },
       }),
@@ -139,39 +84,30 @@ describe('kentra webhook: Graph sign-in for the live state', () => {
       .filter((s) => s.appId === appId)
       .at(-1);
 
-  const modes: [string, Record<string, unknown>, string, string][] = [
+  const modes: [string, () => Record<string, string>, string][] = [
     [
       'client-secret',
-      { clientId: 'automation', clientSecretFile: 'graph-secret' },
-      'automation',
+      () => ({ clientId: entra.automation.clientId, clientSecretFile: join(dir, 'graph-secret') }),
       'clientSecret',
     ],
     [
       'client-certificate',
-      { clientId: certificateApp, clientCertificateFile: 'graph.pem' },
-      certificateApp,
+      () => ({ clientId: world.certificate.appId, clientCertificateFile: world.certificate.file }),
       'certificate',
     ],
     [
       'workload-identity',
-      { clientId: workloadApp, federatedTokenFile: 'azure-identity-token' },
-      workloadApp,
+      () => ({ clientId: world.workload.appId, federatedTokenFile: world.workload.tokenFile }),
       'federatedIdentityCredential',
     ],
   ];
-  for (const [mode, fields, appId, credentialType] of modes)
+  for (const [mode, fields, credentialType] of modes)
     it(`reads Graph with graphAuth ${mode}`, async () => {
-      const client = appId === 'automation' ? entra.automation.clientId : appId;
-      const live = Object.fromEntries(
-        Object.entries(fields).map(([key, value]) => [
-          key,
-          key === 'clientId' ? client : key.endsWith('File') ? join(dir, String(value)) : value,
-        ]),
-      );
+      const live = fields();
       const { webhook, stop } = await webhookWith({ graphAuth: mode, ...live });
       try {
         assert.equal(webhook.state?.ready, true, webhook.state?.lastError);
-        assert.equal(lastSignInOf(client)?.clientCredentialType, credentialType);
+        assert.equal(lastSignInOf(String(live.clientId))?.clientCredentialType, credentialType);
       } finally {
         await stop();
       }
@@ -203,7 +139,7 @@ describe('kentra webhook: Graph sign-in for the live state', () => {
       await stop();
     }
     await assert.rejects(
-      webhookWith({ graphAuth: 'client-certificate', clientId: certificateApp }),
+      webhookWith({ graphAuth: 'client-certificate', clientId: world.certificate.appId }),
       (error: unknown) => {
         assert.ok(error instanceof KentraError);
         assert.equal(error.code, 'config.invalid');
