@@ -17,7 +17,7 @@ import { formatPath } from '../domain/access/issues.js';
 import { isExpired } from '../domain/access/model.js';
 import { checkRegistration, type Finding } from '../domain/entra-app/findings.js';
 import { KentraError } from '../errors.js';
-import { connectGraph, type EntraIo } from './entra-connect.js';
+import { openTenantGraph, type EntraIo } from './entra-connect.js';
 import { loadAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 
@@ -44,7 +44,7 @@ export interface EntraCheckResult {
 export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promise<EntraCheckResult> {
   const access = await loadAccessFile(options.access, io.files.readText);
   const { file } = access;
-  const { graph, tenantId } = await connectGraph(access, options.graphAuth, io);
+  const { graph, tenantId } = await openTenantGraph(access, options.graphAuth, io);
   const appId = options.appId ?? file.app.clientId;
   const found = appId
     ? await applicationsByAppId(graph, appId)

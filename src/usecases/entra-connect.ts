@@ -26,7 +26,7 @@ export interface EntraIo {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export async function connectGraph(
+export async function openTenantGraph(
   access: LoadedAccessFile,
   auth: GraphAuthSettings,
   io: EntraIo,

@@ -40,7 +40,7 @@ import {
   type ServicePrincipal,
 } from '../domain/entra-app/registration.js';
 import { KentraError } from '../errors.js';
-import { connectGraph, type EntraIo } from './entra-connect.js';
+import { openTenantGraph, type EntraIo } from './entra-connect.js';
 import { type LoadedAccessFile, loadAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 
@@ -90,7 +90,7 @@ const placeholder = { id: '{new-application-id}', appId: '{new-app-id}', sp: '{n
 export async function entraSetup(options: EntraSetupOptions, io: EntraIo): Promise<EntraSetupResult> {
   const access = await loadAccessFile(options.access, io.files.readText);
   const { file } = access;
-  const { graph, tenantId } = await connectGraph(access, options.graphAuth, io);
+  const { graph, tenantId } = await openTenantGraph(access, options.graphAuth, io);
   const desired = desiredRegistration(file, io.now());
   const requests: PlannedRequest[] = [];
   const write = async <T>(request: GraphWrite): Promise<T | undefined> => {
