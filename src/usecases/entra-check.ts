@@ -17,7 +17,7 @@ import { formatPath } from '../domain/access/issues.js';
 import { isExpired } from '../domain/access/model.js';
 import { checkRegistration, type Finding } from '../domain/entra-app/findings.js';
 import { KentraError } from '../errors.js';
-import { openTenantGraph, type EntraIo } from './entra-connect.js';
+import { type EntraIo, openTenantGraph } from './entra-connect.js';
 import { loadAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 

@@ -40,7 +40,7 @@ import {
   type ServicePrincipal,
 } from '../domain/entra-app/registration.js';
 import { KentraError } from '../errors.js';
-import { openTenantGraph, type EntraIo } from './entra-connect.js';
+import { type EntraIo, openTenantGraph } from './entra-connect.js';
 import { type LoadedAccessFile, loadAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 
