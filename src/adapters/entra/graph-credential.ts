@@ -31,6 +31,7 @@ import {
   WorkloadIdentityCredential,
 } from '@azure/identity';
 import { decodeJwt } from 'jose';
+import { defaultAuthority as publicAuthority } from '../../domain/access/model.js';
 import { KentraError } from '../../errors.js';
 import type { GraphAuthMode, ResolvedGraphAuthMode } from './graph-auth-modes.js';
 
@@ -40,7 +41,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** The Azure CLI's public client: @azure/identity's default for device code and browser sign-in. */
 export const azureCliClientId = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
-const publicAuthority = 'https://login.microsoftonline.com';
 
 export interface GraphCredentialOptions {
   mode: GraphAuthMode;

@@ -6,14 +6,13 @@
  * tenant (the emulator's in tests and demos); the tenant falls back to
  * AZURE_TENANT_ID and the authority to AZURE_AUTHORITY_HOST, as in @azure/identity.
  */
+import { defaultGraph } from '../../domain/access/model.js';
 import { placeholderTenant } from '../../domain/access/starter.js';
 import type { GraphAuthMode, ResolvedGraphAuthMode } from '../entra/graph-auth-modes.js';
 import { createGraphCredential } from '../entra/graph-credential.js';
 import { graphTokenSource } from '../entra/graph-token-source.js';
 import { fetchTrusting } from '../http-fetch.js';
 import { type FetchLike, GraphClient, type GraphClientOptions } from './client.js';
-
-export const defaultGraphBase = 'https://graph.microsoft.com';
 
 export interface GraphAuthSettings {
   mode: GraphAuthMode;
@@ -59,7 +58,7 @@ export function openGraph(options: OpenGraphOptions): GraphAccess | undefined {
   const { env, tenant } = options;
   const tenantId =
     (tenant.id && tenant.id !== placeholderTenant ? tenant.id : undefined) ?? env.AZURE_TENANT_ID;
-  const baseUrl = (tenant.graph || defaultGraphBase).replace(/\/+$/, '');
+  const baseUrl = (tenant.graph || defaultGraph).replace(/\/+$/, '');
   const opened = createGraphCredential({
     mode: options.auth.mode,
     tenantId,
@@ -111,5 +110,5 @@ export function openGraph(options: OpenGraphOptions): GraphAccess | undefined {
 export function graphScope(graphBaseUrl: string): string {
   const url = new URL(graphBaseUrl);
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  return `${local ? defaultGraphBase : url.origin}/.default`;
+  return `${local ? defaultGraph : url.origin}/.default`;
 }
