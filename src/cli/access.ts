@@ -4,8 +4,9 @@
  * in src/usecases/access-*.ts, loaded only when the command runs.
  */
 import { type Command, CommanderError, Option } from 'commander';
+import type { Root } from '../composition/root.js';
+import type { CliContext } from '../ports/cli-context.js';
 import type { AccessInputDeps, AccessInputOptions } from '../usecases/access-inputs.js';
-import type { CliContext } from './context.js';
 
 interface SourceFlags {
   filename?: string[];
@@ -43,39 +44,23 @@ function addSourceOptions(command: Command): Command {
 
 async function inputWiring(
   flags: SourceFlags,
-  ctx: CliContext,
+  root: Root,
 ): Promise<{ options: AccessInputOptions; deps: AccessInputDeps }> {
-  const [
-    { readFile },
-    { resolve, join },
-    { parse },
-    source,
-    { loadKubeConnection },
-    { KubeClient },
-    { KentraError },
-  ] = await Promise.all([
-    import('node:fs/promises'),
-    import('node:path'),
+  const [{ parse }, source, { KentraError }] = await Promise.all([
     import('yaml'),
     import('../adapters/kube/rbac-source.js'),
-    import('../adapters/kube/kubeconfig.js'),
-    import('../adapters/kube/client.js'),
     import('../errors.js'),
   ]);
-  const kubeconfig =
-    flags.kubeconfig ??
-    ctx.env.KUBECONFIG?.split(':').find(Boolean) ??
-    join(ctx.env.HOME ?? '', '.kube', 'config');
   const options: AccessInputOptions = {
-    files: (flags.filename ?? []).map((path) => resolve(ctx.cwd, path)),
+    files: await Promise.all((flags.filename ?? []).map((path) => root.resolve(path))),
     withDefaults: flags.defaults,
     mapping: { userPrefix: flags.userPrefix, groupPrefix: flags.groupPrefix },
-    ...(flags.names === undefined ? {} : { namesFile: resolve(ctx.cwd, flags.names) }),
+    ...(flags.names === undefined ? {} : { namesFile: await root.resolve(flags.names) }),
   };
   const deps: AccessInputDeps = {
     rbacFromFiles: source.loadRbacFromFiles,
     rbacFromCluster: async () => {
-      const client = new KubeClient(await loadKubeConnection(resolve(ctx.cwd, kubeconfig), flags.context));
+      const client = await root.kube(flags);
       try {
         const [rbac, discovery] = await Promise.all([
           source.loadRbacFromCluster(client),
@@ -94,7 +79,7 @@ async function inputWiring(
     readDocument: async (path) => {
       let text: string;
       try {
-        text = await readFile(path, 'utf8');
+        text = await root.files.readText(path);
       } catch (cause) {
         throw new KentraError('io.read', `cannot read ${path}`, {
           cause,
@@ -110,7 +95,7 @@ async function inputWiring(
         });
       }
     },
-    progress: (line) => ctx.stderr.write(`${line}\n`),
+    progress: root.progress,
   };
   return { options, deps };
 }
@@ -119,7 +104,8 @@ function printWarnings(ctx: CliContext, warnings: readonly string[]): void {
   for (const warning of warnings) ctx.stderr.write(`kentra: warning: ${warning}\n`);
 }
 
-export function registerAccess(program: Command, ctx: CliContext): void {
+export function registerAccess(program: Command, root: Root): void {
+  const { ctx } = root;
   const access = program.command('access').description('who can do what where, by Entra name (offline RBAC)');
 
   const matrix = access
@@ -168,7 +154,7 @@ Examples:
         entraOnly: boolean;
       },
     ) => {
-      const { options, deps } = await inputWiring(flags, ctx);
+      const { options, deps } = await inputWiring(flags, root);
       const { buildAccessMatrix } = await import('../usecases/access-matrix.js');
       const result = await buildAccessMatrix(
         {
@@ -202,13 +188,9 @@ Examples:
         ctx.stdout.write(text);
         return;
       }
-      const [{ writeFile }, { resolve }, { KentraError }] = await Promise.all([
-        import('node:fs/promises'),
-        import('node:path'),
-        import('../errors.js'),
-      ]);
-      const path = resolve(ctx.cwd, flags.outputFile);
-      await writeFile(path, text).catch((cause: unknown) => {
+      const { KentraError } = await import('../errors.js');
+      const path = await root.resolve(flags.outputFile);
+      await root.files.writeText(path, text).catch((cause: unknown) => {
         throw new KentraError('io.write', `cannot write ${path}`, {
           cause,
           hint: 'Check that the folder exists and is writable.',
@@ -258,7 +240,7 @@ Examples:
       resource: string,
       flags: SourceFlags & { namespace?: string; name?: string; group?: string[]; output: string },
     ) => {
-      const { options, deps } = await inputWiring(flags, ctx);
+      const { options, deps } = await inputWiring(flags, root);
       const { explainAccess } = await import('../usecases/access-explain.js');
       const result = await explainAccess(
         {

@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
 import type { FetchLike } from '../adapters/graph/client.js';
+import type { Root } from '../composition/root.js';
 import { KentraError } from '../errors.js';
 import { VERSION } from '../version.js';
-import type { CliContext } from './context.js';
 
 interface AuditFlags {
   k8sAudit?: string[];
@@ -67,7 +67,8 @@ function collectPath(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-export function registerAudit(program: Command, ctx: CliContext): void {
+export function registerAudit(program: Command, root: Root): void {
+  const { ctx } = root;
   program
     .command('audit')
     .description('Kubernetes audit events joined with Entra sign-ins')
@@ -161,7 +162,7 @@ export function registerAudit(program: Command, ctx: CliContext): void {
           });
         windowMs = -back;
       }
-      const { nodeFiles } = await import('../adapters/files.js');
+      const nodeFiles = root.files;
       await runAudit(
         {
           auditPaths: flags.k8sAudit ?? [],

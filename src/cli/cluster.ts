@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import type { Root } from '../composition/root.js';
 import { KentraError } from '../errors.js';
-import type { CliContext } from './context.js';
 import { accessOption } from './output.js';
 
-export function registerCluster(program: Command, ctx: CliContext): void {
+export function registerCluster(program: Command, root: Root): void {
+  const { ctx } = root;
   const cluster = program.command('cluster').description('API server configuration for Entra sign-in');
   cluster
     .command('config')
@@ -86,13 +87,13 @@ Examples:
           const caFile = resolve(ctx.cwd, flags.webhookCaFile);
           await writeWebhookClient(
             { url: flags.webhookUrl, caFile, cacheTtl: flags.webhookCacheTtl, output: flags.output },
-            ctx,
+            root,
           );
           return;
         }
         const { artifactText, clusterConfig, writeArtifacts } = await import('../usecases/cluster-config.js');
         const { loadAccessFile } = await import('../usecases/load-access.js');
-        const { nodeFiles } = await import('../adapters/files.js');
+        const nodeFiles = root.files;
         const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText, flags.access);
         for (const warning of access.warnings) ctx.stderr.write(`warning: ${warning}\n`);
         const result = await clusterConfig(

@@ -1,8 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { composeRoot } from '../composition/root.js';
 import { asKentraError, type KentraError } from '../errors.js';
+import type { CliContext } from '../ports/cli-context.js';
 import { VERSION } from '../version.js';
 import { registerCommands } from './commands.js';
-import type { CliContext } from './context.js';
 
 /**
  * Runs one kentra invocation and returns its exit status. Never exits the
@@ -40,7 +41,7 @@ export function buildProgram(ctx: CliContext): Command {
     'after',
     '\nEvery command reads ./kentra.yaml unless given --access PATH. Run `kentra help <command>` for details.',
   );
-  registerCommands(program, ctx);
+  registerCommands(program, composeRoot(ctx));
   // Subcommands inherit the output and exit behaviour of the root.
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;

@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
+import type { Root } from '../composition/root.js';
 import type { CheckResult } from '../domain/verify/checks.js';
 import { type GrantType, grantTypes } from '../usecases/sign-in-plan.js';
 import type { VerifyResult } from '../usecases/verify.js';
-import type { CliContext } from './context.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
 
 interface VerifyFlags {
@@ -40,7 +40,8 @@ Examples:
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function registerVerify(program: Command, ctx: CliContext): void {
+export function registerVerify(program: Command, root: Root): void {
+  const { ctx } = root;
   program
     .command('verify')
     .description('walk the chain for a cluster (Entra -> token -> API server -> RBAC) and check each link')
@@ -65,43 +66,22 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .addOption(outputOption())
     .addHelpText('after', examples)
     .action(async (flags: VerifyFlags) => {
-      const [
-        { resolve },
-        { verify },
-        { loadAccessFile },
-        { selectCluster },
-        { nodeFiles },
-        connections,
-        tokens,
-      ] = await Promise.all([
-        import('node:path'),
-        import('../usecases/verify.js'),
-        import('../usecases/load-access.js'),
-        import('../usecases/select-cluster.js'),
-        import('../adapters/files.js'),
-        import('../adapters/connections.js'),
-        import('../usecases/user-token.js'),
-      ]);
-      const [{ userSide }, { durationMs }, { fetchTrusting }, { KentraError }] = await Promise.all([
-        import('./user-wiring.js'),
-        import('./get-token.js'),
-        import('../adapters/http-fetch.js'),
-        import('../errors.js'),
-      ]);
-      const progress = (line: string) => ctx.stderr.write(`${line}\n`);
-      const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText);
+      const [{ verify }, { loadAccessFile }, { selectCluster }, tokens, { durationMs }, { KentraError }] =
+        await Promise.all([
+          import('../usecases/verify.js'),
+          import('../usecases/load-access.js'),
+          import('../usecases/select-cluster.js'),
+          import('../usecases/user-token.js'),
+          import('../usecases/get-token-args.js'),
+          import('../errors.js'),
+        ]);
+      const access = await loadAccessFile(await root.resolve(flags.access), root.files.readText);
       const { tenant } = access.file;
       const cluster = selectCluster(access.file, flags.cluster);
       const caFile = tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile);
-      const graph = await connections.connectGraph({
-        tenant,
-        caFile,
-        env: ctx.env,
-        files: nodeFiles,
-        progress,
-      });
+      const graph = await root.graphFor(access);
       const context = flags.context ?? cluster.context;
-      const user = await userSide(ctx, { kubeconfig: flags.kubeconfig, context });
+      const user = await root.userSide({ kubeconfig: flags.kubeconfig, context });
       const source = flags.userContext
         ? await user.tokenSource(flags.userContext)
         : tokens.signInFromAccessFile(access, {
@@ -115,10 +95,10 @@ export function registerVerify(program: Command, ctx: CliContext): void {
       // "Freshly obtained": a cached token proves nothing about today's configuration.
       const fresh =
         source.kind === 'get-token' ? { ...source, input: { ...source.input, forceRefresh: true } } : source;
-      const trusted = caFile ? fetchTrusting(await nodeFiles.readText(caFile)) : undefined;
+      const fetch = await root.fetch(caFile);
       const fetchJson = async (url: string) => {
         const init = { method: 'GET', headers: { accept: 'application/json' } };
-        const response = await (trusted ?? globalThis.fetch)(url, init);
+        const response = await fetch(url, init);
         const text = await response.text();
         try {
           return { status: response.status, body: JSON.parse(text) as unknown };
@@ -126,7 +106,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
           return { status: response.status, body: undefined };
         }
       };
-      const kube = await connections.connectKube(user.kubeconfig, context);
+      const kube = await root.kube({ kubeconfig: flags.kubeconfig, context });
       let result: VerifyResult;
       try {
         result = await verify(
@@ -139,7 +119,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
             obtainToken: () => user.obtain(fresh),
             reviewToken: user.review,
             now: ctx.now,
-            progress,
+            progress: root.progress,
           },
         );
       } finally {

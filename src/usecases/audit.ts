@@ -17,7 +17,6 @@ import { type SignInSource, signInFiles } from '../adapters/audit/sign-in-files.
 import type { TrailSummary, TrailWriter } from '../adapters/audit/trail-writer.js';
 import { type FetchLike, GraphClient } from '../adapters/graph/client.js';
 import { fetchTrusting } from '../adapters/http-fetch.js';
-import type { TextSink } from '../cli/context.js';
 import {
   type ClaimMappings,
   claimMappingsFromIdentity,
@@ -35,6 +34,7 @@ import {
 } from '../domain/audit/trail-filter.js';
 import { buildTrail, type TrailContext } from '../domain/audit/trail-record.js';
 import { KentraError } from '../errors.js';
+import type { TextSink } from '../ports/text-sink.js';
 import { type LoadedAccessFile, loadAccessFile } from './load-access.js';
 
 export type AuditOutput = 'table' | 'json' | 'ocsf' | 'html';

@@ -10,8 +10,8 @@ import { tokenCacheDir } from '../adapters/token-cache/directory.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
 import { TokenCacheStore } from '../adapters/token-cache/store.js';
 import { KentraError } from '../errors.js';
+import { cacheKeyFor } from './cache-key.js';
 import type { GetTokenInput } from './get-token-cache.js';
-import { cacheKeyFor } from './sign-in-plan.js';
 
 export interface LogoutRequest {
   context?: string;

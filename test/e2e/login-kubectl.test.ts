@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { TokenCacheStore } from '../../src/adapters/token-cache/store.js';
 import { usableUntil } from '../../src/domain/exec-credential/freshness.js';
-import { cacheKeyFor } from '../../src/usecases/sign-in-plan.js';
+import { cacheKeyFor } from '../../src/usecases/cache-key.js';
 import { spkiHash } from '../harness/chromium.js';
 import { type ControlPlane, startControlPlane } from '../harness/control-plane.js';
 import { type DemoUser, type EmulatorHandle, startEmulator } from '../harness/emulator.js';
