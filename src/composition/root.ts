@@ -19,6 +19,7 @@ import type { KubeClient } from '../adapters/kube/client.js';
 import type { KubeConnection } from '../adapters/kube/kubeconfig.js';
 import type { TenantSpec } from '../domain/access/model.js';
 import type { CliContext } from '../ports/cli-context.js';
+import type { AccessInputDeps } from '../usecases/access-inputs.js';
 import type { GetTokenDeps } from '../usecases/get-token-cache.js';
 import type { LoadedAccessFile } from '../usecases/load-access.js';
 import { getTokenDeps } from './get-token.js';
@@ -50,6 +51,8 @@ export interface Root {
   getToken(): GetTokenDeps;
   /** The user's side of a kubeconfig context: its token source, a token, a SelfSubjectReview. */
   userSide(flags: { kubeconfig?: string; context?: string }): Promise<UserSide>;
+  /** RBAC sources for `kentra access`: manifests, or the cluster of a kubeconfig context. */
+  accessInputs(flags: { kubeconfig?: string; context?: string }): Promise<AccessInputDeps>;
 }
 
 export function composeRoot(ctx: CliContext): Root {
@@ -104,6 +107,12 @@ export function composeRoot(ctx: CliContext): Root {
         root.getToken(),
       );
     },
+    accessInputs: async (flags) =>
+      (await import('./access-inputs.js')).accessInputDeps({
+        kube: () => root.kube(flags),
+        readText: files.readText,
+        progress: root.progress,
+      }),
   };
   return root;
 }
