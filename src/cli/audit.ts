@@ -1,5 +1,4 @@
 import { type Command, Option } from 'commander';
-import type { FetchLike } from '../adapters/graph/client.js';
 import type { Root } from '../composition/root.js';
 import { KentraError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -200,7 +199,7 @@ export function registerAudit(program: Command, root: Root): void {
           productVersion: VERSION,
           env: ctx.env,
           readText: nodeFiles.readText,
-          fetch: globalThis.fetch as FetchLike,
+          fetch: await root.fetch(undefined),
         },
       );
     });

@@ -40,6 +40,12 @@ const forbidden: Record<string, readonly string[]> = {
   cli: ['bin'],
 };
 
+/**
+ * Adapters a command may import itself: output renderers and flag choice lists, which do no I/O.
+ * Everything else of the outside world reaches a command through the composition root.
+ */
+export const cliAdapterAllowance = [/^adapters\/render\//, /^adapters\/entra\/graph-auth-modes\.ts$/];
+
 /** The one module of the product that may start the emulator: the `kentra emulator` command, lazily. */
 export const emulatorCommand = 'cli/emulator.ts';
 
@@ -63,6 +69,10 @@ export function layerViolations(graph: ImportGraph): Violation[] {
       continue;
     }
     if (to !== undefined && forbidden[from]?.includes(to)) add(`${from} must not import ${to}`, edge);
+    if (from === 'cli' && to === 'adapters' && !cliAdapterAllowance.some((allowed) => allowed.test(edge.to)))
+      add('cli gets adapters from the composition root', edge);
+    if (from === 'cli' && to === undefined && edge.to.startsWith('node:') && !pureBuiltins.has(edge.to))
+      add('cli gets I/O from the composition root (no impure node: builtins)', edge);
     if (to === 'emulator' && from !== 'emulator' && !forbidden[from]?.includes(to)) {
       if (edge.from !== emulatorCommand)
         add('the product never imports the emulator (only `kentra emulator` does)', edge);

@@ -145,6 +145,25 @@ describe('the rules fail on planted violations', () => {
     );
   });
 
+  test('commands take the outside world from the composition root, renderers aside', () => {
+    assert.deepEqual(
+      rules(
+        planted(
+          'cli/rbac.ts -> adapters/kube/client.ts : dynamic',
+          'cli/kubeconfig.ts -> node:os',
+          'cli/access.ts -> adapters/render/matrix-csv.ts : dynamic',
+          'cli/entra.ts -> adapters/entra/graph-auth-modes.ts',
+          'cli/cluster.ts -> node:path',
+          'cli/rbac.ts -> composition/root.ts : type',
+        ),
+      ),
+      [
+        'cli gets adapters from the composition root',
+        'cli gets I/O from the composition root (no impure node: builtins)',
+      ],
+    );
+  });
+
   test('the product never imports the emulator; `kentra emulator` only lazily', () => {
     assert.deepEqual(
       rules(
