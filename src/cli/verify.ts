@@ -95,17 +95,6 @@ export function registerVerify(program: Command, root: Root): void {
       // "Freshly obtained": a cached token proves nothing about today's configuration.
       const fresh =
         source.kind === 'get-token' ? { ...source, input: { ...source.input, forceRefresh: true } } : source;
-      const fetch = await root.fetch(caFile);
-      const fetchJson = async (url: string) => {
-        const init = { method: 'GET', headers: { accept: 'application/json' } };
-        const response = await fetch(url, init);
-        const text = await response.text();
-        try {
-          return { status: response.status, body: JSON.parse(text) as unknown };
-        } catch {
-          return { status: response.status, body: undefined };
-        }
-      };
       const kube = await root.kube({ kubeconfig: flags.kubeconfig, context });
       let result: VerifyResult;
       try {
@@ -115,7 +104,7 @@ export function registerVerify(program: Command, root: Root): void {
           {
             kube,
             graph,
-            fetchJson,
+            fetchJson: await root.fetchJson(caFile),
             obtainToken: () => user.obtain(fresh),
             reviewToken: user.review,
             now: ctx.now,

@@ -47,6 +47,8 @@ export interface Root {
   graphFor(access: LoadedAccessFile): Promise<GraphClient | undefined>;
   /** fetch, trusting `caFile` (PEM) besides the system's roots when given. */
   fetch(caFile: string | undefined): Promise<FetchLike>;
+  /** GET a JSON document (issuer discovery): status and body, the body undefined when it is not JSON. */
+  fetchJson(caFile: string | undefined): Promise<(url: string) => Promise<{ status: number; body: unknown }>>;
   /** get-token's store, lock, browser, sign-in flows and clock. */
   getToken(): GetTokenDeps;
   /** The user's side of a kubeconfig context: its token source, a token, a SelfSubjectReview. */
@@ -95,6 +97,18 @@ export function composeRoot(ctx: CliContext): Root {
       if (!caFile) return globalThis.fetch as FetchLike;
       const { fetchTrusting } = await import('../adapters/http-fetch.js');
       return fetchTrusting(await files.readText(caFile));
+    },
+    fetchJson: async (caFile) => {
+      const fetch = await root.fetch(caFile);
+      return async (url) => {
+        const response = await fetch(url, { method: 'GET', headers: { accept: 'application/json' } });
+        const text = await response.text();
+        try {
+          return { status: response.status, body: JSON.parse(text) as unknown };
+        } catch {
+          return { status: response.status, body: undefined };
+        }
+      };
     },
     getToken: () => {
       tokenDeps ??= getTokenDeps(ctx);
