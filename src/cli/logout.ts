@@ -35,7 +35,7 @@ Examples:
       ]);
       const result = await logout(
         { context: options.context, all: options.all === true, kubeconfig: options.kubeconfig },
-        { env: ctx.env, cwd: ctx.cwd, home: await root.home(), parseGetTokenArgs },
+        { env: ctx.env, cwd: ctx.cwd, home: await root.home(), parseGetTokenArgs, store: root.tokenStore() },
       );
       if (options.output === 'json') {
         ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

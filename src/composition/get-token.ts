@@ -19,7 +19,8 @@ export function cacheHitDeps(ctx: CliContext): Pick<GetTokenDeps, 'env' | 'now' 
   return { env: ctx.env, now: ctx.now, store: storeFor(ctx) };
 }
 
-function storeFor(ctx: CliContext): TokenCacheStore {
+/** The token cache: $KUBECACHEDIR/kentra, else ~/.kube/cache/kentra. */
+export function storeFor(ctx: CliContext): TokenCacheStore {
   return new TokenCacheStore(tokenCacheDir(ctx.env));
 }
 

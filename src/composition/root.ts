@@ -17,12 +17,13 @@ import type { Files } from '../adapters/files.js';
 import type { FetchLike, GraphClient } from '../adapters/graph/client.js';
 import type { KubeClient } from '../adapters/kube/client.js';
 import type { KubeConnection } from '../adapters/kube/kubeconfig.js';
+import type { TokenCacheStore } from '../adapters/token-cache/store.js';
 import type { TenantSpec } from '../domain/access/model.js';
 import type { CliContext } from '../ports/cli-context.js';
 import type { AccessInputDeps } from '../usecases/access-inputs.js';
 import type { GetTokenDeps } from '../usecases/get-token-cache.js';
 import type { LoadedAccessFile } from '../usecases/load-access.js';
-import { getTokenDeps } from './get-token.js';
+import { getTokenDeps, storeFor } from './get-token.js';
 import type { UserSide } from './user-side.js';
 
 export interface Root {
@@ -49,6 +50,8 @@ export interface Root {
   fetch(caFile: string | undefined): Promise<FetchLike>;
   /** GET a JSON document (issuer discovery): status and body, the body undefined when it is not JSON. */
   fetchJson(caFile: string | undefined): Promise<(url: string) => Promise<{ status: number; body: unknown }>>;
+  /** The token cache get-token reads and writes (logout forgets its entries). */
+  tokenStore(): TokenCacheStore;
   /** get-token's store, lock, browser, sign-in flows and clock. */
   getToken(): GetTokenDeps;
   /** The user's side of a kubeconfig context: its token source, a token, a SelfSubjectReview. */
@@ -110,6 +113,7 @@ export function composeRoot(ctx: CliContext): Root {
         }
       };
     },
+    tokenStore: () => storeFor(ctx),
     getToken: () => {
       tokenDeps ??= getTokenDeps(ctx);
       return tokenDeps;
