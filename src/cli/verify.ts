@@ -41,7 +41,6 @@ Examples:
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerVerify(program: Command, root: Root): void {
-  const { ctx } = root;
   program
     .command('verify')
     .description('walk the chain for a cluster (Entra -> token -> API server -> RBAC) and check each link')
@@ -65,64 +64,67 @@ export function registerVerify(program: Command, root: Root): void {
     .option('--timeout <duration>', 'longest wait for the sign-in', '3m')
     .addOption(outputOption())
     .addHelpText('after', examples)
-    .action(async (flags: VerifyFlags) => {
-      const [{ verify }, { loadAccessFile }, { selectCluster }, tokens, { durationMs }, { KentraError }] =
-        await Promise.all([
-          import('../usecases/verify.js'),
-          import('../usecases/load-access.js'),
-          import('../usecases/select-cluster.js'),
-          import('../usecases/user-token.js'),
-          import('../usecases/get-token-args.js'),
-          import('../errors.js'),
-        ]);
-      const access = await loadAccessFile(await root.resolve(flags.access), root.files.readText);
-      const { tenant } = access.file;
-      const cluster = selectCluster(access.file, flags.cluster);
-      const caFile = tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile);
-      const graph = await root.graphFor(access);
-      const context = flags.context ?? cluster.context;
-      const user = await root.userSide({ kubeconfig: flags.kubeconfig, context });
-      const source = flags.userContext
-        ? await user.tokenSource(flags.userContext)
-        : tokens.signInFromAccessFile(access, {
-            loginHint: flags.loginHint,
-            grantType: flags.grantType as GrantType | undefined,
-            browserCommand: flags.browserCommand,
-            tokenType: flags.tokenType,
-            scopes: flags.scope,
-            timeoutMs: durationMs(flags.timeout, '--timeout'),
-          });
-      // "Freshly obtained": a cached token proves nothing about today's configuration.
-      const fresh =
-        source.kind === 'get-token' ? { ...source, input: { ...source.input, forceRefresh: true } } : source;
-      const kube = await root.kube({ kubeconfig: flags.kubeconfig, context });
-      let result: VerifyResult;
-      try {
-        result = await verify(
-          access,
-          { cluster: cluster.name },
-          {
-            kube,
-            graph,
-            fetchJson: await root.fetchJson(caFile),
-            obtainToken: () => user.obtain(fresh),
-            reviewToken: user.review,
-            now: ctx.now,
-            progress: root.progress,
-          },
-        );
-      } finally {
-        kube.close();
-      }
-      ctx.stdout.write(flags.output === 'table' ? verifyTable(result) : renderData(result, flags.output));
-      const failed = result.checks.filter((check) => check.status === 'fail');
-      if (failed.length > 0)
-        throw new KentraError(
-          'verify.failed',
-          `${failed.length} of ${result.checks.length} checks failed on cluster "${result.cluster}": ${failed.map((check) => check.id).join(', ')}`,
-          { hint: 'Each failed line above carries its fix.' },
-        );
-    });
+    .action((flags: VerifyFlags) => runVerify(flags, root));
+}
+
+async function runVerify(flags: VerifyFlags, root: Root): Promise<void> {
+  const { ctx } = root;
+  const [{ verify }, { loadAccessFile }, { selectCluster }, tokens, { durationMs }, { KentraError }] =
+    await Promise.all([
+      import('../usecases/verify.js'),
+      import('../usecases/load-access.js'),
+      import('../usecases/select-cluster.js'),
+      import('../usecases/user-token.js'),
+      import('../usecases/get-token-args.js'),
+      import('../errors.js'),
+    ]);
+  const access = await loadAccessFile(await root.resolve(flags.access), root.files.readText);
+  const { tenant } = access.file;
+  const cluster = selectCluster(access.file, flags.cluster);
+  const caFile = tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile);
+  const graph = await root.graphFor(access);
+  const context = flags.context ?? cluster.context;
+  const user = await root.userSide({ kubeconfig: flags.kubeconfig, context });
+  const source = flags.userContext
+    ? await user.tokenSource(flags.userContext)
+    : tokens.signInFromAccessFile(access, {
+        loginHint: flags.loginHint,
+        grantType: flags.grantType as GrantType | undefined,
+        browserCommand: flags.browserCommand,
+        tokenType: flags.tokenType,
+        scopes: flags.scope,
+        timeoutMs: durationMs(flags.timeout, '--timeout'),
+      });
+  // "Freshly obtained": a cached token proves nothing about today's configuration.
+  const fresh =
+    source.kind === 'get-token' ? { ...source, input: { ...source.input, forceRefresh: true } } : source;
+  const kube = await root.kube({ kubeconfig: flags.kubeconfig, context });
+  let result: VerifyResult;
+  try {
+    result = await verify(
+      access,
+      { cluster: cluster.name },
+      {
+        kube,
+        graph,
+        fetchJson: await root.fetchJson(caFile),
+        obtainToken: () => user.obtain(fresh),
+        reviewToken: user.review,
+        now: ctx.now,
+        progress: root.progress,
+      },
+    );
+  } finally {
+    kube.close();
+  }
+  ctx.stdout.write(flags.output === 'table' ? verifyTable(result) : renderData(result, flags.output));
+  const failed = result.checks.filter((check) => check.status === 'fail');
+  if (failed.length > 0)
+    throw new KentraError(
+      'verify.failed',
+      `${failed.length} of ${result.checks.length} checks failed on cluster "${result.cluster}": ${failed.map((check) => check.id).join(', ')}`,
+      { hint: 'Each failed line above carries its fix.' },
+    );
 }
 
 const marks = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
