@@ -42,15 +42,7 @@ function withAuth(command: Command): Command {
 export function registerEntra(program: Command, root: Root): void {
   const { ctx } = root;
   const entra = program.command('entra').description('the Entra app registration: setup, check');
-  const io = async () => {
-    const nodeFiles = root.files;
-    return {
-      env: ctx.env,
-      now: ctx.now,
-      progress: (line: string) => ctx.stderr.write(`${line}\n`),
-      files: nodeFiles,
-    };
-  };
+  const io = async () => ({ env: ctx.env, now: ctx.now, progress: root.progress, files: root.files });
   withAuth(
     entra
       .command('setup')

@@ -21,7 +21,6 @@ export function registerInit(program: Command, root: Root): void {
     )
     .action(async (path: string, options: Record<string, string | boolean | undefined>) => {
       const { initAccessFile } = await import('../usecases/init.js');
-      const nodeFiles = root.files;
       const written = await initAccessFile(
         path,
         ctx.cwd,
@@ -35,7 +34,7 @@ export function registerInit(program: Command, root: Root): void {
           authority: options.authority as string | undefined,
           graph: options.graph as string | undefined,
         },
-        nodeFiles,
+        root.files,
       );
       ctx.stderr.write(
         `wrote ${written}; next: edit the rules, then \`kentra rbac plan --access ${path}\`\n`,

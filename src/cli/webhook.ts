@@ -39,9 +39,8 @@ Examples:
     )
     .action(async (flags: { config: string; listen?: string; selfSigned?: boolean; check?: boolean }) => {
       const { runWebhook } = await import('../usecases/webhook.js');
-      const nodeFiles = root.files;
       const result = await runWebhook(flags, {
-        readText: nodeFiles.readText,
+        readText: root.files.readText,
         env: ctx.env,
         now: ctx.now,
         logSink: ctx.stderr,
