@@ -155,6 +155,7 @@ describe('the rules fail on planted violations', () => {
           'cli/entra.ts -> adapters/entra/graph-auth-modes.ts',
           'cli/cluster.ts -> node:path',
           'cli/rbac.ts -> composition/root.ts : type',
+          'cli/whoami.ts -> adapters/graph/client.ts : type',
         ),
       ),
       [
