@@ -7,7 +7,7 @@
  * write to stdout. Everything else goes through commander and the use case.
  */
 import type { Command } from 'commander';
-import { cacheHitDeps, getTokenDeps } from '../composition/get-token.js';
+import { cacheHitDeps } from '../composition/get-token.js';
 import type { Root } from '../composition/root.js';
 import type { CliContext } from '../ports/cli-context.js';
 import { getTokenFlags, inputFrom, parseGetTokenArgs, type Values } from '../usecases/get-token-args.js';
@@ -47,7 +47,7 @@ Examples:
     for (const name of Object.keys(getTokenFlags)) values[name] = options[camel(name)] as Values[string];
     const input = inputFrom(values);
     const { getToken } = await import('../usecases/get-token.js');
-    ctx.stdout.write(await getToken(input, getTokenDeps(ctx)));
+    ctx.stdout.write(await getToken(input, root.getToken()));
   });
 }
 
