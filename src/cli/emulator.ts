@@ -1,8 +1,7 @@
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { Root } from '../composition/root.js';
 import { KentraError } from '../errors.js';
-import type { CliContext } from './context.js';
 
 interface EmulatorFlags {
   port: string;
@@ -15,7 +14,8 @@ interface EmulatorFlags {
 }
 
 /** `kentra emulator`: a local Entra ID (OIDC, Graph, sign-in logs) until Ctrl-C. */
-export function registerEmulatorCommand(program: Command, ctx: CliContext): void {
+export function registerEmulatorCommand(program: Command, root: Root): void {
+  const { ctx } = root;
   program
     .command('emulator')
     .description('run a local Entra ID: OIDC, Graph, sign-in logs')
@@ -60,13 +60,15 @@ so a restart keeps existing tokens valid; the directory itself restarts from the
       const { startEmulatorServer } = await import('../emulator/server.js');
       const { readSeedFile } = await import('../emulator/seed.js');
       const { emulatorSummary, renderSummary } = await import('../emulator/summary.js');
-      const stateDir = flags.stateDir ?? join(ctx.env.HOME ?? homedir(), '.kentra', 'emulator');
+      const stateDir = flags.stateDir ?? join(await root.home(), '.kentra', 'emulator');
       const running = await startEmulatorServer({
         stateDir: resolve(ctx.cwd, stateDir),
         port,
         seed: flags.seed ? await readSeedFile(resolve(ctx.cwd, flags.seed)) : undefined,
         now: ctx.now,
-        trustedCaPems: await Promise.all((flags.trustCa ?? []).map((file) => readCa(resolve(ctx.cwd, file)))),
+        trustedCaPems: await Promise.all(
+          (flags.trustCa ?? []).map((file) => readCa(root.files.readText, resolve(ctx.cwd, file))),
+        ),
         managedIdentityPort,
         onRequest: flags.verbose
           ? (r) => ctx.stderr.write(`${r.status} ${r.method} ${r.path} (${r.endpoint}, ${r.ms} ms)\n`)
@@ -93,10 +95,9 @@ function portOf(value: string, flag: string): number {
   return port;
 }
 
-async function readCa(path: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
+async function readCa(readText: (path: string) => Promise<string>, path: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    return await readText(path);
   } catch (cause) {
     throw new KentraError('io.read', `cannot read the CA file ${path} (--trust-ca)`, {
       cause,

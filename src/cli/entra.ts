@@ -1,9 +1,9 @@
 import { type Command, Option } from 'commander';
-import type { GraphAuthMode } from '../adapters/entra/graph-auth-modes.js';
+import type { Root } from '../composition/root.js';
 import type { EntraCheckResult } from '../usecases/entra-check.js';
+import type { EntraIo } from '../usecases/entra-connect.js';
 import type { EntraSetupResult } from '../usecases/entra-setup.js';
-import type { CliContext } from './context.js';
-import { type GraphAuthFlags, withGraphAuth } from './graph-auth.js';
+import { type GraphAuthFlags, graphAuthOf, withGraphAuth } from './graph-auth.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
 
 interface EntraFlags extends GraphAuthFlags {
@@ -22,23 +22,15 @@ function withAuth(command: Command): Command {
   return withGraphAuth(command.addOption(accessOption())).addHelpText('after', permissions);
 }
 
-const graphAuthOf = (flags: EntraFlags) => ({
-  mode: flags.graphAuth as GraphAuthMode,
-  clientId: flags.graphClientId,
-});
-
-export function registerEntra(program: Command, ctx: CliContext): void {
+export function registerEntra(program: Command, root: Root): void {
+  const { ctx } = root;
   const entra = program.command('entra').description('the Entra app registration: setup, check');
-  const io = async () => {
-    const { nodeFiles } = await import('../adapters/files.js');
-    return {
-      env: ctx.env,
-      now: ctx.now,
-      progress: (line: string) => ctx.stderr.write(`${line}\n`),
-      interactive: ctx.stderrIsTTY,
-      files: nodeFiles,
-    };
-  };
+  const io = (flags: EntraFlags): EntraIo => ({
+    now: ctx.now,
+    progress: root.progress,
+    files: root.files,
+    openGraph: (access) => root.graphFor(graphAuthOf(flags), access),
+  });
   withAuth(
     entra
       .command('setup')
@@ -65,9 +57,8 @@ Examples:
         {
           access: flags.access,
           dryRun: flags.dryRun === true,
-          graphAuth: graphAuthOf(flags),
         },
-        await io(),
+        io(flags),
       );
       for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
       ctx.stdout.write(flags.output === 'table' ? setupTable(result) : renderData(result, flags.output));
@@ -97,9 +88,8 @@ Examples:
           access: flags.access,
           appId: flags.appId,
           scopes: flags.scope ?? [],
-          graphAuth: graphAuthOf(flags),
         },
-        await io(),
+        io(flags),
       );
       ctx.stdout.write(flags.output === 'table' ? checkTable(result) : renderData(result, flags.output));
       if (result.errors > 0) {

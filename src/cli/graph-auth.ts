@@ -1,12 +1,12 @@
 /**
  * `--graph-auth` and `--graph-client-id`: defined once, registered by every
- * command that talks to Microsoft Graph, with the same help text everywhere,
- * and turned into the one Graph access (src/adapters/graph/open-graph.ts).
+ * command that talks to Microsoft Graph, with the same help text everywhere;
+ * the composition root turns them into the one Graph access
+ * (src/adapters/graph/open-graph.ts).
  */
 import { type Command, Option } from 'commander';
 import { type GraphAuthMode, graphAuthModes } from '../adapters/entra/graph-auth-modes.js';
-import type { GraphAccess } from '../adapters/graph/open-graph.js';
-import type { CliContext } from './context.js';
+import type { GraphAuthSettings } from '../adapters/graph/open-graph.js';
 
 export interface GraphAuthFlags {
   graphAuth: string;
@@ -45,24 +45,7 @@ export function withGraphAuth(command: Command): Command {
     .addHelpText('after', graphAuthHelp);
 }
 
-/** Opens Graph for a command: the flags, the access file's tenant and CA, the context's environment. */
-export async function openGraphFor(
-  ctx: CliContext,
-  flags: GraphAuthFlags,
-  tenant: { id?: string; authority?: string; graph?: string },
-  caFile: string | undefined,
-): Promise<GraphAccess | undefined> {
-  const [{ openGraph }, { nodeFiles }] = await Promise.all([
-    import('../adapters/graph/open-graph.js'),
-    import('../adapters/files.js'),
-  ]);
-  return openGraph({
-    auth: { mode: flags.graphAuth as GraphAuthMode, clientId: flags.graphClientId },
-    tenant,
-    caPem: caFile ? await nodeFiles.readText(caFile) : undefined,
-    env: ctx.env,
-    now: ctx.now,
-    progress: (line) => ctx.stderr.write(`${line}\n`),
-    interactive: ctx.stderrIsTTY,
-  });
+/** The Graph sign-in settings the flags name, for the composition root's `graph`. */
+export function graphAuthOf(flags: GraphAuthFlags): GraphAuthSettings {
+  return { mode: flags.graphAuth as GraphAuthMode, clientId: flags.graphClientId };
 }

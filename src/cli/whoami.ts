@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import type { Root } from '../composition/root.js';
 import type { WhoamiResult } from '../usecases/whoami.js';
-import type { CliContext } from './context.js';
-import { type GraphAuthFlags, openGraphFor, withGraphAuth } from './graph-auth.js';
+import { type GraphAuthFlags, graphAuthOf, withGraphAuth } from './graph-auth.js';
 import { type OutputFormat, outputOption, renderData } from './output.js';
 
 interface WhoamiFlags extends GraphAuthFlags {
@@ -23,7 +23,8 @@ Examples:
   kentra whoami --context prod-entra -o json
   kentra whoami --graph-auth azure-cli`;
 
-export function registerWhoami(program: Command, ctx: CliContext): void {
+export function registerWhoami(program: Command, root: Root): void {
+  const { ctx } = root;
   const command = program
     .command('whoami')
     .description('who you are to the cluster (SelfSubjectReview) and to Entra (token claims, group names)')
@@ -33,34 +34,30 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
     .addOption(outputOption())
     .addHelpText('after', examples);
   withGraphAuth(command).action(async (flags: WhoamiFlags) => {
-    const [{ resolve }, { whoami }, { loadAccessFile }, { nodeFiles }, { userSide }, { defaultGraph }] =
-      await Promise.all([
-        import('node:path'),
-        import('../usecases/whoami.js'),
-        import('../usecases/load-access.js'),
-        import('../adapters/files.js'),
-        import('./user-wiring.js'),
-        import('../domain/access/model.js'),
-      ]);
-    const user = await userSide(ctx, flags);
+    const [{ whoami }, { loadAccessFile }, { defaultGraph }] = await Promise.all([
+      import('../usecases/whoami.js'),
+      import('../usecases/load-access.js'),
+      import('../domain/access/model.js'),
+    ]);
+    const user = await root.userSide(flags);
     const source = await user.tokenSource(flags.context);
     // Graph: the access file's tenant when there is one, else Microsoft Graph with get-token's CA.
-    const accessPath = resolve(ctx.cwd, flags.access ?? 'kentra.yaml');
-    const access = await loadAccessFile(accessPath, nodeFiles.readText).catch((error: unknown) => {
+    const accessPath = await root.resolve(flags.access ?? 'kentra.yaml');
+    const access = await loadAccessFile(accessPath, root.files.readText).catch((error: unknown) => {
       if (flags.access) throw error;
       // No ./kentra.yaml is normal for a user; a broken one is worth a word.
       if ((error as { code?: string }).code !== 'io.read')
         ctx.stderr.write(`warning: ${accessPath} not used: ${(error as Error).message}\n`);
       return undefined;
     });
-    const tenant = access?.file.tenant ?? { graph: defaultGraph };
-    const caFile = access
-      ? access.file.tenant.certificateAuthorityFile &&
-        access.resolvePath(access.file.tenant.certificateAuthorityFile)
-      : source.kind === 'get-token'
-        ? source.input.caFile
-        : undefined;
-    const graph = await openGraphFor(ctx, flags, tenant, caFile);
+    const auth = graphAuthOf(flags);
+    const graph = access
+      ? await root.graphFor(auth, access)
+      : await root.graph(
+          auth,
+          { graph: defaultGraph },
+          source.kind === 'get-token' ? source.input.caFile : undefined,
+        );
     const result = await whoami({
       obtainToken: () => user.obtain(source),
       reviewToken: user.review,

@@ -12,7 +12,6 @@ import {
   explainDenied,
   servicePrincipalOf,
 } from '../adapters/graph/applications.js';
-import type { GraphAuthSettings } from '../adapters/graph/open-graph.js';
 import { formatPath } from '../domain/access/issues.js';
 import { isExpired } from '../domain/access/model.js';
 import { checkRegistration, type Finding } from '../domain/entra-app/findings.js';
@@ -22,7 +21,6 @@ import { loadAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 
 export interface EntraCheckOptions {
-  graphAuth: GraphAuthSettings;
   access: string;
   /** Check this app instead of the file's. */
   appId?: string;
@@ -44,7 +42,7 @@ export interface EntraCheckResult {
 export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promise<EntraCheckResult> {
   const access = await loadAccessFile(options.access, io.files.readText);
   const { file } = access;
-  const { graph, tenantId } = await openTenantGraph(access, options.graphAuth, io);
+  const { graph, tenantId } = await openTenantGraph(access, io);
   const appId = options.appId ?? file.app.clientId;
   const found = appId
     ? await applicationsByAppId(graph, appId)

@@ -27,7 +27,6 @@ import {
   writes,
 } from '../adapters/graph/applications.js';
 import { type GraphClient, GraphRequestError } from '../adapters/graph/client.js';
-import type { GraphAuthSettings } from '../adapters/graph/open-graph.js';
 import { setAccessFileField } from '../domain/access/edit.js';
 import { invalidAccessFile } from '../domain/access/issues.js';
 import type { AccessFile } from '../domain/access/model.js';
@@ -45,7 +44,6 @@ import { type LoadedAccessFile, loadAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 
 export interface EntraSetupOptions {
-  graphAuth: GraphAuthSettings;
   access: string;
   dryRun: boolean;
 }
@@ -90,7 +88,7 @@ const placeholder = { id: '{new-application-id}', appId: '{new-app-id}', sp: '{n
 export async function entraSetup(options: EntraSetupOptions, io: EntraIo): Promise<EntraSetupResult> {
   const access = await loadAccessFile(options.access, io.files.readText);
   const { file } = access;
-  const { graph, tenantId } = await openTenantGraph(access, options.graphAuth, io);
+  const { graph, tenantId } = await openTenantGraph(access, io);
   const desired = desiredRegistration(file, io.now());
   const requests: PlannedRequest[] = [];
   const write = async <T>(request: GraphWrite): Promise<T | undefined> => {
