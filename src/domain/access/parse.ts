@@ -3,9 +3,12 @@
  * from the schema, then the rules a schema cannot express, then defaults.
  * Pure: checks that need Entra or the cluster live in the use cases.
  */
+
+import { checkSchema } from '../config-check/check.js';
+import type { FieldPath, ValidationIssue } from '../config-check/issues.js';
+import { didYouMeanSuffix } from '../config-check/suggest.js';
 import { defaultIdentity, type IdentitySettings } from '../identity/mapping.js';
 import type { PolicySettings } from '../identity/policy.js';
-import type { FieldPath, ValidationIssue } from './issues.js';
 import {
   type AccessFile,
   type AccessRule,
@@ -16,9 +19,7 @@ import {
   type RuleScope,
   type WebClientSpec,
 } from './model.js';
-import { accessFileSchema, type JsonSchema } from './schema.js';
-import { checkSchema } from './structural.js';
-import { didYouMeanSuffix } from './suggest.js';
+import { accessFileSchema } from './schema.js';
 
 export interface ParsedAccessFile {
   file?: AccessFile;
@@ -63,7 +64,7 @@ function defaultIssuer(tenantId: string, authority: string, tokenVersion: 1 | 2)
 }
 
 export function parseAccessFile(raw: unknown): ParsedAccessFile {
-  const issues = checkSchema(accessFileSchema as unknown as JsonSchema, raw);
+  const issues = checkSchema(accessFileSchema, raw);
   const warnings: string[] = [];
   if (issues.length > 0) return { issues, warnings };
   const root = obj(raw);

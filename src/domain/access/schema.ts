@@ -1,11 +1,12 @@
 /**
  * The JSON Schema of kentra.yaml. This constant drives kentra's own
- * structural validation (structural.ts) and is published as
+ * structural validation (domain/config-check) and is published as
  * schema/kentra.schema.json for editors (a unit test keeps the two equal).
  * Rules that a schema cannot say well (one of role/clusterRole, groups that
  * exist in Entra, namespaces that exist) are checked in parse.ts and the
  * use cases.
  */
+import type { JsonSchema } from '../config-check/json-schema.js';
 import { usernameClaims } from '../identity/mapping.js';
 
 const guid = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -235,21 +236,4 @@ export const accessFileSchema = {
       },
     },
   },
-} as const;
-
-export type JsonSchema = {
-  type?: string;
-  enum?: readonly unknown[];
-  pattern?: string;
-  minLength?: number;
-  minItems?: number;
-  required?: readonly string[];
-  properties?: Readonly<Record<string, JsonSchema>>;
-  additionalProperties?: boolean | JsonSchema;
-  items?: JsonSchema;
-  $ref?: string;
-  $defs?: Readonly<Record<string, JsonSchema>>;
-  description?: string;
-  title?: string;
-  $schema?: string;
-};
+} as const satisfies JsonSchema;
