@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Command } from 'commander';
+import { defaultAuthority } from '../domain/entra/clouds.js';
 import { KentraError } from '../errors.js';
 import {
   answerFromCache as fromCache,
@@ -31,7 +32,7 @@ const flags: Record<string, Flag> = {
   authority: {
     value: 'url',
     help: 'authority host; another host (the kentra emulator, a sovereign cloud) works the same',
-    default: 'https://login.microsoftonline.com',
+    default: defaultAuthority,
   },
   'token-type': {
     value: 'id|access',
@@ -182,7 +183,7 @@ function inputFrom(values: Values): GetTokenInput {
     );
   const authority = required('authority');
   if (!URL.canParse(authority))
-    throw new KentraError('usage', `--authority must be a URL such as https://login.microsoftonline.com`);
+    throw new KentraError('usage', `--authority must be a URL such as ${defaultAuthority}`);
   const scopes = values.scope;
   return {
     tenant: required('tenant'),

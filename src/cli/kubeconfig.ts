@@ -4,6 +4,7 @@
  */
 import { homedir } from 'node:os';
 import type { Command } from 'commander';
+import { defaultAuthority } from '../domain/entra/clouds.js';
 import { KentraError } from '../errors.js';
 import type { CliContext } from './context.js';
 
@@ -56,11 +57,7 @@ export function registerKubeconfig(program: Command, ctx: CliContext): void {
     )
     .requiredOption('--tenant <id>', 'Entra tenant ID or verified domain')
     .requiredOption('--client-id <id>', 'application (client) ID of the Kubernetes app')
-    .option(
-      '--authority <url>',
-      'authority host (the kentra emulator, a sovereign cloud)',
-      'https://login.microsoftonline.com',
-    )
+    .option('--authority <url>', 'authority host (the kentra emulator, a sovereign cloud)', defaultAuthority)
     .option('--token-type <type>', 'id or access (see kentra get-token --help)', 'id')
     .option(
       '--scope <scope>',

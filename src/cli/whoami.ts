@@ -46,7 +46,7 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
         import('../adapters/files.js'),
         import('../adapters/connections.js'),
         import('./user-wiring.js'),
-        import('../domain/access/model.js'),
+        import('../domain/entra/clouds.js'),
       ]);
       const progress = (line: string) => ctx.stderr.write(`${line}\n`);
       const user = await userSide(ctx, flags);

@@ -9,6 +9,7 @@
  * is null): null means "the defaults", so sections also accept null.
  */
 import type { JsonSchema } from '../domain/config-check/json-schema.js';
+import { defaultAuthority } from '../domain/entra/clouds.js';
 import { maxClockSkewSeconds } from './token-validator.js';
 
 const https = '^https://[^\\s?#]+$';
@@ -75,8 +76,7 @@ export const webhookConfigSchema = {
         loginBase: {
           type: 'string',
           pattern: https,
-          description:
-            'Sign-in host (default the access file authority, else https://login.microsoftonline.com).',
+          description: `Sign-in host and v2 issuer base (default from the access file authority, else ${defaultAuthority}).`,
         },
         stsBase: {
           type: 'string',

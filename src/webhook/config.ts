@@ -14,7 +14,7 @@
  *     tenants: [<tenant id>]            # the tenant allow-list
  *     audiences: [<app client id>]
  *     issuerVersions: [v2]              # v1 and/or v2
- *     loginBase: https://login.microsoftonline.com
+ *     loginBase: https://login.microsoftonline.com  # default: the authority's cloud (domain/entra/clouds.ts)
  *     stsBase: https://sts.windows.net
  *     caFile: extra-ca.pem              # for the emulator or a TLS-inspecting proxy
  *     clockSkewSeconds: 60              # at most 300
@@ -33,9 +33,10 @@ import { parse } from 'yaml';
 import type { AccessFile } from '../domain/access/model.js';
 import { checkSchema } from '../domain/config-check/check.js';
 import { invalidConfig, type ValidationIssue } from '../domain/config-check/issues.js';
+import { defaultAuthority, graphFor } from '../domain/entra/clouds.js';
+import { type IssuerVersion, issuerBasesFor } from '../domain/entra/issuers.js';
 import type { KentraError } from '../errors.js';
 import { webhookConfigSchema } from './config-schema.js';
-import { entraIssuerBases, type IssuerVersion } from './issuers.js';
 import type { LogLevel } from './log.js';
 import { blockListOf, type LivePolicySettings } from './policy.js';
 
@@ -201,7 +202,7 @@ export function resolveWebhookConfig(
   source: string,
 ): WebhookConfig {
   const e = document.entra;
-  const authority = file?.tenant.authority ?? entraIssuerBases.v2;
+  const authority = file?.tenant.authority ?? defaultAuthority;
   const tenants = e.tenants ?? (file ? [...file.policy.allowedTenants] : undefined);
   if (!tenants?.length)
     throw invalid(source, [
@@ -214,9 +215,9 @@ export function resolveWebhookConfig(
     throw invalid(source, [
       { path: ['entra', 'audiences'], message: 'is required (or set app.clientId in the access file)' },
     ]);
-  const loginBase = e.loginBase ?? authority;
-  // Entra's v1 issuer lives on sts.windows.net; any other authority (the emulator) serves both forms itself.
-  const stsBase = e.stsBase ?? (loginBase === entraIssuerBases.v2 ? entraIssuerBases.v1 : loginBase);
+  // The cloud's issuer hosts (sts.windows.net for v1 on the public cloud); the emulator serves both forms itself.
+  const loginBase = e.loginBase ?? issuerBasesFor(authority).v2;
+  const stsBase = e.stsBase ?? issuerBasesFor(loginBase).v1;
   const caFile = e.caFile ?? file?.tenant.certificateAuthorityFile;
   const live = document.live;
   return {
@@ -232,7 +233,7 @@ export function resolveWebhookConfig(
     },
     live: live && {
       ...live,
-      graphBase: live.graphBase ?? file?.tenant.graph ?? 'https://graph.microsoft.com',
+      graphBase: live.graphBase ?? file?.tenant.graph ?? graphFor(loginBase),
       tokenEndpoint: live.tokenEndpoint ?? `${loginBase}/${tenants[0]}/oauth2/v2.0/token`,
     },
     policy: {

@@ -7,6 +7,7 @@
  * use cases.
  */
 import type { JsonSchema } from '../config-check/json-schema.js';
+import { defaultAuthority, defaultGraph } from '../entra/clouds.js';
 import { usernameClaims } from '../identity/mapping.js';
 
 const guid = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -42,12 +43,12 @@ export const accessFileSchema = {
         authority: {
           type: 'string',
           pattern: https,
-          description: 'Sign-in host; default https://login.microsoftonline.com (the emulator URL in tests).',
+          description: `Sign-in host; default ${defaultAuthority} (the emulator URL in tests).`,
         },
         graph: {
           type: 'string',
           pattern: https,
-          description: 'Microsoft Graph base URL; default https://graph.microsoft.com.',
+          description: `Microsoft Graph base URL; default ${defaultGraph} (the authority's cloud's Graph).`,
         },
         issuer: {
           type: 'string',

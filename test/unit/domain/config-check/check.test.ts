@@ -18,7 +18,7 @@ describe('checkSchema', () => {
       section: {
         type: ['object', 'null'],
         additionalProperties: false,
-        properties: { constructor: { type: 'boolean' } },
+        properties: { constructor: { type: 'boolean' as const } },
       },
       tags: { type: 'array', minItems: 1, items: { $ref: '#/$defs/tag' } },
     },
