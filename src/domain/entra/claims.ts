@@ -65,12 +65,15 @@ export const guestExpr: Expr = x.or(
   x.and(
     x.has('idp'),
     x.not(
-      x.in(
-        x.claim('idp'),
-        x.list(
-          x.claim('iss'),
-          ...entraIssuerForms().map(([before, after]) =>
-            x.concat(x.lit(before), x.claim('tid'), x.lit(after)),
+      x.or(
+        x.eq(x.claim('idp'), x.claim('iss')),
+        // CEL list literals are homogeneous: only the string-typed forms go in the list.
+        x.in(
+          x.claim('idp'),
+          x.list(
+            ...entraIssuerForms().map(([before, after]) =>
+              x.concat(x.lit(before), x.claim('tid'), x.lit(after)),
+            ),
           ),
         ),
       ),
