@@ -12,8 +12,9 @@
  * (fail closed) until a round succeeds again.
  *
  * Groups overage (the token lists no groups but has more: `_claim_names` or
- * `hasgroups`; decided in domain/entra/claims.ts) is resolved with `POST /users/{id}/getMemberGroups`, cached per user
- * and dropped when a delta round touches that user's memberships.
+ * `hasgroups`; decided in domain/entra/claims.ts) is resolved with
+ * `POST /users/{id}/getMemberGroups`, cached per user and dropped when a delta
+ * round touches that user's memberships.
  */
 import { hasGroupsOverage } from '../domain/entra/claims.js';
 import { type GraphReader, GraphUnavailable } from './graph-reader.js';
