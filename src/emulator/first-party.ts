@@ -10,8 +10,10 @@
 import { stableGuid } from './ids.js';
 import { type Application, type AppRole, graphAppId, graphResource } from './model.js';
 
-export const azureCliClientId = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 export const azureResourceManagerAppId = '797f4846-ba00-4fd7-ba43-dac1f8f63013';
+
+// The emulator spells Entra's facts itself (it is the independent party kentra is tested against).
+export const azureCliClientId = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 
 const created = '2026-01-01T00:00:00Z';
 

@@ -78,6 +78,15 @@ function graphOptionalClaims(names: { idToken?: string[]; accessToken?: string[]
   return { idToken: entries(names.idToken), accessToken: entries(names.accessToken), saml2Token: [] };
 }
 
+const managedIdentityExcludes = [
+  'publicClient',
+  'redirectUris',
+  'webRedirectUris',
+  'secrets',
+  'certificates',
+  'federatedCredentials',
+] as const;
+
 /** Builds the tenants of a validated seed, recording unresolved references as problems. */
 function buildTenants(seed: SeedDocument, problems: SeedProblems): Tenant[] {
   const seenIds = new Set<string>();
@@ -87,6 +96,18 @@ function buildTenants(seed: SeedDocument, problems: SeedProblems): Tenant[] {
       a.managedIdentity === 'systemAssigned' ? [`tenants[${i}].applications[${j}].managedIdentity`] : [],
     ),
   );
+  // A managed identity has a service principal but no app registration: nothing to sign in with but the endpoint.
+  seed.tenants.forEach((t, i) => {
+    (t.applications ?? []).forEach((a, j) => {
+      if (!a.managedIdentity) return;
+      for (const key of managedIdentityExcludes)
+        if (a[key] !== undefined)
+          problems.add(
+            `tenants[${i}].applications[${j}].${key}`,
+            'a managed identity has no app registration, so no credentials or redirect URIs',
+          );
+    });
+  });
   for (const path of systemAssigned.slice(1))
     problems.add(
       path,
@@ -249,14 +270,21 @@ function buildTenant(seed: SeedTenant, path: string, problems: SeedProblems): Te
           return [];
         }
       }),
-      federatedIdentityCredentials: (a.federatedCredentials ?? []).map((c) => ({
-        id: stableGuid(appId, 'federatedIdentityCredential', c.name),
-        name: c.name,
-        issuer: c.issuer,
-        subject: c.subject,
-        audiences: c.audiences ?? ['api://AzureADTokenExchange'],
-        description: c.description ?? null,
-      })),
+      federatedIdentityCredentials: (a.federatedCredentials ?? []).map((c, j) => {
+        if (c.audiences && c.audiences.length !== 1)
+          problems.add(
+            `${path}.applications[${i}].federatedCredentials[${j}].audiences`,
+            'takes exactly one value (as in Entra)',
+          );
+        return {
+          id: stableGuid(appId, 'federatedIdentityCredential', c.name),
+          name: c.name,
+          issuer: c.issuer,
+          subject: c.subject,
+          audiences: c.audiences ?? ['api://AzureADTokenExchange'],
+          description: c.description ?? null,
+        };
+      }),
       ...(a.managedIdentity ? { managedIdentity: a.managedIdentity } : {}),
       createdDateTime: created,
       builtIn: false,

@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { azureCliClientId } from '../../src/emulator/first-party.js';
+import { azureCliClientId } from '../../src/domain/entra/well-known.js';
 import type { DemoUser } from '../harness/emulator.js';
 import { type CliOptions, runCli } from '../helpers/cli.js';
 import { type EntraCluster, startEntraCluster } from '../helpers/entra-cluster.js';

@@ -20,7 +20,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { azureCliClientId } from '../../src/emulator/first-party.js';
+import { azureCliClientId } from '../../src/domain/entra/well-known.js';
 import type { SignIn } from '../../src/emulator/signin-log.js';
 import { azureCliFor } from '../harness/azure-cli.js';
 import { spkiHash } from '../harness/chromium.js';

@@ -17,7 +17,7 @@ import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import type { FetchLike } from '../../src/adapters/graph/client.js';
 import { fetchTrusting } from '../../src/adapters/http-fetch.js';
 import { createCertificateAuthority } from '../../src/adapters/pki.js';
-import type { IssuerBases } from '../../src/webhook/issuers.js';
+import type { IssuerBases } from '../../src/domain/entra/issuers.js';
 import { closeServer, listenOnLoopback } from './loopback.js';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;

@@ -31,16 +31,14 @@ import {
   WorkloadIdentityCredential,
 } from '@azure/identity';
 import { decodeJwt } from 'jose';
-import { defaultAuthority as publicAuthority } from '../../domain/access/model.js';
+import { defaultAuthority as publicAuthority } from '../../domain/entra/clouds.js';
+import { azureCliClientId } from '../../domain/entra/well-known.js';
 import { KentraError } from '../../errors.js';
 import type { GraphAuthMode, ResolvedGraphAuthMode } from './graph-auth-modes.js';
 
 export type { GraphAuthMode, ResolvedGraphAuthMode } from './graph-auth-modes.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** The Azure CLI's public client: @azure/identity's default for device code and browser sign-in. */
-export const azureCliClientId = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 
 export interface GraphCredentialOptions {
   mode: GraphAuthMode;

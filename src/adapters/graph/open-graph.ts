@@ -6,8 +6,9 @@
  * tenant (the emulator's in tests and demos); the tenant falls back to
  * AZURE_TENANT_ID and the authority to AZURE_AUTHORITY_HOST, as in @azure/identity.
  */
-import { defaultGraph } from '../../domain/access/model.js';
+
 import { placeholderTenant } from '../../domain/access/starter.js';
+import { defaultGraph, graphResourceFor } from '../../domain/entra/clouds.js';
 import type { GraphAuthMode, ResolvedGraphAuthMode } from '../entra/graph-auth-modes.js';
 import { createGraphCredential } from '../entra/graph-credential.js';
 import { graphTokenSource } from '../entra/graph-token-source.js';
@@ -103,12 +104,7 @@ export function openGraph(options: OpenGraphOptions): GraphAccess | undefined {
   };
 }
 
-/**
- * Graph's resource for a Graph base URL: national clouds have their own host
- * (graph.microsoft.us, ...); a local Graph (the emulator) stands for the global one.
- */
+/** Graph's `.default` scope for a Graph base URL (its cloud's Graph resource; domain/entra/clouds.ts). */
 export function graphScope(graphBaseUrl: string): string {
-  const url = new URL(graphBaseUrl);
-  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  return `${local ? defaultGraph : url.origin}/.default`;
+  return `${graphResourceFor(graphBaseUrl)}/.default`;
 }

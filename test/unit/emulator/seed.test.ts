@@ -66,12 +66,18 @@ tenants:
         appId: not-a-guid
         requestedAccessTokenVersion: 3
 `);
-    assert.match(message, /tenants\[0\]\.colour: unknown field/);
-    assert.match(message, /tenants\[0\]\.users\[0\]\.password: required/);
-    assert.match(message, /tenants\[0\]\.users\[1\]\.userPrincipalName: must look like name@domain/);
-    assert.match(message, /tenants\[0\]\.users\[1\]\.accountEnabled: must be true or false/);
-    assert.match(message, /tenants\[0\]\.applications\[0\]\.appId: must be a GUID/);
-    assert.match(message, /requestedAccessTokenVersion: must be one of 1, 2/);
+    assert.match(message, /tenants\[0\]\.colour: unknown field \(known fields here: id, domain, /);
+    assert.match(message, /tenants\[0\]\.users\[0\]\.password: is required/);
+    assert.match(
+      message,
+      /tenants\[0\]\.users\[1\]\.userPrincipalName: "not-an-email" is not valid \(Must look like name@domain\.\)/,
+    );
+    assert.match(message, /tenants\[0\]\.users\[1\]\.accountEnabled: expected true or false, got string/);
+    assert.match(
+      message,
+      /tenants\[0\]\.applications\[0\]\.appId: "not-a-guid" is not valid \(An object ID \(GUID\)\.\)/,
+    );
+    assert.match(message, /requestedAccessTokenVersion: 3 is not one of 1, 2/);
   });
 
   it('checks credentials and managed identities: PEM certificates, https issuers, one system identity', () => {
@@ -82,31 +88,39 @@ tenants:
       - displayName: ci
         certificates: [{certificate: not-a-pem}]
         federatedCredentials:
-          - {name: gh, issuer: http://issuer.example, subject: repo:x, audiences: [a, b]}
-      - displayName: host
-        managedIdentity: systemAssigned
-        secrets: [{value: a-secret-of-sixteen-chars}]
+          - {name: gh, issuer: http://issuer.example, subject: repo:x}
       - displayName: odd
         managedIdentity: groupAssigned
 `);
-    assert.match(shape, /applications\[0\]\.certificates\[0\]\.certificate: must be a PEM certificate/);
-    assert.match(shape, /federatedCredentials\[0\]\.issuer: must be an https URL/);
-    assert.match(shape, /federatedCredentials\[0\]\.audiences: takes exactly one value/);
-    assert.match(shape, /applications\[1\]\.secrets: a managed identity has no app registration/);
-    assert.match(shape, /applications\[2\]\.managedIdentity: must be one of systemAssigned, userAssigned/);
+    assert.match(
+      shape,
+      /applications\[0\]\.certificates\[0\]\.certificate: "not-a-pem" is not valid \(A PEM certificate\.\)/,
+    );
+    assert.match(
+      shape,
+      /federatedCredentials\[0\]\.issuer: "http:\/\/issuer\.example" is not valid \(An https issuer URL\.\)/,
+    );
+    assert.match(
+      shape,
+      /applications\[1\]\.managedIdentity: "groupAssigned" is not one of "systemAssigned", "userAssigned"/,
+    );
     const built = seedProblems(`
 tenants:
   - domain: contoso.example
     applications:
       - displayName: ci
         certificates: [{certificate: "-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----"}]
-      - {displayName: host, managedIdentity: systemAssigned}
+        federatedCredentials:
+          - {name: gh, issuer: https://issuer.example, subject: repo:x, audiences: [a, b]}
+      - {displayName: host, managedIdentity: systemAssigned, secrets: [{value: a-secret-of-sixteen-chars}]}
       - {displayName: second-host, managedIdentity: systemAssigned}
 `);
     assert.match(
       built,
       /applications\[0\]\.certificates\[0\]\.certificate: is not a readable X\.509 certificate/,
     );
+    assert.match(built, /federatedCredentials\[0\]\.audiences: takes exactly one value/);
+    assert.match(built, /applications\[1\]\.secrets: a managed identity has no app registration/);
     assert.match(built, /applications\[2\]\.managedIdentity: only one system-assigned managed identity/);
   });
 
@@ -132,7 +146,7 @@ tenants:
 
   it('rejects YAML that does not parse, and documents that are not a tenant list', () => {
     assert.match(seedProblems('tenants: [\n'), /is not valid YAML/);
-    assert.match(seedProblems('- just a list'), /\(root\): must be a mapping with a `tenants` list/);
-    assert.match(seedProblems('tenants: []'), /tenants: needs at least one tenant/);
+    assert.match(seedProblems('- just a list'), /\(top level\): expected a mapping, got array/);
+    assert.match(seedProblems('tenants: []'), /tenants: needs at least 1 item/);
   });
 });
