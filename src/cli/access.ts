@@ -45,27 +45,16 @@ async function inputWiring(
   flags: SourceFlags,
   ctx: CliContext,
 ): Promise<{ options: AccessInputOptions; deps: AccessInputDeps }> {
-  const [
-    { readFile },
-    { resolve, join },
-    { parse },
-    source,
-    { loadKubeConnection },
-    { KubeClient },
-    { KentraError },
-  ] = await Promise.all([
-    import('node:fs/promises'),
-    import('node:path'),
-    import('yaml'),
-    import('../adapters/kube/rbac-source.js'),
-    import('../adapters/kube/kubeconfig.js'),
-    import('../adapters/kube/client.js'),
-    import('../errors.js'),
-  ]);
-  const kubeconfig =
-    flags.kubeconfig ??
-    ctx.env.KUBECONFIG?.split(':').find(Boolean) ??
-    join(ctx.env.HOME ?? '', '.kube', 'config');
+  const [{ readFile }, { resolve }, { parse }, source, { openKubeconfig }, { KubeClient }, { KentraError }] =
+    await Promise.all([
+      import('node:fs/promises'),
+      import('node:path'),
+      import('yaml'),
+      import('../adapters/kube/rbac-source.js'),
+      import('../adapters/kube/kubeconfig.js'),
+      import('../adapters/kube/client.js'),
+      import('../errors.js'),
+    ]);
   const options: AccessInputOptions = {
     files: (flags.filename ?? []).map((path) => resolve(ctx.cwd, path)),
     withDefaults: flags.defaults,
@@ -75,7 +64,7 @@ async function inputWiring(
   const deps: AccessInputDeps = {
     rbacFromFiles: source.loadRbacFromFiles,
     rbacFromCluster: async () => {
-      const client = new KubeClient(await loadKubeConnection(resolve(ctx.cwd, kubeconfig), flags.context));
+      const client = new KubeClient(await openKubeconfig(flags, ctx).connection());
       try {
         const [rbac, discovery] = await Promise.all([
           source.loadRbacFromCluster(client),

@@ -2,7 +2,6 @@
  * `kentra kubeconfig`: adds a context whose user signs in through
  * `kentra get-token` to the kubeconfig (or prints it with --stdout).
  */
-import { homedir } from 'node:os';
 import type { Command } from 'commander';
 import { KentraError } from '../errors.js';
 import type { CliContext } from './context.js';
@@ -85,7 +84,7 @@ export function registerKubeconfig(program: Command, ctx: CliContext): void {
       '--expect-audience <aud>',
       "the cluster's audience: get-token explains a token for another audience",
     )
-    .option('--kubeconfig <path>', 'file to write (default: first file of KUBECONFIG, else ~/.kube/config)')
+    .option('--kubeconfig <path>', 'file to write (default: the file kubectl would write, see below)')
     .option('--force', 'replace entries of the same names that differ')
     .option('--use-context', 'make the new context the current one')
     .option('--stdout', 'print a kubeconfig with just these entries instead of writing a file')
@@ -96,6 +95,12 @@ export function registerKubeconfig(program: Command, ctx: CliContext): void {
 Entries with the same names and content are left as they are; entries of the same
 name with other content are refused unless --force. Other entries, comments and
 order in the file are kept. The result is validated the way kubectl reads it.
+
+The file is the one kubectl would write: an entry that exists is changed in the file
+that holds it; new entries and current-context go to --kubeconfig, else the only
+KUBECONFIG file, else the first KUBECONFIG file that exists, else the last one,
+else ~/.kube/config. A symlinked file is written through its link, keeps its mode,
+and is replaced atomically under kubectl's lock (<file>.lock).
 
 Examples:
   kentra kubeconfig --cluster-name prod --server https://prod.example:6443 \\
@@ -109,7 +114,10 @@ Examples:
         throw new KentraError('usage', `--token-type must be "id" or "access", not "${options.tokenType}"`);
       if (options.output !== 'table' && options.output !== 'json')
         throw new KentraError('usage', `--output must be table or json, not "${options.output}"`);
-      const { writeKubeconfig } = await import('../usecases/kubeconfig.js');
+      const [{ writeKubeconfig }, { openKubeconfig }] = await Promise.all([
+        import('../usecases/kubeconfig.js'),
+        import('../adapters/kube/kubeconfig.js'),
+      ]);
       const result = await writeKubeconfig(
         {
           clusterName: options.clusterName,
@@ -132,16 +140,15 @@ Examples:
           accessGroup: options.accessGroup,
           expectIssuer: options.expectIssuer,
           expectAudience: options.expectAudience,
-          kubeconfig: options.kubeconfig,
           force: options.force === true,
           useContext: options.useContext === true,
           toStdout: options.stdout === true,
         },
-        { env: ctx.env, cwd: ctx.cwd, home: ctx.env.HOME ?? homedir() },
+        { kubeconfig: openKubeconfig({ kubeconfig: options.kubeconfig }, ctx), cwd: ctx.cwd },
       );
       for (const warning of result.warnings)
         ctx.stderr.write(
-          `kentra: warning: ${result.path}: ${warning.path}: ${warning.message} (left as it was)\n`,
+          `kentra: warning: ${warning.file ?? result.path}: ${warning.path}: ${warning.message} (left as it was)\n`,
         );
       if (result.text !== undefined) {
         ctx.stdout.write(result.text);

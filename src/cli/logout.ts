@@ -2,7 +2,6 @@
  * `kentra logout`: forgets the cached sign-in of one context (default: the
  * current one), or of every account with --all.
  */
-import { homedir } from 'node:os';
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 
@@ -29,13 +28,14 @@ Examples:
   kentra logout --all`,
     )
     .action(async (options: { context?: string; all?: boolean; kubeconfig?: string; output: string }) => {
-      const [{ logout }, { parseGetTokenArgs }] = await Promise.all([
+      const [{ logout }, { parseGetTokenArgs }, { openKubeconfig }] = await Promise.all([
         import('../usecases/logout.js'),
         import('./get-token.js'),
+        import('../adapters/kube/kubeconfig.js'),
       ]);
       const result = await logout(
-        { context: options.context, all: options.all === true, kubeconfig: options.kubeconfig },
-        { env: ctx.env, cwd: ctx.cwd, home: ctx.env.HOME ?? homedir(), parseGetTokenArgs },
+        { context: options.context, all: options.all === true },
+        { env: ctx.env, kubeconfig: openKubeconfig(options, ctx), parseGetTokenArgs },
       );
       if (options.output === 'json') {
         ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -43,7 +43,8 @@ export function registerRbac(program: Command, ctx: CliContext): void {
     const { loadAccessFile } = await import('../usecases/load-access.js');
     const { selectCluster } = await import('../usecases/select-cluster.js');
     const { nodeFiles } = await import('../adapters/files.js');
-    const { connectGraph, connectKube, kubeconfigPath } = await import('../adapters/connections.js');
+    const { connectGraph, connectKube } = await import('../adapters/connections.js');
+    const { openKubeconfig } = await import('../adapters/kube/kubeconfig.js');
     const progress = (line: string) => ctx.stderr.write(`${line}\n`);
     const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText, flags.access);
     const { tenant } = access.file;
@@ -56,8 +57,7 @@ export function registerRbac(program: Command, ctx: CliContext): void {
       progress,
     });
     const kube = await connectKube(
-      kubeconfigPath(flags.kubeconfig, ctx.env),
-      flags.context ?? cluster.context,
+      openKubeconfig({ kubeconfig: flags.kubeconfig, context: flags.context ?? cluster.context }, ctx),
     );
     let result: Awaited<ReturnType<typeof runRbac>>;
     try {

@@ -4,11 +4,8 @@
  * the token itself through get-token's use case, and a SelfSubjectReview made
  * with that token against the context's server.
  */
-import { resolve } from 'node:path';
-import { kubeconfigPath } from '../adapters/connections.js';
-import { nodeFiles } from '../adapters/files.js';
 import { KubeClient } from '../adapters/kube/client.js';
-import { type KubeConnection, loadKubeConnection } from '../adapters/kube/kubeconfig.js';
+import { type KubeConnection, type KubeconfigSource, openKubeconfig } from '../adapters/kube/kubeconfig.js';
 import { selfSubjectReview } from '../adapters/kube/self-review.js';
 import type { SelfReview } from '../domain/verify/facts.js';
 import { obtainToken, type TokenSource, tokenSourceFromKubeconfig } from '../usecases/user-token.js';
@@ -16,8 +13,8 @@ import type { CliContext } from './context.js';
 import { deps as getTokenDeps, parseGetTokenArgs } from './get-token.js';
 
 export interface UserSide {
-  /** The kubeconfig file, resolved. */
-  kubeconfig: string;
+  /** The kubeconfig, read as kubectl reads it (--kubeconfig, KUBECONFIG, ~/.kube/config; --context). */
+  kubeconfig: KubeconfigSource;
   /** Server and CA of the chosen context (its credentials are not used for the review). */
   connection: KubeConnection;
   /** The token source of a context of the same kubeconfig. */
@@ -30,13 +27,12 @@ export async function userSide(
   ctx: CliContext,
   flags: { kubeconfig?: string; context?: string },
 ): Promise<UserSide> {
-  const kubeconfig = resolve(ctx.cwd, kubeconfigPath(flags.kubeconfig, ctx.env));
-  const connection = await loadKubeConnection(kubeconfig, flags.context);
+  const kubeconfig = openKubeconfig(flags, ctx);
+  const connection = await kubeconfig.connection();
   return {
     kubeconfig,
     connection,
-    tokenSource: (context) =>
-      tokenSourceFromKubeconfig(kubeconfig, context, { readText: nodeFiles.readText, parseGetTokenArgs }),
+    tokenSource: (context) => tokenSourceFromKubeconfig(kubeconfig, context, { parseGetTokenArgs }),
     obtain: (source) => obtainToken(source, getTokenDeps(ctx)),
     review: reviewerFor(connection),
   };

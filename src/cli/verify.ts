@@ -126,7 +126,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
           return { status: response.status, body: undefined };
         }
       };
-      const kube = await connections.connectKube(user.kubeconfig, context);
+      const kube = await connections.connectKube(user.kubeconfig);
       let result: VerifyResult;
       try {
         result = await verify(
