@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { KentraError } from '../errors.js';
 import type { CliContext } from './context.js';
+import { registerKubeconfigConvert } from './kubeconfig-convert.js';
 
 interface Options {
   clusterName: string;
@@ -34,12 +35,22 @@ interface Options {
   output: string;
 }
 
+/** Required flags of `kentra kubeconfig` itself, checked in its action (commander would demand them of `convert` too). */
+const required = {
+  clusterName: '--cluster-name <name>',
+  server: '--server <url>',
+  tenant: '--tenant <id>',
+  clientId: '--client-id <id>',
+} as const;
+
 export function registerKubeconfig(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('kubeconfig')
+    // `kentra kubeconfig convert --kubeconfig F`: the flag belongs to convert, not to this command.
+    .enablePositionalOptions()
     .description('add an Entra sign-in context to your kubeconfig')
-    .requiredOption('--cluster-name <name>', 'name of the cluster entry')
-    .requiredOption('--server <url>', 'API server URL (https)')
+    .option('--cluster-name <name>', 'name of the cluster entry (required)')
+    .option('--server <url>', 'API server URL (https) (required)')
     .option(
       '--certificate-authority <file>',
       "PEM file with the API server's CA (embedded in the kubeconfig)",
@@ -53,8 +64,8 @@ export function registerKubeconfig(program: Command, ctx: CliContext): void {
       'executable kubectl runs (an absolute path suits kuberc allowlists)',
       'kentra',
     )
-    .requiredOption('--tenant <id>', 'Entra tenant ID or verified domain')
-    .requiredOption('--client-id <id>', 'application (client) ID of the Kubernetes app')
+    .option('--tenant <id>', 'Entra tenant ID or verified domain (required)')
+    .option('--client-id <id>', 'application (client) ID of the Kubernetes app (required)')
     .option(
       '--authority <url>',
       'authority host (the kentra emulator, a sovereign cloud)',
@@ -110,6 +121,11 @@ Examples:
     --client-id $APP --stdout > dev.kubeconfig`,
     )
     .action(async (options: Options) => {
+      for (const [key, flag] of Object.entries(required))
+        if (!options[key as keyof typeof required])
+          throw new KentraError('usage', `required option '${flag}' not specified`, {
+            hint: 'See `kentra kubeconfig --help`; `kentra kubeconfig convert` rewrites an existing kubeconfig instead.',
+          });
       if (options.tokenType !== 'id' && options.tokenType !== 'access')
         throw new KentraError('usage', `--token-type must be "id" or "access", not "${options.tokenType}"`);
       if (options.output !== 'table' && options.output !== 'json')
@@ -165,4 +181,5 @@ Examples:
         ctx.stdout.write(`  ${change.kind.padEnd(16)} ${change.name.padEnd(40)} ${change.action}\n`);
       ctx.stdout.write(`Try it: kubectl --context ${result.context} get --raw /version\n`);
     });
+  registerKubeconfigConvert(command, ctx);
 }

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { Document } from 'yaml';
 import type { KubeconfigSource } from '../adapters/kube/kubeconfig.js';
 import { type KentraEntries, kentraEntries } from '../domain/kubeconfig/entries.js';
+import { getTokenArgs } from '../domain/kubeconfig/get-token-args.js';
 import { type Change, mergeEntries } from '../domain/kubeconfig/merge.js';
 import { type MergedKubeconfig, mergeKubeconfigs } from '../domain/kubeconfig/merged.js';
 import { kubectlYaml } from '../domain/kubeconfig/shape.js';
@@ -60,25 +61,6 @@ export interface KubeconfigResult {
   context: string;
 }
 
-const defaultAuthority = 'https://login.microsoftonline.com';
-
-export function getTokenArgs(request: KubeconfigRequest, cwd: string): string[] {
-  const args = ['--tenant', request.tenant, '--client-id', request.clientId];
-  if (request.authority && request.authority.replace(/\/+$/, '') !== defaultAuthority)
-    args.push('--authority', request.authority);
-  // Absolute: kubectl runs the plugin from wherever the user happens to be.
-  if (request.idpCaFile) args.push('--certificate-authority', resolve(cwd, request.idpCaFile));
-  if (request.tokenType && request.tokenType !== 'id') args.push('--token-type', request.tokenType);
-  for (const scope of request.scopes) args.push('--scope', scope);
-  if (request.loginHint) args.push('--login-hint', request.loginHint);
-  if (request.grantType && request.grantType !== 'auto') args.push('--grant-type', request.grantType);
-  if (request.browserCommand) args.push('--browser-command', request.browserCommand);
-  if (request.accessGroup) args.push('--access-group', request.accessGroup);
-  if (request.expectIssuer) args.push('--expect-issuer', request.expectIssuer);
-  if (request.expectAudience) args.push('--expect-audience', request.expectAudience);
-  return args;
-}
-
 export async function writeKubeconfig(
   request: KubeconfigRequest,
   deps: KubeconfigDeps,
@@ -93,12 +75,13 @@ export async function writeKubeconfig(
     check(current(), entries);
     return { changes, warnings: [], text: doc.toString({ indentSeq: false }), context };
   }
-  return deps.kubeconfig.modify((edit) => {
+  const { result } = await deps.kubeconfig.modify((edit) => {
     const changes = mergeEntries(edit, entries, { force: request.force, useContext: request.useContext });
     const warnings = check(edit.current(), entries);
     const path = changes.find((change) => change.kind === 'context')?.file ?? edit.defaultFile;
     return { path, changes, warnings, context };
   });
+  return result;
 }
 
 async function entriesFor(request: KubeconfigRequest, cwd: string): Promise<KentraEntries> {
@@ -125,7 +108,11 @@ async function entriesFor(request: KubeconfigRequest, cwd: string): Promise<Kent
     contextName,
     namespace: request.namespace,
     command: request.command,
-    getTokenArgs: getTokenArgs(request, cwd),
+    getTokenArgs: getTokenArgs({
+      ...request,
+      // Absolute: kubectl runs the plugin from wherever the user happens to be.
+      caFile: request.idpCaFile && resolve(cwd, request.idpCaFile),
+    }),
   });
 }
 

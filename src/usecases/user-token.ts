@@ -9,8 +9,8 @@
  *   the cluster is configured for;
  * - a kubeconfig user with a static bearer token: used as it is.
  */
-import { basename } from 'node:path';
 import type { KubeconfigSource } from '../adapters/kube/kubeconfig.js';
+import { kentraGetTokenArgs } from '../domain/kubeconfig/entries.js';
 import { KentraError } from '../errors.js';
 import type { GetTokenDeps, GetTokenInput } from './get-token-cache.js';
 import type { LoadedAccessFile } from './load-access.js';
@@ -62,8 +62,6 @@ export function signInFromAccessFile(access: LoadedAccessFile, flags: SignInFlag
 
 type Dict = Record<string, unknown>;
 
-const kentraCommands = new Set(['kentra', 'kubectl-entra', 'kentra.js']);
-
 /**
  * The token source of a kubeconfig context's user (default: --context, else
  * current-context, across every KUBECONFIG file as kubectl merges them).
@@ -78,9 +76,8 @@ export async function tokenSourceFromKubeconfig(
   const { name, user: located } = await kubeconfig.context(context);
   const user = located?.value ?? {};
   const exec = user.exec as Dict | undefined;
-  const args = Array.isArray(exec?.args) ? exec.args.map(String) : [];
-  if (exec && kentraCommands.has(basename(String(exec.command ?? ''))) && args[0] === 'get-token')
-    return { kind: 'get-token', input: { ...deps.parseGetTokenArgs(args.slice(1)), forceRefresh: false } };
+  const args = kentraGetTokenArgs(exec);
+  if (args) return { kind: 'get-token', input: { ...deps.parseGetTokenArgs(args), forceRefresh: false } };
   if (typeof user.token === 'string' && user.token !== '')
     return { kind: 'static', token: user.token, context: name };
   throw new KentraError(

@@ -15,6 +15,11 @@
  *   use-context` in one copy of the files, `kentra kubeconfig` in another:
  *   the same files must hold the same entries afterwards, symlinks stay links.
  *
+ * Every server is on loopback with a closed port: the machine's kubectl may be
+ * Google's kubectl-dispatcher, which asks the current context's server for its
+ * version (running its exec plugin) before every command, `kubectl config`
+ * ones included.
+ *
  * Security property (#14 item 4, cited by docs/security.md): "kubeconfig
  * writes keep a symlinked kubeconfig a symlink" and "8 parallel kentra
  * kubeconfig processes leave 8 contexts" below.
@@ -82,7 +87,7 @@ async function writeWorld(dir: string): Promise<void> {
     [
       'apiVersion: v1',
       'kind: Config',
-      'clusters: [{name: home, cluster: {server: "https://home.example:6443"}}]',
+      'clusters: [{name: home, cluster: {server: "https://127.0.0.1:1"}}]',
       'users: [{name: home-user, user: {token: home-token}}]',
       'contexts: [{name: home-ctx, context: {cluster: home, user: home-user, namespace: home-ns}}]',
       'current-context: home-ctx',
@@ -95,9 +100,9 @@ async function writeWorld(dir: string): Promise<void> {
       '# file a',
       'clusters:',
       '- name: c-a',
-      '  cluster: {server: "https://a.example:6443", certificate-authority: ca-a.pem}',
+      '  cluster: {server: "https://127.0.0.1:2", certificate-authority: ca-a.pem}',
       '- name: shared',
-      '  cluster: {server: "https://a-shared.example"}',
+      '  cluster: {server: "https://127.0.0.1:3"}',
       'users:',
       '- name: u-a',
       '  user: {token: token-a}',
@@ -119,9 +124,9 @@ async function writeWorld(dir: string): Promise<void> {
       'kind: Config',
       'clusters:',
       '- name: c-b',
-      '  cluster: {server: "https://b.example:6443", certificate-authority: ca-b.pem}',
+      '  cluster: {server: "https://127.0.0.1:4", certificate-authority: ca-b.pem}',
       '- name: shared',
-      '  cluster: {server: "https://b-shared.example", insecure-skip-tls-verify: true}',
+      '  cluster: {server: "https://127.0.0.1:5", insecure-skip-tls-verify: true}',
       'users:',
       '- name: u-b',
       '  user: {client-certificate: client.crt, client-key: ./client.key}',
@@ -458,7 +463,7 @@ describe('kubeconfig: kentra writes the file kubectl writes', () => {
   for (const c of writes)
     it(`${c.title}: kentra kubeconfig = kubectl config set-*`, async () => {
       const cluster = c.cluster ?? 'new-cluster';
-      const server = 'https://new.example:6443';
+      const server = 'https://127.0.0.1:6';
       const base = join(root, `write-${writes.indexOf(c)}`);
       const [byKubectl, byKentra] = [join(base, 'kubectl'), join(base, 'kentra')];
       await mkdir(byKubectl, { recursive: true });
@@ -504,7 +509,7 @@ describe('kubeconfig: kentra writes the file kubectl writes', () => {
         '--cluster-name',
         'x',
         '--server',
-        'https://x.example',
+        'https://127.0.0.1:7',
         '--tenant',
         't',
         '--client-id',
@@ -535,14 +540,14 @@ describe('kubeconfig: parallel writers (security #14.4)', () => {
       Array.from({ length: 8 }, (_, i) =>
         run(
           process.execPath,
-          [kentraBin, 'kubeconfig', '--cluster-name', `c${i}`, '--server', `https://c${i}.example`].concat([
-            '--tenant',
-            't',
-            '--client-id',
-            'app',
-            '-o',
-            'json',
-          ]),
+          [
+            kentraBin,
+            'kubeconfig',
+            '--cluster-name',
+            `c${i}`,
+            '--server',
+            `https://127.0.0.1:${10 + i}`,
+          ].concat(['--tenant', 't', '--client-id', 'app', '-o', 'json']),
           { env, cwd: dir },
         ),
       ),

@@ -16,7 +16,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, resolve } from 'node:path';
-import { Document, parseDocument } from 'yaml';
+import { Document, parseDocument, type ToStringOptions } from 'yaml';
 import {
   defaultWriteFile,
   type KubeconfigFiles,
@@ -31,7 +31,7 @@ import {
   type ResolvedContext,
   selectContext,
 } from '../../domain/kubeconfig/merged.js';
-import { kubectlDecodeProblems, kubectlYaml } from '../../domain/kubeconfig/shape.js';
+import { kubectlDecodeProblems, kubectlYaml, yamlStyleOf } from '../../domain/kubeconfig/shape.js';
 import { KentraError } from '../../errors.js';
 import { replaceFile } from '../atomic-file.js';
 import { lockFiles } from './kubeconfig-lock.js';
@@ -73,10 +73,28 @@ export interface KubeconfigSource {
   connection(name?: string): Promise<KubeConnection>;
   /**
    * Changes the files under kubectl's lock. `edit` sees the files as they are
-   * now; every document it changed is written back when it returns; nothing is
-   * written when it throws.
+   * now; every document it changed is written back when it returns (unless
+   * `dryRun`: then nothing is locked or written); nothing is written when it throws.
    */
-  modify<T>(edit: (edit: KubeconfigEdit) => T | Promise<T>): Promise<T>;
+  modify<T>(
+    edit: (edit: KubeconfigEdit) => T | Promise<T>,
+    options?: { dryRun?: boolean },
+  ): Promise<Modified<T>>;
+}
+
+export interface Modified<T> {
+  result: T;
+  /** Each file the edit changed: its text before ('' when new) and after. */
+  files: ChangedFile[];
+}
+
+export interface ChangedFile {
+  path: string;
+  /** The file as it was read ('' when new). */
+  original: string;
+  /** The same, as kentra's YAML writer prints it (equal to `original` for files kubectl wrote). */
+  before: string;
+  after: string;
 }
 
 export interface KubeconfigSourceOptions {
@@ -123,10 +141,11 @@ export function openKubeconfig(
     read,
     context,
     connection: async (name) => connectionOf(await context(name)),
-    modify: async (edit) => {
+    modify: async (edit, how) => {
+      if (how?.dryRun) return changeFiles(files, edit, false);
       const release = await lockFiles(lockOrder(files), { timeoutMs: options.lockTimeoutMs ?? 10_000 });
       try {
-        return await modifyLocked(files, edit);
+        return await changeFiles(files, edit, true);
       } finally {
         await release();
       }
@@ -134,10 +153,11 @@ export function openKubeconfig(
   };
 }
 
-async function modifyLocked<T>(
+async function changeFiles<T>(
   files: KubeconfigFiles,
   edit: (edit: KubeconfigEdit) => T | Promise<T>,
-): Promise<T> {
+  write: boolean,
+): Promise<Modified<T>> {
   const loaded = await readAll(files);
   const byPath = new Map(loaded.map((file) => [file.path, file]));
   const defaultFile = defaultWriteFile(files, (path) => byPath.get(path)?.text !== undefined);
@@ -145,12 +165,18 @@ async function modifyLocked<T>(
     throw new KentraError('config.invalid', 'KUBECONFIG is set but names no file', {
       hint: 'Set KUBECONFIG to a list of files, unset it (~/.kube/config), or pass --kubeconfig PATH.',
     });
-  const opened = new Map<string, { doc: Document; before: string }>();
+  const opened = new Map<
+    string,
+    { doc: Document; original: string; before: string; style: ToStringOptions }
+  >();
   const document = (path: string): Document => {
     const known = opened.get(path);
     if (known) return known.doc;
-    const doc = byPath.get(path)?.doc ?? new Document({}, kubectlYaml);
-    opened.set(path, { doc, before: doc.toString(stringifyOptions) });
+    const file = byPath.get(path);
+    const doc = file?.doc ?? new Document({}, kubectlYaml);
+    const style = yamlStyleOf(file?.text);
+    const original = file?.text ?? '';
+    opened.set(path, { doc, original, before: file?.text === undefined ? '' : doc.toString(style), style });
     return doc;
   };
   const current = () =>
@@ -160,21 +186,21 @@ async function modifyLocked<T>(
         .map((path) => ({ path, doc: opened.get(path)?.doc ?? byPath.get(path)?.doc })),
     );
   const result = await edit({ merged: merge(loaded), defaultFile, document, current });
-  for (const [path, { doc, before }] of opened) {
-    const text = doc.toString(stringifyOptions);
-    if (text === before) continue;
-    await replaceFile(path, text, { newFileMode: 0o600, newFolderMode: 0o700 }).catch((cause: unknown) => {
+  const changed: ChangedFile[] = [];
+  for (const [path, { doc, original, before, style }] of opened) {
+    const after = doc.toString(style);
+    if (after === before) continue;
+    changed.push({ path, original, before, after });
+    if (!write) continue;
+    await replaceFile(path, after, { newFileMode: 0o600, newFolderMode: 0o700 }).catch((cause: unknown) => {
       throw new KentraError('io.write', `cannot write ${path}`, {
         cause,
         hint: 'Check the file and folder permissions.',
       });
     });
   }
-  return result;
+  return { result, files: changed };
 }
-
-/** Sequences as kubectl writes them (`- name:` flush with the key). */
-const stringifyOptions = { indentSeq: false } as const;
 
 async function readAll(files: KubeconfigFiles): Promise<ReadFile[]> {
   const paths = files.precedence.filter((path) => path !== '');

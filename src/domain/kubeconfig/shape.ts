@@ -11,7 +11,7 @@
  * in one list, the empty name included. `apiVersion` must be v1 and `kind`
  * Config when given (api/latest/latest.go).
  */
-import type { DocumentOptions, ParseOptions, SchemaOptions } from 'yaml';
+import type { DocumentOptions, ParseOptions, SchemaOptions, ToStringOptions } from 'yaml';
 import type { Problem } from './validate.js';
 
 /**
@@ -29,6 +29,21 @@ export const kubectlYaml: ParseOptions & DocumentOptions & SchemaOptions = {
         typeof tag === 'string' || (tag.format !== 'TIME' && tag.tag !== 'tag:yaml.org,2002:timestamp'),
     ),
 };
+
+/**
+ * The file's own list style, so that writing it back changes only what an
+ * edit changed: kubectl writes `- name:` flush with its key (the default); a
+ * file whose first block list is indented keeps indented lists.
+ */
+export function yamlStyleOf(text: string | undefined): ToStringOptions {
+  const first =
+    text === undefined
+      ? undefined
+      : /^[^\s#][^\n]*:[ \t]*(?:#[^\n]*)?\n((?:[ \t]*#[^\n]*\n)*)([ \t]*)- /m.exec(text);
+  // No folding of long lines (a flow list on one line stays on one line), and `[a]` or `[ a ]` as the file has it.
+  const padded = text !== undefined && /[\s:,-][[{] [^\s\]}]/.test(text);
+  return { indentSeq: (first?.[2]?.length ?? 0) > 0, lineWidth: 0, flowCollectionPadding: padded };
+}
 
 type Leaf = 'string' | 'bool' | 'bytes' | 'strings' | 'stringMap' | 'stringsMap' | 'any';
 type Shape = Leaf | { fields: Record<string, Shape> } | { list: Shape };

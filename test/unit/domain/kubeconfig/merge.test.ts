@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { type Document, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import { kentraEntries } from '../../../../src/domain/kubeconfig/entries.js';
-import { type KubeconfigEdit, mergeEntries } from '../../../../src/domain/kubeconfig/merge.js';
-import { mergeKubeconfigs } from '../../../../src/domain/kubeconfig/merged.js';
+import { mergeEntries } from '../../../../src/domain/kubeconfig/merge.js';
 import { kubectlYaml } from '../../../../src/domain/kubeconfig/shape.js';
 import { validateKubeconfig } from '../../../../src/domain/kubeconfig/validate.js';
 import { KentraError } from '../../../../src/errors.js';
+import { editOf } from '../../../helpers/kubeconfig-edit.js';
 
 const existing = readFileSync(new URL('../../../fixtures/kubeconfig/existing.yaml', import.meta.url), 'utf8');
 const entries = (server = 'https://prod.example:6443') =>
@@ -20,28 +20,6 @@ const entries = (server = 'https://prod.example:6443') =>
     command: 'kentra',
     getTokenArgs: ['--tenant', 't', '--client-id', 'c', '--login-hint', 'alice@contoso.com'],
   });
-
-/** An edit over in-memory files, as the kubeconfig source hands one out (files in precedence order). */
-function editOf(
-  files: Record<string, string>,
-  defaultFile = Object.keys(files)[0] ?? '/new',
-): KubeconfigEdit {
-  const docs = new Map<string, Document>(
-    Object.entries(files).map(([path, text]) => [path, parseDocument(text, kubectlYaml)]),
-  );
-  const merge = () =>
-    mergeKubeconfigs([...docs].map(([path, doc]) => ({ path, config: (doc.toJS() ?? {}) as never })));
-  const merged = merge();
-  return {
-    merged,
-    defaultFile,
-    document: (path) => {
-      if (!docs.has(path)) docs.set(path, parseDocument('', kubectlYaml));
-      return docs.get(path) as Document;
-    },
-    current: merge,
-  };
-}
 
 const summary = (changes: ReturnType<typeof mergeEntries>) =>
   changes.map((change) => `${change.kind}:${change.name}:${change.action}:${change.file}`);
