@@ -51,3 +51,8 @@ export function leftOutNotes(
   if (parsed.unknown.length > 0) notes.push(`unknown flags left out: ${parsed.unknown.join(', ')}`);
   return notes;
 }
+
+/** `table[key]` when the table itself has it: `-l constructor` is no mode (no inherited names). */
+export function ownEntry<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}

@@ -23,6 +23,7 @@ import {
   type ConvertOverrides,
   leftOutNotes,
   type NotConverted,
+  ownEntry,
   stringsOf,
 } from './conversion.js';
 import type { GetTokenSettings } from './get-token-args.js';
@@ -246,14 +247,14 @@ function fromKubelogin(
   const authority =
     overrides.authority ??
     k.authorityHost ??
-    environments[(k.environment ?? 'AzurePublicCloud').toUpperCase()];
+    ownEntry(environments, (k.environment ?? 'AzurePublicCloud').toUpperCase());
   if (!authority)
     return { reason: `environment ${k.environment} has no known sign-in host; pass --authority` };
   if (k.legacy)
     notes.push(
       'legacy AAD (v1) integration: kubelogin asked for an spn: audience; kentra asks for the server app itself, which AKS-managed Entra clusters accept',
     );
-  const plan = modes[mode] ?? {
+  const plan = ownEntry(modes, mode) ?? {
     grantType: 'auto',
     client: 'person',
     gap: `gap: kubelogin -l ${mode} has no kentra equivalent: converted to a browser or device-code sign-in`,

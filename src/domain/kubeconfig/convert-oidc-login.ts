@@ -16,6 +16,7 @@ import {
   type ConvertOverrides,
   leftOutNotes,
   type NotConverted,
+  ownEntry,
   stringsOf,
 } from './conversion.js';
 import type { GetTokenSettings } from './get-token-args.js';
@@ -108,7 +109,7 @@ export function convertOidcLoginUser(
     'kentra reads secrets from the environment at sign-in',
   );
   const grant = lastValue(parsed, 'grant-type') ?? (parsed.values.has('username') ? 'password' : 'auto');
-  const mapped = grants[grant] ?? {
+  const mapped = ownEntry(grants, grant) ?? {
     grantType: 'auto',
     note: `unknown --grant-type ${grant}: converted to auto`,
   };
@@ -157,8 +158,9 @@ function entraIssuer(
   if (v2?.[1]) return { tenant: v2[1], authority: signInHostOf(url.origin), version: 'v2' };
   const v1 = /^\/([^/]+)\/$/.exec(url.pathname);
   const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (v1?.[1] && (v1IssuerHosts[url.origin] || guid.test(v1[1])))
-    return { tenant: v1[1], authority: v1IssuerHosts[url.origin] ?? url.origin, version: 'v1' };
+  const signIn = ownEntry(v1IssuerHosts, url.origin);
+  if (v1?.[1] && (signIn || guid.test(v1[1])))
+    return { tenant: v1[1], authority: signIn ?? url.origin, version: 'v1' };
   return undefined;
 }
 

@@ -27,8 +27,12 @@ export function parsePluginArgs(args: readonly string[], table: FlagTable): Plug
   const values = new Map<string, string[]>();
   const positionals: string[] = [];
   const unknown: string[] = [];
+  // Own properties only: `--constructor` is an unknown flag, not Object's.
+  const kindOf = (name: string) => (Object.hasOwn(table.flags, name) ? table.flags[name] : undefined);
+  const shortName = (letter: string) =>
+    table.short && Object.hasOwn(table.short, letter) ? table.short[letter] : undefined;
   const put = (name: string, value: string) => {
-    const kind = table.flags[name];
+    const kind = kindOf(name);
     const parts = kind === 'csv-list' ? value.split(',').filter((part) => part !== '') : [value];
     const list = values.get(name) ?? [];
     values.set(name, kind === 'value' || kind === 'bool' ? [parts.at(-1) ?? value] : [...list, ...parts]);
@@ -46,8 +50,8 @@ export function parsePluginArgs(args: readonly string[], table: FlagTable): Plug
       positionals.push(arg);
       continue;
     }
-    const name = long ? (match[1] as string) : (table.short?.[match[1] as string] ?? `-${match[1]}`);
-    const kind = table.flags[name];
+    const name = long ? (match[1] as string) : (shortName(match[1] as string) ?? `-${match[1]}`);
+    const kind = kindOf(name);
     if (kind === undefined) {
       unknown.push(long ? `--${name}` : name);
       continue;

@@ -14,6 +14,7 @@ import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { openKubeconfig } from '../../../src/adapters/kube/kubeconfig.js';
 import { kubectlYaml } from '../../../src/domain/kubeconfig/shape.js';
+import { convertFixtureSecrets } from '../../fixtures/kubeconfig/convert-secrets.js';
 import { runCli } from '../../helpers/cli.js';
 
 const root = await mkdtemp(join(tmpdir(), 'kentra-kubeconfig-convert-'));
@@ -21,14 +22,7 @@ after(() => rm(root, { recursive: true, force: true }));
 const fixtures = ['aks-exec', 'aks-azure-auth-provider', 'kubelogin-modes', 'oidc-login'];
 const fixturePath = (name: string) =>
   new URL(`../../fixtures/kubeconfig/convert/${name}.yaml`, import.meta.url);
-const secrets = [
-  'not-a-real-access-token',
-  'not-a-real-refresh-token',
-  'not-a-real-client-secret',
-  'not-a-real-pfx-password',
-  'not-a-real-password',
-  'not-a-real-oidc-secret',
-];
+const secrets = convertFixtureSecrets;
 
 type Dict = Record<string, unknown>;
 

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { parseGetTokenArgs } from '../../../../src/cli/get-token.js';
 import { type ConvertReport, convertUsers } from '../../../../src/domain/kubeconfig/convert.js';
 import { KentraError } from '../../../../src/errors.js';
+import { convertFixtureSecrets } from '../../../fixtures/kubeconfig/convert-secrets.js';
 import { editOf } from '../../../helpers/kubeconfig-edit.js';
 
 const fixture = (name: string) =>
@@ -123,14 +124,7 @@ function meaningOf(args: string[]): Meaning {
   return meaning;
 }
 
-const secrets = [
-  'not-a-real-access-token',
-  'not-a-real-refresh-token',
-  'not-a-real-client-secret',
-  'not-a-real-pfx-password',
-  'not-a-real-password',
-  'not-a-real-oidc-secret',
-];
+const secrets = convertFixtureSecrets;
 
 describe('kentra kubeconfig convert: the documented shapes', () => {
   for (const [name, want] of Object.entries(expected))
@@ -166,6 +160,13 @@ describe('kentra kubeconfig convert: the documented shapes', () => {
     );
     assert.match(notes('spn'), /--client-secret dropped/);
     assert.match(notes('interactive'), /--redirect-url left out/);
+  });
+
+  it('knows no login mode by an inherited name (-l constructor)', () => {
+    const text = fixture('aks-exec').replace('- devicecode', '- constructor');
+    const [user] = convertUsers(editOf({ '/a': text }), { overrides: {}, command: 'kentra' }).converted;
+    assert.equal(meaningOf(user?.args ?? []).grantType, 'auto');
+    assert.match(user?.notes.join('\n') ?? '', /gap: kubelogin -l constructor has no kentra equivalent/);
   });
 
   it('takes --tenant, --client-id and --authority over the entry’s own', () => {

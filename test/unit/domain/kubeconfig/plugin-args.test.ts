@@ -43,8 +43,8 @@ describe('reading another plugin’s arguments as spf13/pflag does', () => {
   });
 
   it('names unknown flags without their values', () => {
-    const parsed = read('get-token', '--secret-thing=hunter2', '-x', '--login', 'a');
-    assert.deepEqual(parsed.unknown, ['--secret-thing', '-x']);
+    const parsed = read('get-token', '--secret-thing=hunter2', '-x', '--constructor', '--login', 'a');
+    assert.deepEqual(parsed.unknown, ['--secret-thing', '-x', '--constructor']);
     assert.deepEqual(parsed.positionals, ['get-token']);
     assert.doesNotMatch(JSON.stringify(parsed.unknown), /hunter2/);
   });
