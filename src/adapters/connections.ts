@@ -1,26 +1,14 @@
 /**
- * Opens kentra's connections to the outside world for a command: the
- * Kubernetes API (from the one kubeconfig source, kube/kubeconfig.ts) and
- * Microsoft Graph (base URL and CA from the access file, token from the
- * environment). The CLI calls these at its entry and hands the clients to the
- * use cases.
+ * Opens Microsoft Graph for a command (base URL and CA from the access file,
+ * token from the environment). The composition root (src/composition/root.ts)
+ * calls it from its one graph factory and hands the client to the use cases.
  */
 import type { TenantSpec } from '../domain/access/model.js';
 import type { Files } from './files.js';
 import { type FetchLike, GraphClient } from './graph/client.js';
 import { fetchTrusting } from './http-fetch.js';
-import { KubeClient } from './kube/client.js';
-import type { KubeconfigSource } from './kube/kubeconfig.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** A Kubernetes client for `context` (default: the source's --context, else current-context). */
-export async function connectKube(
-  kubeconfig: Pick<KubeconfigSource, 'connection'>,
-  context?: string,
-): Promise<KubeClient> {
-  return new KubeClient(await kubeconfig.connection(context));
-}
 
 /**
  * A Graph client when KENTRA_GRAPH_TOKEN is set (undefined otherwise: groups

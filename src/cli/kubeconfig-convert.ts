@@ -4,9 +4,9 @@
  * and by int128/kubelogin into users that run `kentra get-token`.
  */
 import type { Command } from 'commander';
+import type { Root } from '../composition/root.js';
 import { KentraError } from '../errors.js';
 import type { ConvertResult } from '../usecases/kubeconfig-convert.js';
-import type { CliContext } from './context.js';
 
 interface Options {
   kubeconfig?: string;
@@ -19,7 +19,8 @@ interface Options {
   output: string;
 }
 
-export function registerKubeconfigConvert(parent: Command, ctx: CliContext): void {
+export function registerKubeconfigConvert(parent: Command, root: Root): void {
+  const { ctx } = root;
   parent
     .command('convert')
     .description('rewrite az aks get-credentials / kubelogin users to sign in with kentra get-token')
@@ -62,10 +63,7 @@ Examples:
     .action(async (options: Options) => {
       if (options.output !== 'table' && options.output !== 'json')
         throw new KentraError('usage', `--output must be table or json, not "${options.output}"`);
-      const [{ convertKubeconfig }, { openKubeconfig }] = await Promise.all([
-        import('../usecases/kubeconfig-convert.js'),
-        import('../adapters/kube/kubeconfig.js'),
-      ]);
+      const { convertKubeconfig } = await import('../usecases/kubeconfig-convert.js');
       const result = await convertKubeconfig(
         {
           context: options.context,
@@ -73,7 +71,7 @@ Examples:
           command: options.command,
           dryRun: options.dryRun === true,
         },
-        { kubeconfig: openKubeconfig({ kubeconfig: options.kubeconfig }, ctx) },
+        { kubeconfig: await root.kubeconfig({ kubeconfig: options.kubeconfig }) },
       );
       if (options.output === 'json') {
         ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -3,8 +3,8 @@
  * `kentra get-token` to the kubeconfig (or prints it with --stdout).
  */
 import type { Command } from 'commander';
+import type { Root } from '../composition/root.js';
 import { KentraError } from '../errors.js';
-import type { CliContext } from './context.js';
 import { registerKubeconfigConvert } from './kubeconfig-convert.js';
 
 interface Options {
@@ -43,7 +43,8 @@ const required = {
   clientId: '--client-id <id>',
 } as const;
 
-export function registerKubeconfig(program: Command, ctx: CliContext): void {
+export function registerKubeconfig(program: Command, root: Root): void {
+  const { ctx } = root;
   const command = program
     .command('kubeconfig')
     // `kentra kubeconfig convert --kubeconfig F`: the flag belongs to convert, not to this command.
@@ -130,10 +131,7 @@ Examples:
         throw new KentraError('usage', `--token-type must be "id" or "access", not "${options.tokenType}"`);
       if (options.output !== 'table' && options.output !== 'json')
         throw new KentraError('usage', `--output must be table or json, not "${options.output}"`);
-      const [{ writeKubeconfig }, { openKubeconfig }] = await Promise.all([
-        import('../usecases/kubeconfig.js'),
-        import('../adapters/kube/kubeconfig.js'),
-      ]);
+      const { writeKubeconfig } = await import('../usecases/kubeconfig.js');
       const result = await writeKubeconfig(
         {
           clusterName: options.clusterName,
@@ -160,7 +158,7 @@ Examples:
           useContext: options.useContext === true,
           toStdout: options.stdout === true,
         },
-        { kubeconfig: openKubeconfig({ kubeconfig: options.kubeconfig }, ctx), cwd: ctx.cwd },
+        { kubeconfig: await root.kubeconfig({ kubeconfig: options.kubeconfig }), cwd: ctx.cwd },
       );
       for (const warning of result.warnings)
         ctx.stderr.write(
@@ -181,5 +179,5 @@ Examples:
         ctx.stdout.write(`  ${change.kind.padEnd(16)} ${change.name.padEnd(40)} ${change.action}\n`);
       ctx.stdout.write(`Try it: kubectl --context ${result.context} get --raw /version\n`);
     });
-  registerKubeconfigConvert(command, ctx);
+  registerKubeconfigConvert(command, root);
 }

@@ -3,9 +3,10 @@
  * current one), or of every account with --all.
  */
 import type { Command } from 'commander';
-import type { CliContext } from './context.js';
+import type { Root } from '../composition/root.js';
 
-export function registerLogout(program: Command, ctx: CliContext): void {
+export function registerLogout(program: Command, root: Root): void {
+  const { ctx } = root;
   program
     .command('logout')
     .description('forget cached Entra sign-ins (one context or all)')
@@ -28,14 +29,13 @@ Examples:
   kentra logout --all`,
     )
     .action(async (options: { context?: string; all?: boolean; kubeconfig?: string; output: string }) => {
-      const [{ logout }, { parseGetTokenArgs }, { openKubeconfig }] = await Promise.all([
+      const [{ logout }, { parseGetTokenArgs }] = await Promise.all([
         import('../usecases/logout.js'),
-        import('./get-token.js'),
-        import('../adapters/kube/kubeconfig.js'),
+        import('../usecases/get-token-args.js'),
       ]);
       const result = await logout(
         { context: options.context, all: options.all === true },
-        { env: ctx.env, kubeconfig: openKubeconfig(options, ctx), parseGetTokenArgs },
+        { kubeconfig: await root.kubeconfig(options), parseGetTokenArgs, store: root.tokenStore() },
       );
       if (options.output === 'json') {
         ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

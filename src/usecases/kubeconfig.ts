@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { Document } from 'yaml';
 import type { KubeconfigSource } from '../adapters/kube/kubeconfig.js';
 import { type KentraEntries, kentraEntries } from '../domain/kubeconfig/entries.js';
-import { getTokenArgs } from '../domain/kubeconfig/get-token-args.js';
+import { getTokenArgs } from '../domain/kubeconfig/get-token-settings.js';
 import { type Change, mergeEntries } from '../domain/kubeconfig/merge.js';
 import { type MergedKubeconfig, mergeKubeconfigs } from '../domain/kubeconfig/merged.js';
 import { kubectlYaml } from '../domain/kubeconfig/shape.js';

@@ -4,13 +4,12 @@
  * each account has its own cache entry.
  */
 import type { KubeconfigSource } from '../adapters/kube/kubeconfig.js';
-import { tokenCacheDir } from '../adapters/token-cache/directory.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
-import { TokenCacheStore } from '../adapters/token-cache/store.js';
+import type { TokenCacheStore } from '../adapters/token-cache/store.js';
 import { selectContext } from '../domain/kubeconfig/merged.js';
 import { KentraError } from '../errors.js';
+import { cacheKeyFor } from './cache-key.js';
 import type { GetTokenInput } from './get-token-cache.js';
-import { cacheKeyFor } from './sign-in-plan.js';
 
 export interface LogoutRequest {
   context?: string;
@@ -18,11 +17,12 @@ export interface LogoutRequest {
 }
 
 export interface LogoutDeps {
-  env: Readonly<Record<string, string | undefined>>;
   /** The user's kubeconfig, read as kubectl reads it. */
   kubeconfig: Pick<KubeconfigSource, 'read'>;
   /** Reads `kentra get-token` arguments (the CLI's own parser, injected). */
   parseGetTokenArgs: (args: readonly string[]) => GetTokenInput;
+  /** The token cache get-token writes (the composition root's one store). */
+  store: Pick<TokenCacheStore, 'list' | 'read' | 'remove'>;
 }
 
 export interface Forgotten {
@@ -37,7 +37,7 @@ export interface LogoutResult {
 }
 
 export async function logout(request: LogoutRequest, deps: LogoutDeps): Promise<LogoutResult> {
-  const store = new TokenCacheStore(tokenCacheDir(deps.env));
+  const { store } = deps;
   if (request.all) {
     const removed: Forgotten[] = [];
     for (const { entry } of await store.list()) {

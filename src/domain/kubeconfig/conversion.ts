@@ -4,7 +4,7 @@
  * over, or the reason it was left as it was. Notes and reasons name flags,
  * never their values (a value may be a secret).
  */
-import type { GetTokenSettings } from './get-token-args.js';
+import type { GetTokenSettings } from './get-token-settings.js';
 import type { PluginArgs } from './plugin-args.js';
 
 export interface Conversion {

@@ -26,7 +26,7 @@ import {
   ownEntry,
   stringsOf,
 } from './conversion.js';
-import type { GetTokenSettings } from './get-token-args.js';
+import type { GetTokenSettings } from './get-token-settings.js';
 import { type FlagTable, isTrue, lastValue, type PluginArgs, parsePluginArgs } from './plugin-args.js';
 
 type Dict = Record<string, unknown>;

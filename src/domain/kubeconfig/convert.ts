@@ -13,7 +13,7 @@ import { type Conversion, type ConvertOverrides, isConversion, type NotConverted
 import { convertAzureUser, isAzureAuthProvider, isAzureKubelogin } from './convert-azure.js';
 import { convertOidcLoginUser, oidcLoginArgs } from './convert-oidc-login.js';
 import { kentraExec, kentraGetTokenArgs } from './entries.js';
-import { getTokenArgs } from './get-token-args.js';
+import { getTokenArgs } from './get-token-settings.js';
 import type { KubeconfigEdit } from './merge.js';
 import { type Located, selectContext } from './merged.js';
 

@@ -16,7 +16,9 @@
  */
 import { dirname, isAbsolute, join } from 'node:path';
 import { KentraError } from '../../errors.js';
-import { namedLists } from './shape.js';
+import { type EntryKind, namedLists } from './named-lists.js';
+
+export type { EntryKind } from './named-lists.js';
 
 type Dict = Record<string, unknown>;
 
@@ -35,8 +37,6 @@ export interface Located {
   file: string;
   index: number;
 }
-
-export type EntryKind = 'cluster' | 'user' | 'context';
 
 export interface MergedKubeconfig {
   /** The files that were read, in precedence order (missing ones are not here). */

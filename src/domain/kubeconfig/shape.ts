@@ -12,7 +12,8 @@
  * Config when given (api/latest/latest.go).
  */
 import type { DocumentOptions, ParseOptions, SchemaOptions, ToStringOptions } from 'yaml';
-import type { Problem } from './validate.js';
+import { namedLists } from './named-lists.js';
+import type { Problem } from './problem.js';
 
 /**
  * YAML as kubectl reads it: sigs.k8s.io/yaml parses with go-yaml v2, which is
@@ -113,13 +114,6 @@ const config: Shape = {
 type Dict = Record<string, unknown>;
 const isDict = (value: unknown): value is Dict =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The three named lists, with the key of each entry's body. */
-export const namedLists = [
-  ['clusters', 'cluster'],
-  ['users', 'user'],
-  ['contexts', 'context'],
-] as const;
 
 /** Every reason kubectl would refuse this (already YAML-parsed) file; empty when it reads it. */
 export function kubectlDecodeProblems(document: unknown): Problem[] {

@@ -6,15 +6,9 @@
  * (What kubectl refuses to read at all is shape.ts.)
  */
 import type { EntryKind, Located, MergedKubeconfig } from './merged.js';
+import type { Problem } from './problem.js';
 
-export interface Problem {
-  path: string;
-  message: string;
-  /** The file the problem is in, when known. */
-  file?: string;
-  /** The entry the problem belongs to, so callers can tell their own from pre-existing ones. */
-  entry?: { kind: EntryKind; name: string };
-}
+export type { Problem } from './problem.js';
 
 type Dict = Record<string, unknown>;
 const isDict = (value: unknown): value is Dict =>

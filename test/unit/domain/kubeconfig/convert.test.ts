@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { parseGetTokenArgs } from '../../../../src/cli/get-token.js';
 import { type ConvertReport, convertUsers } from '../../../../src/domain/kubeconfig/convert.js';
 import { KentraError } from '../../../../src/errors.js';
+import { parseGetTokenArgs } from '../../../../src/usecases/get-token-args.js';
 import { convertFixtureSecrets } from '../../../fixtures/kubeconfig/convert-secrets.js';
 import { editOf } from '../../../helpers/kubeconfig-edit.js';
 

@@ -1,16 +1,16 @@
 /**
- * Wiring shared by `kentra whoami` and `kentra verify` (imported lazily by
- * both): the kubeconfig they read, the token source of one of its contexts,
- * the token itself through get-token's use case, and a SelfSubjectReview made
- * with that token against the context's server.
+ * The user's side of a cluster, as `kentra whoami` and `kentra verify` see it:
+ * the kubeconfig they read, the token source of one of its contexts, the token
+ * itself through get-token's use case, and a SelfSubjectReview made with that
+ * token against the context's server. Loaded lazily by the root.
  */
 import { KubeClient } from '../adapters/kube/client.js';
-import { type KubeConnection, type KubeconfigSource, openKubeconfig } from '../adapters/kube/kubeconfig.js';
+import type { KubeConnection, KubeconfigSource } from '../adapters/kube/kubeconfig.js';
 import { selfSubjectReview } from '../adapters/kube/self-review.js';
 import type { SelfReview } from '../domain/verify/facts.js';
+import { parseGetTokenArgs } from '../usecases/get-token-args.js';
+import type { GetTokenDeps } from '../usecases/get-token-cache.js';
 import { obtainToken, type TokenSource, tokenSourceFromKubeconfig } from '../usecases/user-token.js';
-import type { CliContext } from './context.js';
-import { deps as getTokenDeps, parseGetTokenArgs } from './get-token.js';
 
 export interface UserSide {
   /** The kubeconfig, read as kubectl reads it (--kubeconfig, KUBECONFIG, ~/.kube/config; --context). */
@@ -23,17 +23,13 @@ export interface UserSide {
   review(token: string): Promise<SelfReview>;
 }
 
-export async function userSide(
-  ctx: CliContext,
-  flags: { kubeconfig?: string; context?: string },
-): Promise<UserSide> {
-  const kubeconfig = openKubeconfig(flags, ctx);
+export async function userSide(kubeconfig: KubeconfigSource, getToken: GetTokenDeps): Promise<UserSide> {
   const connection = await kubeconfig.connection();
   return {
     kubeconfig,
     connection,
     tokenSource: (context) => tokenSourceFromKubeconfig(kubeconfig, context, { parseGetTokenArgs }),
-    obtain: (source) => obtainToken(source, getTokenDeps(ctx)),
+    obtain: (source) => obtainToken(source, getToken),
     review: reviewerFor(connection),
   };
 }

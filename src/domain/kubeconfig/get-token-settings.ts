@@ -3,7 +3,8 @@
  * way by `kentra kubeconfig` and `kentra kubeconfig convert`: one flag per
  * setting, defaults left out (so the entry stays short and a later default
  * applies), file paths absolute (kubectl runs the plugin from any folder).
- * The flags are get-token's own (src/cli/get-token.ts), which reads them back.
+ * The flags are get-token's own (src/usecases/get-token-args.ts reads them back;
+ * this is its inverse, kept in the domain because the kubeconfig model writes it).
  */
 import { defaultAuthority } from '../access/model.js';
 
