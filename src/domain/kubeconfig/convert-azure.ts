@@ -18,6 +18,9 @@
  * cluster sees the same audience. Login modes without a kentra equivalent yet
  * are mapped to the closest existing flags, each with a note saying so.
  */
+
+import { authorityOf, chinaCloud, type EntraCloud, publicCloud, usGovernmentCloud } from '../entra/clouds.js';
+import { aksClientAppId } from '../entra/well-known.js';
 import {
   type Conversion,
   type ConvertOverrides,
@@ -65,25 +68,17 @@ export const azureKubeloginFlags: FlagTable = {
 };
 
 /**
- * "Azure Kubernetes Service AAD Client", the public client AKS and kubelogin
- * sign people in with (Azure/kubelogin docs/book/src/concepts/aks.md).
- * TODO(#12 item 4): import from src/domain/entra/ once it lands.
+ * kubelogin's `--environment` names (pkg/internal/token/options.go
+ * `GetCloudConfiguration`; upper-cased as it compares them) and their clouds.
+ * AzureStackCloud has no fixed host: `--authority` is needed.
  */
-export const aksClientAppId = '80faf920-1908-4b52-b5ef-a8e7bedfc67a';
-
-/**
- * kubelogin's `--environment` names and their sign-in hosts
- * (pkg/internal/token/options.go `GetCloudConfiguration`, azidentity's cloud
- * configurations). AzureStackCloud has no fixed host: `--authority` is needed.
- * TODO(#12 item 4): the hosts belong to src/domain/entra/clouds.ts once it lands.
- */
-const environments: Record<string, string> = {
-  AZURECLOUD: 'https://login.microsoftonline.com',
-  AZUREPUBLIC: 'https://login.microsoftonline.com',
-  AZUREPUBLICCLOUD: 'https://login.microsoftonline.com',
-  AZUREUSGOVERNMENT: 'https://login.microsoftonline.us',
-  AZUREUSGOVERNMENTCLOUD: 'https://login.microsoftonline.us',
-  AZURECHINACLOUD: 'https://login.chinacloudapi.cn',
+const environments: Record<string, EntraCloud> = {
+  AZURECLOUD: publicCloud,
+  AZUREPUBLIC: publicCloud,
+  AZUREPUBLICCLOUD: publicCloud,
+  AZUREUSGOVERNMENT: usGovernmentCloud,
+  AZUREUSGOVERNMENTCLOUD: usGovernmentCloud,
+  AZURECHINACLOUD: chinaCloud,
 };
 
 /** Flags whose values are secrets: dropped, never copied into the new entry or a message. */
@@ -230,6 +225,10 @@ interface KubeloginSettings {
   parsed?: PluginArgs;
 }
 
+function authorityFor(cloud: EntraCloud | undefined): string | undefined {
+  return cloud && authorityOf(cloud);
+}
+
 function fromKubelogin(
   k: KubeloginSettings,
   overrides: ConvertOverrides,
@@ -247,7 +246,7 @@ function fromKubelogin(
   const authority =
     overrides.authority ??
     k.authorityHost ??
-    ownEntry(environments, (k.environment ?? 'AzurePublicCloud').toUpperCase());
+    authorityFor(ownEntry(environments, (k.environment ?? 'AzurePublicCloud').toUpperCase()));
   if (!authority)
     return { reason: `environment ${k.environment} has no known sign-in host; pass --authority` };
   if (k.legacy)

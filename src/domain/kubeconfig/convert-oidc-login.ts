@@ -11,6 +11,8 @@
  * refuse (kentra's ID tokens come from the v2 endpoint).
  */
 import { basename } from 'node:path';
+import { authorityOf } from '../entra/clouds.js';
+import { issuerShape } from '../entra/issuers.js';
 import {
   type Conversion,
   type ConvertOverrides,
@@ -144,36 +146,19 @@ export function convertOidcLoginUser(
 }
 
 /**
- * Tenant and sign-in host of an Entra issuer: v2 `{origin}/{tenant}/v2.0` on
- * any origin (the kentra emulator serves this form too), v1
- * `https://sts.windows.net/{tenant}/` (or a GUID tenant on another origin).
- * TODO(#12 item 4): replace with src/domain/entra/issuers.ts `issuerShape` once it lands.
+ * Tenant and sign-in host of an Entra issuer (src/domain/entra/issuers.ts
+ * `issuerShape`: v2 `{origin}/{tenant}/v2.0` on any origin, which is how the
+ * kentra emulator serves it too; v1 on Entra's v1 hosts, or a GUID tenant on
+ * another origin). A known cloud signs in on its preferred host; another
+ * origin (the emulator) is its own authority.
  */
 function entraIssuer(
   issuer: string,
 ): { tenant: string; authority: string; version: 'v1' | 'v2' } | undefined {
-  if (!URL.canParse(issuer)) return undefined;
-  const url = new URL(issuer);
-  const v2 = /^\/([^/]+)\/v2\.0\/?$/.exec(url.pathname);
-  if (v2?.[1]) return { tenant: v2[1], authority: signInHostOf(url.origin), version: 'v2' };
-  const v1 = /^\/([^/]+)\/$/.exec(url.pathname);
-  const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  const signIn = ownEntry(v1IssuerHosts, url.origin);
-  if (v1?.[1] && (signIn || guid.test(v1[1])))
-    return { tenant: v1[1], authority: signIn ?? url.origin, version: 'v1' };
-  return undefined;
-}
-
-/** Issuer origins that are not sign-in hosts (msal-common's cloud metadata; the access-tokens reference). */
-const v1IssuerHosts: Record<string, string> = {
-  'https://sts.windows.net': 'https://login.microsoftonline.com',
-  'https://sts.chinacloudapi.cn': 'https://login.chinacloudapi.cn',
-};
-
-function signInHostOf(v2IssuerOrigin: string): string {
-  return v2IssuerOrigin === 'https://login.partner.microsoftonline.cn'
-    ? 'https://login.chinacloudapi.cn'
-    : v2IssuerOrigin;
+  const shape = issuerShape(issuer);
+  if (!shape) return undefined;
+  const authority = shape.cloud ? authorityOf(shape.cloud) : new URL(issuer).origin;
+  return { tenant: shape.tenant, authority, version: shape.version };
 }
 
 function listenPortOf(parsed: PluginArgs, notes: string[]): number | undefined {

@@ -6,7 +6,7 @@
  * The flags are get-token's own (src/usecases/get-token-args.ts reads them back;
  * this is its inverse, kept in the domain because the kubeconfig model writes it).
  */
-import { defaultAuthority } from '../access/model.js';
+import { isDefaultAuthority } from '../entra/clouds.js';
 
 export interface GetTokenSettings {
   tenant: string;
@@ -33,8 +33,7 @@ export function getTokenArgs(settings: GetTokenSettings): string[] {
   const add = (flag: string, value: string | number | undefined) => {
     if (value !== undefined && value !== '') args.push(flag, String(value));
   };
-  if (settings.authority && settings.authority.replace(/\/+$/, '') !== defaultAuthority)
-    add('--authority', settings.authority);
+  if (settings.authority && !isDefaultAuthority(settings.authority)) add('--authority', settings.authority);
   add('--certificate-authority', settings.caFile);
   if (settings.tokenType && settings.tokenType !== 'id') add('--token-type', settings.tokenType);
   for (const scope of settings.scopes ?? []) add('--scope', scope);

@@ -46,7 +46,7 @@ const expected: Record<string, { converted: Record<string, Meaning>; skipped: Re
     converted: {
       'clusterUser_rg_legacy-aks': aks({
         tenant: '9c7d2a41-0b6e-4f3a-8d21-5e4b3c2a1f00',
-        authorityHost: 'https://login.chinacloudapi.cn',
+        authorityHost: 'https://login.partner.microsoftonline.cn',
       }),
     },
     skipped: {},
