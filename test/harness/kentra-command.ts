@@ -46,22 +46,27 @@ export interface KentraCommand {
 
 function command(name: KentraCommandName, argv: readonly string[], executable: string): KentraCommand {
   const [program = '', ...leading] = argv;
+  const present = () => {
+    if (!existsSync(executable))
+      throw new Error(`${executable} is missing: run \`npm run build\` first (npm test does)`);
+  };
   return {
     name,
     executable,
     argv,
-    run: (args, options = {}) => run(program, [...leading, ...args], options),
-    start: (label, args, logPath, options = {}) =>
-      startDaemon(label, program, [...leading, ...args], logPath, options),
+    run: (args, options = {}) => {
+      present();
+      return run(program, [...leading, ...args], options);
+    },
+    start: (label, args, logPath, options = {}) => {
+      present();
+      return startDaemon(label, program, [...leading, ...args], logPath, options);
+    },
   };
 }
 
 export async function kentraCommand(name: KentraCommandName): Promise<KentraCommand> {
-  if (name === 'node') {
-    if (!existsSync(nodeEntry))
-      throw new Error(`${nodeEntry} is missing: run \`npm run build\` first (npm test does)`);
-    return command('node', [process.execPath, nodeEntry], nodeEntry);
-  }
+  if (name === 'node') return command('node', [process.execPath, nodeEntry], nodeEntry);
   const binary =
     process.env[binaryEnvVar] ?? (await hostBinary((line) => console.error(`[kentra-command] ${line}`)));
   return command('binary', [binary], binary);
