@@ -12,14 +12,16 @@
  *   sit in chunks that load on the first `import()` that needs them. One bundle
  *   instead cost the hit ~2x its CPU time (bench/get-token.ts).
  * - `--minify`: smaller embedded source, also less for the bytecode cache to map.
- * - `--sourcemap`: embedded (compressed), so KENTRA_DEBUG=1 stack traces name
- *   source files; it is read only when a stack is printed.
+ * - no `--sourcemap`: with `--splitting` Bun 1.4.4 writes one .map file per chunk
+ *   beside the executable instead of embedding them.
  * - `--no-compile-autoload-dotenv --no-compile-autoload-bunfig`: a compiled binary
  *   would otherwise read `.env` and `bunfig.toml` from whatever folder kubectl
  *   runs it in; kentra reads only what its flags and environment say.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,15 +38,29 @@ export function bunCompileArgs(bunTarget: string, outfile: string): string[] {
     '--format=esm',
     '--splitting',
     '--minify',
-    '--sourcemap',
     '--no-compile-autoload-dotenv',
     '--no-compile-autoload-bunfig',
     `--outfile=${outfile}`,
   ];
 }
 
-/** Builds one executable; Bun adds `.exe` for Windows targets itself, so `outfile` has no suffix. */
+/**
+ * Builds one executable at `outfile` (with `.exe` for Windows). Bun writes into a
+ * private folder beside it first: it adds `.exe` itself, and nothing else it
+ * might write lands next to the result; the rename also makes a concurrent build
+ * of the same file harmless.
+ */
 export async function compileKentra(bunTarget: string, outfile: string): Promise<void> {
+  const work = await mkdtemp(join(dirname(outfile), '.bun-compile-'));
+  try {
+    await runBun(bunTarget, join(work, 'kentra'));
+    await rename(join(work, bunTarget.includes('windows') ? 'kentra.exe' : 'kentra'), outfile);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function runBun(bunTarget: string, outfile: string): Promise<void> {
   const child = spawn(bunExecutable, bunCompileArgs(bunTarget, outfile), {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bunExecutable, compileKentra, repoRoot } from './bun-compile.js';
 import { hostTarget } from './targets.js';
@@ -42,16 +42,13 @@ export async function hostBinary(log: (line: string) => void = () => {}): Promis
   await mkdir(cacheDir, { recursive: true });
   const started = Date.now();
   log(`compiling kentra for ${target.os}-${target.arch} with bun (inputs changed) ...`);
-  // Built under a private name and renamed: a concurrent build of the same inputs is harmless.
-  const partial = join(cacheDir, `partial-${process.pid}-${key}`);
-  await compileKentra(target.bun, partial);
-  await rename(`${partial}${target.exe}`, path);
+  await compileKentra(target.bun, path);
   log(`compiled ${path} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await pruneOlderThan(path);
   return path;
 }
 
-/** Keeps the cache to the two newest executables (each is ~110 MB); partial builds are left alone. */
+/** Keeps the cache to the two newest executables (each is ~110 MB); builds under way are left alone. */
 async function pruneOlderThan(newest: string): Promise<void> {
   const names = readdirSync(cacheDir).filter((name) => name.startsWith('kentra-'));
   const entries = await Promise.all(
