@@ -71,7 +71,10 @@ export function checkKrewManifest(text: string, fileName: string): string[] {
   return problems;
 }
 
+// The schema's patterns exclude control characters on purpose.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the winget schema's own pattern
 const identifier = /^[^.\s\\/:*?"<>|\x01-\x1f]{1,32}(\.[^.\s\\/:*?"<>|\x01-\x1f]{1,32}){1,7}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the winget schema's own pattern
 const version = /^[^\\/:*?"<>|\x01-\x1f]+$/;
 const locale = /^([a-zA-Z]{2,3}|[iI]-[a-zA-Z]+|[xX]-[a-zA-Z]{1,8})(-[a-zA-Z]{1,8})*$/;
 const manifestVersion = /^(0|[1-9][0-9]{0,4})(\.(0|[1-9][0-9]{0,4})){2}$/;
