@@ -14,17 +14,18 @@
  * ratios. kubelogin is built with the Go toolchain into ~/.cache/kentra/peers
  * (never into the repository) the first time.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hostBinary } from '../scripts/release/host-binary.js';
 import { TokenCacheStore } from '../src/adapters/token-cache/store.js';
 import { cacheKeyFor } from '../src/usecases/sign-in-plan.js';
+import { goModuleBinary } from '../test/harness/go-module-binary.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } });
 const runs = Number(values.runs);
@@ -147,40 +148,15 @@ function unsignedLookingJwt(claims: Record<string, unknown>): string {
 /** Builds int128/kubelogin once into ~/.cache/kentra/peers and seeds its token cache for the same token. */
 async function preparePeer(): Promise<{ name: string; command: string; args: string[] } | undefined> {
   const version = 'v1.36.3';
-  const bin = join(homedir(), '.cache/kentra/peers', `kubelogin-${version}`);
-  const exe = join(bin, 'kubelogin');
-  if (!existsSync(exe)) {
-    try {
-      execFileSync('go', ['version'], { stdio: 'ignore' });
-    } catch {
-      peerSkipReason = 'no Go toolchain on PATH';
-      return undefined;
-    }
-    await mkdir(bin, { recursive: true });
-    console.log(`building int128/kubelogin ${version} into ${bin} (once)…`);
-    // `go install MODULE@VERSION` needs the proxy's version list (for deprecation notices), which
-    // some mirrors refuse; downloading the one version and installing from its folder does not.
-    // The module's own go.sum verifies every dependency; only kubelogin's zip skips the checksum
-    // database (GONOSUMDB names it alone), which mirrors without /sumdb/ cannot answer.
-    const goEnv = {
-      ...process.env,
-      GOBIN: bin,
-      GOFLAGS: '-mod=mod',
-      GOTOOLCHAIN: 'local',
-      GONOSUMDB: 'github.com/int128/kubelogin',
-    };
-    const download = spawnSync('go', ['mod', 'download', '-json', `github.com/int128/kubelogin@${version}`], {
-      env: goEnv,
-      encoding: 'utf8',
-    });
-    const dir = download.status === 0 ? (JSON.parse(download.stdout) as { Dir?: string }).Dir : undefined;
-    const built = dir
-      ? spawnSync('go', ['install', '.'], { cwd: dir, env: goEnv, encoding: 'utf8' })
-      : download;
-    if (built.status !== 0 || !existsSync(exe)) {
-      peerSkipReason = `building github.com/int128/kubelogin@${version} failed: ${`${built.stderr}${built.stdout}`.trim().split('\n').slice(-1)[0]}`;
-      return undefined;
-    }
+  let exe: string;
+  try {
+    exe = await goModuleBinary(
+      { module: 'github.com/int128/kubelogin', version, pkg: '.', name: 'kubelogin', cacheFolder: 'peers' },
+      (line) => console.log(line),
+    );
+  } catch (error) {
+    peerSkipReason = `building github.com/int128/kubelogin@${version} failed: ${(error as Error).message.split('\n')[0]}`;
+    return undefined;
   }
   const cacheDir = join(work, 'oidc-login');
   const args = [
