@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hostBinary } from '../scripts/release/host-binary.js';
+import { startUpModules } from '../scripts/release/start-up-modules.js';
 import { TokenCacheStore } from '../src/adapters/token-cache/store.js';
 import { cacheKeyFor } from '../src/usecases/sign-in-plan.js';
 import { goModuleBinary } from '../test/harness/go-module-binary.js';
@@ -58,6 +59,12 @@ await new TokenCacheStore(join(work, 'kentra')).write({
 const getTokenArgs = ['get-token', '--tenant', settings.tenant, '--client-id', clientId];
 const kentraArgs = [kentra, ...getTokenArgs];
 const binary = await hostBinary((line) => console.log(line));
+// What the binary evaluates before answering (test/unit/release/start-up-modules.test.ts holds the line).
+const startUp = await startUpModules();
+console.log(
+  `binary start-up: ${startUp.sources.length} source modules, ${(startUp.bytes / 1024).toFixed(1)} KiB minified, ` +
+    `built-ins ${startUp.builtins.join(', ')}; everything else loads on demand`,
+);
 const env = {
   ...process.env,
   KUBECACHEDIR: work,
