@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { hostBinary } from '../scripts/release/host-binary.js';
 import { startUpModules } from '../scripts/release/start-up-modules.js';
 import { TokenCacheStore } from '../src/adapters/token-cache/store.js';
-import { cacheKeyFor } from '../src/usecases/sign-in-plan.js';
+import { cacheKeyFor } from '../src/usecases/cache-key.js';
 import { goModuleBinary } from '../test/harness/go-module-binary.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } });

@@ -71,6 +71,3 @@ export async function openUrl(
   child.unref();
   return { command, custom: Boolean(browserCommand || env.BROWSER), exited };
 }
-
-/** Whether an opener's end means no browser will show the page. */
-export const openerFailed = (exit: OpenerExit) => exit.signal !== null || (exit.code ?? 0) !== 0;

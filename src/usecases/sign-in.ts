@@ -4,7 +4,6 @@
  * pulls in msal-node.
  */
 import { readFile } from 'node:fs/promises';
-import { type Opener, openerFailed, openUrl } from '../adapters/browser.js';
 import type { AppCredential, AuthorityConfig } from '../adapters/entra/applications.js';
 import {
   refreshWithCache,
@@ -18,7 +17,7 @@ import type { CacheEntry } from '../adapters/token-cache/entry.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
 import { expectationProblems } from '../domain/exec-credential/expectations.js';
 import { KentraError } from '../errors.js';
-import type { GetTokenDeps, GetTokenInput } from './get-token.js';
+import type { GetTokenDeps, GetTokenInput, OpenedBrowser } from './get-token-cache.js';
 import { type Flow, scopesFor } from './sign-in-plan.js';
 
 /** Refreshes silently; undefined when the refresh token can no longer be used (sign in again). */
@@ -74,8 +73,8 @@ export async function signIn(
           openBrowser: async (url) => {
             deps.say(`kentra: sign in to Entra in your browser. If no browser opens, visit:\n  ${url}`);
             try {
-              const opener = await openUrl(url, deps.env, deps.platform, input.browserCommand);
-              void failedOpener(opener, deps.say).then((error) => error && browserFailed(error));
+              const opened = await deps.browser.open(url, input.browserCommand);
+              void failedOpener(opened, deps.say).then((error) => error && browserFailed(error));
             } catch (cause) {
               deps.say(
                 `kentra: could not start a browser (${(cause as Error).message}); open the URL above yourself, ` +
@@ -119,12 +118,15 @@ export async function signIn(
  * browser will show the page: that is an error. The platform's opener failing only earns a
  * warning, since the person can still open the printed URL.
  */
-async function failedOpener(opener: Opener, say: (line: string) => void): Promise<KentraError | undefined> {
-  const exit = await opener.exited;
-  if (!openerFailed(exit)) return undefined;
+async function failedOpener(
+  opened: OpenedBrowser,
+  say: (line: string) => void,
+): Promise<KentraError | undefined> {
+  const exit = await opened.exited;
+  if (exit.signal === null && (exit.code ?? 0) === 0) return undefined;
   const how = exit.signal ? `was stopped by ${exit.signal}` : `exited with status ${exit.code}`;
-  if (!opener.custom) {
-    say(`kentra: ${opener.command} ${how}; open the URL above yourself.`);
+  if (!opened.custom) {
+    say(`kentra: ${opened.command} ${how}; open the URL above yourself.`);
     return undefined;
   }
   return new KentraError('auth.failed', `the browser command ${how} before the sign-in finished`, {

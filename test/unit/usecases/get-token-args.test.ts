@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseArgs } from 'node:util';
-import { parseArgsOptions, quickValues } from '../../../src/cli/get-token.js';
+import { parseArgsOptions, quickValues } from '../../../src/usecases/get-token-args.js';
 
 function reference(argv: string[]): Record<string, unknown> | 'error' {
   try {
