@@ -9,6 +9,7 @@
  *   dist/release/{krew,homebrew,winget}/…       manifests with these checksums
  *
  *   npm run compile                 everything above
+ *   npm run compile -- --host       only this machine's executable (the webhook image's build stage)
  *   npm run compile -- --deploy     only re-render deploy/{krew,homebrew,winget} (zero checksums)
  */
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -26,10 +27,11 @@ import {
   type Release,
   renderManifests,
 } from './release/manifests.js';
-import { archiveName, binaryName, releaseTargets } from './release/targets.js';
+import { archiveName, binaryName, hostTarget, releaseTargets } from './release/targets.js';
 
-const { values } = parseArgs({ options: { deploy: { type: 'boolean', default: false } } });
-const metadata = loadReleaseMetadata();
+const { values } = parseArgs({
+  options: { deploy: { type: 'boolean', default: false }, host: { type: 'boolean', default: false } },
+});
 const version = packageVersion();
 
 async function writeManifests(release: Release, folder: string): Promise<void> {
@@ -43,6 +45,18 @@ async function writeManifests(release: Release, folder: string): Promise<void> {
   }
 }
 
+const out = join(repoRoot, 'dist/release');
+if (values.host) {
+  // Only the executable: the webhook image's build stage copies src/ and scripts/, not deploy/.
+  const target = hostTarget();
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  await compileKentra(target.bun, join(out, binaryName(target)));
+  console.log(`dist/release/${binaryName(target)} (${target.bun})`);
+  process.exit(0);
+}
+
+const metadata = loadReleaseMetadata();
 if (values.deploy) {
   // The committed copies: the same renderings with zero checksums (test/unit/release keeps them equal).
   await writeManifests(placeholderRelease(metadata, version), join(repoRoot, 'deploy'));
@@ -50,7 +64,6 @@ if (values.deploy) {
   process.exit(0);
 }
 
-const out = join(repoRoot, 'dist/release');
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 const started = Date.now();

@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -39,9 +39,19 @@ function testFiles(targets: readonly string[]): string[] {
   return found.sort();
 }
 
-/** A file that runs kentra through the command harness is run once per command. */
-const runsKentraCommand = (file: string) =>
-  readFileSync(file, 'utf8').includes("from '../harness/kentra-command.js'");
+/**
+ * A file that runs kentra through the command harness, directly or through a
+ * harness module that does (test/harness/*.ts importing ./kentra-command.js), is
+ * run once per command.
+ */
+function runsKentraCommand(file: string): boolean {
+  const text = readFileSync(file, 'utf8');
+  if (text.includes("/harness/kentra-command.js'")) return true;
+  return [...text.matchAll(/from '\.\.\/harness\/([\w-]+)\.js'/g)].some(([, name]) => {
+    const harness = join(repoRoot, 'test/harness', `${name}.ts`);
+    return existsSync(harness) && readFileSync(harness, 'utf8').includes("from './kentra-command.js'");
+  });
+}
 
 const files = testFiles(process.argv.length > 2 ? process.argv.slice(2) : [join(repoRoot, 'test')]);
 const needsWorld = files.some((file) => relative(repoRoot, file).split(/[\\/]/).includes('e2e'));

@@ -3,10 +3,12 @@
  * or the compiled single-file executable for this machine (scripts/release/).
  *
  * test/run.ts runs every test file that imports this module twice, once with
- * KENTRA_TEST_COMMAND=node and once with KENTRA_TEST_COMMAND=binary. To put a new
- * e2e file under both, import `kentra` from here and run kentra only through it
- * (`kentra.run(args)`, `kentra.executable` for a kubeconfig's exec command);
- * nothing else is needed. A file run on its own uses the Node entry unless
+ * KENTRA_TEST_COMMAND=node and once with KENTRA_TEST_COMMAND=binary (also a file
+ * that imports a test/harness module which imports this one). To put a new e2e
+ * file under both, import `kentra` from here and run kentra only through it:
+ * `kentra.run(args)`, `kentra.start(...)` for a server, `spawn(...kentra.command(args))`
+ * where a raw child is needed, `kentra.executable` for a kubeconfig's exec command.
+ * Nothing else is needed. A file run on its own uses the Node entry unless
  * KENTRA_TEST_COMMAND says otherwise.
  */
 import { existsSync } from 'node:fs';
@@ -38,6 +40,8 @@ export interface KentraCommand {
   readonly executable: string;
   /** Program and leading arguments that run kentra. */
   readonly argv: readonly string[];
+  /** [program, arguments] for `kentra ...args`, as spawn() takes them. */
+  command(args: readonly string[]): [string, string[]];
   /** Runs `kentra ...args` to completion (env defaults to this process's). */
   run(args: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** Starts a long-running kentra (the webhook, the emulator), its output in `logPath`. */
@@ -54,6 +58,10 @@ function command(name: KentraCommandName, argv: readonly string[], executable: s
     name,
     executable,
     argv,
+    command: (args) => {
+      present();
+      return [program, [...leading, ...args]];
+    },
     run: (args, options = {}) => {
       present();
       return run(program, [...leading, ...args], options);
