@@ -76,6 +76,12 @@ describe(`kubectl + kentra get-token + emulator + kube-apiserver (kentra: ${kent
   const totalRequests = (emulator: EmulatorHandle) =>
     Object.values(emulator.control.requestCounts()).reduce((sum, count) => sum + count, 0);
 
+  /** The emulator as the identity provider, and the kentra under test as the exec command. */
+  const identityProviderFlags = (emulator: EmulatorHandle) => [
+    ...['--authority', emulator.url, '--idp-certificate-authority', emulator.caFile],
+    ...['--command', kentra.executable],
+  ];
+
   /** Writes one context with `kentra kubeconfig`, exactly as a user would. */
   async function addContext(
     kubeconfig: string,
@@ -88,15 +94,8 @@ describe(`kubectl + kentra get-token + emulator + kube-apiserver (kentra: ${kent
       'kubeconfig',
       ...['--kubeconfig', kubeconfig, '--cluster-name', 'e2e', '--server', cluster.server],
       ...['--certificate-authority', cluster.caFile, '--context', context],
-      ...['--tenant', emulator.tenantId, '--client-id', emulator.clientId, '--authority', emulator.url],
-      ...[
-        '--idp-certificate-authority',
-        emulator.caFile,
-        '--login-hint',
-        user.upn,
-        '--command',
-        kentra.executable,
-      ],
+      ...['--tenant', emulator.tenantId, '--client-id', emulator.clientId, '--login-hint', user.upn],
+      ...identityProviderFlags(emulator),
       ...extra,
     ]);
     assert.equal(result.code, 0, result.stderr);
@@ -344,14 +343,7 @@ describe(`kubectl + kentra get-token + emulator + kube-apiserver (kentra: ${kent
         '--client-id',
         entra.restrictedClientId,
       ],
-      ...[
-        '--authority',
-        entra.url,
-        '--idp-certificate-authority',
-        entra.caFile,
-        '--command',
-        kentra.executable,
-      ],
+      ...identityProviderFlags(entra),
       ...['--login-hint', user.upn, '--browser-command', standIn, '--access-group', 'platform-admins'],
     ]);
     assert.equal(created.code, 0, created.stderr);
@@ -376,14 +368,7 @@ describe(`kubectl + kentra get-token + emulator + kube-apiserver (kentra: ${kent
       'kubeconfig',
       ...['--kubeconfig', kubeconfig, '--cluster-name', 'e2e', '--server', cluster.server, '--context', 'ci'],
       ...['--certificate-authority', cluster.caFile, '--tenant', entra.tenantId, '--client-id', app.clientId],
-      ...[
-        '--authority',
-        entra.url,
-        '--idp-certificate-authority',
-        entra.caFile,
-        '--command',
-        kentra.executable,
-      ],
+      ...identityProviderFlags(entra),
       ...[
         '--grant-type',
         'client-credentials',
