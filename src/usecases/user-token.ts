@@ -67,7 +67,12 @@ function named(config: Dict, list: string, name: unknown): Dict | undefined {
   return items.find((item) => item.name === name);
 }
 
-const kentraCommands = new Set(['kentra', 'kubectl-entra', 'kentra.js']);
+/**
+ * kentra as a kubeconfig's exec command, by file name: `kentra`, `kubectl-entra` (krew,
+ * Homebrew), `kentra.js` (npm), each also with `.exe`, and the release executables as
+ * downloaded (`kentra-linux-x64`, `kentra-windows-x64.exe`, ...).
+ */
+const kentraCommand = /^(kentra|kubectl-entra)(\.js|-[a-z0-9]+-[a-z0-9]+(-[0-9a-f]+)?)?(\.exe)?$/i;
 
 /**
  * The token source of a kubeconfig context's user. `parseGetTokenArgs` is the
@@ -97,7 +102,7 @@ export async function tokenSourceFromKubeconfig(
   const user = (named(config, 'users', entry.user)?.user ?? {}) as Dict;
   const exec = user.exec as Dict | undefined;
   const args = Array.isArray(exec?.args) ? exec.args.map(String) : [];
-  if (exec && kentraCommands.has(basename(String(exec.command ?? ''))) && args[0] === 'get-token')
+  if (exec && kentraCommand.test(basename(String(exec.command ?? ''))) && args[0] === 'get-token')
     return { kind: 'get-token', input: { ...deps.parseGetTokenArgs(args.slice(1)), forceRefresh: false } };
   if (typeof user.token === 'string' && user.token !== '')
     return { kind: 'static', token: user.token, context: String(name) };

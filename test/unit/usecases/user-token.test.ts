@@ -49,6 +49,35 @@ describe('user token sources', () => {
     assert.equal(source.input.forceRefresh, false);
   });
 
+  it('knows kentra by every name it is installed under', async () => {
+    const names = [
+      ...[
+        'kentra',
+        'kentra.exe',
+        'kubectl-entra',
+        'kubectl-entra.exe',
+        '/usr/lib/node_modules/kentra/dist/bin/kentra.js',
+      ],
+      ...['/opt/kentra-linux-x64', 'kentra-windows-x64.exe', 'kentra-darwin-arm64'],
+    ];
+    for (const command of names) {
+      const text = kubeconfig.replace('/usr/local/bin/kentra', command);
+      const source = await tokenSourceFromKubeconfig('kc', undefined, {
+        ...deps,
+        readText: async () => text,
+      });
+      assert.equal(source.kind, 'get-token', command);
+    }
+    for (const command of ['kentrax', 'kubelogin', 'kentra-tool.sh', 'my-kentra']) {
+      const text = kubeconfig.replace('/usr/local/bin/kentra', command);
+      await assert.rejects(
+        tokenSourceFromKubeconfig('kc', undefined, { ...deps, readText: async () => text }),
+        /does not sign in with kentra get-token/,
+        command,
+      );
+    }
+  });
+
   it('uses a static token as it is, and refuses another exec plugin with a hint', async () => {
     assert.deepEqual(await tokenSourceFromKubeconfig('kc', 'static', deps), {
       kind: 'static',
