@@ -32,6 +32,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   input?: string;
+  /** Sees stderr as it arrives (to answer a prompt), besides the capture. */
+  onStderr?: (text: string) => void;
 }
 
 export interface KentraCommand {

@@ -72,7 +72,13 @@ export interface RunResult {
 export async function run(
   command: string,
   args: readonly string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: {
+    input?: string;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    /** Sees stderr as it arrives (to answer a prompt), besides the capture. */
+    onStderr?: (text: string) => void;
+  } = {},
 ): Promise<RunResult> {
   const child = spawn(command, args, {
     env: options.env ?? process.env,
@@ -87,6 +93,7 @@ export async function run(
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
+    options.onStderr?.(chunk);
   });
   // A child may exit before reading its input (kubectl failing fast): that EPIPE
   // is the child's business, shown by its exit status, not a crash of the test.
