@@ -7,7 +7,6 @@
  * and fails, naming the check, on each broken link; whoami shows both views.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,12 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import type { ControlPlane } from '../harness/control-plane.js';
 import type { DemoUser, EmulatorHandle } from '../harness/emulator.js';
+import { kentra } from '../harness/kentra-command.js';
 import { kubectl } from '../harness/kubectl.js';
-import { runCli } from '../helpers/cli.js';
 import { type EntraCluster, startEntraCluster } from '../helpers/entra-cluster.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const kentraBin = join(repoRoot, 'dist/bin/kentra.js');
 const standInBrowser = `${process.execPath} --import ${import.meta.resolve('tsx')} ${join(repoRoot, 'test/e2e/login-stand-in-browser.ts')}`;
 const namespace = 'shop';
 const editor = 'shop-editor';
@@ -32,7 +30,7 @@ interface CheckJson {
   hint?: string;
 }
 
-describe('issue #6 acceptance: kentra verify and kentra whoami against the emulator and a real kube-apiserver', () => {
+describe(`issue #6 acceptance: kentra verify and kentra whoami against the emulator and a real kube-apiserver (kentra: ${kentra.name})`, () => {
   let entra: EmulatorHandle;
   let cluster: ControlPlane;
   let dir: string;
@@ -45,8 +43,6 @@ describe('issue #6 acceptance: kentra verify and kentra whoami against the emula
     HOME: dir,
     KUBECONFIG: cluster.adminKubeconfig,
     KUBECACHEDIR: join(dir, 'cache'),
-    // Group names through Graph with a ready token (--graph-auth auto: token). Not a client secret in
-    // the environment: get-token would take AZURE_CLIENT_SECRET as the app sign-in it selects.
     KENTRA_GRAPH_TOKEN: await entra.graphToken(),
     KENTRA_TEST_USER: user.upn,
     KENTRA_TEST_PASSWORD: user.password,
@@ -55,7 +51,7 @@ describe('issue #6 acceptance: kentra verify and kentra whoami against the emula
 
   /** `kentra verify -o json` as `user`; the checks and the exit status. */
   async function verifyAs(user: DemoUser, extra: string[] = [], access = accessPath) {
-    const result = await runCli(
+    const result = await kentra.run(
       [
         'verify',
         ...['--access', access, '--login-hint', user.upn, '--browser-command', standInBrowser, '-o', 'json'],
@@ -96,10 +92,6 @@ describe('issue #6 acceptance: kentra verify and kentra whoami against the emula
   }
 
   before(async () => {
-    assert.ok(
-      existsSync(kentraBin),
-      'dist/bin/kentra.js is missing: run `npm run build` first (npm test does)',
-    );
     world = await startEntraCluster({
       name: 'verify',
       policy: { denyGuests: true, maxTokenAge: '2h' },
@@ -140,7 +132,7 @@ describe('issue #6 acceptance: kentra verify and kentra whoami against the emula
     const accepted = json.report.checks.find((check) => check.id === 'token-accepted');
     assert.equal(accepted?.summary, `authenticated as entra:${entra.users.developer.oid}`);
 
-    const table = await runCli(
+    const table = await kentra.run(
       [
         'verify',
         '--access',
@@ -280,7 +272,7 @@ describe('issue #6 acceptance: kentra verify and kentra whoami against the emula
     };
     assert.deepEqual(line.details, [`changed: RoleBinding ${namespace}/${binding.split('/')[1]} (subjects)`]);
 
-    const applied = await runCli(['rbac', 'apply', '--access', accessPath], {
+    const applied = await kentra.run(['rbac', 'apply', '--access', accessPath], {
       cwd: dir,
       env: await env(entra.users.admin),
     });
@@ -300,20 +292,20 @@ describe('issue #6 acceptance: kentra verify and kentra whoami against the emula
 
   it('whoami shows the Kubernetes and the Entra view of a demo user, equal to what kubectl sees', async () => {
     const kubeconfig = join(dir, 'devi.kubeconfig');
-    const written = await runCli(
+    const written = await kentra.run(
       [
         'kubeconfig',
         ...['--kubeconfig', kubeconfig, '--cluster-name', 'emu', '--server', cluster.server],
         ...['--certificate-authority', cluster.caFile, '--context', 'devi', '--use-context'],
         ...['--tenant', entra.tenantId, '--client-id', entra.clientId, '--authority', entra.url],
         ...['--idp-certificate-authority', entra.caFile, '--login-hint', entra.users.developer.upn],
-        ...['--browser-command', standInBrowser, '--command', kentraBin],
+        ...['--browser-command', standInBrowser, '--command', kentra.executable],
       ],
       { cwd: dir, env: await env(entra.users.developer) },
     );
     assert.equal(written.code, 0, written.stderr);
     const userEnv = await env(entra.users.developer);
-    const table = await runCli(['whoami', '--kubeconfig', kubeconfig, '--access', accessPath], {
+    const table = await kentra.run(['whoami', '--kubeconfig', kubeconfig, '--access', accessPath], {
       cwd: dir,
       env: userEnv,
     });
@@ -326,10 +318,13 @@ describe('issue #6 acceptance: kentra verify and kentra whoami against the emula
     assert.match(table.stdout, new RegExp(`${entra.groups.developers} +developers`));
     assert.doesNotMatch(table.stderr, /warning/);
 
-    const json = await runCli(['whoami', '--kubeconfig', kubeconfig, '--access', accessPath, '-o', 'json'], {
-      cwd: dir,
-      env: userEnv,
-    });
+    const json = await kentra.run(
+      ['whoami', '--kubeconfig', kubeconfig, '--access', accessPath, '-o', 'json'],
+      {
+        cwd: dir,
+        env: userEnv,
+      },
+    );
     const view = JSON.parse(json.stdout) as {
       kubernetes: { accepted: boolean; user: { username: string; groups: string[] } };
       entra: {
@@ -356,7 +351,7 @@ describe('issue #6 acceptance: kentra verify and kentra whoami against the emula
   it('whoami warns about the groups-overage form for the manyGroups user', async () => {
     const { idToken } = await entra.signInWithPassword({ user: entra.users.manyGroups });
     const kubeconfig = await tokenKubeconfig('manny.kubeconfig', idToken);
-    const result = await runCli(['whoami', '--kubeconfig', kubeconfig, '--access', accessPath], {
+    const result = await kentra.run(['whoami', '--kubeconfig', kubeconfig, '--access', accessPath], {
       cwd: dir,
       env: await env(entra.users.manyGroups),
     });

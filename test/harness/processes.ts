@@ -19,9 +19,19 @@ export interface Daemon {
 }
 
 /** Starts a long-running process whose output goes to a log file (shown on failure by the caller). */
-export function startDaemon(name: string, command: string, args: readonly string[], logPath: string): Daemon {
+export function startDaemon(
+  name: string,
+  command: string,
+  args: readonly string[],
+  logPath: string,
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Daemon {
   const log = createWriteStream(logPath);
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+  });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   running.add(child);
@@ -58,11 +68,17 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a command to completion and captures its output; `onStderr` sees stderr as it comes (a prompt). */
+/** Runs a command to completion and captures its output. */
 export async function run(
   command: string,
   args: readonly string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string; onStderr?: (text: string) => void } = {},
+  options: {
+    input?: string;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    /** Sees stderr as it arrives (to answer a prompt), besides the capture. */
+    onStderr?: (text: string) => void;
+  } = {},
 ): Promise<RunResult> {
   const child = spawn(command, args, {
     env: options.env ?? process.env,
