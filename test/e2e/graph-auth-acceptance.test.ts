@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { azureCliClientId } from '../../src/domain/entra/well-known.js';
 import type { DemoUser } from '../harness/emulator.js';
-import { type CliOptions, runCli } from '../helpers/cli.js';
+import { kentra, type RunOptions } from '../harness/kentra-command.js';
 import { type EntraCluster, startEntraCluster } from '../helpers/entra-cluster.js';
 import { tokenKubeconfig } from '../helpers/token-kubeconfig.js';
 
@@ -22,7 +22,7 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const standInBrowser = `${process.execPath} --import ${import.meta.resolve('tsx')} ${join(repoRoot, 'test/e2e/login-stand-in-browser.ts')}`;
 const namespace = 'shop';
 
-describe('issue #12 acceptance: rbac plan, whoami, verify and audit --signins graph through --graph-auth', () => {
+describe(`issue #12 acceptance: rbac plan, whoami, verify and audit --signins graph through --graph-auth (kentra: ${kentra.name})`, () => {
   let world: EntraCluster;
   let userKubeconfig: string;
 
@@ -63,11 +63,7 @@ describe('issue #12 acceptance: rbac plan, whoami, verify and audit --signins gr
   for (const [mode, how] of Object.entries(modes)) {
     describe(`--graph-auth ${mode}`, () => {
       /** Runs kentra with this mode; a device-code prompt is approved by the admin on "another device". */
-      async function kentra(
-        args: string[],
-        user: DemoUser = world.entra.users.admin,
-        options: CliOptions = {},
-      ) {
+      async function run(args: string[], user: DemoUser = world.entra.users.admin, options: RunOptions = {}) {
         const from = world.entra.control.signIns().length;
         const approvals: Promise<void>[] = [];
         const env = {
@@ -81,10 +77,10 @@ describe('issue #12 acceptance: rbac plan, whoami, verify and audit --signins gr
           ...how.env(),
         };
         assert.equal('KENTRA_GRAPH_TOKEN' in env, false);
-        const result = await runCli([...args, '--graph-auth', mode], {
+        const result = await kentra.run([...args, '--graph-auth', mode], {
           cwd: world.dir,
           env,
-          onStderr: (text) => {
+          onStderr: (text: string) => {
             const prompt = /open the page (\S+) and enter the code (\S+)/.exec(text);
             const admin = world.entra.users.admin;
             if (prompt?.[1] && prompt[2])
@@ -109,7 +105,7 @@ describe('issue #12 acceptance: rbac plan, whoami, verify and audit --signins gr
       }
 
       it('rbac plan resolves the group names through Graph', async () => {
-        const result = await kentra(['rbac', 'plan', '--access', world.accessPath, '-o', 'json']);
+        const result = await run(['rbac', 'plan', '--access', world.accessPath, '-o', 'json']);
         assert.equal(result.code, 0, result.stderr);
         const plan = JSON.parse(result.stdout) as {
           changes: { action: string; group?: string; subject?: string }[];
@@ -126,7 +122,7 @@ describe('issue #12 acceptance: rbac plan, whoami, verify and audit --signins gr
       });
 
       it('whoami names the groups of the token', async () => {
-        const result = await kentra(['whoami', '--kubeconfig', userKubeconfig, '--access', world.accessPath]);
+        const result = await run(['whoami', '--kubeconfig', userKubeconfig, '--access', world.accessPath]);
         assert.equal(result.code, 0, result.stderr);
         assert.match(result.stdout, new RegExp(`${world.entra.groups.developers} +developers`));
         assert.doesNotMatch(result.stderr, /group names not resolved/);
@@ -134,7 +130,7 @@ describe('issue #12 acceptance: rbac plan, whoami, verify and audit --signins gr
 
       it('verify asks Entra whether a user without groups really has none', async () => {
         const user = world.entra.users.noGroups;
-        const result = await kentra(
+        const result = await run(
           [
             ...['verify', '--access', world.accessPath, '--login-hint', user.upn, '-o', 'json'],
             // A person signs in (get-token's auto would take AZURE_CLIENT_SECRET as an app sign-in).
@@ -149,7 +145,7 @@ describe('issue #12 acceptance: rbac plan, whoami, verify and audit --signins gr
       });
 
       it('audit --signins graph reads the sign-in log from Graph', async () => {
-        const result = await kentra([
+        const result = await run([
           ...['audit', '--k8s-audit', world.cluster.auditLogPath, '--signins', 'graph'],
           ...['--access', world.accessPath, '-o', 'json'],
         ]);

@@ -3,19 +3,18 @@
  * (`kentra entra check`, a Graph read) and the emulator's sign-in log, which
  * records who signed in and with which credential type:
  *
- * - in-process (the injected environment): token, client-secret,
- *   client-certificate, workload-identity (a token of the test OIDC issuer that
- *   a federated credential trusts), device-code (the Azure CLI's first-party
- *   public client, approved on the emulator's device-login page);
- * - the built CLI as a child process, because @azure/identity reads these from
- *   the process environment itself: managed-identity (IDENTITY_ENDPOINT /
- *   IDENTITY_HEADER of the emulator's endpoint), browser (xdg-open runs
- *   $BROWSER: a script driving Debian's Chromium through the sign-in page),
- *   azure-cli (the real `az` from PyPI, signed in by device code to the
- *   emulator registered as a custom cloud; see test/harness/azure-cli.ts).
+ * kentra runs as a child process, the Node entry and the compiled binary alike
+ * (test/harness/kentra-command.ts), with only the environment each mode names:
+ * token, client-secret, client-certificate, workload-identity (a token of the
+ * test OIDC issuer that a federated credential trusts), device-code (the Azure
+ * CLI's first-party public client, approved on the emulator's device-login
+ * page), managed-identity (IDENTITY_ENDPOINT / IDENTITY_HEADER of the emulator's
+ * endpoint, which @azure/identity reads from the process environment), browser
+ * (xdg-open runs $BROWSER: a script driving Debian's Chromium through the
+ * sign-in page) and azure-cli (the real `az` from PyPI, signed in by device
+ * code to the emulator registered as a custom cloud; test/harness/azure-cli.ts).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -25,25 +24,19 @@ import type { SignIn } from '../../src/emulator/signin-log.js';
 import { azureCliFor } from '../harness/azure-cli.js';
 import { spkiHash } from '../harness/chromium.js';
 import type { EmulatorHandle } from '../harness/emulator.js';
-import { run } from '../harness/processes.js';
+import { kentra } from '../harness/kentra-command.js';
 import { type AppCredentials, startAppCredentials } from '../helpers/app-credentials.js';
-import { runCli } from '../helpers/cli.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const kentraBin = join(repoRoot, 'dist/bin/kentra.js');
 const readApps = ['Application.Read.All', 'Group.Read.All'];
 
-describe('--graph-auth: every mode against the emulator', () => {
+describe(`--graph-auth: every mode against the emulator (kentra: ${kentra.name})`, () => {
   let world: AppCredentials;
   let entra: EmulatorHandle;
   let dir: string;
   let accessPath: string;
 
   before(async () => {
-    assert.ok(
-      existsSync(kentraBin),
-      'dist/bin/kentra.js is missing: run `npm run build` first (npm test does)',
-    );
     world = await startAppCredentials({
       graphRoles: readApps,
       subject: 'repo:contoso/platform:environment:prod',
@@ -92,14 +85,17 @@ describe('--graph-auth: every mode against the emulator', () => {
 
   it('token: KENTRA_GRAPH_TOKEN as it is', async () => {
     assertChecked(
-      await runCli(checkArgs('token'), { env: { KENTRA_GRAPH_TOKEN: await entra.graphToken() } }),
+      await kentra.run(checkArgs('token'), {
+        cwd: dir,
+        env: { KENTRA_GRAPH_TOKEN: await entra.graphToken() },
+      }),
     );
   });
 
   it('client-secret: AZURE_CLIENT_ID + AZURE_CLIENT_SECRET', async () => {
     const from = mark();
     const env = { AZURE_CLIENT_ID: entra.automation.clientId, AZURE_CLIENT_SECRET: entra.automation.secret };
-    assertChecked(await runCli(checkArgs('client-secret'), { env }));
+    assertChecked(await kentra.run(checkArgs('client-secret'), { cwd: dir, env }));
     assert.equal(signInSince(from, entra.automation.clientId)?.clientCredentialType, 'clientSecret');
   });
 
@@ -107,7 +103,8 @@ describe('--graph-auth: every mode against the emulator', () => {
     const from = mark();
     const { appId, file } = world.certificate;
     assertChecked(
-      await runCli(checkArgs('client-certificate'), {
+      await kentra.run(checkArgs('client-certificate'), {
+        cwd: dir,
         env: { AZURE_CLIENT_ID: appId, AZURE_CLIENT_CERTIFICATE_PATH: file },
       }),
     );
@@ -118,7 +115,8 @@ describe('--graph-auth: every mode against the emulator', () => {
     const from = mark();
     const { appId, tokenFile } = world.workload;
     assertChecked(
-      await runCli(checkArgs('workload-identity'), {
+      await kentra.run(checkArgs('workload-identity'), {
+        cwd: dir,
         env: { AZURE_CLIENT_ID: appId, AZURE_FEDERATED_TOKEN_FILE: tokenFile },
       }),
     );
@@ -128,7 +126,7 @@ describe('--graph-auth: every mode against the emulator', () => {
   it('device-code: the prompt on stderr, approved on another device, with the Azure CLI public client', async () => {
     const from = mark();
     const { onStderr, approvals } = approveDeviceCodes();
-    const result = await runCli(checkArgs('device-code'), { onStderr });
+    const result = await kentra.run(checkArgs('device-code'), { cwd: dir, env: { HOME: dir }, onStderr });
     await Promise.all(approvals);
     assert.equal(approvals.length, 1);
     assertChecked(result);
@@ -147,12 +145,10 @@ describe('--graph-auth: every mode against the emulator', () => {
       IDENTITY_ENDPOINT: entra.managedIdentity.endpoint,
       IDENTITY_HEADER: entra.managedIdentity.header,
     };
-    assertChecked(
-      await run(process.execPath, [kentraBin, ...checkArgs('managed-identity')], { env, cwd: dir }),
-    );
+    assertChecked(await kentra.run(checkArgs('managed-identity'), { env, cwd: dir }));
     assert.deepEqual(signInSince(from, entra.hostIdentityClientId)?.signInEventTypes, ['managedIdentity']);
     // And `auto` finds it by itself, as it would on an Azure host.
-    assertChecked(await run(process.execPath, [kentraBin, ...checkArgs('auto')], { env, cwd: dir }));
+    assertChecked(await kentra.run(checkArgs('auto'), { env, cwd: dir }));
   });
 
   it('browser: the system browser (xdg-open runs $BROWSER: real Chromium) and a loopback redirect', async () => {
@@ -172,7 +168,7 @@ describe('--graph-auth: every mode against the emulator', () => {
       KENTRA_TEST_PASSWORD: entra.users.admin.password,
       KENTRA_TEST_CA_SPKI: spkiHash(entra.caPem),
     };
-    assertChecked(await run(process.execPath, [kentraBin, ...checkArgs('browser')], { env, cwd: dir }));
+    assertChecked(await kentra.run(checkArgs('browser'), { env, cwd: dir }));
     const signIn = signInSince(from, azureCliClientId);
     assert.deepEqual([signIn?.userPrincipalName, signIn?.isInteractive], [entra.users.admin.upn, true]);
   });
@@ -195,9 +191,7 @@ describe('--graph-auth: every mode against the emulator', () => {
     await Promise.all(approvals);
     assert.equal(login.code, 0, login.stderr);
     const from = mark();
-    assertChecked(
-      await run(process.execPath, [kentraBin, ...checkArgs('azure-cli')], { env: cli.env, cwd: dir }),
-    );
+    assertChecked(await kentra.run(checkArgs('azure-cli'), { env: cli.env, cwd: dir }));
     // az redeemed its refresh token for a Graph token: a non-interactive sign-in of the Azure CLI app.
     const signIn = signInSince(from, azureCliClientId);
     assert.deepEqual(
@@ -205,6 +199,6 @@ describe('--graph-auth: every mode against the emulator', () => {
       [entra.users.admin.upn, '00000003-0000-0000-c000-000000000000'],
     );
     // And `auto` ends at the Azure CLI when no other credential is set and az is installed.
-    assertChecked(await run(process.execPath, [kentraBin, ...checkArgs('auto')], { env: cli.env, cwd: dir }));
+    assertChecked(await kentra.run(checkArgs('auto'), { env: cli.env, cwd: dir }));
   });
 });
