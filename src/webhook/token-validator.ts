@@ -3,7 +3,7 @@
  * algorithm pinned to the RSA family (no `none`, no HMAC with the public key
  * as secret), tenant from an allow-list, issuer in one of the configured forms
  * for that tenant, audience, key id from the tenant's JWKS, expiry and
- * not-before with a small bounded skew, and an `oid` to name the user by.
+ * not-before with a small bounded skew, issued-at never in the future, and an `oid` to name the user by.
  *
  * Every failure is a stable `reason` for logs and metrics; no message ever
  * contains the token or a piece of it.
@@ -119,6 +119,10 @@ export class TokenValidator {
     } catch (error) {
       return fromJoseError(error);
     }
+    // jose checks `iat` against the clock only when a maximum token age is asked for; a token
+    // issued in the future (a skewed or forged issuer clock) would otherwise live past its lifetime.
+    if (typeof claims.iat !== 'number' || claims.iat - o.clockSkewSeconds > o.now() / 1000)
+      return reject('not_yet_valid', 'iat is in the future (beyond the skew)');
     if (typeof claims.oid !== 'string' || claims.oid === '')
       return reject('missing_claim', 'the token has no oid (object id) to name the user by');
     return { ok: true, claims: claims as EntraClaims, issuerVersion: version };
