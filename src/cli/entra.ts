@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { type GraphAuthMode, graphAuthModes } from '../adapters/entra/graph-auth-modes.js';
+import { displayValue as v } from '../adapters/render/terminal-text.js';
 import type { EntraCheckResult } from '../usecases/entra-check.js';
 import type { EntraSetupResult } from '../usecases/entra-setup.js';
 import type { CliContext } from './context.js';
@@ -46,7 +47,7 @@ export function registerEntra(program: Command, ctx: CliContext): void {
     return {
       env: ctx.env,
       now: ctx.now,
-      progress: (line: string) => ctx.stderr.write(`${line}\n`),
+      progress: (line: string) => ctx.stderr.write(`${v(line)}\n`),
       files: nodeFiles,
     };
   };
@@ -82,7 +83,7 @@ Examples:
         },
         await io(),
       );
-      for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
+      for (const warning of result.warnings) ctx.stderr.write(`warning: ${v(warning)}\n`);
       ctx.stdout.write(flags.output === 'table' ? setupTable(result) : renderData(result, flags.output));
     });
   withAuth(entra.command('check').description('audit an app registration for Kubernetes sign-in (read-only)'))
@@ -130,11 +131,12 @@ Examples:
     });
 }
 
-const json = (value: unknown) => JSON.stringify(value);
+// JSON.stringify escapes C0 controls but not C1 or bidi controls: escaped again (terminal-text.ts).
+const json = (value: unknown) => v(JSON.stringify(value) ?? 'undefined');
 
-function setupTable(result: EntraSetupResult): string {
+export function setupTable(result: EntraSetupResult): string {
   const lines = [
-    `App registration "${result.displayName}" (client ID ${result.appId ?? '(new)'}) in tenant ${result.tenantId}:`,
+    `App registration "${v(result.displayName)}" (client ID ${v(result.appId ?? '(new)')}) in tenant ${v(result.tenantId)}:`,
   ];
   if (result.drift.length > 0) {
     lines.push('  drift from kentra.yaml:');
@@ -147,17 +149,17 @@ function setupTable(result: EntraSetupResult): string {
   if (result.requests.length > 0) {
     lines.push(result.dryRun ? '  Graph requests it would make (none sent):' : '  Graph requests made:');
     for (const request of result.requests) {
-      lines.push(`    ${request.method} ${request.path}   # ${request.summary}`);
+      lines.push(`    ${request.method} ${v(request.path)}   # ${v(request.summary)}`);
       if (request.body !== undefined) lines.push(`      ${json(request.body)}`);
     }
   }
   const status = { assigned: 'assigned', unchanged: 'already assigned', planned: 'would assign' } as const;
   for (const group of result.groups)
-    lines.push(`  group ${group.group} (${group.id}): ${status[group.status]}`);
+    lines.push(`  group ${v(group.group)} (${v(group.id)}): ${status[group.status]}`);
   if (result.groups.length > 0)
     lines.push(
       `  Only members of ${result.groups
-        .map((group) => group.group)
+        .map((group) => v(group.group))
         .sort()
         .join(
           ', ',
@@ -165,7 +167,7 @@ function setupTable(result: EntraSetupResult): string {
     );
   for (const other of result.otherAssignments)
     lines.push(
-      `  also assigned, named by no rule (left as is): ${other.type} ${other.displayName} (${other.id})`,
+      `  also assigned, named by no rule (left as is): ${v(other.type)} ${v(other.displayName)} (${v(other.id)})`,
     );
   if (result.secret)
     lines.push(
@@ -182,15 +184,15 @@ function setupTable(result: EntraSetupResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-function checkTable(result: EntraCheckResult): string {
+export function checkTable(result: EntraCheckResult): string {
   const lines = [
-    `App registration "${result.displayName}" (client ID ${result.appId}) in tenant ${result.tenantId}:`,
+    `App registration "${v(result.displayName)}" (client ID ${v(result.appId)}) in tenant ${v(result.tenantId)}:`,
   ];
   for (const finding of result.findings)
     lines.push(
-      `  ${finding.severity === 'error' ? 'ERROR  ' : 'warning'} ${finding.code}  [${finding.field}]`,
-      `          ${finding.message}`,
-      `          fix: ${finding.hint}`,
+      `  ${finding.severity === 'error' ? 'ERROR  ' : 'warning'} ${finding.code}  [${v(finding.field)}]`,
+      `          ${v(finding.message)}`,
+      `          fix: ${v(finding.hint)}`,
     );
   if (result.findings.length === 0) lines.push('  no problems found');
   else lines.push(`${result.errors} error(s), ${result.warnings} warning(s).`);

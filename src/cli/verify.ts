@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { displayValue as v } from '../adapters/render/terminal-text.js';
 import type { CheckResult } from '../domain/verify/checks.js';
 import { type GrantType, grantTypes } from '../usecases/sign-in-plan.js';
 import type { VerifyResult } from '../usecases/verify.js';
@@ -88,7 +89,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         import('../adapters/http-fetch.js'),
         import('../errors.js'),
       ]);
-      const progress = (line: string) => ctx.stderr.write(`${line}\n`);
+      const progress = (line: string) => ctx.stderr.write(`${v(line)}\n`);
       const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText);
       const { tenant } = access.file;
       const cluster = selectCluster(access.file, flags.cluster);
@@ -158,9 +159,10 @@ export function registerVerify(program: Command, ctx: CliContext): void {
 
 const marks = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
 
-function verifyTable(result: VerifyResult): string {
+/** Summaries quote the cluster, Entra and the access file: each value is escaped (terminal-text.ts). */
+export function verifyTable(result: VerifyResult): string {
   const width = Math.max(...result.checks.map((check) => check.id.length));
-  const lines = [`Cluster "${result.cluster}":`];
+  const lines = [`Cluster "${v(result.cluster)}":`];
   for (const check of result.checks) lines.push(...checkLines(check, width));
   const count = (status: CheckResult['status']) =>
     result.checks.filter((check) => check.status === status).length;
@@ -170,8 +172,8 @@ function verifyTable(result: VerifyResult): string {
 
 function checkLines(check: CheckResult, width: number): string[] {
   const indent = ' '.repeat(width + 9);
-  const lines = [`  ${marks[check.status]}  ${check.id.padEnd(width)}  ${check.summary}`];
-  for (const detail of check.details ?? []) lines.push(`${indent}- ${detail}`);
-  if (check.hint) lines.push(`${indent}fix: ${check.hint}`);
+  const lines = [`  ${marks[check.status]}  ${check.id.padEnd(width)}  ${v(check.summary)}`];
+  for (const detail of check.details ?? []) lines.push(`${indent}- ${v(detail)}`);
+  if (check.hint) lines.push(`${indent}fix: ${v(check.hint)}`);
   return lines;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { displayValue as v } from '../adapters/render/terminal-text.js';
 import type { WhoamiResult } from '../usecases/whoami.js';
 import type { CliContext } from './context.js';
 import { type OutputFormat, outputOption, renderData } from './output.js';
@@ -48,7 +49,7 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
         import('./user-wiring.js'),
         import('../domain/access/model.js'),
       ]);
-      const progress = (line: string) => ctx.stderr.write(`${line}\n`);
+      const progress = (line: string) => ctx.stderr.write(`${v(line)}\n`);
       const user = await userSide(ctx, flags);
       const source = await user.tokenSource(flags.context);
       // Graph: the access file's tenant when there is one, else Microsoft Graph with get-token's CA.
@@ -57,7 +58,7 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
         if (flags.access) throw error;
         // No ./kentra.yaml is normal for a user; a broken one is worth a word.
         if ((error as { code?: string }).code !== 'io.read')
-          ctx.stderr.write(`warning: ${accessPath} not used: ${(error as Error).message}\n`);
+          ctx.stderr.write(`warning: ${v(accessPath)} not used: ${v((error as Error).message)}\n`);
         return undefined;
       });
       const tenant = access?.file.tenant ?? { id: '', authority: '', issuer: '', graph: defaultGraph };
@@ -73,7 +74,7 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
         graph,
         now: ctx.now,
       });
-      for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
+      for (const warning of result.warnings) ctx.stderr.write(`warning: ${v(warning)}\n`);
       ctx.stdout.write(
         flags.output === 'table' ? whoamiTable(result, ctx.now()) : renderData(result, flags.output),
       );
@@ -82,7 +83,8 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
 
 function row(label: string, values: readonly string[]): string[] {
   if (values.length === 0) return [`  ${label.padEnd(14)}(none)`];
-  return values.map((value, i) => `  ${(i === 0 ? label : '').padEnd(14)}${value}`);
+  // Values are the token's claims, the API server's answer and Entra names: escaped (terminal-text.ts).
+  return values.map((value, i) => `  ${(i === 0 ? label : '').padEnd(14)}${v(value)}`);
 }
 
 function remaining(expiresAt: string, now: number): string {
@@ -90,7 +92,7 @@ function remaining(expiresAt: string, now: number): string {
   return minutes <= 0 ? 'expired' : minutes < 120 ? `in ${minutes}m` : `in ${Math.round(minutes / 60)}h`;
 }
 
-function whoamiTable(result: WhoamiResult, now: number): string {
+export function whoamiTable(result: WhoamiResult, now: number): string {
   const names = new Map((result.entra?.groups ?? []).map((group) => [group.id, group.name]));
   const lines = ['Kubernetes (the API server, SelfSubjectReview)'];
   const review = result.kubernetes;
@@ -112,7 +114,7 @@ function whoamiTable(result: WhoamiResult, now: number): string {
         Object.entries(review.user.extra).map(([key, values]) => `${key}: ${values.join(', ')}`),
       ),
     );
-  } else lines.push(`  not authenticated: ${review.status} ${review.message}`);
+  } else lines.push(`  not authenticated: ${review.status} ${v(review.message)}`);
   const entra = result.entra;
   if (entra) {
     lines.push('', 'Entra (the token)');

@@ -17,6 +17,7 @@ import { type SignInSource, signInFiles } from '../adapters/audit/sign-in-files.
 import type { TrailSummary, TrailWriter } from '../adapters/audit/trail-writer.js';
 import { type FetchLike, GraphClient } from '../adapters/graph/client.js';
 import { fetchTrusting } from '../adapters/http-fetch.js';
+import { displayValue } from '../adapters/render/terminal-text.js';
 import type { TextSink } from '../cli/context.js';
 import {
   type ClaimMappings,
@@ -366,7 +367,9 @@ function problemReporter(stderr: TextSink, beforeWrite: () => void): ProblemRepo
       count++;
       if (count <= maxReportedProblems + 1) beforeWrite();
       if (count <= maxReportedProblems)
-        stderr.write(`kentra audit: ${where}${line === undefined ? '' : `:${line}`}: ${why}\n`);
+        stderr.write(
+          `kentra audit: ${displayValue(`${where}${line === undefined ? '' : `:${line}`}: ${why}`)}\n`,
+        );
       else if (count === maxReportedProblems + 1)
         stderr.write('kentra audit: more problems follow; only their count is reported\n');
     },
