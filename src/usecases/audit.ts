@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { type AuditLogSource, auditLogSources, followFile } from '../adapters/audit/audit-log-sources.js';
 import { BufferedOutput } from '../adapters/audit/buffered-output.js';
 import { graphSignIns } from '../adapters/audit/graph-sign-ins.js';
-import { splitLines } from '../adapters/audit/line-splitter.js';
+import { defaultMaxLineChars, splitLines } from '../adapters/audit/line-splitter.js';
 import { htmlWriter } from '../adapters/audit/render-html.js';
 import { jsonLinesWriter } from '../adapters/audit/render-json-lines.js';
 import { ocsfWriter } from '../adapters/audit/render-ocsf.js';
@@ -53,6 +53,8 @@ export interface AuditRequest {
   join: Partial<JoinOptions>;
   filter: TrailFilter;
   follow: boolean;
+  /** Longest audit line read, in characters (default 1 MiB); longer ones are skipped as FILE:LINE. */
+  maxLineChars?: number;
 }
 
 export interface AuditDeps {
@@ -148,6 +150,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     summary.joins[record.join.method]++;
     writer.request(record, signIn);
   };
+  const maxLineChars = request.maxLineChars ?? defaultMaxLineChars;
   let lastProgress = deps.now();
   let stop = false;
   void deps.interrupted.then(() => {
@@ -162,7 +165,9 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     try {
       const result = await splitLines(chunks, {
         onLine: (text, number) => handleLine(source, text, number),
-        onOverlong: (number) => problems.report(source.name, number, 'line longer than 64 MiB'),
+        maxLineChars,
+        onOverlong: (number) =>
+          problems.report(source.name, number, `skipped: line longer than ${sizeText(maxLineChars)}`),
         afterChunk: () => {
           if (stop && source !== followed) throw new Interrupted();
           if (deps.progress && deps.now() - lastProgress >= 1000) {
@@ -392,4 +397,11 @@ function summaryText(summary: TrailSummary, mappings: ClaimMappings, interrupted
       'with the confidence shown. For exact joins, map claims.uti and claims.sid into these extra keys in the ' +
       "API server's AuthenticationConfiguration (see docs/audit.md).\n";
   return text;
+}
+
+/** 1048576 -> "1 MiB", 1536 -> "1.5 KiB", 100 -> "100 characters". */
+function sizeText(chars: number): string {
+  if (chars >= 1024 * 1024) return `${+(chars / (1024 * 1024)).toFixed(2)} MiB`;
+  if (chars >= 1024) return `${+(chars / 1024).toFixed(2)} KiB`;
+  return `${chars} characters`;
 }
