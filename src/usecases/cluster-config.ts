@@ -73,6 +73,10 @@ export async function clusterConfig(
   const cluster = selectCluster(file, options.cluster);
   const format = options.format ?? defaultFormat(cluster);
   const notes: string[] = [];
+  if (file.policy.allowedNetworks.length > 0)
+    notes.push(
+      'policy.allowedNetworks is enforced by `kentra webhook` only (the API server cannot check an address range); it checks the sign-in address (ipaddr), not where requests come from',
+    );
   if (format === 'aks' || cluster.kind === 'aks') {
     if (format !== 'aks')
       throw new KentraError(

@@ -279,6 +279,10 @@ export function resolveWebhookConfig(
     policy: {
       ...document.policy,
       maxTokenAgeSeconds: document.policy.maxTokenAgeSeconds ?? file?.policy.maxTokenAgeSeconds,
+      allowedNetworks:
+        document.policy.allowedNetworks.length > 0
+          ? document.policy.allowedNetworks
+          : (file?.policy.allowedNetworks ?? []),
     },
   };
 }

@@ -104,6 +104,7 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
     maxTokenAgeSeconds:
       typeof policyRaw.maxTokenAge === 'string' ? parseDurationSeconds(policyRaw.maxTokenAge) : undefined,
     groupOverage: (str(policyRaw.groupOverage) as PolicySettings['groupOverage'] | undefined) ?? 'reject',
+    allowedNetworks: strings(policyRaw.allowedNetworks) ?? [],
   };
   if (policy.requireMfa && tokenVersion === 2)
     add(

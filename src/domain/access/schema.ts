@@ -11,6 +11,9 @@ import { usernameClaims } from '../identity/mapping.js';
 const guid = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const https = '^https://[^\\s?#]+$';
 const dnsLabel = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** An IPv4 CIDR (prefix 0-32) or an IPv6 one (prefix 0-128; the webhook checks the address strictly). */
+const cidr =
+  '^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/(3[0-2]|[12]?[0-9])$|^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$';
 
 export const accessFileApiVersion = 'kentra.dev/v1alpha1';
 export const clusterKinds = ['self-managed', 'kind', 'eks', 'aks'] as const;
@@ -166,6 +169,12 @@ export const accessFileSchema = {
           type: 'string',
           pattern: '^[1-9][0-9]*(s|m|h)$',
           description: 'Longest accepted token lifetime, e.g. 90m or 2h.',
+        },
+        allowedNetworks: {
+          type: 'array',
+          items: { type: 'string', pattern: cidr },
+          description:
+            'CIDR ranges users must sign in from: the ipaddr claim (the sign-in address Entra saw, not the address requests come from). Enforced by kentra webhook; tokens without ipaddr are denied.',
         },
         groupOverage: {
           enum: ['reject', 'no-groups'],

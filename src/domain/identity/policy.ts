@@ -16,6 +16,12 @@ export interface PolicySettings {
   requireAuthenticationContext?: string;
   /** Longest accepted token lifetime in seconds (`exp - iat`); see maxTokenAgeRule. */
   maxTokenAgeSeconds?: number;
+  /**
+   * CIDR ranges the user must have signed in from (the token's `ipaddr`, which Entra sets from the
+   * sign-in request). Enforced by the kentra webhook only: the API server's CEL has no address
+   * arithmetic, so it is not among policyRules. Empty: no network rule.
+   */
+  allowedNetworks: readonly string[];
   /** `reject`: a token in the groups-overage form is refused with a clear message; `no-groups`: it maps to no groups. */
   groupOverage: 'reject' | 'no-groups';
 }

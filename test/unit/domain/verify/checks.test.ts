@@ -17,7 +17,13 @@ const authenticator = jwtAuthenticator({
   issuer,
   audiences: [clientId],
   identity: defaultIdentity,
-  policy: { allowedTenants: [tenant], denyGuests: true, requireMfa: false, groupOverage: 'reject' },
+  policy: {
+    allowedTenants: [tenant],
+    denyGuests: true,
+    requireMfa: false,
+    groupOverage: 'reject',
+    allowedNetworks: [],
+  },
 });
 
 const goodClaims = {
