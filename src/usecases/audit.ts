@@ -26,7 +26,7 @@ import {
 } from '../domain/audit/claim-mappings.js';
 import { type GroupChange, groupChangeFrom } from '../domain/audit/group-change.js';
 import { defaultJoinOptions, type JoinOptions } from '../domain/audit/join.js';
-import { isK8sAuditEvent } from '../domain/audit/k8s-event.js';
+import { auditEventFrom } from '../domain/audit/k8s-event.js';
 import { SignInIndex } from '../domain/audit/sign-in-index.js';
 import {
   inTimeRange,
@@ -129,14 +129,15 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
 
   /** One audit log line: parsed, joined, filtered, written; or reported as FILE:LINE and skipped. */
   const handleLine = (from: AuditLogSource, text: string, number: number) => {
-    let event: unknown;
+    let parsed: unknown;
     try {
-      event = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (error) {
       problems.report(from.name, number, `corrupt or truncated line (${(error as Error).message})`);
       return;
     }
-    if (!isK8sAuditEvent(event)) {
+    const event = auditEventFrom(parsed);
+    if (!event) {
       problems.report(from.name, number, 'not an audit.k8s.io Event');
       return;
     }
@@ -186,6 +187,8 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
       if (error instanceof Interrupted) break;
       // A damaged gzip member or an unreadable file ends that source, not the run.
       const code = (error as NodeJS.ErrnoException).code;
+      // Only the stream's own failures are read errors; a fault in processing a line is a bug, not "reading failed".
+      if (typeof code !== 'string') throw error;
       if (
         code === 'Z_DATA_ERROR' ||
         code === 'Z_BUF_ERROR' ||

@@ -25,6 +25,7 @@ function entries(config: Dict, list: string, field: string): Map<string, Dict> {
   const out = new Map<string, Dict>();
   const items = Array.isArray(config[list]) ? (config[list] as Dict[]) : [];
   for (const item of items) {
+    if (typeof item !== 'object' || item === null) continue; // kubectl skips what it cannot decode, too
     const value = item[field];
     if (typeof item.name === 'string' && value && typeof value === 'object')
       out.set(item.name, value as Dict);
@@ -47,7 +48,16 @@ export async function loadKubeConnection(path: string, context?: string): Promis
       hint: 'Pass --kubeconfig PATH or set KUBECONFIG.',
     });
   }
-  const config = (parse(text) ?? {}) as Dict;
+  let config: Dict;
+  try {
+    const value: unknown = parse(text);
+    config = (typeof value === 'object' && value !== null ? value : {}) as Dict;
+  } catch (cause) {
+    throw new KentraError('config.invalid', `${path} is not valid YAML`, {
+      cause,
+      hint: 'kubectl cannot read it either: fix the file, or pass --kubeconfig PATH.',
+    });
+  }
   const contextName = context ?? str(config['current-context']);
   if (!contextName) {
     throw new KentraError('config.invalid', `${path}: no context given and no current-context set`, {

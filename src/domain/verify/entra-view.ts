@@ -40,8 +40,11 @@ const list = (value: unknown): string[] =>
     : Array.isArray(value)
       ? value.filter((item): item is string => typeof item === 'string')
       : [];
+/** NumericDate (seconds) as ISO text; a number outside Date's range (±8.64e15 ms) is no time at all. */
 const time = (value: unknown): string | undefined =>
-  typeof value === 'number' ? new Date(value * 1000).toISOString() : undefined;
+  typeof value === 'number' && Math.abs(value * 1000) <= 8.64e15
+    ? new Date(value * 1000).toISOString()
+    : undefined;
 
 export function isGroupsOverage(claims: Claims, groupsClaim = 'groups'): boolean {
   const names = claims._claim_names;
