@@ -36,6 +36,8 @@ export interface SeedGroup {
   id?: string;
   description?: string;
   securityEnabled?: boolean;
+  /** Role-assignable group (default false). */
+  isAssignableToRole?: boolean;
   /** Direct members: user principal names or display names of other groups (nesting). */
   members?: string[];
 }
@@ -252,6 +254,7 @@ function readGroup(value: Json, path: string, problems: SeedProblems): SeedGroup
     'id',
     'description',
     'securityEnabled',
+    'isAssignableToRole',
     'members',
   ]);
   return {
@@ -259,6 +262,7 @@ function readGroup(value: Json, path: string, problems: SeedProblems): SeedGroup
     id: guidField(f, 'id'),
     description: f.string('description'),
     securityEnabled: f.boolean('securityEnabled'),
+    isAssignableToRole: f.boolean('isAssignableToRole'),
     members: f.strings('members'),
   };
 }

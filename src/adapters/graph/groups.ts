@@ -8,9 +8,11 @@ import { GraphRequestError, unexpectedAnswer } from './client.js';
 export interface GraphGroup {
   id: string;
   displayName: string;
+  /** Only Privileged Role Administrators manage a role-assignable group's members, not its owners. */
+  isAssignableToRole?: boolean | null;
 }
 
-const select = 'id,displayName';
+const select = 'id,displayName,isAssignableToRole';
 
 /** OData string literal: single quotes doubled. */
 function odataString(value: string): string {

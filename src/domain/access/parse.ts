@@ -13,6 +13,7 @@ import {
   type ClusterSpec,
   defaultAuthority,
   defaultGraph,
+  isObjectId,
   type RuleScope,
   type WebClientSpec,
 } from './model.js';
@@ -278,6 +279,14 @@ function parseRule(
         `no cluster named "${name}" in clusters${didYouMeanSuffix(name, clusterNames)}`,
       );
   });
+  const groupId = str(raw.groupId)?.toLowerCase();
+  const group = str(raw.group) ?? '';
+  if (groupId && isObjectId(group) && group.toLowerCase() !== groupId)
+    add(
+      [...path, 'groupId'],
+      `the rule names group ${group} by object ID but pins ${groupId}`,
+      'Remove groupId.',
+    );
   let expires: number | undefined;
   if (typeof raw.expires === 'string') {
     expires = parseExpiry(raw.expires);
@@ -290,7 +299,8 @@ function parseRule(
       : { kind: 'cluster' };
   return {
     index,
-    group: str(raw.group) ?? '',
+    group,
+    ...(groupId ? { groupId } : {}),
     roleRef: role ? { kind: 'Role', name: role } : { kind: 'ClusterRole', name: clusterRole ?? '' },
     scope,
     clusters: strings(raw.clusters),

@@ -217,6 +217,12 @@ export const accessFileSchema = {
       required: ['group'],
       properties: {
         group: { type: 'string', minLength: 1, description: 'Entra group: display name or object ID.' },
+        groupId: {
+          type: 'string',
+          pattern: guid,
+          description:
+            'Object ID the group name resolved to, written by `kentra entra setup` (a pin): a name that later resolves to another group is refused.',
+        },
         clusterRole: { type: 'string', minLength: 1 },
         role: {
           type: 'string',

@@ -30,6 +30,7 @@ export type FindingCode =
   | 'no-assignments'
   | 'group-not-assigned'
   | 'group-unknown'
+  | 'admin-group-not-role-assignable'
   | 'secret-expiring';
 
 export interface Finding {
@@ -53,6 +54,8 @@ export interface CheckInput {
   expectedGroups?: readonly { id: string; name: string }[];
   /** Groups the access rules name that Entra does not know (field: the rule's path). */
   unknownGroups?: readonly { field: string; message: string }[];
+  /** Groups of rules granting admin-like rights (see isAdminLikeRule), with Graph's isAssignableToRole. */
+  adminGroups?: readonly { field: string; name: string; isAssignableToRole: boolean | undefined }[];
   now: number;
 }
 
@@ -194,6 +197,19 @@ export function checkRegistration(input: CheckInput): Finding[] {
       message: unknown.message,
       hint: 'Fix the group in kentra.yaml (display name or object ID); nobody gets the access its rule grants.',
     });
+
+  // Owners of an ordinary group can add members to it: for a group that grants cluster admin, that
+  // makes every owner an admin-maker. Role-assignable groups can only be changed by role administrators
+  // (learn.microsoft.com/entra/identity/role-based-access-control/groups-concept).
+  for (const group of input.adminGroups ?? [])
+    if (group.isAssignableToRole !== true)
+      add({
+        code: 'admin-group-not-role-assignable',
+        severity: 'warning',
+        field: group.field,
+        message: `the rule grants admin rights, and the owners of "${group.name}" can add members to it (not a role-assignable group)`,
+        hint: 'Use a group created with isAssignableToRole: true (membership then needs Privileged Role Administrator), ideally with PIM for Groups.',
+      });
 
   if (!sp) {
     add({
