@@ -177,6 +177,10 @@ export function setupTable(result: EntraSetupResult): string {
     );
   if (result.fileUpdated)
     lines.push(`  ${result.dryRun ? 'would write' : 'wrote'} the tenant and client IDs into the access file`);
+  for (const pin of result.pinned)
+    lines.push(
+      `  ${result.dryRun ? 'would pin' : 'pinned'} rules[${pin.ruleIndex}] to group ${pin.id} (groupId: a group taking over its name later is refused)`,
+    );
   if (!result.changed) lines.push('No changes: the app registration matches kentra.yaml.');
   else if (result.dryRun)
     lines.push('Dry run: nothing was changed. Run `kentra entra setup` to make these changes.');

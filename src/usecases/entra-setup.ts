@@ -79,6 +79,8 @@ export interface EntraSetupResult {
   secret?: { keyId: string; displayName: string; endDateTime: string; secretText: string };
   /** kentra.yaml got tenant.id and/or app.clientId (or would, in a dry run). */
   fileUpdated: boolean;
+  /** Rules whose group name was pinned to its object ID (rules[i].groupId). */
+  pinned: { ruleIndex: number; id: string }[];
   changed: boolean;
   warnings: string[];
 }
@@ -146,8 +148,8 @@ export async function entraSetup(options: EntraSetupOptions, io: EntraIo): Promi
   if (file.tenant.id !== tenantId) fields.push([['tenant', 'id'], tenantId]);
   if (file.app.clientId?.toLowerCase() !== (appId ?? '').toLowerCase() || !appId)
     fields.push([['app', 'clientId'], appId ?? placeholder.appId]);
-  const fileUpdated = fields.length > 0 || pins.length > 0;
-  if (fileUpdated && !options.dryRun && appId) {
+  const fileUpdated = fields.length > 0;
+  if ((fileUpdated || pins.length > 0) && !options.dryRun && appId) {
     let text = await io.files.readText(access.path);
     for (const [path, value] of fields) text = setAccessFileField(text, path, value);
     // Each group name is pinned to the object ID it resolved to: a later look-alike is refused.
@@ -171,7 +173,8 @@ export async function entraSetup(options: EntraSetupOptions, io: EntraIo): Promi
     otherAssignments,
     secret,
     fileUpdated,
-    changed: requests.length > 0 || fileUpdated,
+    pinned: pins,
+    changed: requests.length > 0 || fileUpdated || pins.length > 0,
     warnings: access.warnings,
   };
 }
