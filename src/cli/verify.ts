@@ -93,6 +93,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
       const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText);
       const { tenant } = access.file;
       const cluster = selectCluster(access.file, flags.cluster);
+      const { sharedAudienceWarnings } = await import('../domain/access/audiences.js');
+      for (const warning of sharedAudienceWarnings(access.file)) ctx.stderr.write(`warning: ${v(warning)}\n`);
       const caFile = tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile);
       const graph = await connections.connectGraph({
         tenant,

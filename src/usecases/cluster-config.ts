@@ -107,7 +107,7 @@ export async function clusterConfig(
     };
   }
   const clientId = file.app.clientId;
-  if (!clientId)
+  if (!clientId && !cluster.audience)
     throw new KentraError(
       'access.invalid',
       `${access.path}: app.clientId is not set; the API server needs it as the token audience`,
@@ -115,7 +115,7 @@ export async function clusterConfig(
         hint: 'Run `kentra entra setup` (it writes the ID into the file) or set app.clientId yourself.',
       },
     );
-  const authenticator = authenticatorFromAccessFile(file, clientId);
+  const authenticator = authenticatorFromAccessFile(file, clientId ?? '', cluster);
   const caFile = file.tenant.certificateAuthorityFile;
   let certificateAuthority: string | undefined;
   if (caFile) {
@@ -126,7 +126,8 @@ export async function clusterConfig(
       throw new KentraError('io.read', `cannot read tenant.certificateAuthorityFile ${caPath}`, { cause });
     }
   }
-  const flagsInput = flagsInputFor(file, clientId);
+  // Legacy flags and EKS have one client ID, which is the audience: the cluster's own when it has one.
+  const flagsInput = flagsInputFor(file, cluster.audience ?? clientId ?? '');
   const authConfig = (): Artifact => {
     if (minorVersion(cluster) < 30)
       throw new KentraError(

@@ -12,6 +12,7 @@
  *   entra:                              # each field defaults from the access file
  *     tenants: [<tenant id>]            # the tenant allow-list
  *     audiences: [<app client id>]
+ *     allowedClientApps: [<client id>, ...]   # azp/appid allow-list; default: the access file's policy
  *     issuerVersions: [v2]              # v1 and/or v2
  *     loginBase: https://login.microsoftonline.com
  *     stsBase: https://sts.windows.net
@@ -28,8 +29,10 @@
  *   cache: {ttlSeconds: 60, maxEntries: 100000}
  *   log: {level: info}
  */
+
 import { parse } from 'yaml';
 import type { AccessFile } from '../domain/access/model.js';
+import { clusterAudiences } from '../domain/identity/from-access-file.js';
 import { KentraError } from '../errors.js';
 import { entraIssuerBases, type IssuerVersion } from './issuers.js';
 import type { LogLevel } from './log.js';
@@ -43,6 +46,8 @@ export interface WebhookConfig {
   entra: {
     tenants: string[];
     audiences: string[];
+    /** Client apps whose tokens are accepted (azp/appid; an ID token's aud); empty: any. */
+    allowedClientApps: string[];
     issuerVersions: IssuerVersion[];
     loginBase: string;
     stsBase: string;
@@ -120,6 +125,7 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfigD
   const entra = r.object(root.entra ?? {}, '.entra', [
     'tenants',
     'audiences',
+    'allowedClientApps',
     'issuerVersions',
     'loginBase',
     'stsBase',
@@ -182,6 +188,9 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfigD
     entra: {
       tenants,
       audiences: optional(entra.audiences, (v) => r.strings(v, '.entra.audiences', { nonEmpty: true })),
+      allowedClientApps: optional(entra.allowedClientApps, (v) =>
+        r.strings(v, '.entra.allowedClientApps', { nonEmpty: true }),
+      ),
       issuerVersions: issuerVersions as IssuerVersion[] | undefined,
       loginBase: optional(entra.loginBase, (v) => r.url(v, '.entra.loginBase')),
       stsBase: optional(entra.stsBase, (v) => r.url(v, '.entra.stsBase')),
@@ -250,9 +259,16 @@ export function resolveWebhookConfig(
   const authority = file?.tenant.authority ?? entraIssuerBases.v2;
   const tenants = e.tenants ?? (file ? [...file.policy.allowedTenants] : undefined);
   if (!tenants?.length) throw invalid(source, '.entra.tenants', 'is required when no accessFile is given');
+  // A cluster with its own audience (#14.7) is served by a webhook that accepts that audience only.
+  const ownAudiences = file?.clusters.some((cluster) => cluster.audience);
+  if (!e.audiences && file && ownAudiences && file.clusters.length > 1)
+    throw invalid(
+      source,
+      '.entra.audiences',
+      'is required: the access file gives its clusters their own audiences, so name the one this webhook serves',
+    );
   const audiences =
-    e.audiences ??
-    (file ? [...new Set([...(file.app.clientId ? [file.app.clientId] : []), ...file.app.audiences])] : []);
+    e.audiences ?? (file ? [...new Set(clusterAudiences(file, file.app.clientId, file.clusters[0]))] : []);
   if (audiences.length === 0)
     throw invalid(source, '.entra.audiences', 'is required (or set app.clientId in the access file)');
   const loginBase = e.loginBase ?? authority;
@@ -265,6 +281,9 @@ export function resolveWebhookConfig(
     entra: {
       tenants,
       audiences,
+      allowedClientApps: (e.allowedClientApps ?? file?.policy.allowedClientApps ?? []).map((id) =>
+        id.toLowerCase(),
+      ),
       issuerVersions: e.issuerVersions ?? [file?.app.tokenVersion === 1 ? 'v1' : 'v2'],
       loginBase,
       stsBase,

@@ -38,6 +38,7 @@ export function defaultSharedIdentity(tenants: readonly string[]): SharedIdentit
       requireMfa: false,
       groupOverage: 'no-groups',
       allowedNetworks: [],
+      allowedClientApps: [],
     },
   };
 }

@@ -351,6 +351,7 @@ const rejectReasons = new Set<RejectReason>([
   'not_yet_valid',
   'audience_mismatch',
   'missing_claim',
+  'client_not_allowed',
   'invalid_token',
 ]);
 

@@ -41,6 +41,10 @@ export interface ClusterSpec {
   kubernetesVersion?: string;
   context?: string;
   certificateAuthorityFile?: string;
+  /** The audience this cluster accepts (another app's client ID, or an app ID URI); default the app's. */
+  audience?: string;
+  /** Environment name, for the shared-audience warning. */
+  environment?: string;
 }
 
 export type RuleScope =

@@ -88,6 +88,8 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
       kubernetesVersion: str(c.kubernetesVersion),
       context: str(c.context),
       certificateAuthorityFile: str(c.certificateAuthorityFile),
+      ...(str(c.audience) ? { audience: str(c.audience) } : {}),
+      ...(str(c.environment) ? { environment: str(c.environment) } : {}),
     };
   });
   const clusterNames = clusters.map((cluster) => cluster.name);
@@ -106,6 +108,15 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
       typeof policyRaw.maxTokenAge === 'string' ? parseDurationSeconds(policyRaw.maxTokenAge) : undefined,
     groupOverage: (str(policyRaw.groupOverage) as PolicySettings['groupOverage'] | undefined) ?? 'reject',
     allowedNetworks: strings(policyRaw.allowedNetworks) ?? [],
+    // The app's own client (kentra get-token) is always allowed once a list is given.
+    allowedClientApps: strings(policyRaw.allowedClientApps)
+      ? [
+          ...new Set([
+            ...(clientId ? [clientId.toLowerCase()] : []),
+            ...(strings(policyRaw.allowedClientApps) ?? []).map((id) => id.toLowerCase()),
+          ]),
+        ]
+      : [],
   };
   if (policy.requireMfa && tokenVersion === 2)
     add(

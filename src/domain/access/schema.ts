@@ -170,6 +170,13 @@ export const accessFileSchema = {
           pattern: '^[1-9][0-9]*(s|m|h)$',
           description: 'Longest accepted token lifetime, e.g. 90m or 2h.',
         },
+        allowedClientApps: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', pattern: guid },
+          description:
+            "Client apps (client IDs) whose tokens are accepted: azp (v2) or appid (v1); the app's own client ID is always allowed. Unset: any client of the tenant.",
+        },
         allowedNetworks: {
           type: 'array',
           items: { type: 'string', pattern: cidr },
@@ -208,6 +215,18 @@ export const accessFileSchema = {
           type: 'string',
           minLength: 1,
           description: "PEM file of the API server's CA.",
+        },
+        audience: {
+          type: 'string',
+          minLength: 1,
+          description:
+            "The token audience this cluster accepts instead of the app's: the client ID of a separate app for its environment, or an app ID URI (api://...; v1 tokens carry it as aud). A token captured at one cluster then does not work at another.",
+        },
+        environment: {
+          type: 'string',
+          pattern: dnsLabel,
+          description:
+            'Environment of the cluster (production, staging, ...); `kentra verify` warns when clusters of different environments accept the same audience.',
         },
       },
     },

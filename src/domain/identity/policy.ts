@@ -22,6 +22,11 @@ export interface PolicySettings {
    * arithmetic, so it is not among policyRules. Empty: no network rule.
    */
   allowedNetworks: readonly string[];
+  /**
+   * Client apps whose tokens are accepted (client IDs, lower case): `azp` in v2 tokens, `appid` in
+   * v1, and for a token with neither (an ID token) its `aud`, which is the client itself. Empty: any.
+   */
+  allowedClientApps: readonly string[];
   /** `reject`: a token in the groups-overage form is refused with a clear message; `no-groups`: it maps to no groups. */
   groupOverage: 'reject' | 'no-groups';
 }
@@ -83,6 +88,7 @@ export function policyRules(policy: PolicySettings): ValidationRule[] {
     });
   }
   if (policy.maxTokenAgeSeconds !== undefined) rules.push(maxTokenAgeRule(policy.maxTokenAgeSeconds));
+  if (policy.allowedClientApps.length > 0) rules.push(clientAppRule(policy.allowedClientApps));
   if (policy.groupOverage === 'reject') {
     rules.push({
       id: 'group-overage',
@@ -92,6 +98,24 @@ export function policyRules(policy: PolicySettings): ValidationRule[] {
     });
   }
   return rules;
+}
+
+/**
+ * Which app a token was issued to: `azp` (v2 access tokens), else `appid` (v1), else — an ID
+ * token, which carries neither — its audience, the client itself. The first one present decides,
+ * so a token cannot pass on an allowed `appid` while `azp` names another client.
+ */
+function clientAppRule(clients: readonly string[]): ValidationRule {
+  const allowed = x.lit(clients);
+  return {
+    id: 'client-app',
+    expr: x.if(
+      x.has('azp'),
+      x.in(x.claim('azp'), allowed),
+      x.if(x.has('appid'), x.in(x.claim('appid'), allowed), x.in(x.claim('aud'), allowed)),
+    ),
+    message: 'token was issued to a client app that is not allowed (azp/appid)',
+  };
 }
 
 /**

@@ -29,6 +29,7 @@ describe('review-time policy', () => {
       entra: {
         tenants: [issuer.tenantId],
         audiences: [issuer.clientId],
+        allowedClientApps: [],
         issuerVersions: ['v2'],
         loginBase: issuer.bases.v2,
         stsBase: issuer.bases.v1,
@@ -61,6 +62,7 @@ describe('review-time policy', () => {
           requireAuthenticationContext: 'c1',
           maxTokenAgeSeconds: 7200,
           allowedNetworks: [],
+          allowedClientApps: [],
           groupOverage: 'reject',
         },
       },

@@ -48,6 +48,7 @@ describe('kentra webhook server', () => {
         entra: {
           tenants: [issuer.tenantId],
           audiences: [issuer.clientId],
+          allowedClientApps: [issuer.clientId],
           loginBase: issuer.bases.v2,
           stsBase: issuer.bases.v1,
         },

@@ -18,6 +18,7 @@ describe('TokenValidator', () => {
       issuerVersions: ['v2'],
       issuerBases: issuer.bases,
       audiences: [issuer.clientId],
+      allowedClientApps: [issuer.clientId],
       clockSkewSeconds: 60,
       maxTokenLength: 64 * 1024,
       now,

@@ -23,6 +23,7 @@ const authenticator = jwtAuthenticator({
     requireMfa: false,
     groupOverage: 'reject',
     allowedNetworks: [],
+    allowedClientApps: [],
   },
 });
 
