@@ -158,9 +158,8 @@ describe('secret hygiene: no token, refresh token, client secret or password in 
       if (!name.endsWith('.json')) continue;
       const entry = JSON.parse(await readFile(join(cacheDir, 'kentra', name), 'utf8'));
       secrets.set(`cached token ${name}`, entry.token);
-      msalSecrets(entry.msalCache).forEach(([kind, secret], i) =>
-        secrets.set(`${kind} ${i} of ${name}`, secret),
-      );
+      for (const [i, [kind, secret]] of msalSecrets(entry.msalCache).entries())
+        secrets.set(`${kind} ${i} of ${name}`, secret);
     }
     assert.ok(
       [...secrets.keys()].some((key) => key.startsWith('RefreshToken')),
