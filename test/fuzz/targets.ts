@@ -39,7 +39,7 @@ import { parseWebhookConfig, resolveWebhookConfig } from '../../src/webhook/conf
 import type { JwksCache } from '../../src/webhook/jwks-cache.js';
 import { parseTokenReview } from '../../src/webhook/token-review.js';
 import { type RejectReason, TokenValidator } from '../../src/webhook/token-validator.js';
-import { auditEvent, signIn } from '../unit/domain/audit/fixtures.js';
+import { auditEvent, groupAddAudit, signIn } from '../unit/domain/audit/fixtures.js';
 import type { FuzzTarget } from './harness.js';
 import { hostileDocuments, hostileObjects, hostileValue } from './mutate.js';
 
@@ -262,17 +262,7 @@ function auditDeps(input: string, out: (text: string) => void, err: (text: strin
 function signInTarget(): FuzzTarget<string> {
   const files = scratch();
   const page = { value: [signIn(), signIn({ id: 'second', ipAddress: '198.51.100.9' })] };
-  const groupAdd = {
-    id: 'd1',
-    activityDisplayName: 'Add member to group',
-    activityDateTime: '2026-11-29T04:00:00Z',
-    result: 'success',
-    initiatedBy: { user: { userPrincipalName: 'alice@contoso.example' } },
-    targetResources: [
-      { id: '11111111-1111-4111-8111-111111111111', type: 'User', userPrincipalName: 'bob@contoso.example' },
-      { id: '22222222-2222-4222-8222-222222222222', type: 'Group', displayName: 'developers' },
-    ],
-  };
+  const groupAdd = groupAddAudit();
   return {
     name: 'sign-in-logs',
     input: 'Entra sign-in log exports (JSON, JSON lines)',

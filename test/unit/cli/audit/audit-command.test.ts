@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../../../helpers/cli.js';
-import { auditEvent, bobOid, signIn } from '../../domain/audit/fixtures.js';
+import { auditEvent, bobOid, groupAddAudit, signIn } from '../../domain/audit/fixtures.js';
 
 let dir: string;
 const esc = String.fromCharCode(27);
@@ -30,17 +30,7 @@ const controller = auditEvent({
   user: { username: 'system:kube-controller-manager' },
   requestReceivedTimestamp: '2026-11-29T04:31:00.000000Z',
 });
-const groupAdd = {
-  id: 'd1',
-  activityDisplayName: 'Add member to group',
-  activityDateTime: '2026-11-29T04:00:00Z',
-  result: 'success',
-  initiatedBy: { user: { userPrincipalName: 'alice@contoso.example' } },
-  targetResources: [
-    { id: bobOid, type: 'User', userPrincipalName: 'bob@contoso.example' },
-    { id: '22222222-2222-4222-8222-222222222222', type: 'Group', displayName: 'developers' },
-  ],
-};
+const groupAdd = groupAddAudit();
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kentra-audit-cli-'));
