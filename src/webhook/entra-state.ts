@@ -11,10 +11,12 @@
  * until that state is older than `maxStalenessMs`; then every review is denied
  * (fail closed) until a round succeeds again.
  *
- * Groups overage (more than 200 groups: the token has `_claim_names` instead of
- * `groups`) is resolved with `POST /users/{id}/getMemberGroups`, cached per user
- * and dropped when a delta round touches that user's memberships.
+ * Groups overage (the token lists no groups but has more: `_claim_names` or
+ * `hasgroups`; decided in domain/entra/claims.ts) is resolved with
+ * `POST /users/{id}/getMemberGroups`, cached per user and dropped when a delta
+ * round touches that user's memberships.
  */
+import { hasGroupsOverage } from '../domain/entra/claims.js';
 import { type GraphReader, GraphUnavailable } from './graph-reader.js';
 import type { Log } from './log.js';
 
@@ -325,12 +327,6 @@ export class EntraState {
     }
     return pending;
   }
-}
-
-/** Entra's overage marker: `_claim_names.groups` instead of a `groups` claim. */
-export function hasGroupsOverage(claims: Readonly<Record<string, unknown>>): boolean {
-  const names = claims._claim_names;
-  return typeof names === 'object' && names !== null && 'groups' in names && !Array.isArray(claims.groups);
 }
 
 function describe(error: unknown): string {

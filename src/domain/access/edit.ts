@@ -4,7 +4,7 @@
  * commands that write IDs back into the file (e.g. the app's client ID).
  */
 import { isMap, isScalar, Pair, parseDocument, Scalar } from 'yaml';
-import type { FieldPath } from './issues.js';
+import type { FieldPath } from '../config-check/issues.js';
 
 /**
  * Pins rules[ruleIndex] to the object ID its group name resolved to: `groupId`
