@@ -24,7 +24,7 @@ import {
 import { type FetchLike, GraphClient } from '../../src/adapters/graph/client.js';
 import { groupById, groupsByDisplayName } from '../../src/adapters/graph/groups.js';
 import { memberGroupIds } from '../../src/adapters/graph/membership.js';
-import { loadKubeConnection } from '../../src/adapters/kube/kubeconfig.js';
+import { openKubeconfig } from '../../src/adapters/kube/kubeconfig.js';
 import { displayValue } from '../../src/adapters/render/terminal-text.js';
 import { isObjectId } from '../../src/domain/access/model.js';
 import { authenticateClaims } from '../../src/domain/identity/authenticator.js';
@@ -164,12 +164,15 @@ async function kubeconfigTarget(): Promise<FuzzTarget<string>> {
     async run(text) {
       const path = files.path(`config-${n++ % 4}`);
       await writeFile(path, text);
-      // The reader every cluster command uses, then the writer that merges kentra's entries in.
-      await loadKubeConnection(path).catch((error: unknown) => {
+      // The one kubeconfig source: the reader every cluster command uses, then the writer that merges
+      // kentra's entries in (under kubectl's lock, atomically).
+      const place = { env: {}, cwd: files.path('.') };
+      const source = openKubeconfig({ kubeconfig: path }, place, { lockTimeoutMs: 1000 });
+      await source.connection().catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // a file named inside the kubeconfig
         throw error;
       });
-      // The writer (parse, merge, atomic write) is slower: every eighth input, chosen by its text so a seed replays.
+      // The writer (parse, merge, lock, atomic write) is slower: every eighth input, chosen by its text so a seed replays.
       if (text.length % 8 !== 0) return;
       const result = await writeKubeconfig(
         {
@@ -179,12 +182,11 @@ async function kubeconfigTarget(): Promise<FuzzTarget<string>> {
           tenant: '7d3b8a4e-1f2c-4b5d-9e6f-0a1b2c3d4e5f',
           clientId: '0b9e3c1a-5d7f-4e2b-8a6c-1f3d5b7e9a2c',
           scopes: [],
-          kubeconfig: path,
           force: true,
           useContext: false,
           toStdout: false,
         },
-        { env: {}, cwd: files.path('.'), home: files.path('.') },
+        { kubeconfig: source, cwd: files.path('.') },
       );
       assert.equal(result.context, 'fuzz');
       assert.ok(
