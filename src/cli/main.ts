@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { terminalText } from '../adapters/render/terminal-text.js';
 import { composeRoot } from '../composition/root.js';
 import { asKentraError, type KentraError } from '../errors.js';
 import type { CliContext } from '../ports/cli-context.js';
@@ -63,9 +64,18 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/**
+ * An error for a person. Messages quote files, servers and Entra: every control but the line break is
+ * escaped, and every further line is indented, so no value can start a line that looks like kentra's.
+ */
 export function formatError(error: KentraError, debug: boolean): string {
-  let text = `kentra: error [${error.code}]: ${error.message}\n`;
-  if (error.hint) text += `  hint: ${error.hint}\n`;
-  if (debug && error.cause instanceof Error && error.cause.stack) text += `  cause: ${error.cause.stack}\n`;
+  let text = `kentra: error [${error.code}]: ${indented(error.message)}\n`;
+  if (error.hint) text += `  hint: ${indented(error.hint)}\n`;
+  if (debug && error.cause instanceof Error && error.cause.stack)
+    text += `  cause: ${terminalText(error.cause.stack)}\n`;
   return text;
+}
+
+function indented(text: string): string {
+  return terminalText(text).replace(/\n(?!\s)/g, '\n  ');
 }

@@ -19,6 +19,7 @@ import type { FetchLike } from '../adapters/graph/client.js';
 import type { GraphAccess, GraphAuthSettings } from '../adapters/graph/open-graph.js';
 import type { KubeClient } from '../adapters/kube/client.js';
 import type { KubeConnection, KubeconfigSelection, KubeconfigSource } from '../adapters/kube/kubeconfig.js';
+import { displayValue } from '../adapters/render/terminal-text.js';
 import type { TokenCacheStore } from '../adapters/token-cache/store.js';
 import type { TenantSpec } from '../domain/access/model.js';
 import type { CliContext } from '../ports/cli-context.js';
@@ -82,7 +83,8 @@ export function composeRoot(ctx: CliContext): Root {
   };
   const root: Root = {
     ctx,
-    progress: (line) => ctx.stderr.write(`${line}\n`),
+    // Progress quotes Entra, clusters and files: escaped for the terminal (adapters/render/terminal-text.ts).
+    progress: (line) => ctx.stderr.write(`${displayValue(line)}\n`),
     files,
     home: async () => ctx.env.HOME ?? (await import('node:os')).homedir(),
     resolve: async (path) => (await import('node:path')).resolve(ctx.cwd, path),

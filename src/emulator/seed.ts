@@ -153,6 +153,7 @@ function buildTenant(seed: SeedTenant, path: string, problems: SeedProblems): Te
       description: g.description ?? null,
       securityEnabled: g.securityEnabled ?? true,
       mailEnabled: false,
+      isAssignableToRole: g.isAssignableToRole ?? false,
       members: new Set(),
       createdDateTime: created,
       version: 0,

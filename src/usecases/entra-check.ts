@@ -12,7 +12,7 @@ import {
   explainDenied,
   servicePrincipalOf,
 } from '../adapters/graph/applications.js';
-import { isExpired } from '../domain/access/model.js';
+import { isAdminLikeRule, isExpired } from '../domain/access/model.js';
 import { formatPath } from '../domain/config-check/issues.js';
 import { checkRegistration, type Finding } from '../domain/entra-app/findings.js';
 import { KentraError } from '../errors.js';
@@ -61,6 +61,7 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
   const assignments = servicePrincipal ? await assignmentsOf(graph, servicePrincipal.id) : [];
   let expectedGroups: { id: string; name: string }[] | undefined;
   let unknownGroups: { field: string; message: string }[] | undefined;
+  let adminGroups: { field: string; name: string; isAssignableToRole: boolean | undefined }[] | undefined;
   if (fromAccessFile) {
     const rules = file.rules.filter((rule) => !isExpired(rule, io.now()));
     let resolved: Awaited<ReturnType<typeof resolveGroups>>;
@@ -75,6 +76,18 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
       field: formatPath(issue.path),
       message: issue.message,
     }));
+    adminGroups = rules.filter(isAdminLikeRule).flatMap((rule) => {
+      const group = resolved.groups.get(rule.index);
+      return group
+        ? [
+            {
+              field: formatPath(['rules', rule.index, 'group']),
+              name: group.displayName,
+              isAssignableToRole: group.isAssignableToRole,
+            },
+          ]
+        : [];
+    });
   }
   const findings = checkRegistration({
     application,
@@ -84,6 +97,7 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
     requestedScopes: options.scopes,
     expectedGroups,
     unknownGroups,
+    adminGroups,
     now: io.now(),
   });
   return {

@@ -229,7 +229,17 @@ async function readOne(path: string): Promise<ReadFile> {
         hint: 'kubectl cannot read it either: fix the file, or leave it out of KUBECONFIG.',
       },
     );
-  const problems = kubectlDecodeProblems(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    // YAML 1.1 merge keys (`<<`) whose source is not a map fail only here, not in parsing (found by test/fuzz).
+    throw new KentraError('config.invalid', `${path} is not valid YAML: ${(error as Error).message}`, {
+      cause: error,
+      hint: 'kubectl cannot read it either: fix the file, or leave it out of KUBECONFIG.',
+    });
+  }
+  const problems = kubectlDecodeProblems(value);
   if (problems.length > 0)
     throw new KentraError(
       'config.invalid',

@@ -15,10 +15,14 @@ let writes = 0;
 export class TokenCacheStore {
   private ensured = false;
 
-  constructor(readonly dir: string) {}
+  /** `fileId` names an entry's file; it may collide (tests force that), the stored key decides. */
+  constructor(
+    readonly dir: string,
+    private readonly fileId: (key: CacheKey) => string = cacheKeyId,
+  ) {}
 
   entryPath(key: CacheKey): string {
-    return join(this.dir, `${cacheKeyId(key)}.json`);
+    return join(this.dir, `${this.fileId(key)}.json`);
   }
 
   /** The entry for `key`, or undefined when there is none (or it is unreadable or for another key). */
@@ -83,7 +87,7 @@ export class TokenCacheStore {
   }
 
   private failurePath(key: CacheKey): string {
-    return join(this.dir, `${cacheKeyId(key)}.failed`);
+    return join(this.dir, `${this.fileId(key)}.failed`);
   }
 
   /** Every readable entry (for `kentra logout --all` and listings). */

@@ -14,7 +14,7 @@ import { createCertificateAuthority } from '../../../src/adapters/pki.js';
 import { parseWebhookConfig, resolveWebhookConfig } from '../../../src/webhook/config.js';
 import { jsonLog } from '../../../src/webhook/log.js';
 import { startWebhook, type Webhook } from '../../../src/webhook/webhook.js';
-import { negativeTokens } from '../../helpers/negative-tokens.js';
+import { negativeTokens } from '../../fixtures/negative-tokens.js';
 import { startTestIssuer, type TestIssuer } from '../../helpers/test-issuer.js';
 import { FakeGraph } from './fake-graph.js';
 
@@ -48,6 +48,7 @@ describe('kentra webhook server', () => {
         entra: {
           tenants: [issuer.tenantId],
           audiences: [issuer.clientId],
+          allowedClientApps: [issuer.clientId],
           loginBase: issuer.bases.v2,
           stsBase: issuer.bases.v1,
         },
