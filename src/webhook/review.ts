@@ -37,11 +37,11 @@ export interface VerifiedToken {
   claims: EntraClaims;
   /** First 12 characters of the token's SHA-256: enough to correlate log lines, useless as a credential. */
   hash: string;
-  /** The last live outcome and the state version it was computed for. */
+  /** The last outcome and the user's state stamp it was computed for (live.stampOf). */
   decision?: { version: number; outcome: ReviewOutcome };
 }
 
-export type LiveState = Pick<EntraState, 'check' | 'unfit' | 'version'>;
+export type LiveState = Pick<EntraState, 'check' | 'unfit' | 'stampOf'>;
 
 export interface ReviewPipelineDeps {
   validator: Pick<TokenValidator, 'validate'>;
@@ -55,7 +55,7 @@ export interface ReviewPipelineDeps {
   metrics: WebhookMetrics;
 }
 
-/** Live denials that depend only on the user and the state version, so they may be reused. */
+/** Live denials that depend only on the user's state, so they may be reused while it is unchanged. */
 const userSpecific: ReadonlySet<LiveDenyReason> = new Set([
   'user_unknown',
   'account_disabled',
@@ -138,9 +138,10 @@ export class ReviewPipeline {
     }
     const unfit = live.unfit();
     if (unfit) return { authenticated: false, stage: 'live', reason: unfit };
+    // A remembered answer holds only while nothing concerning its user changed (fields, memberships, nesting).
+    const version = live.stampOf(claims.oid);
     const memo = verified.decision;
-    if (memo && memo.version === live.version) return memo.outcome;
-    const version = live.version;
+    if (memo && memo.version === version) return memo.outcome;
     const state = await live.check(claims);
     if (!state.ok) {
       const outcome: ReviewOutcome = { authenticated: false, stage: 'live', reason: state.reason };
