@@ -7,8 +7,10 @@
  *   kind: WebhookConfiguration
  *   accessFile: kentra.yaml             # tenant, app, mapping, policy: the file `kentra cluster config`
  *                                       # renders the structured authentication config from
- *   listen: {host: 0.0.0.0, port: 8443}
+ *   listen: {host: 0.0.0.0, port: 8443, healthPort: 8080}   # health, readiness, metrics: plain HTTP, no client cert
  *   tls: {certFile: tls.crt, keyFile: tls.key, clientCaFile: apiserver-client-ca.crt}
+ *                                       # /authenticate requires the API server's client certificate;
+ *                                       # `clientAuth: none` (instead of clientCaFile) serves anyone, with a warning
  *   entra:                              # each field defaults from the access file
  *     tenants: [<tenant id>]            # the tenant allow-list
  *     audiences: [<app client id>]
@@ -24,6 +26,11 @@
  *     clientSecretFile: graph-secret    # or env KENTRA_WEBHOOK_CLIENT_SECRET
  *     pollIntervalSeconds: 5
  *     maxStalenessSeconds: 60
+ *     store:                            # omit: this process polls and holds the state alone
+ *       urlFile: /etc/kentra/redis-url  # redis[s]://[user:password@]host:port[/db], from a Secret (or env
+ *                                       # KENTRA_WEBHOOK_STORE_URL); one leader per tenant polls Graph
+ *       leaseSeconds: 15                # a dead leader is replaced within this time
+ *       snapshotSeconds: 60
  *   policy: {maxTokenAgeSeconds: 43200, allowedNetworks: [10.0.0.0/8]}   # on top of the access file's
  *   cache: {ttlSeconds: 60, maxEntries: 100000}
  *   log: {level: info}
@@ -38,8 +45,17 @@ import { maxClockSkewSeconds } from './token-validator.js';
 
 export interface WebhookConfig {
   accessFile: string | undefined;
-  listen: { host: string; port: number };
-  tls: { certFile: string; keyFile: string; clientCaFile?: string } | undefined;
+  /** `healthPort`: /healthz, /readyz and /metrics over plain HTTP for probes and scrapers (0: any free port). */
+  listen: { host: string; port: number; healthPort?: number };
+  tls:
+    | {
+        certFile: string;
+        keyFile: string;
+        clientCaFile?: string;
+        /** `required` (the default) needs clientCaFile; `none` serves /authenticate to anyone (warned). */
+        clientAuth: 'required' | 'none';
+      }
+    | undefined;
   entra: {
     tenants: string[];
     audiences: string[];
@@ -58,6 +74,8 @@ export interface WebhookConfig {
         clientSecretFile: string | undefined;
         pollIntervalSeconds: number;
         maxStalenessSeconds: number;
+        /** Shared state in Redis; undefined: this process polls Graph and holds the state alone. */
+        store?: StoreConfig;
       }
     | undefined;
   /** Rules only the live reviewer can enforce; the access file's policy applies on top. */
@@ -65,6 +83,15 @@ export interface WebhookConfig {
   cache: { ttlSeconds: number; maxEntries: number };
   limits: { maxBodyBytes: number; maxTokenLength: number };
   log: { level: LogLevel };
+}
+
+export interface StoreConfig {
+  /** A file holding the Redis URL (a mounted Secret); else env KENTRA_WEBHOOK_STORE_URL. */
+  urlFile: string | undefined;
+  /** Key prefix; the tenant and the grant scope are appended. */
+  keyPrefix: string;
+  leaseSeconds: number;
+  snapshotSeconds: number;
 }
 
 /** The file as written: what is left out is filled by resolveWebhookConfig (access file, then defaults). */
@@ -115,8 +142,25 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfigD
   const optional = <T>(value: unknown, read: (v: unknown) => T): T | undefined =>
     value === undefined ? undefined : read(value);
 
-  const listen = r.object(root.listen ?? {}, '.listen', ['host', 'port']);
-  const tls = optional(root.tls, (v) => r.object(v, '.tls', ['certFile', 'keyFile', 'clientCaFile']));
+  const listen = r.object(root.listen ?? {}, '.listen', ['host', 'port', 'healthPort']);
+  const tls = optional(root.tls, (v) =>
+    r.object(v, '.tls', ['certFile', 'keyFile', 'clientCaFile', 'clientAuth']),
+  );
+  const clientAuth = tls?.clientAuth ?? 'required';
+  if (clientAuth !== 'required' && clientAuth !== 'none')
+    throw invalid(source, '.tls.clientAuth', 'must be required or none');
+  if (tls && clientAuth === 'required' && tls.clientCaFile === undefined)
+    throw new KentraError(
+      'config.invalid',
+      `${source}: .tls.clientCaFile is required: /authenticate only answers the API server`,
+      {
+        hint:
+          'Set tls.clientCaFile to the CA of the client certificate the API server presents (the file its ' +
+          'webhook kubeconfig names under client-certificate), or, to serve anyone who can reach the port, ' +
+          'say so with tls.clientAuth: none.',
+        details: { source, path: '.tls.clientCaFile' },
+      },
+    );
   const entra = r.object(root.entra ?? {}, '.entra', [
     'tenants',
     'audiences',
@@ -145,7 +189,11 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfigD
       'clientSecretFile',
       'pollIntervalSeconds',
       'maxStalenessSeconds',
+      'store',
     ]),
+  );
+  const store = optional(live?.store, (v) =>
+    r.object(v, '.live.store', ['urlFile', 'keyPrefix', 'leaseSeconds', 'snapshotSeconds']),
   );
   const policy = r.object(root.policy ?? {}, '.policy', ['maxTokenAgeSeconds', 'allowedNetworks']);
   const allowedNetworks = r.strings(policy.allowedNetworks ?? [], '.policy.allowedNetworks');
@@ -171,10 +219,12 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfigD
     listen: {
       host: r.string(listen.host ?? '0.0.0.0', '.listen.host'),
       port: r.number(listen.port ?? 8443, '.listen.port', 0, 65535, true),
+      healthPort: optional(listen.healthPort, (v) => r.number(v, '.listen.healthPort', 0, 65535, true)),
     },
     tls: tls && {
       certFile: r.string(tls.certFile, '.tls.certFile'),
       keyFile: r.string(tls.keyFile, '.tls.keyFile'),
+      clientAuth,
       ...(tls.clientCaFile === undefined
         ? {}
         : { clientCaFile: r.string(tls.clientCaFile, '.tls.clientCaFile') }),
@@ -205,6 +255,12 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfigD
         pollIntervalSeconds,
         86_400,
       ),
+      store: store && {
+        urlFile: optional(store.urlFile, (v) => r.string(v, '.live.store.urlFile')),
+        keyPrefix: r.string(store.keyPrefix ?? 'kentra:webhook', '.live.store.keyPrefix'),
+        leaseSeconds: r.number(store.leaseSeconds ?? 15, '.live.store.leaseSeconds', 1, 300),
+        snapshotSeconds: r.number(store.snapshotSeconds ?? 60, '.live.store.snapshotSeconds', 1, 86_400),
+      },
     },
     policy: {
       maxTokenAgeSeconds: optional(policy.maxTokenAgeSeconds, (v) =>
