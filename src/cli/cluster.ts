@@ -42,7 +42,8 @@ Examples:
   kentra cluster config --cluster prod --format flags
   kentra cluster config --format eks -o json > eks-identity-provider.json
   kentra cluster config --format kind --out-dir ./cluster   # authentication-config.yaml + kind-config.yaml
-  kentra cluster config --webhook --webhook-url https://10.0.0.10:8443 --webhook-ca-file ca.crt`,
+  kentra cluster config --webhook --webhook-url https://10.0.0.10:8443 --webhook-ca-file ca.crt \
+    --webhook-client-cert apiserver-kentra.crt --webhook-client-key apiserver-kentra.key`,
     )
     .option(
       '--webhook',
@@ -56,6 +57,11 @@ Examples:
       '--webhook-ca-file <path>',
       "with --webhook: CA (PEM) that signed the webhook's serving certificate",
     )
+    .option(
+      '--webhook-client-cert <path>',
+      'with --webhook: client certificate the API server presents (the webhook requires one by default)',
+    )
+    .option('--webhook-client-key <path>', 'with --webhook: its private key')
     .option(
       '--webhook-cache-ttl <duration>',
       "with --webhook: the API server's cache of webhook answers",
@@ -75,6 +81,8 @@ Examples:
         webhook?: boolean;
         webhookUrl?: string;
         webhookCaFile?: string;
+        webhookClientCert?: string;
+        webhookClientKey?: string;
         webhookCacheTtl: string;
       }) => {
         if (flags.webhook) {
@@ -85,7 +93,14 @@ Examples:
           const { writeWebhookClient } = await import('./webhook.js');
           const caFile = resolve(ctx.cwd, flags.webhookCaFile);
           await writeWebhookClient(
-            { url: flags.webhookUrl, caFile, cacheTtl: flags.webhookCacheTtl, output: flags.output },
+            {
+              url: flags.webhookUrl,
+              caFile,
+              cacheTtl: flags.webhookCacheTtl,
+              output: flags.output,
+              ...(flags.webhookClientCert ? { clientCert: resolve(ctx.cwd, flags.webhookClientCert) } : {}),
+              ...(flags.webhookClientKey ? { clientKey: resolve(ctx.cwd, flags.webhookClientKey) } : {}),
+            },
             ctx,
           );
           return;
