@@ -229,6 +229,9 @@ export async function startWebhook(config: WebhookConfig, deps: WebhookDeps): Pr
   });
   deps.log('info', 'webhook.started', {
     url: `${server.url}/authenticate`,
+    ...(server.healthUrl ? { health: server.healthUrl } : {}),
+    shared: built.shared !== undefined,
+    clientCertificates: deps.tls.clientCaPem ? 'required' : 'not required',
     tenants: config.entra.tenants,
     live: config.live !== undefined,
     ready: built.notReady() ?? 'yes',

@@ -27,6 +27,11 @@ import type { Log } from '../log.js';
 import type { RedisStateStore } from './redis-store.js';
 import { decodeSnapshot, encodeSnapshot, type SnapshotIdentity } from './snapshot.js';
 
+/** Stream entries after the snapshot before a new one is written although nothing changed (trims the stream). */
+const snapshotMaxEntriesBehind = 1000;
+/** appliedN before the first entry when the stream gave no position (only a full round can follow). */
+const unknownPosition = -1;
+
 export interface SharedStateOptions {
   store: RedisStateStore;
   /** The store's URL without credentials, for logs and /readyz. */
@@ -51,6 +56,9 @@ export class SharedLiveState {
   private lastRenewAt = 0;
   private lastSnapshotAt = 0;
   private previousSnapshotId: string | undefined;
+  /** State version and stream position of the last snapshot written here. */
+  private snapshotVersion = -1;
+  private snapshotN = 0;
   /** Whether the last store command succeeded; undefined before the first. */
   storeUp: boolean | undefined;
   private readonly waiters: Array<{ n: number; resolve: () => void; reject: (error: Error) => void }> = [];
@@ -138,7 +146,8 @@ export class SharedLiveState {
   private async fromTailWithResync(): Promise<void> {
     const last = await this.options.store.last();
     this.position = last?.id ?? '0';
-    this.appliedN = this.tailN = last?.n ?? 0;
+    // An empty (trimmed) stream tells no sequence number: take the next entry's as it comes.
+    this.appliedN = this.tailN = last?.n ?? unknownPosition;
     this.awaitingFull.add('users').add('groups');
     await this.options.store.requestResync();
   }
@@ -148,9 +157,9 @@ export class SharedLiveState {
     while (!this.abort.signal.aborted) {
       try {
         const entries = await store.read(this.position, 1000);
-        this.storeUp = true;
+        this.storeReached();
         for (const entry of entries) {
-          if (entry.n !== this.appliedN + 1) {
+          if (this.appliedN !== unknownPosition && entry.n !== this.appliedN + 1) {
             // Entries this replica never saw were trimmed: what it holds may miss a change. Start over.
             log('warn', 'store.stream_gap', {
               expected: this.appliedN + 1,
@@ -185,9 +194,7 @@ export class SharedLiveState {
       if (this.abort.signal.aborted) return;
       try {
         await this.leaseStep();
-        if (this.storeUp === false)
-          this.options.log('info', 'store.recovered', { store: this.options.storeName });
-        this.storeUp = true;
+        this.storeReached();
         if (this.leader) await this.snapshotIfDue();
       } catch (error) {
         if (this.storeUp !== false)
@@ -201,6 +208,15 @@ export class SharedLiveState {
       if (this.leader && this.options.now() - this.lastRenewAt > this.options.leaseTtlMs)
         this.demote('lease lapsed');
     }
+  }
+
+  private storeReached(): void {
+    if (this.storeUp === false) {
+      this.options.log('info', 'store.recovered', { store: this.options.storeName });
+      // The store may have come back empty: write the next snapshot even if nothing changed.
+      this.snapshotVersion = -1;
+    }
+    this.storeUp = true;
   }
 
   private async leaseStep(): Promise<void> {
@@ -256,6 +272,9 @@ export class SharedLiveState {
     const { now, snapshotIntervalMs, store, identity } = this.options;
     const state = this.state;
     if (!state?.ready || now() - this.lastSnapshotAt < snapshotIntervalMs) return;
+    // Nothing changed and the stream is short: the snapshot there is as good (and Redis is spared a write).
+    if (state.version === this.snapshotVersion && this.appliedN - this.snapshotN < snapshotMaxEntriesBehind)
+      return;
     const streamId = this.position;
     const text = encodeSnapshot({
       ...identity,
@@ -268,6 +287,8 @@ export class SharedLiveState {
     await store.writeSnapshot(text, this.previousSnapshotId);
     this.previousSnapshotId = streamId;
     this.lastSnapshotAt = now();
+    this.snapshotVersion = state.version;
+    this.snapshotN = this.appliedN;
   }
 
   /** Resolves once this replica applied entry `n`; fails after `timeoutMs` (the store went away meanwhile). */

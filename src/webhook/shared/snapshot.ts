@@ -46,11 +46,12 @@ export function decodeSnapshot(
   if (typeof raw !== 'object' || raw === null) return { ok: false, reason: 'not an object (corrupt)' };
   if (raw.format !== format)
     return { ok: false, reason: `format ${JSON.stringify(raw.format)}, expected ${format}` };
+  // Integrity first: only an intact snapshot can tell whose it is.
+  if (typeof raw.state !== 'string' || sha256(raw.state) !== raw.sha256)
+    return { ok: false, reason: 'checksum mismatch (corrupt)' };
   if (raw.tenant !== expected.tenant) return { ok: false, reason: 'written for another tenant (foreign)' };
   if (raw.scope !== expected.scope)
     return { ok: false, reason: 'written for another access file scope (foreign)' };
-  if (typeof raw.state !== 'string' || sha256(raw.state) !== raw.sha256)
-    return { ok: false, reason: 'checksum mismatch (corrupt)' };
   if (typeof raw.streamId !== 'string' || !Number.isInteger(raw.n) || typeof raw.writtenAt !== 'number')
     return { ok: false, reason: 'missing stream position (corrupt)' };
   let state: StateDump;
