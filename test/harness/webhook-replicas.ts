@@ -118,6 +118,8 @@ export interface ReplicatedWorldOptions {
   seed?: string;
   /** Start a kube-apiserver behind the balancer (default true). */
   apiserver?: boolean;
+  /** Groups (IDs or names) the access file grants through; default: developers. */
+  ruleGroups?: readonly string[];
 }
 
 export interface ReplicatedWebhookWorld {
@@ -153,6 +155,7 @@ export async function startReplicatedWebhookWorld(
     const redisUrlFile = join(dir, 'redis-url');
     await writeFile(redisUrlFile, `${redis.url}\n`, { mode: 0o600 });
     const files = await writeWebhookFiles(dir, entra, {
+      ...(options.ruleGroups ? { ruleGroups: options.ruleGroups } : {}),
       pollIntervalSeconds: options.pollIntervalSeconds,
       maxStalenessSeconds: options.maxStalenessSeconds,
       extra: {

@@ -17,6 +17,7 @@ import { loadAccessFile } from '../../src/usecases/load-access.js';
 import { runWebhook } from '../../src/usecases/webhook.js';
 import { renderWebhookClient } from '../../src/webhook/render.js';
 import type { Webhook } from '../../src/webhook/webhook.js';
+import { tokenKubeconfig } from '../helpers/token-kubeconfig.js';
 import { type ControlPlane, startControlPlane } from './control-plane.js';
 import { type EmulatorHandle, startEmulator } from './emulator.js';
 import { kubectl } from './kubectl.js';
@@ -65,6 +66,8 @@ export async function writeWebhookFiles(
   entra: EmulatorHandle,
   options: WebhookWorldOptions & {
     extra?: { live?: Record<string, unknown>; listen?: Record<string, unknown> };
+    /** Groups (IDs or names) the access file grants through; default: developers. */
+    ruleGroups?: readonly string[];
   },
 ): Promise<WebhookFiles> {
   const accessPath = join(dir, 'kentra.yaml');
@@ -82,7 +85,10 @@ export async function writeWebhookFiles(
       app: { name: 'kentra', clientId: entra.clientId, tokenVersion: 2 },
       clusters: [{ name: 'test', kind: 'self-managed', kubernetesVersion: '1.36' }],
       policy: { denyGuests: true, maxTokenAge: '2h', groupOverage: 'reject' },
-      rules: [{ group: entra.groups.developers, clusterRole: 'view' }],
+      rules: (options.ruleGroups ?? [entra.groups.developers]).map((group) => ({
+        group,
+        clusterRole: 'view',
+      })),
     }),
   );
   const ca = await createCertificateAuthority('kentra-webhook-e2e', 1);
@@ -232,23 +238,7 @@ export async function writeTokenKubeconfig(
   cluster: ControlPlane,
   token: string,
 ): Promise<string> {
-  const kubeconfig = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name: 'c',
-        cluster: {
-          server: cluster.server,
-          'certificate-authority-data': Buffer.from(cluster.caPem).toString('base64'),
-        },
-      },
-    ],
-    users: [{ name: 'u', user: { token } }],
-    contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-    'current-context': 'c',
-  };
-  await writeFile(path, stringify(kubeconfig), { mode: 0o600 });
+  await writeFile(path, tokenKubeconfig(cluster.server, cluster.caPem, token), { mode: 0o600 });
   return path;
 }
 
