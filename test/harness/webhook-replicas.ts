@@ -118,7 +118,7 @@ export interface ReplicatedWorldOptions {
   seed?: string;
   /** Start a kube-apiserver behind the balancer (default true). */
   apiserver?: boolean;
-  /** Groups (IDs or names) the access file grants through; default: developers. */
+  /** Groups (IDs or names) the access file grants through; default: developers and platform-admins. */
   ruleGroups?: readonly string[];
 }
 

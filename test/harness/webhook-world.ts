@@ -66,7 +66,7 @@ export async function writeWebhookFiles(
   entra: EmulatorHandle,
   options: WebhookWorldOptions & {
     extra?: { live?: Record<string, unknown>; listen?: Record<string, unknown> };
-    /** Groups (IDs or names) the access file grants through; default: developers. */
+    /** Groups (IDs or names) the access file grants through; default: developers and platform-admins. */
     ruleGroups?: readonly string[];
   },
 ): Promise<WebhookFiles> {
@@ -85,10 +85,13 @@ export async function writeWebhookFiles(
       app: { name: 'kentra', clientId: entra.clientId, tokenVersion: 2 },
       clusters: [{ name: 'test', kind: 'self-managed', kubernetesVersion: '1.36' }],
       policy: { denyGuests: true, maxTokenAge: '2h', groupOverage: 'reject' },
-      rules: (options.ruleGroups ?? [entra.groups.developers]).map((group) => ({
-        group,
-        clusterRole: 'view',
-      })),
+      // The groups the e2e tests bind: the webhook holds the memberships of these (and what nests under them).
+      rules: (options.ruleGroups ?? [entra.groups.developers, entra.groups['platform-admins']]).map(
+        (group) => ({
+          group,
+          clusterRole: 'view',
+        }),
+      ),
     }),
   );
   const ca = await createCertificateAuthority('kentra-webhook-e2e', 1);
