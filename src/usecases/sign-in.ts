@@ -4,7 +4,6 @@
  * pulls in msal-node.
  */
 import { readFile } from 'node:fs/promises';
-import { openUrl } from '../adapters/browser.js';
 import type { AppCredential, AuthorityConfig } from '../adapters/entra/applications.js';
 import {
   refreshWithCache,
@@ -18,7 +17,7 @@ import type { CacheEntry } from '../adapters/token-cache/entry.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
 import { expectationProblems } from '../domain/exec-credential/expectations.js';
 import { KentraError } from '../errors.js';
-import type { GetTokenDeps, GetTokenInput } from './get-token.js';
+import type { GetTokenDeps, GetTokenInput } from './get-token-cache.js';
 import { type Flow, scopesFor } from './sign-in-plan.js';
 
 /** Refreshes silently; undefined when the refresh token can no longer be used (sign in again). */
@@ -67,7 +66,7 @@ export async function signIn(
           openBrowser: async (url) => {
             deps.say(`kentra: sign in to Entra in your browser. If no browser opens, visit:\n  ${url}`);
             try {
-              await openUrl(url, deps.env, deps.platform, input.browserCommand);
+              await deps.browser.open(url, input.browserCommand);
             } catch (cause) {
               deps.say(
                 `kentra: could not start a browser (${(cause as Error).message}); open the URL above yourself, ` +

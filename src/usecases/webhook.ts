@@ -7,9 +7,9 @@
 import { type FetchLike, GraphClient } from '../adapters/graph/client.js';
 import { fetchTrusting } from '../adapters/http-fetch.js';
 import { createCertificateAuthority } from '../adapters/pki.js';
-import type { TextSink } from '../cli/context.js';
 import { type AccessFile, isObjectId } from '../domain/access/model.js';
 import { KentraError } from '../errors.js';
+import type { TextSink } from '../ports/text-sink.js';
 import { parseWebhookConfig, resolveWebhookConfig, type WebhookConfig } from '../webhook/config.js';
 import type { GroupScope } from '../webhook/directory-state.js';
 import { graphReaderFrom } from '../webhook/graph-reader.js';
