@@ -12,8 +12,8 @@ import {
   explainDenied,
   servicePrincipalOf,
 } from '../adapters/graph/applications.js';
-import { formatPath } from '../domain/access/issues.js';
 import { isExpired } from '../domain/access/model.js';
+import { formatPath } from '../domain/config-check/issues.js';
 import { checkRegistration, type Finding } from '../domain/entra-app/findings.js';
 import { KentraError } from '../errors.js';
 import { connectGraph, type EntraIo, type GraphAuthOptions } from './entra-connect.js';

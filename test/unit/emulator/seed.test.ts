@@ -66,12 +66,18 @@ tenants:
         appId: not-a-guid
         requestedAccessTokenVersion: 3
 `);
-    assert.match(message, /tenants\[0\]\.colour: unknown field/);
-    assert.match(message, /tenants\[0\]\.users\[0\]\.password: required/);
-    assert.match(message, /tenants\[0\]\.users\[1\]\.userPrincipalName: must look like name@domain/);
-    assert.match(message, /tenants\[0\]\.users\[1\]\.accountEnabled: must be true or false/);
-    assert.match(message, /tenants\[0\]\.applications\[0\]\.appId: must be a GUID/);
-    assert.match(message, /requestedAccessTokenVersion: must be one of 1, 2/);
+    assert.match(message, /tenants\[0\]\.colour: unknown field \(known fields here: id, domain, /);
+    assert.match(message, /tenants\[0\]\.users\[0\]\.password: is required/);
+    assert.match(
+      message,
+      /tenants\[0\]\.users\[1\]\.userPrincipalName: "not-an-email" is not valid \(Must look like name@domain\.\)/,
+    );
+    assert.match(message, /tenants\[0\]\.users\[1\]\.accountEnabled: expected true or false, got string/);
+    assert.match(
+      message,
+      /tenants\[0\]\.applications\[0\]\.appId: "not-a-guid" is not valid \(An object ID \(GUID\)\.\)/,
+    );
+    assert.match(message, /requestedAccessTokenVersion: 3 is not one of 1, 2/);
   });
 
   it('reports references to groups, users and roles that do not exist', () => {
@@ -96,7 +102,7 @@ tenants:
 
   it('rejects YAML that does not parse, and documents that are not a tenant list', () => {
     assert.match(seedProblems('tenants: [\n'), /is not valid YAML/);
-    assert.match(seedProblems('- just a list'), /\(root\): must be a mapping with a `tenants` list/);
-    assert.match(seedProblems('tenants: []'), /tenants: needs at least one tenant/);
+    assert.match(seedProblems('- just a list'), /\(top level\): expected a mapping, got array/);
+    assert.match(seedProblems('tenants: []'), /tenants: needs at least 1 item/);
   });
 });
