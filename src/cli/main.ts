@@ -41,6 +41,9 @@ export function buildProgram(ctx: CliContext): Command {
     .helpOption('-h, --help', 'show help for a command')
     .addHelpCommand('help [command]', 'show help for a command')
     .showSuggestionAfterError(true)
+    // A command's options belong to it alone (kubectl's rule): `kentra kubeconfig convert --kubeconfig F`
+    // gives F to convert, not to `kentra kubeconfig`, which has a --kubeconfig of its own.
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
