@@ -17,7 +17,7 @@ import type { CacheEntry } from '../adapters/token-cache/entry.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
 import { expectationProblems } from '../domain/exec-credential/expectations.js';
 import { KentraError } from '../errors.js';
-import type { GetTokenDeps, GetTokenInput } from './get-token-cache.js';
+import type { GetTokenDeps, GetTokenInput, OpenedBrowser } from './get-token-cache.js';
 import { type Flow, scopesFor } from './sign-in-plan.js';
 
 /** Refreshes silently; undefined when the refresh token can no longer be used (sign in again). */
@@ -56,6 +56,13 @@ export async function signIn(
   const network: NetworkWatch = {};
   const config = await authorityConfig(input, deps, network);
   const scopes = scopesFor(input, flow);
+  // A browser command that fails (Chromium missing or crashing, a typo) can never finish the
+  // sign-in: end it then, with the reason, instead of waiting for --timeout.
+  let browserFailed: (error: KentraError) => void = () => {};
+  const browserFailure = new Promise<never>((_, reject) => {
+    browserFailed = reject;
+  });
+  browserFailure.catch(() => {}); // observed through the race below
   const attempt = (async (): Promise<TokenResult> => {
     switch (flow) {
       case 'authcode':
@@ -66,7 +73,8 @@ export async function signIn(
           openBrowser: async (url) => {
             deps.say(`kentra: sign in to Entra in your browser. If no browser opens, visit:\n  ${url}`);
             try {
-              await deps.browser.open(url, input.browserCommand);
+              const opened = await deps.browser.open(url, input.browserCommand);
+              void failedOpener(opened, deps.say).then((error) => error && browserFailed(error));
             } catch (cause) {
               deps.say(
                 `kentra: could not start a browser (${(cause as Error).message}); open the URL above yourself, ` +
@@ -86,7 +94,11 @@ export async function signIn(
         return signInAsApp(config, appCredential(flow, deps), scopes);
     }
   })();
-  const result = await withDeadline(attempt, input.timeoutMs, deps.interrupted).catch((error: unknown) => {
+  const result = await withDeadline(
+    Promise.race([attempt, browserFailure]),
+    input.timeoutMs,
+    deps.interrupted,
+  ).catch((error: unknown) => {
     throw signInError(error, errorContext(input, network));
   });
   const entry = checked(toEntry(input, key, result, deps.now()), input, deps);
@@ -99,6 +111,29 @@ export async function signIn(
       `kentra: warning: signed in as ${entry.account.username}, not ${input.loginHint} (--login-hint); the token is cached for ${input.loginHint}.`,
     );
   return entry;
+}
+
+/**
+ * Waits for the opener to end. A custom one (--browser-command, $BROWSER) that fails means no
+ * browser will show the page: that is an error. The platform's opener failing only earns a
+ * warning, since the person can still open the printed URL.
+ */
+async function failedOpener(
+  opened: OpenedBrowser,
+  say: (line: string) => void,
+): Promise<KentraError | undefined> {
+  const exit = await opened.exited;
+  if (exit.signal === null && (exit.code ?? 0) === 0) return undefined;
+  const how = exit.signal ? `was stopped by ${exit.signal}` : `exited with status ${exit.code}`;
+  if (!opened.custom) {
+    say(`kentra: ${opened.command} ${how}; open the URL above yourself.`);
+    return undefined;
+  }
+  return new KentraError('auth.failed', `the browser command ${how} before the sign-in finished`, {
+    hint:
+      'Check --browser-command (or $BROWSER): it runs with the sign-in URL as its last argument, ' +
+      'and its own messages are above. Or sign in with --grant-type device-code.',
+  });
 }
 
 /** Explains, once per new token, what the cluster will reject about it. */

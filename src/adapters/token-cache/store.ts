@@ -6,9 +6,9 @@
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KentraError } from '../../errors.js';
+import { readTextQuickly } from '../hot-path-io.js';
 import { type CacheEntry, isCacheEntry } from './entry.js';
 import { type CacheKey, cacheKeyId, sameKey } from './key.js';
-import { readTextNow } from './read-sync.js';
 
 let writes = 0;
 
@@ -114,7 +114,7 @@ export class TokenCacheStore {
 }
 
 export async function readEntryFile(path: string): Promise<CacheEntry | undefined> {
-  const text = readTextNow(path);
+  const text = await readTextQuickly(path);
   if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text);

@@ -50,11 +50,16 @@ export interface EntriesInput {
 }
 
 export const installHint = `kentra signs you in to Microsoft Entra ID for this cluster.
-Install it with:  npm install --global kentra   (Node.js 20 or later)
-then run kubectl again.`;
+Install it with:  kubectl krew install entra
+              or:  npm install --global kentra   (Node.js 20 or later)
+or put the kentra executable for your platform on PATH, then run kubectl again.`;
 
-/** The names kentra's executable goes by (`kentra.js` when kubectl runs the built file). */
-const kentraCommands = new Set(['kentra', 'kubectl-entra', 'kentra.js']);
+/**
+ * The names kentra's executable goes by: `kentra`, `kubectl-entra` (krew, Homebrew), `kentra.js`
+ * (when kubectl runs the built file), each also with `.exe`, and the release executables as
+ * downloaded (`kentra-linux-x64`, `kentra-windows-x64.exe`; the tests' `kentra-linux-x64-<hash>`).
+ */
+const kentraCommand = /^(kentra|kubectl-entra)(\.js|-[a-z0-9]+-[a-z0-9]+(-[0-9a-f]+)?)?(\.exe)?$/i;
 
 /** Whether a user's exec section runs `kentra get-token`; its get-token arguments when it does. */
 export function kentraGetTokenArgs(exec: unknown): string[] | undefined {
@@ -62,7 +67,7 @@ export function kentraGetTokenArgs(exec: unknown): string[] | undefined {
   const { command, args } = exec as Record<string, unknown>;
   const name = typeof command === 'string' ? (command.split(/[\\/]/).at(-1) ?? '') : '';
   const list = Array.isArray(args) ? args.map(String) : [];
-  return kentraCommands.has(name) && list[0] === 'get-token' ? list.slice(1) : undefined;
+  return kentraCommand.test(name) && list[0] === 'get-token' ? list.slice(1) : undefined;
 }
 
 /** The exec section of a user that signs in with `kentra get-token ARGS`. */
