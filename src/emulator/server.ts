@@ -14,6 +14,7 @@ import { defaultSeed } from './default-seed.js';
 import { Directory } from './directory.js';
 import { Grants } from './grants.js';
 import { graphHandler } from './graph/handler.js';
+import { GraphThrottle } from './graph/throttle.js';
 import { SigningKeys } from './keys.js';
 import { createRouter } from './router.js';
 import { tenantsFromSeed, tenantsFromSeedText } from './seed.js';
@@ -98,6 +99,7 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
     requestCounts: new Map(),
     faults: [],
+    graphThrottle: new GraphThrottle(now),
   };
   const ctx = context;
   return {

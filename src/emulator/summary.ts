@@ -26,9 +26,15 @@ export interface EmulatorSummary {
       userType: string;
       groups: number;
     }[];
+    /** All users and groups; `users` lists the first `summaryUserLimit` only. */
+    userCount: number;
+    groupCount: number;
   }[];
   demo: { kentraClientId: string; password: string; mfaCode: string } | null;
 }
+
+/** A generated tenant has 100,000 users: the start-up summary shows the first ones and the counts. */
+export const summaryUserLimit = 50;
 
 export function emulatorSummary(running: RunningEmulator, builtIn: boolean): EmulatorSummary {
   const { directory } = running.context;
@@ -47,13 +53,15 @@ export function emulatorSummary(running: RunningEmulator, builtIn: boolean): Emu
       applications: [...t.applications.values()]
         .filter((a) => !a.builtIn)
         .map((a) => ({ displayName: a.displayName, appId: a.appId, publicClient: a.isFallbackPublicClient })),
-      users: [...t.users.values()].map((u) => ({
+      users: [...t.users.values()].slice(0, summaryUserLimit).map((u) => ({
         userPrincipalName: u.userPrincipalName,
         displayName: u.displayName,
         accountEnabled: u.accountEnabled,
         userType: u.userType,
         groups: directory.transitiveGroupIds(t, u.id).length,
       })),
+      userCount: t.users.size,
+      groupCount: t.groups.size,
     })),
     demo: builtIn
       ? { kentraClientId: demoKentraClientId, password: demoPassword, mfaCode: demoMfaCode }
@@ -108,6 +116,8 @@ export function renderSummary(s: EmulatorSummary): string {
           .join(', '),
       ]),
     ]);
+    if (t.userCount > t.users.length)
+      text += `  … and ${t.userCount - t.users.length} more users (${t.groupCount} groups in all)\n`;
   }
   return text;
 }
