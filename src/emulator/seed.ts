@@ -9,7 +9,7 @@ import { parseDocument } from 'yaml';
 import { KentraError } from '../errors.js';
 import { stableGuid } from './ids.js';
 import type { Tenant } from './model.js';
-import { addApplications, addAssignments } from './seed-apps.js';
+import { addApplications, addAssignments, checkManagedIdentities } from './seed-apps.js';
 import type { TenantBuild } from './seed-build.js';
 import { addGroupMembers, addGroups, addUsers } from './seed-people.js';
 import { addConditionalAccessPolicies, addNamedLocations } from './seed-policies.js';
@@ -73,6 +73,7 @@ function seedError(source: string, problems: SeedProblems): KentraError {
 /** Builds the tenants of a validated seed, recording unresolved references as problems. */
 function buildTenants(seed: SeedDocument, problems: SeedProblems): Tenant[] {
   const seenIds = new Set<string>();
+  checkManagedIdentities(seed, problems);
   return seed.tenants.map((t, i) => {
     const tenant = buildTenant(t, `tenants[${i}]`, problems);
     if (seenIds.has(tenant.id) || seenIds.has(tenant.domain)) {

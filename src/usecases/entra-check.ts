@@ -16,11 +16,11 @@ import { isAdminLikeRule, isExpired } from '../domain/access/model.js';
 import { formatPath } from '../domain/config-check/issues.js';
 import { checkRegistration, type Finding } from '../domain/entra-app/findings.js';
 import { KentraError } from '../errors.js';
-import { connectGraph, type EntraIo, type GraphAuthOptions } from './entra-connect.js';
+import { type EntraIo, openTenantGraph } from './entra-connect.js';
 import { loadAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 
-export interface EntraCheckOptions extends GraphAuthOptions {
+export interface EntraCheckOptions {
   access: string;
   /** Check this app instead of the file's. */
   appId?: string;
@@ -42,7 +42,7 @@ export interface EntraCheckResult {
 export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promise<EntraCheckResult> {
   const access = await loadAccessFile(options.access, io.files.readText);
   const { file } = access;
-  const { graph, tenantId } = await connectGraph(access, options, io);
+  const { graph, tenantId } = await openTenantGraph(access, io);
   const appId = options.appId ?? file.app.clientId;
   const found = appId
     ? await applicationsByAppId(graph, appId)

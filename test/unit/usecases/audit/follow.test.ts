@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import type { FetchLike } from '../../../../src/adapters/graph/client.js';
 import { emptyFilter } from '../../../../src/domain/audit/trail-filter.js';
 import { runAudit } from '../../../../src/usecases/audit.js';
 import { auditEvent, signIn } from '../../domain/audit/fixtures.js';
@@ -67,9 +66,9 @@ describe('runAudit --follow', () => {
         readText: async () => {
           throw Object.assign(new Error('absent'), { code: 'ENOENT' });
         },
-        fetch: (async () => {
-          throw new Error('no network in this test');
-        }) as FetchLike,
+        openGraph: async () => {
+          throw new Error('no Graph in this test');
+        },
       },
     );
     // Output is buffered in 64 KiB pieces, so a live trail must flush per chunk it reads.
