@@ -16,10 +16,13 @@ export interface DirectoryAudit {
   activityDateTime: string;
   operationType: 'Add' | 'Assign' | 'Update' | 'Unassign' | 'Delete';
   result: 'success';
-  loggedByService: 'Core Directory';
+  /** `PIM` for Privileged Identity Management's own records (requests, approvals, expiry). */
+  loggedByService: 'Core Directory' | 'PIM';
   correlationId: string;
   initiatedBy: Record<string, unknown>;
   targetResources: Record<string, unknown>[];
+  /** Graph's key/value list (PIM records carry the justification, request ID, start and end here). */
+  additionalDetails?: { key: string; value: string }[];
 }
 
 /** Who made a change, for audit records. */
@@ -300,7 +303,8 @@ export class Directory {
   }
 }
 
-function initiatedBy(actor: Actor): Record<string, unknown> {
+/** Graph's `initiatedBy` of a directory audit. */
+export function initiatedBy(actor: Actor): Record<string, unknown> {
   switch (actor.kind) {
     case 'user':
       return {

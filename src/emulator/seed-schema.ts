@@ -3,6 +3,7 @@
  * path to the field (`tenants[0].users[2].password`), all at once, so a user
  * fixes a seed file in one pass. docs/emulator.md documents the same schema.
  */
+import { parseIsoDuration } from '../domain/pim/iso-duration.js';
 export interface SeedDocument {
   tenants: SeedTenant[];
 }
@@ -16,6 +17,25 @@ export interface SeedTenant {
   applications?: SeedApplication[];
   namedLocations?: SeedNamedLocation[];
   conditionalAccessPolicies?: SeedPolicy[];
+  privilegedAccessGroups?: SeedPimGroup[];
+}
+
+/** A group onboarded to PIM for Groups: its member-activation policy and who is eligible. */
+export interface SeedPimGroup {
+  /** Display name of a group in `groups`. */
+  group: string;
+  /** Longest activation, ISO 8601 (default PT8H). */
+  maximumDuration?: string;
+  /** Default true, as in a new PIM policy. */
+  requireJustification?: boolean;
+  requireMfa?: boolean;
+  requireTicket?: boolean;
+  /** Authentication context (c1..c99) the activating token must carry in `acrs`. */
+  authenticationContext?: string;
+  /** User principal names or group display names; activation needs one of them to approve when given. */
+  approvers?: string[];
+  /** User principal names eligible for membership. */
+  eligible?: string[];
 }
 
 export interface SeedUser {
@@ -433,6 +453,41 @@ function readPolicy(value: Json, path: string, problems: SeedProblems): SeedPoli
   };
 }
 
+function readPimGroup(value: Json, path: string, problems: SeedProblems): SeedPimGroup {
+  const f = new Fields(value, path, problems, [
+    'group',
+    'maximumDuration',
+    'requireJustification',
+    'requireMfa',
+    'requireTicket',
+    'authenticationContext',
+    'approvers',
+    'eligible',
+  ]);
+  const maximumDuration = f.string('maximumDuration');
+  if (maximumDuration !== undefined && parseIsoDuration(maximumDuration) === undefined)
+    problems.add(
+      `${path}.maximumDuration`,
+      `must be an ISO 8601 duration such as PT8H, got ${JSON.stringify(maximumDuration)}`,
+    );
+  const authenticationContext = f.string('authenticationContext');
+  if (authenticationContext !== undefined && !/^c([1-9]|[1-9][0-9])$/.test(authenticationContext))
+    problems.add(
+      `${path}.authenticationContext`,
+      `must be an authentication context ID c1..c99, got ${JSON.stringify(authenticationContext)}`,
+    );
+  return {
+    group: f.string('group', true),
+    maximumDuration,
+    requireJustification: f.boolean('requireJustification'),
+    requireMfa: f.boolean('requireMfa'),
+    requireTicket: f.boolean('requireTicket'),
+    authenticationContext,
+    approvers: f.strings('approvers'),
+    eligible: f.strings('eligible'),
+  };
+}
+
 function readTenant(value: Json, path: string, problems: SeedProblems): SeedTenant {
   const f = new Fields(value, path, problems, [
     'id',
@@ -443,6 +498,7 @@ function readTenant(value: Json, path: string, problems: SeedProblems): SeedTena
     'applications',
     'namedLocations',
     'conditionalAccessPolicies',
+    'privilegedAccessGroups',
   ]);
   const domain = f.string('domain', true);
   if (domain && !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(domain))
@@ -456,6 +512,7 @@ function readTenant(value: Json, path: string, problems: SeedProblems): SeedTena
     applications: f.objects('applications', (v, p) => readApplication(v, p, problems)),
     namedLocations: f.objects('namedLocations', (v, p) => readNamedLocation(v, p, problems)),
     conditionalAccessPolicies: f.objects('conditionalAccessPolicies', (v, p) => readPolicy(v, p, problems)),
+    privilegedAccessGroups: f.objects('privilegedAccessGroups', (v, p) => readPimGroup(v, p, problems)),
   };
 }
 

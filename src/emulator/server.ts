@@ -16,7 +16,9 @@ import { Grants } from './grants.js';
 import { graphHandler } from './graph/handler.js';
 import { GraphThrottle } from './graph/throttle.js';
 import { SigningKeys } from './keys.js';
+import { PrivilegedAccess } from './privileged-access.js';
 import { createRouter } from './router.js';
+import { ScheduleClock } from './schedule-clock.js';
 import { tenantsFromSeed, tenantsFromSeedText } from './seed.js';
 import { SignInLog } from './signin-log.js';
 import { openCertificateAuthority, stateFiles } from './state-dir.js';
@@ -89,9 +91,10 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
   }
   const { port } = server.address() as AddressInfo;
   const url = `https://127.0.0.1:${port}`;
+  const directory = new Directory(tenants, now);
   context = {
     baseUrl: url,
-    directory: new Directory(tenants, now),
+    directory,
     keys,
     grants: new Grants(now),
     signIns: new SignInLog(),
@@ -100,6 +103,7 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
     requestCounts: new Map(),
     faults: [],
     graphThrottle: new GraphThrottle(now),
+    privilegedAccess: new PrivilegedAccess(directory, new ScheduleClock(now)),
   };
   const ctx = context;
   return {

@@ -28,6 +28,7 @@ describe('seed schema file', () => {
     namedLocation: (probe) => tenant({ namedLocations: [{ displayName: 'l', ipRanges: [], ...probe }] }),
     policy: (probe) =>
       tenant({ conditionalAccessPolicies: [{ displayName: 'p', conditions: {}, ...probe }] }),
+    privilegedAccessGroup: (probe) => tenant({ privilegedAccessGroups: [{ group: 'g', ...probe }] }),
   };
 
   for (const [name, wrap] of Object.entries(places)) {
