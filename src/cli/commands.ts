@@ -3,6 +3,7 @@ import { registerAccess } from './access.js';
 import { registerAudit } from './audit.js';
 import { registerCluster } from './cluster.js';
 import type { CliContext } from './context.js';
+import { registerElevate } from './elevate.js';
 import { registerEmulatorCommand } from './emulator.js';
 import { registerEntra } from './entra.js';
 import { registerGetToken } from './get-token.js';
@@ -29,6 +30,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerLogout(program, ctx);
   registerWhoami(program, ctx);
   registerVerify(program, ctx);
+  registerElevate(program, ctx);
   registerAccess(program, ctx);
   registerAudit(program, ctx);
   registerWebhook(program, ctx);

@@ -4,10 +4,11 @@
  * pulls in msal-node.
  */
 import { readFile } from 'node:fs/promises';
-import { openUrl } from '../adapters/browser.js';
+import { browserAvailable, openUrl } from '../adapters/browser.js';
 import type { AppCredential, AuthorityConfig } from '../adapters/entra/applications.js';
 import {
   refreshWithCache,
+  type StepUpRequest,
   signInAsApp,
   signInWithBrowser,
   signInWithDeviceCode,
@@ -19,6 +20,7 @@ import type { CacheKey } from '../adapters/token-cache/key.js';
 import { expectationProblems } from '../domain/exec-credential/expectations.js';
 import { KentraError } from '../errors.js';
 import type { GetTokenDeps, GetTokenInput } from './get-token.js';
+import { prepare } from './get-token-cache.js';
 import { type Flow, scopesFor } from './sign-in-plan.js';
 
 /** Refreshes silently; undefined when the refresh token can no longer be used (sign in again). */
@@ -56,38 +58,11 @@ export async function signIn(
 ): Promise<CacheEntry> {
   const network: NetworkWatch = {};
   const config = await authorityConfig(input, deps, network);
-  const scopes = scopesFor(input, flow);
-  const attempt = (async (): Promise<TokenResult> => {
-    switch (flow) {
-      case 'authcode':
-        return signInWithBrowser(config, {
-          scopes,
-          loginHint: input.loginHint,
-          port: input.listenPort,
-          openBrowser: async (url) => {
-            deps.say(`kentra: sign in to Entra in your browser. If no browser opens, visit:\n  ${url}`);
-            try {
-              await openUrl(url, deps.env, deps.platform, input.browserCommand);
-            } catch (cause) {
-              deps.say(
-                `kentra: could not start a browser (${(cause as Error).message}); open the URL above yourself, ` +
-                  'or use --grant-type device-code.',
-              );
-            }
-          },
-        });
-      case 'device-code':
-        return signInWithDeviceCode(config, {
-          scopes,
-          timeoutSeconds: Math.ceil(input.timeoutMs / 1000),
-          prompt: (message) => deps.say(`kentra: ${message}`),
-        });
-      case 'client-credentials':
-      case 'workload-identity':
-        return signInAsApp(config, appCredential(flow, deps), scopes);
-    }
-  })();
-  const result = await withDeadline(attempt, input.timeoutMs, deps.interrupted).catch((error: unknown) => {
+  const result = await withDeadline(
+    attempt(input, deps, flow, config, scopesFor(input, flow)),
+    input.timeoutMs,
+    deps.interrupted,
+  ).catch((error: unknown) => {
     throw signInError(error, errorContext(input, network));
   });
   const entry = checked(toEntry(input, key, result, deps.now()), input, deps);
@@ -100,6 +75,88 @@ export async function signIn(
       `kentra: warning: signed in as ${entry.account.username}, not ${input.loginHint} (--login-hint); the token is cached for ${input.loginHint}.`,
     );
   return entry;
+}
+
+/**
+ * An access token for another resource (Microsoft Graph, for `kentra elevate`)
+ * from the cluster sign-in's cached refresh token: silently, or, for a step-up
+ * (`claims`, `amr_values`) the silent path cannot satisfy, through the same
+ * interactive flow the sign-in used. Nothing is written to the token cache.
+ */
+export async function accessTokenFor(
+  input: GetTokenInput,
+  deps: GetTokenDeps,
+  current: CacheEntry,
+  scopes: string[],
+  stepUp: StepUpRequest & { interactive?: boolean } = {},
+): Promise<string> {
+  const network: NetworkWatch = {};
+  const config = await authorityConfig(input, deps, network);
+  try {
+    if (stepUp.interactive) {
+      const flow = prepare(input, deps, browserAvailable(deps.env, deps.platform)).flow;
+      const loginHint = current.account?.username ?? input.loginHint;
+      return (
+        await withDeadline(
+          attempt({ ...input, loginHint }, deps, flow, config, scopes, stepUp),
+          input.timeoutMs,
+          deps.interrupted,
+        )
+      ).accessToken;
+    }
+    if (!current.msalCache || !current.account)
+      throw new KentraError('auth.interaction_required', 'the cached sign-in has no refresh token');
+    return (
+      await refreshWithCache(config, current.msalCache, current.account.homeAccountId, scopes, stepUp.claims)
+    ).accessToken;
+  } catch (error) {
+    if (!stepUp.interactive && needsNewSignIn(error))
+      throw new KentraError('auth.interaction_required', 'a new sign-in is needed for this token', {
+        cause: error,
+      });
+    throw signInError(error, errorContext(input, network));
+  }
+}
+
+/** One sign-in through the chosen flow (a step-up adds its claims and authorize parameters). */
+function attempt(
+  input: GetTokenInput,
+  deps: GetTokenDeps,
+  flow: Flow,
+  config: AuthorityConfig,
+  scopes: string[],
+  stepUp: StepUpRequest = {},
+): Promise<TokenResult> {
+  switch (flow) {
+    case 'authcode':
+      return signInWithBrowser(config, {
+        scopes,
+        loginHint: input.loginHint,
+        port: input.listenPort,
+        ...stepUp,
+        openBrowser: async (url) => {
+          deps.say(`kentra: sign in to Entra in your browser. If no browser opens, visit:\n  ${url}`);
+          try {
+            await openUrl(url, deps.env, deps.platform, input.browserCommand);
+          } catch (cause) {
+            deps.say(
+              `kentra: could not start a browser (${(cause as Error).message}); open the URL above yourself, ` +
+                'or use --grant-type device-code.',
+            );
+          }
+        },
+      });
+    case 'device-code':
+      return signInWithDeviceCode(config, {
+        scopes,
+        timeoutSeconds: Math.ceil(input.timeoutMs / 1000),
+        prompt: (message) => deps.say(`kentra: ${message}`),
+        claims: stepUp.claims,
+      });
+    case 'client-credentials':
+    case 'workload-identity':
+      return signInAsApp(config, appCredential(flow, deps), scopes);
+  }
 }
 
 /** Explains, once per new token, what the cluster will reject about it. */
