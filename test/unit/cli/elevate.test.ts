@@ -95,7 +95,7 @@ describe('kentra elevate (emulator, in-process)', () => {
     assert.deepEqual([...byName.keys()].sort(), Object.values(demoPimGroups).sort());
     const oncall = byName.get(demoPimGroups.oncall) as Row;
     assert.deepEqual((oncall.policy as Row).maximumDuration, 'PT4H');
-    const grant = ((oncall.grants as Row[])[0]?.grants as Row[])[0] as Row;
+    const grant = (((oncall.grants as Row[])[0]?.grants ?? []) as Row[])[0] as Row;
     assert.equal(grant.scope, 'namespace shop');
     assert.ok((grant.can as string[]).includes('delete pods'), 'edit lets one delete pods');
     assert.ok(!(grant.can as string[]).includes('change RBAC'), 'edit does not change RBAC');
