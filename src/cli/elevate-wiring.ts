@@ -11,8 +11,7 @@ import { graphScope } from '../adapters/entra/graph-credential.js';
 import { nodeFiles } from '../adapters/files.js';
 import type { FetchLike } from '../adapters/graph/client.js';
 import { fetchTrusting } from '../adapters/http-fetch.js';
-import { aggregateClusterRoles } from '../domain/rbac/aggregation.js';
-import { bootstrapDefaults } from '../domain/rbac/bootstrap-defaults.js';
+import { aggregatedBootstrapDefaults } from '../domain/rbac/bootstrap-defaults.js';
 import type { ElevateDeps } from '../usecases/elevate.js';
 import type { GetTokenInput } from '../usecases/get-token.js';
 import { type LoadedAccessFile, loadAccessFile } from '../usecases/load-access.js';
@@ -78,12 +77,6 @@ async function clusterSignIn(
   };
 }
 
-/** Kubernetes' bootstrap roles with their aggregated rules (admin, edit, view), as a cluster has them. */
-function bootstrapRoles() {
-  const defaults = bootstrapDefaults();
-  return { ...defaults, clusterRoles: aggregateClusterRoles(defaults.clusterRoles).clusterRoles };
-}
-
 export async function elevateWiring(ctx: CliContext, flags: ElevateWiringFlags): Promise<ElevateWiring> {
   const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText, flags.access);
   const { tenant } = access.file;
@@ -111,7 +104,7 @@ export async function elevateWiring(ctx: CliContext, flags: ElevateWiringFlags):
       // get-token's use case with --force-refresh semantics: the entry kubectl reads is rewritten.
       refreshClusterToken: () =>
         obtainToken({ kind: 'get-token', input: { ...cluster, forceRefresh: true } }, tokenDeps),
-      roles: bootstrapRoles(),
+      roles: aggregatedBootstrapDefaults(),
       now: ctx.now,
       sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
       say: (line) => ctx.stderr.write(`${line}\n`),

@@ -295,5 +295,6 @@ function parseRule(
     clusters: strings(raw.clusters),
     expires,
     description: str(raw.description),
+    ...(raw.jit === true ? { jit: true } : {}),
   };
 }

@@ -30,7 +30,8 @@ export type FindingCode =
   | 'no-assignments'
   | 'group-not-assigned'
   | 'group-unknown'
-  | 'secret-expiring';
+  | 'secret-expiring'
+  | 'standing-admin';
 
 export interface Finding {
   code: FindingCode;
@@ -53,7 +54,21 @@ export interface CheckInput {
   expectedGroups?: readonly { id: string; name: string }[];
   /** Groups the access rules name that Entra does not know (field: the rule's path). */
   unknownGroups?: readonly { field: string; message: string }[];
+  /** Rules that give a group cluster-admin-like rights (every verb on every resource), with its permanent members. */
+  standingAdmins?: readonly StandingAdmin[];
   now: number;
+}
+
+export interface StandingAdmin {
+  /** `rules[3]`. */
+  field: string;
+  group: string;
+  /** `ClusterRole cluster-admin cluster-wide`. */
+  grant: string;
+  /** Members there permanently (not through a PIM activation). */
+  permanentMembers: number;
+  /** True when PIM could not be read: every current member was counted. */
+  approximate: boolean;
 }
 
 const isLoopback = (uri: string) => /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i.test(uri);
@@ -233,5 +248,14 @@ export function checkRegistration(input: CheckInput): Finding[] {
           message: `group ${group.name} (${group.id}) is named in the access rules but not assigned: its members get AADSTS50105`,
           hint: 'Assign it (`kentra entra setup`, or Enterprise applications > Users and groups > Add).',
         });
+  for (const admin of input.standingAdmins ?? [])
+    if (admin.permanentMembers > 0)
+      add({
+        code: 'standing-admin',
+        severity: 'warning',
+        field: admin.field,
+        message: `${admin.group} gets cluster-admin-like rights (${admin.grant}) and has ${admin.permanentMembers} permanent member(s)${admin.approximate ? ' (PIM not readable: every member counted)' : ''}: standing access nobody has to ask for`,
+        hint: 'Make it just-in-time: onboard the group to PIM for Groups, make people eligible instead of members, remove the permanent members, and mark the rule `jit: true` (kentra verify then checks it; people use kentra elevate).',
+      });
   return findings;
 }
