@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TokenCacheStore } from '../src/adapters/token-cache/store.js';
-import { cacheKeyFor } from '../src/usecases/sign-in-plan.js';
+import { cacheKeyFor } from '../src/usecases/cache-key.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } });
 const runs = Number(values.runs);

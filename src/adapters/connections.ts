@@ -1,27 +1,14 @@
 /**
- * Opens kentra's connections to the outside world for a command: the
- * Kubernetes API (from a kubeconfig) and Microsoft Graph (base URL and CA
- * from the access file, token from the environment). The CLI calls these at
- * its entry and hands the clients to the use cases.
+ * Opens Microsoft Graph for a command (base URL and CA from the access file,
+ * token from the environment). The composition root (src/composition/root.ts)
+ * calls it from its one graph factory and hands the client to the use cases.
  */
-import { join } from 'node:path';
 import type { TenantSpec } from '../domain/access/model.js';
 import type { Files } from './files.js';
 import { type FetchLike, GraphClient } from './graph/client.js';
 import { fetchTrusting } from './http-fetch.js';
-import { KubeClient } from './kube/client.js';
-import { loadKubeConnection } from './kube/kubeconfig.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** --kubeconfig, else the first file in $KUBECONFIG, else ~/.kube/config. */
-export function kubeconfigPath(flag: string | undefined, env: Env): string {
-  return flag ?? env.KUBECONFIG?.split(':')[0] ?? join(env.HOME ?? '.', '.kube', 'config');
-}
-
-export async function connectKube(kubeconfig: string, context: string | undefined): Promise<KubeClient> {
-  return new KubeClient(await loadKubeConnection(kubeconfig, context));
-}
 
 /**
  * A Graph client when KENTRA_GRAPH_TOKEN is set (undefined otherwise: groups

@@ -4,8 +4,10 @@
  * in src/usecases/access-*.ts, loaded only when the command runs.
  */
 import { type Command, CommanderError, Option } from 'commander';
+import type { Root } from '../composition/root.js';
+import type { CliContext } from '../ports/cli-context.js';
 import type { AccessInputDeps, AccessInputOptions } from '../usecases/access-inputs.js';
-import type { CliContext } from './context.js';
+import type { AccessMatrixResult } from '../usecases/access-matrix.js';
 
 interface SourceFlags {
   filename?: string[];
@@ -41,94 +43,44 @@ function addSourceOptions(command: Command): Command {
     .option('--no-defaults', "with -f: leave out the API server's bootstrap roles and bindings");
 }
 
+/** What the source flags say, as the use cases' options, and where to read it from (the root). */
 async function inputWiring(
   flags: SourceFlags,
-  ctx: CliContext,
+  root: Root,
 ): Promise<{ options: AccessInputOptions; deps: AccessInputDeps }> {
-  const [
-    { readFile },
-    { resolve, join },
-    { parse },
-    source,
-    { loadKubeConnection },
-    { KubeClient },
-    { KentraError },
-  ] = await Promise.all([
-    import('node:fs/promises'),
-    import('node:path'),
-    import('yaml'),
-    import('../adapters/kube/rbac-source.js'),
-    import('../adapters/kube/kubeconfig.js'),
-    import('../adapters/kube/client.js'),
-    import('../errors.js'),
-  ]);
-  const kubeconfig =
-    flags.kubeconfig ??
-    ctx.env.KUBECONFIG?.split(':').find(Boolean) ??
-    join(ctx.env.HOME ?? '', '.kube', 'config');
   const options: AccessInputOptions = {
-    files: (flags.filename ?? []).map((path) => resolve(ctx.cwd, path)),
+    files: await Promise.all((flags.filename ?? []).map((path) => root.resolve(path))),
     withDefaults: flags.defaults,
     mapping: { userPrefix: flags.userPrefix, groupPrefix: flags.groupPrefix },
-    ...(flags.names === undefined ? {} : { namesFile: resolve(ctx.cwd, flags.names) }),
+    ...(flags.names === undefined ? {} : { namesFile: await root.resolve(flags.names) }),
   };
-  const deps: AccessInputDeps = {
-    rbacFromFiles: source.loadRbacFromFiles,
-    rbacFromCluster: async () => {
-      const client = new KubeClient(await loadKubeConnection(resolve(ctx.cwd, kubeconfig), flags.context));
-      try {
-        const [rbac, discovery] = await Promise.all([
-          source.loadRbacFromCluster(client),
-          source.discoverResources(client),
-        ]);
-        return {
-          ...rbac,
-          server: client.server,
-          served: discovery.resources,
-          unavailable: discovery.unavailable,
-        };
-      } finally {
-        client.close();
-      }
-    },
-    readDocument: async (path) => {
-      let text: string;
-      try {
-        text = await readFile(path, 'utf8');
-      } catch (cause) {
-        throw new KentraError('io.read', `cannot read ${path}`, {
-          cause,
-          hint: 'Check the path given to --names.',
-        });
-      }
-      try {
-        return parse(text) as unknown;
-      } catch (cause) {
-        throw new KentraError('config.invalid', `${path}: not valid YAML or JSON`, {
-          cause,
-          hint: 'Fix the syntax.',
-        });
-      }
-    },
-    progress: (line) => ctx.stderr.write(`${line}\n`),
-  };
-  return { options, deps };
+  return { options, deps: await root.accessInputs(flags) };
 }
 
 function printWarnings(ctx: CliContext, warnings: readonly string[]): void {
   for (const warning of warnings) ctx.stderr.write(`kentra: warning: ${warning}\n`);
 }
 
-export function registerAccess(program: Command, ctx: CliContext): void {
+export function registerAccess(program: Command, root: Root): void {
   const access = program.command('access').description('who can do what where, by Entra name (offline RBAC)');
+  registerMatrix(access, root);
+  registerExplain(access, root);
+}
 
+type MatrixFlags = SourceFlags & {
+  output: MatrixFormat;
+  outputFile?: string;
+  namespace?: string[];
+  includeSystem: boolean;
+  entraOnly: boolean;
+};
+
+function registerMatrix(access: Command, root: Root): void {
   const matrix = access
     .command('matrix')
     .description('who (by Entra name) can do which verbs on which resources in which namespaces')
     .addOption(
-      new Option('-o, --output <format>', 'output format')
-        .choices(['table', 'json', 'csv', 'html'])
-        .default('table'),
+      new Option('-o, --output <format>', 'output format').choices([...matrixFormats]).default('table'),
     )
     .option('--output-file <path>', 'write the output to a file instead of stdout')
     .option(
@@ -158,66 +110,62 @@ Examples:
   kentra access matrix -n team-a -o csv > team-a.csv
   kentra access matrix -o json | jq '.rows[] | select(.access["secrets"])'`,
   );
-  matrix.action(
-    async (
-      flags: SourceFlags & {
-        output: string;
-        outputFile?: string;
-        namespace?: string[];
-        includeSystem: boolean;
-        entraOnly: boolean;
-      },
-    ) => {
-      const { options, deps } = await inputWiring(flags, ctx);
-      const { buildAccessMatrix } = await import('../usecases/access-matrix.js');
-      const result = await buildAccessMatrix(
-        {
-          ...options,
-          namespaces: flags.namespace ?? [],
-          includeSystem: flags.includeSystem,
-          entraOnly: flags.entraOnly,
-        },
-        deps,
-      );
-      printWarnings(ctx, result.warnings);
-      let text: string;
-      if (flags.output === 'json') {
-        const { matrixJson } = await import('../adapters/render/matrix-json.js');
-        text = `${JSON.stringify(matrixJson(result.matrix, result.source), null, 2)}\n`;
-      } else if (flags.output === 'csv') {
-        const { renderMatrixCsv } = await import('../adapters/render/matrix-csv.js');
-        text = renderMatrixCsv(result.matrix);
-      } else if (flags.output === 'html') {
-        const { renderHtmlMatrix } = await import('../adapters/render/html-matrix.js');
-        text = renderHtmlMatrix(result.matrix, {
-          source: result.source,
-          generatedAt: new Date(ctx.now()).toISOString(),
-          warnings: result.warnings,
-        });
-      } else {
-        const { renderMatrixTable } = await import('../adapters/render/matrix-table.js');
-        text = renderMatrixTable(result.matrix);
-      }
-      if (flags.outputFile === undefined) {
-        ctx.stdout.write(text);
-        return;
-      }
-      const [{ writeFile }, { resolve }, { KentraError }] = await Promise.all([
-        import('node:fs/promises'),
-        import('node:path'),
-        import('../errors.js'),
-      ]);
-      const path = resolve(ctx.cwd, flags.outputFile);
-      await writeFile(path, text).catch((cause: unknown) => {
-        throw new KentraError('io.write', `cannot write ${path}`, {
-          cause,
-          hint: 'Check that the folder exists and is writable.',
-        });
-      });
-      ctx.stderr.write(`[access] wrote ${flags.output} (${result.matrix.rows.length} rows) to ${path}\n`);
-    },
-  );
+  matrix.action((flags: MatrixFlags) => runMatrix(flags, root));
+}
 
+async function runMatrix(flags: MatrixFlags, root: Root): Promise<void> {
+  const { ctx } = root;
+  const { options, deps } = await inputWiring(flags, root);
+  const { buildAccessMatrix } = await import('../usecases/access-matrix.js');
+  const result = await buildAccessMatrix(
+    {
+      ...options,
+      namespaces: flags.namespace ?? [],
+      includeSystem: flags.includeSystem,
+      entraOnly: flags.entraOnly,
+    },
+    deps,
+  );
+  printWarnings(ctx, result.warnings);
+  const text = await matrixRenderers[flags.output](result, ctx.now());
+  if (flags.outputFile === undefined) {
+    ctx.stdout.write(text);
+    return;
+  }
+  const { KentraError } = await import('../errors.js');
+  const path = await root.resolve(flags.outputFile);
+  await root.files.writeText(path, text).catch((cause: unknown) => {
+    throw new KentraError('io.write', `cannot write ${path}`, {
+      cause,
+      hint: 'Check that the folder exists and is writable.',
+    });
+  });
+  ctx.stderr.write(`[access] wrote ${flags.output} (${result.matrix.rows.length} rows) to ${path}\n`);
+}
+
+const matrixFormats = ['table', 'json', 'csv', 'html'] as const;
+type MatrixFormat = (typeof matrixFormats)[number];
+
+/** Output format -> renderer, each loaded only when chosen. */
+const matrixRenderers: Record<MatrixFormat, (result: AccessMatrixResult, now: number) => Promise<string>> = {
+  table: async (result) =>
+    (await import('../adapters/render/matrix-table.js')).renderMatrixTable(result.matrix),
+  json: async (result) => {
+    const { matrixJson } = await import('../adapters/render/matrix-json.js');
+    return `${JSON.stringify(matrixJson(result.matrix, result.source), null, 2)}\n`;
+  },
+  csv: async (result) => (await import('../adapters/render/matrix-csv.js')).renderMatrixCsv(result.matrix),
+  html: async (result, now) =>
+    (await import('../adapters/render/html-matrix.js')).renderHtmlMatrix(result.matrix, {
+      source: result.source,
+      generatedAt: new Date(now).toISOString(),
+      warnings: result.warnings,
+    }),
+};
+
+type ExplainFlags = SourceFlags & { namespace?: string; name?: string; group?: string[]; output: string };
+
+function registerExplain(access: Command, root: Root): void {
   const explain = access
     .command('explain')
     .description('why USER may (or may not) VERB RESOURCE: the binding, role, rule and Entra group')
@@ -251,41 +199,41 @@ Examples:
   kentra access explain system:serviceaccount:ci:deployer patch deployments.apps -n prod -f rbac/
   kentra access explain bob get /healthz`,
   );
-  explain.action(
-    async (
-      who: string,
-      verb: string,
-      resource: string,
-      flags: SourceFlags & { namespace?: string; name?: string; group?: string[]; output: string },
-    ) => {
-      const { options, deps } = await inputWiring(flags, ctx);
-      const { explainAccess } = await import('../usecases/access-explain.js');
-      const result = await explainAccess(
-        {
-          ...options,
-          who,
-          verb,
-          resource,
-          namespace: flags.namespace ?? '',
-          name: flags.name ?? '',
-          groups: flags.group ?? [],
-        },
-        deps,
-      );
-      printWarnings(ctx, result.warnings);
-      if (flags.output === 'json') {
-        const { identity, explanation, source } = result;
-        ctx.stdout.write(
-          `${JSON.stringify({ source, identity: { kind: identity.kind, description: identity.description }, ...explanation }, null, 2)}\n`,
-        );
-      } else {
-        const { renderExplanation } = await import('../adapters/render/explain-text.js');
-        ctx.stdout.write(
-          renderExplanation(result.identity, result.explanation, result.directory, options.mapping),
-        );
-      }
-      // Denied is an answer, not an error: exit 1 without an error message, as `kubectl auth can-i`.
-      if (!result.explanation.allowed) throw new CommanderError(1, 'kentra.access.denied', '');
-    },
+  explain.action((who: string, verb: string, resource: string, flags: ExplainFlags) =>
+    runExplain({ who, verb, resource }, flags, root),
   );
+}
+
+async function runExplain(
+  request: { who: string; verb: string; resource: string },
+  flags: ExplainFlags,
+  root: Root,
+): Promise<void> {
+  const { ctx } = root;
+  const { options, deps } = await inputWiring(flags, root);
+  const { explainAccess } = await import('../usecases/access-explain.js');
+  const result = await explainAccess(
+    {
+      ...options,
+      ...request,
+      namespace: flags.namespace ?? '',
+      name: flags.name ?? '',
+      groups: flags.group ?? [],
+    },
+    deps,
+  );
+  printWarnings(ctx, result.warnings);
+  if (flags.output === 'json') {
+    const { identity, explanation, source } = result;
+    ctx.stdout.write(
+      `${JSON.stringify({ source, identity: { kind: identity.kind, description: identity.description }, ...explanation }, null, 2)}\n`,
+    );
+  } else {
+    const { renderExplanation } = await import('../adapters/render/explain-text.js');
+    ctx.stdout.write(
+      renderExplanation(result.identity, result.explanation, result.directory, options.mapping),
+    );
+  }
+  // Denied is an answer, not an error: exit 1 without an error message, as `kubectl auth can-i`.
+  if (!result.explanation.allowed) throw new CommanderError(1, 'kentra.access.denied', '');
 }

@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
-import type { FetchLike } from '../adapters/graph/client.js';
+import type { Root } from '../composition/root.js';
 import { KentraError } from '../errors.js';
+import type { AuditRequest } from '../usecases/audit.js';
 import { VERSION } from '../version.js';
-import type { CliContext } from './context.js';
 
 interface AuditFlags {
   k8sAudit?: string[];
@@ -67,7 +67,7 @@ function collectPath(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-export function registerAudit(program: Command, ctx: CliContext): void {
+export function registerAudit(program: Command, root: Root): void {
   program
     .command('audit')
     .description('Kubernetes audit events joined with Entra sign-ins')
@@ -135,72 +135,75 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     .option('--until <time>', 'up to this time: RFC 3339 or a duration back from now')
     .option('-f, --follow', 'keep reading the last audit log as the API server writes it (Ctrl-C ends)')
     .addHelpText('after', examples)
-    .action(async (flags: AuditFlags) => {
-      const { parseTimeBound } = await import('../domain/audit/trail-filter.js');
-      const { runAudit } = await import('../usecases/audit.js');
-      if ((flags.k8sAudit ?? []).length === 0)
-        throw new KentraError('usage', 'kentra audit needs at least one --k8s-audit PATH', {
-          hint: 'Give the API server audit log (--audit-log-path), a folder of rotated logs, or - for stdin.',
-        });
-      const now = ctx.now();
-      const time = (flag: string, text: string | undefined) => {
-        if (text === undefined) return undefined;
-        const parsed = parseTimeBound(text, now);
-        if (parsed === undefined)
-          throw new KentraError('usage', `${flag} ${text}: not a time`, {
-            hint: 'Use RFC 3339 (2026-11-29T04:00:00Z) or a duration back from now (90m, 2h, 7d).',
-          });
-        return parsed;
-      };
-      let windowMs: number | undefined;
-      if (flags.joinWindow !== undefined) {
-        const back = parseTimeBound(flags.joinWindow, 0);
-        if (back === undefined || !/^\d/.test(flags.joinWindow))
-          throw new KentraError('usage', `--join-window ${flags.joinWindow}: not a duration`, {
-            hint: 'For example 90m or 2h.',
-          });
-        windowMs = -back;
-      }
-      const { nodeFiles } = await import('../adapters/files.js');
-      await runAudit(
-        {
-          auditPaths: flags.k8sAudit ?? [],
-          signInPaths: [...(flags.signins ?? []), ...(flags.directoryAudits ?? [])],
-          output: flags.output,
-          accessPath: flags.access,
-          mappings: {
-            usernamePrefix: flags.usernamePrefix,
-            utiExtraKey: flags.utiExtraKey,
-            sidExtraKey: flags.sidExtraKey,
-            oidExtraKey: flags.oidExtraKey,
-          },
-          join: { windowMs, appIds: flags.appId ?? [] },
-          filter: {
-            users: flags.user ?? [],
-            groups: flags.group ?? [],
-            namespaces: flags.namespace ?? [],
-            verbs: flags.verb ?? [],
-            resources: flags.resource ?? [],
-            deniedOnly: flags.denied === true,
-            since: time('--since', flags.since),
-            until: time('--until', flags.until),
-          },
-          follow: flags.follow === true,
-        },
-        {
-          stdout: ctx.stdout,
-          stderr: ctx.stderr,
-          stdin: ctx.stdin,
-          cwd: ctx.cwd,
-          now: ctx.now,
-          interrupted: ctx.interrupted,
-          colour: ctx.stdoutIsTTY && (ctx.env.NO_COLOR ?? '') === '',
-          progress: ctx.stderrIsTTY,
-          productVersion: VERSION,
-          env: ctx.env,
-          readText: nodeFiles.readText,
-          fetch: globalThis.fetch as FetchLike,
-        },
-      );
+    .action((flags: AuditFlags) => runAuditCommand(flags, root));
+}
+
+async function runAuditCommand(flags: AuditFlags, root: Root): Promise<void> {
+  const { ctx } = root;
+  const { runAudit } = await import('../usecases/audit.js');
+  if ((flags.k8sAudit ?? []).length === 0)
+    throw new KentraError('usage', 'kentra audit needs at least one --k8s-audit PATH', {
+      hint: 'Give the API server audit log (--audit-log-path), a folder of rotated logs, or - for stdin.',
     });
+  await runAudit(await auditRequest(flags, ctx.now()), {
+    stdout: ctx.stdout,
+    stderr: ctx.stderr,
+    stdin: ctx.stdin,
+    cwd: ctx.cwd,
+    now: ctx.now,
+    interrupted: ctx.interrupted,
+    colour: ctx.stdoutIsTTY && (ctx.env.NO_COLOR ?? '') === '',
+    progress: ctx.stderrIsTTY,
+    productVersion: VERSION,
+    env: ctx.env,
+    readText: root.files.readText,
+    fetch: await root.fetch(undefined),
+  });
+}
+
+/** The flags as the use case's request: times and the join window read, filters defaulted. */
+async function auditRequest(flags: AuditFlags, now: number): Promise<AuditRequest> {
+  const { parseTimeBound } = await import('../domain/audit/trail-filter.js');
+  const time = (flag: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const parsed = parseTimeBound(text, now);
+    if (parsed === undefined)
+      throw new KentraError('usage', `${flag} ${text}: not a time`, {
+        hint: 'Use RFC 3339 (2026-11-29T04:00:00Z) or a duration back from now (90m, 2h, 7d).',
+      });
+    return parsed;
+  };
+  let windowMs: number | undefined;
+  if (flags.joinWindow !== undefined) {
+    const back = parseTimeBound(flags.joinWindow, 0);
+    if (back === undefined || !/^\d/.test(flags.joinWindow))
+      throw new KentraError('usage', `--join-window ${flags.joinWindow}: not a duration`, {
+        hint: 'For example 90m or 2h.',
+      });
+    windowMs = -back;
+  }
+  return {
+    auditPaths: flags.k8sAudit ?? [],
+    signInPaths: [...(flags.signins ?? []), ...(flags.directoryAudits ?? [])],
+    output: flags.output,
+    accessPath: flags.access,
+    mappings: {
+      usernamePrefix: flags.usernamePrefix,
+      utiExtraKey: flags.utiExtraKey,
+      sidExtraKey: flags.sidExtraKey,
+      oidExtraKey: flags.oidExtraKey,
+    },
+    join: { windowMs, appIds: flags.appId ?? [] },
+    filter: {
+      users: flags.user ?? [],
+      groups: flags.group ?? [],
+      namespaces: flags.namespace ?? [],
+      verbs: flags.verb ?? [],
+      resources: flags.resource ?? [],
+      deniedOnly: flags.denied === true,
+      since: time('--since', flags.since),
+      until: time('--until', flags.until),
+    },
+    follow: flags.follow === true,
+  };
 }

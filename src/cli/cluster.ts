@@ -1,10 +1,9 @@
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import type { Root } from '../composition/root.js';
 import { KentraError } from '../errors.js';
-import type { CliContext } from './context.js';
 import { accessOption } from './output.js';
 
-export function registerCluster(program: Command, ctx: CliContext): void {
+export function registerCluster(program: Command, root: Root): void {
   const cluster = program.command('cluster').description('API server configuration for Entra sign-in');
   cluster
     .command('config')
@@ -65,59 +64,65 @@ Examples:
       '--out-dir <dir>',
       'write each file (authentication-config.yaml, kind-config.yaml, ...) into this folder',
     )
-    .action(
-      async (flags: {
-        access: string;
-        cluster?: string;
-        format?: string;
-        output: 'yaml' | 'json';
-        outDir?: string;
-        webhook?: boolean;
-        webhookUrl?: string;
-        webhookCaFile?: string;
-        webhookCacheTtl: string;
-      }) => {
-        if (flags.webhook) {
-          if (!flags.webhookUrl || !flags.webhookCaFile)
-            throw new KentraError('usage', '--webhook needs --webhook-url and --webhook-ca-file', {
-              hint: 'For example: kentra cluster config --webhook --webhook-url https://10.0.0.10:8443 --webhook-ca-file ca.crt',
-            });
-          const { writeWebhookClient } = await import('./webhook.js');
-          const caFile = resolve(ctx.cwd, flags.webhookCaFile);
-          await writeWebhookClient(
-            { url: flags.webhookUrl, caFile, cacheTtl: flags.webhookCacheTtl, output: flags.output },
-            ctx,
-          );
-          return;
-        }
-        const { artifactText, clusterConfig, writeArtifacts } = await import('../usecases/cluster-config.js');
-        const { loadAccessFile } = await import('../usecases/load-access.js');
-        const { nodeFiles } = await import('../adapters/files.js');
-        const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText, flags.access);
-        for (const warning of access.warnings) ctx.stderr.write(`warning: ${warning}\n`);
-        const result = await clusterConfig(
-          access,
-          { cluster: flags.cluster, format: flags.format as Parameters<typeof clusterConfig>[1]['format'] },
-          nodeFiles.readText,
-        );
-        if (flags.outDir) {
-          for (const path of await writeArtifacts(result, resolve(ctx.cwd, flags.outDir), nodeFiles))
-            ctx.stderr.write(`wrote ${path}\n`);
-        } else if (flags.output === 'json') {
-          const data =
-            result.artifacts.length === 1 && !Array.isArray(result.artifacts[0]?.content)
-              ? result.artifacts[0]?.content
-              : result;
-          ctx.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
-        } else {
-          const documents = result.artifacts.map((artifact) =>
-            Array.isArray(artifact.content)
-              ? artifactText(artifact)
-              : `# ${artifact.title}\n# save as: ${artifact.fileName}\n${artifactText(artifact)}`,
-          );
-          ctx.stdout.write(documents.join('---\n'));
-        }
-        for (const note of result.notes) ctx.stderr.write(`note: ${note}\n`);
-      },
+    .action((flags: ClusterConfigFlags) =>
+      flags.webhook ? renderWebhookSide(flags, root) : renderClusterConfig(flags, root),
     );
+}
+
+interface ClusterConfigFlags {
+  access: string;
+  cluster?: string;
+  format?: string;
+  output: 'yaml' | 'json';
+  outDir?: string;
+  webhook?: boolean;
+  webhookUrl?: string;
+  webhookCaFile?: string;
+  webhookCacheTtl: string;
+}
+
+/** `--webhook`: the token webhook's kubeconfig and the kube-apiserver flags that point at it. */
+async function renderWebhookSide(flags: ClusterConfigFlags, root: Root): Promise<void> {
+  if (!flags.webhookUrl || !flags.webhookCaFile)
+    throw new KentraError('usage', '--webhook needs --webhook-url and --webhook-ca-file', {
+      hint: 'For example: kentra cluster config --webhook --webhook-url https://10.0.0.10:8443 --webhook-ca-file ca.crt',
+    });
+  const { writeWebhookClient } = await import('./webhook.js');
+  const caFile = await root.resolve(flags.webhookCaFile);
+  await writeWebhookClient(
+    { url: flags.webhookUrl, caFile, cacheTtl: flags.webhookCacheTtl, output: flags.output },
+    root,
+  );
+}
+
+async function renderClusterConfig(flags: ClusterConfigFlags, root: Root): Promise<void> {
+  const { ctx, files } = root;
+  const { artifactText, clusterConfig, writeArtifacts } = await import('../usecases/cluster-config.js');
+  const { loadAccessFile } = await import('../usecases/load-access.js');
+  const access = await loadAccessFile(await root.resolve(flags.access), files.readText, flags.access);
+  for (const warning of access.warnings) ctx.stderr.write(`warning: ${warning}\n`);
+  const result = await clusterConfig(
+    access,
+    { cluster: flags.cluster, format: flags.format as Parameters<typeof clusterConfig>[1]['format'] },
+    files.readText,
+  );
+  if (flags.outDir) {
+    for (const path of await writeArtifacts(result, await root.resolve(flags.outDir), files))
+      ctx.stderr.write(`wrote ${path}\n`);
+  } else if (flags.output === 'json') {
+    // One object (the usual case) is printed as itself, so `> file.json` is the file to install.
+    const data =
+      result.artifacts.length === 1 && !Array.isArray(result.artifacts[0]?.content)
+        ? result.artifacts[0]?.content
+        : result;
+    ctx.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+  } else {
+    const documents = result.artifacts.map((artifact) =>
+      Array.isArray(artifact.content)
+        ? artifactText(artifact)
+        : `# ${artifact.title}\n# save as: ${artifact.fileName}\n${artifactText(artifact)}`,
+    );
+    ctx.stdout.write(documents.join('---\n'));
+  }
+  for (const note of result.notes) ctx.stderr.write(`note: ${note}\n`);
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import type { Root } from '../composition/root.js';
 import { registerAccess } from './access.js';
 import { registerAudit } from './audit.js';
 import { registerCluster } from './cluster.js';
-import type { CliContext } from './context.js';
 import { registerElevate } from './elevate.js';
 import { registerEmulatorCommand } from './emulator.js';
 import { registerEntra } from './entra.js';
@@ -20,19 +20,19 @@ import { registerWhoami } from './whoami.js';
  * registers its flags here; its implementation is imported lazily inside the
  * action so that `kentra --help` and `kentra get-token` stay fast.
  */
-export function registerCommands(program: Command, ctx: CliContext): void {
-  registerInit(program, ctx);
-  registerEntra(program, ctx);
-  registerCluster(program, ctx);
-  registerRbac(program, ctx);
-  registerGetToken(program, ctx);
-  registerKubeconfig(program, ctx);
-  registerLogout(program, ctx);
-  registerWhoami(program, ctx);
-  registerVerify(program, ctx);
-  registerElevate(program, ctx);
-  registerAccess(program, ctx);
-  registerAudit(program, ctx);
-  registerWebhook(program, ctx);
-  registerEmulatorCommand(program, ctx);
+export function registerCommands(program: Command, root: Root): void {
+  registerInit(program, root);
+  registerEntra(program, root);
+  registerCluster(program, root);
+  registerRbac(program, root);
+  registerGetToken(program, root);
+  registerKubeconfig(program, root);
+  registerLogout(program, root);
+  registerWhoami(program, root);
+  registerVerify(program, root);
+  registerElevate(program, root);
+  registerAccess(program, root);
+  registerAudit(program, root);
+  registerWebhook(program, root);
+  registerEmulatorCommand(program, root);
 }

@@ -1,26 +1,5 @@
-/**
- * Everything impure a command may touch, passed in from the entry point so that
- * tests build the same object graph with fakes. Commands never reach for
- * `process`, the clock or the network directly.
- */
-export interface TextSink {
-  write(text: string): void;
-}
-
-export interface CliContext {
-  readonly stdout: TextSink;
-  readonly stderr: TextSink;
-  readonly stdin: NodeJS.ReadableStream;
-  /** Whether stdout/stderr are terminals (colour, progress, prompts). */
-  readonly stdoutIsTTY: boolean;
-  readonly stderrIsTTY: boolean;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  /** Milliseconds since the epoch. */
-  readonly now: () => number;
-  /** Resolves when the user interrupts (Ctrl-C / SIGTERM); long-running commands await it. */
-  readonly interrupted: Promise<string>;
-}
+/** The real CliContext of a kentra process (src/bin builds it once). */
+import type { CliContext } from '../ports/cli-context.js';
 
 export function processContext(): CliContext {
   let interrupted: Promise<string> | undefined;

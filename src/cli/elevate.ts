@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
+import type { Root } from '../composition/root.js';
 import type { ClusterGrant } from '../domain/pim/grant-preview.js';
 import type { ActivateResult, EndResult, Options, StatusResult } from '../usecases/elevate.js';
 import { grantTypes } from '../usecases/sign-in-plan.js';
-import type { CliContext } from './context.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
 
 interface ElevateFlags {
@@ -41,7 +41,8 @@ Examples:
   kentra elevate --status
   kentra elevate --end oncall`;
 
-export function registerElevate(program: Command, ctx: CliContext): void {
+export function registerElevate(program: Command, root: Root): void {
+  const { ctx } = root;
   program
     .command('elevate')
     .description('just-in-time access: activate an eligible Entra group (PIM) and use it in kubectl at once')
@@ -64,15 +65,14 @@ export function registerElevate(program: Command, ctx: CliContext): void {
     .addOption(outputOption())
     .addHelpText('after', examples)
     .action(async (group: string | undefined, flags: ElevateFlags) => {
-      const [{ elevateWiring }, elevate, { durationMs }, { KentraError }] = await Promise.all([
-        import('./elevate-wiring.js'),
+      const [elevate, { durationMs }, { KentraError }] = await Promise.all([
         import('../usecases/elevate.js'),
-        import('./get-token.js'),
+        import('../usecases/get-token-args.js'),
         import('../errors.js'),
       ]);
       if (flags.status && flags.end) throw new KentraError('usage', '--status and --end do not go together');
       const timeoutMs = durationMs(flags.timeout, '--timeout');
-      const { access, deps } = await elevateWiring(ctx, { ...flags, timeoutMs });
+      const { access, deps } = await root.elevation({ ...flags, timeoutMs });
       const write = (text: string, data: unknown) =>
         ctx.stdout.write(flags.output === 'table' ? text : renderData(data, flags.output));
       if (flags.status) {

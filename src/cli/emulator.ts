@@ -1,8 +1,7 @@
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { Root } from '../composition/root.js';
 import { KentraError } from '../errors.js';
-import type { CliContext } from './context.js';
 
 interface EmulatorFlags {
   port: string;
@@ -13,7 +12,8 @@ interface EmulatorFlags {
 }
 
 /** `kentra emulator`: a local Entra ID (OIDC, Graph, sign-in logs) until Ctrl-C. */
-export function registerEmulatorCommand(program: Command, ctx: CliContext): void {
+export function registerEmulatorCommand(program: Command, root: Root): void {
+  const { ctx } = root;
   program
     .command('emulator')
     .description('run a local Entra ID: OIDC, Graph, sign-in logs')
@@ -48,7 +48,7 @@ so a restart keeps existing tokens valid; the directory itself restarts from the
       const { startEmulatorServer } = await import('../emulator/server.js');
       const { readSeedFile } = await import('../emulator/seed.js');
       const { emulatorSummary, renderSummary } = await import('../emulator/summary.js');
-      const stateDir = flags.stateDir ?? join(ctx.env.HOME ?? homedir(), '.kentra', 'emulator');
+      const stateDir = flags.stateDir ?? join(await root.home(), '.kentra', 'emulator');
       const running = await startEmulatorServer({
         stateDir: resolve(ctx.cwd, stateDir),
         port,

@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
 import { type GraphAuthMode, graphAuthModes } from '../adapters/entra/graph-auth-modes.js';
+import type { Root } from '../composition/root.js';
 import type { EntraCheckResult } from '../usecases/entra-check.js';
 import type { EntraSetupResult } from '../usecases/entra-setup.js';
-import type { CliContext } from './context.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
 
 interface EntraFlags {
@@ -39,17 +39,10 @@ function withAuth(command: Command): Command {
     );
 }
 
-export function registerEntra(program: Command, ctx: CliContext): void {
+export function registerEntra(program: Command, root: Root): void {
+  const { ctx } = root;
   const entra = program.command('entra').description('the Entra app registration: setup, check');
-  const io = async () => {
-    const { nodeFiles } = await import('../adapters/files.js');
-    return {
-      env: ctx.env,
-      now: ctx.now,
-      progress: (line: string) => ctx.stderr.write(`${line}\n`),
-      files: nodeFiles,
-    };
-  };
+  const io = async () => ({ env: ctx.env, now: ctx.now, progress: root.progress, files: root.files });
   withAuth(
     entra
       .command('setup')

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import type { CliContext } from './context.js';
+import type { Root } from '../composition/root.js';
 
-export function registerInit(program: Command, ctx: CliContext): void {
+export function registerInit(program: Command, root: Root): void {
+  const { ctx } = root;
   program
     .command('init')
     .description('write a commented starter access file (kentra.yaml)')
@@ -20,7 +21,6 @@ export function registerInit(program: Command, ctx: CliContext): void {
     )
     .action(async (path: string, options: Record<string, string | boolean | undefined>) => {
       const { initAccessFile } = await import('../usecases/init.js');
-      const { nodeFiles } = await import('../adapters/files.js');
       const written = await initAccessFile(
         path,
         ctx.cwd,
@@ -34,7 +34,7 @@ export function registerInit(program: Command, ctx: CliContext): void {
           authority: options.authority as string | undefined,
           graph: options.graph as string | undefined,
         },
-        nodeFiles,
+        root.files,
       );
       ctx.stderr.write(
         `wrote ${written}; next: edit the rules, then \`kentra rbac plan --access ${path}\`\n`,

@@ -2,10 +2,9 @@
  * `kentra kubeconfig`: adds a context whose user signs in through
  * `kentra get-token` to the kubeconfig (or prints it with --stdout).
  */
-import { homedir } from 'node:os';
 import type { Command } from 'commander';
+import type { Root } from '../composition/root.js';
 import { KentraError } from '../errors.js';
-import type { CliContext } from './context.js';
 
 interface Options {
   clusterName: string;
@@ -35,7 +34,8 @@ interface Options {
   output: string;
 }
 
-export function registerKubeconfig(program: Command, ctx: CliContext): void {
+export function registerKubeconfig(program: Command, root: Root): void {
+  const { ctx } = root;
   program
     .command('kubeconfig')
     .description('add an Entra sign-in context to your kubeconfig')
@@ -137,7 +137,7 @@ Examples:
           useContext: options.useContext === true,
           toStdout: options.stdout === true,
         },
-        { env: ctx.env, cwd: ctx.cwd, home: ctx.env.HOME ?? homedir() },
+        { env: ctx.env, cwd: ctx.cwd, home: await root.home() },
       );
       for (const warning of result.warnings)
         ctx.stderr.write(

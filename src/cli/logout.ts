@@ -2,11 +2,11 @@
  * `kentra logout`: forgets the cached sign-in of one context (default: the
  * current one), or of every account with --all.
  */
-import { homedir } from 'node:os';
 import type { Command } from 'commander';
-import type { CliContext } from './context.js';
+import type { Root } from '../composition/root.js';
 
-export function registerLogout(program: Command, ctx: CliContext): void {
+export function registerLogout(program: Command, root: Root): void {
+  const { ctx } = root;
   program
     .command('logout')
     .description('forget cached Entra sign-ins (one context or all)')
@@ -31,11 +31,11 @@ Examples:
     .action(async (options: { context?: string; all?: boolean; kubeconfig?: string; output: string }) => {
       const [{ logout }, { parseGetTokenArgs }] = await Promise.all([
         import('../usecases/logout.js'),
-        import('./get-token.js'),
+        import('../usecases/get-token-args.js'),
       ]);
       const result = await logout(
         { context: options.context, all: options.all === true, kubeconfig: options.kubeconfig },
-        { env: ctx.env, cwd: ctx.cwd, home: ctx.env.HOME ?? homedir(), parseGetTokenArgs },
+        { env: ctx.env, cwd: ctx.cwd, home: await root.home(), parseGetTokenArgs, store: root.tokenStore() },
       );
       if (options.output === 'json') {
         ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

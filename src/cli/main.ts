@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { composeRoot } from '../composition/root.js';
 import { asKentraError, type KentraError } from '../errors.js';
+import type { CliContext } from '../ports/cli-context.js';
 import { VERSION } from '../version.js';
 import { registerCommands } from './commands.js';
-import type { CliContext } from './context.js';
+import { findCommand, unknownCommandMessage, unknownFlagMessage } from './unknown-input.js';
 
 /**
  * Runs one kentra invocation and returns its exit status. Never exits the
@@ -10,11 +12,19 @@ import type { CliContext } from './context.js';
  */
 export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
   const program = buildProgram(ctx);
+  // Checked before parsing: commander would let a --help after an unknown name print the top-level help.
+  const found = findCommand(program, argv);
+  if (found.unknown !== undefined) {
+    ctx.stderr.write(unknownCommandMessage(found.command, found.unknown));
+    return 1;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
+      const flag = error.code === 'commander.unknownOption' && /'([^']+)'/.exec(error.message)?.[1];
+      if (flag) ctx.stderr.write(unknownFlagMessage(found.command, flag));
       // --help and --version arrive here too, with exit code 0.
       return error.exitCode;
     }
@@ -34,13 +44,17 @@ export function buildProgram(ctx: CliContext): Command {
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
+      // main() words unknown flags as kubectl does (unknown-input.ts).
+      outputError: (text, write) => {
+        if (!text.startsWith('error: unknown option')) write(text);
+      },
     })
     .exitOverride();
   program.addHelpText(
     'after',
     '\nEvery command reads ./kentra.yaml unless given --access PATH. Run `kentra help <command>` for details.',
   );
-  registerCommands(program, ctx);
+  registerCommands(program, composeRoot(ctx));
   // Subcommands inherit the output and exit behaviour of the root.
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;

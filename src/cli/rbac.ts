@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import type { CliContext } from './context.js';
+import type { Root } from '../composition/root.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
 import { describeSummary, planData, planTable } from './plan-output.js';
 
@@ -36,35 +35,23 @@ function common(command: Command): Command {
     .addHelpText('after', examples);
 }
 
-export function registerRbac(program: Command, ctx: CliContext): void {
+export function registerRbac(program: Command, root: Root): void {
+  const { ctx } = root;
   const rbac = program.command('rbac').description('RBAC bindings for Entra groups: plan, apply, prune');
   const run = (mode: 'plan' | 'apply' | 'prune') => async (flags: RbacFlags) => {
     const { runRbac } = await import('../usecases/rbac.js');
     const { loadAccessFile } = await import('../usecases/load-access.js');
     const { selectCluster } = await import('../usecases/select-cluster.js');
-    const { nodeFiles } = await import('../adapters/files.js');
-    const { connectGraph, connectKube, kubeconfigPath } = await import('../adapters/connections.js');
-    const progress = (line: string) => ctx.stderr.write(`${line}\n`);
-    const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText, flags.access);
-    const { tenant } = access.file;
+    const access = await loadAccessFile(await root.resolve(flags.access), root.files.readText, flags.access);
     const cluster = selectCluster(access.file, flags.cluster);
-    const graph = await connectGraph({
-      tenant,
-      caFile: tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile),
-      env: ctx.env,
-      files: nodeFiles,
-      progress,
-    });
-    const kube = await connectKube(
-      kubeconfigPath(flags.kubeconfig, ctx.env),
-      flags.context ?? cluster.context,
-    );
+    const graph = await root.graphFor(access);
+    const kube = await root.kube({ kubeconfig: flags.kubeconfig, context: flags.context ?? cluster.context });
     let result: Awaited<ReturnType<typeof runRbac>>;
     try {
       result = await runRbac(
         access,
         { cluster: cluster.name, mode, prune: flags.prune === true, dryRun: flags.dryRun === true },
-        { kube, graph, now: ctx.now, progress },
+        { kube, graph, now: ctx.now, progress: root.progress },
       );
     } finally {
       kube.close();

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import type { Root } from '../composition/root.js';
 import type { WebhookKubeconfigFlags } from '../usecases/webhook-render.js';
-import type { CliContext } from './context.js';
 
-export function registerWebhook(program: Command, ctx: CliContext): void {
+export function registerWebhook(program: Command, root: Root): void {
+  const { ctx } = root;
   const webhook = program
     .command('webhook')
     .description('TokenReview webhook: live Entra checks, overage, policy')
@@ -38,9 +39,8 @@ Examples:
     )
     .action(async (flags: { config: string; listen?: string; selfSigned?: boolean; check?: boolean }) => {
       const { runWebhook } = await import('../usecases/webhook.js');
-      const { nodeFiles } = await import('../adapters/files.js');
       const result = await runWebhook(flags, {
-        readText: nodeFiles.readText,
+        readText: root.files.readText,
         env: ctx.env,
         now: ctx.now,
         logSink: ctx.stderr,
@@ -69,14 +69,14 @@ Examples:
   kentra webhook kubeconfig --url https://10.0.0.10:8443 --ca-file ca.crt > /etc/kubernetes/kentra-webhook.kubeconfig
   kentra webhook kubeconfig --url https://kentra-webhook.kube-system.svc:8443 --ca-file ca.crt -o json`,
     )
-    .action((flags: WebhookKubeconfigFlags) => writeWebhookClient(flags, ctx));
+    .action((flags: WebhookKubeconfigFlags) => writeWebhookClient(flags, root));
 }
 
 /** Renders the API server's side of the webhook (also `kentra cluster config --webhook`). */
-export async function writeWebhookClient(flags: WebhookKubeconfigFlags, ctx: CliContext): Promise<void> {
+export async function writeWebhookClient(flags: WebhookKubeconfigFlags, root: Root): Promise<void> {
+  const { ctx } = root;
   const { renderWebhookClientFromFiles } = await import('../usecases/webhook-render.js');
-  const { nodeFiles } = await import('../adapters/files.js');
-  const rendered = await renderWebhookClientFromFiles(flags, nodeFiles.readText);
+  const rendered = await renderWebhookClientFromFiles(flags, root.files.readText);
   if (flags.output === 'json')
     ctx.stdout.write(
       `${JSON.stringify({ kubeconfig: rendered.kubeconfig, flags: rendered.flags }, null, 2)}\n`,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import type { Root } from '../composition/root.js';
 import type { WhoamiResult } from '../usecases/whoami.js';
-import type { CliContext } from './context.js';
 import { type OutputFormat, outputOption, renderData } from './output.js';
 
 interface WhoamiFlags {
@@ -21,7 +21,8 @@ Examples:
   kentra whoami --context prod-entra -o json
   KENTRA_GRAPH_TOKEN=$(az account get-access-token --resource-type ms-graph --query accessToken -o tsv) kentra whoami`;
 
-export function registerWhoami(program: Command, ctx: CliContext): void {
+export function registerWhoami(program: Command, root: Root): void {
+  const { ctx } = root;
   program
     .command('whoami')
     .description('who you are to the cluster (SelfSubjectReview) and to Entra (token claims, group names)')
@@ -31,42 +32,28 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
     .addOption(outputOption())
     .addHelpText('after', examples)
     .action(async (flags: WhoamiFlags) => {
-      const [
-        { resolve },
-        { whoami },
-        { loadAccessFile },
-        { nodeFiles },
-        { connectGraph },
-        { userSide },
-        { defaultGraph },
-      ] = await Promise.all([
-        import('node:path'),
+      const [{ whoami }, { loadAccessFile }, { defaultGraph }] = await Promise.all([
         import('../usecases/whoami.js'),
         import('../usecases/load-access.js'),
-        import('../adapters/files.js'),
-        import('../adapters/connections.js'),
-        import('./user-wiring.js'),
         import('../domain/access/model.js'),
       ]);
-      const progress = (line: string) => ctx.stderr.write(`${line}\n`);
-      const user = await userSide(ctx, flags);
+      const user = await root.userSide(flags);
       const source = await user.tokenSource(flags.context);
       // Graph: the access file's tenant when there is one, else Microsoft Graph with get-token's CA.
-      const accessPath = resolve(ctx.cwd, flags.access ?? 'kentra.yaml');
-      const access = await loadAccessFile(accessPath, nodeFiles.readText).catch((error: unknown) => {
+      const accessPath = await root.resolve(flags.access ?? 'kentra.yaml');
+      const access = await loadAccessFile(accessPath, root.files.readText).catch((error: unknown) => {
         if (flags.access) throw error;
         // No ./kentra.yaml is normal for a user; a broken one is worth a word.
         if ((error as { code?: string }).code !== 'io.read')
           ctx.stderr.write(`warning: ${accessPath} not used: ${(error as Error).message}\n`);
         return undefined;
       });
-      const tenant = access?.file.tenant ?? { id: '', authority: '', issuer: '', graph: defaultGraph };
-      const caFile = access
-        ? tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile)
-        : source.kind === 'get-token'
-          ? source.input.caFile
-          : undefined;
-      const graph = await connectGraph({ tenant, caFile, env: ctx.env, files: nodeFiles, progress });
+      const graph = access
+        ? await root.graphFor(access)
+        : await root.graph(
+            { id: '', authority: '', issuer: '', graph: defaultGraph },
+            source.kind === 'get-token' ? source.input.caFile : undefined,
+          );
       const result = await whoami({
         obtainToken: () => user.obtain(source),
         reviewToken: user.review,

@@ -17,7 +17,6 @@ import { type SignInSource, signInFiles } from '../adapters/audit/sign-in-files.
 import type { TrailSummary, TrailWriter } from '../adapters/audit/trail-writer.js';
 import { type FetchLike, GraphClient } from '../adapters/graph/client.js';
 import { fetchTrusting } from '../adapters/http-fetch.js';
-import type { TextSink } from '../cli/context.js';
 import {
   type ClaimMappings,
   claimMappingsFromIdentity,
@@ -35,6 +34,7 @@ import {
 } from '../domain/audit/trail-filter.js';
 import { buildTrail, type TrailContext } from '../domain/audit/trail-record.js';
 import { KentraError } from '../errors.js';
+import type { TextSink } from '../ports/text-sink.js';
 import { type LoadedAccessFile, loadAccessFile } from './load-access.js';
 
 export type AuditOutput = 'table' | 'json' | 'ocsf' | 'html';
@@ -83,25 +83,14 @@ const maxReportedProblems = 20;
 
 export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<TrailSummary> {
   const settings = await resolveSettings(request, deps);
-  let progressShown = false;
-  const clearProgress = () => {
-    if (!progressShown) return;
-    deps.stderr.write('\r\u001b[K');
-    progressShown = false;
-  };
-  const problems = problemReporter(deps.stderr, clearProgress);
+  const progress = progressLine(deps);
+  const problems = problemReporter(deps.stderr, progress.clear);
   const { index, changes, groupNames } = await loadSignInLog(request, settings, deps, problems);
 
   const sources = await auditLogSources(request.auditPaths, { stdin: deps.stdin, cwd: deps.cwd });
   const followed = request.follow ? followTarget(sources) : undefined;
   const out = new BufferedOutput(deps.stdout);
   const writer = writerFor(request.output, out, deps);
-  const context: TrailContext = {
-    index,
-    mappings: settings.mappings,
-    join: settings.join,
-    groupName: (id) => groupNames.get(id),
-  };
   const summary: TrailSummary = {
     events: 0,
     written: 0,
@@ -109,23 +98,118 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     joins: { uti: 0, sid: 0, heuristic: 0, none: 0 },
     groupChanges: 0,
   };
-  const filter = request.filter;
-  const timeBounded = filter.since !== undefined || filter.until !== undefined;
-  let nextChange = 0;
-  const emitChangesUntil = (time: number) => {
-    while (nextChange < changes.length) {
-      const change = changes[nextChange] as GroupChange;
-      if (!(Date.parse(change.time) <= time)) break;
-      nextChange++;
-      if (!matchesGroupChange(change, filter)) continue;
-      writer.groupChange(change);
-      summary.written++;
-      summary.groupChanges++;
+  const groupChanges = groupChangeStream(changes, request.filter, writer, summary);
+  const handleLine = lineHandler(
+    { index, mappings: settings.mappings, join: settings.join, groupName: (id) => groupNames.get(id) },
+    { filter: request.filter, writer, summary, problems, groupChanges },
+  );
+  let stop = false;
+  void deps.interrupted.then(() => {
+    stop = true;
+  });
+  for (const source of sources) {
+    if (stop) break;
+    const live = source === followed;
+    const chunks = live ? followFile(source.followable ?? source.name, 0, deps.interrupted) : source.chunks();
+    try {
+      const result = await splitLines(chunks, {
+        onLine: (text, number) => handleLine(source, text, number),
+        onOverlong: (number) => problems.report(source.name, number, 'line longer than 64 MiB'),
+        afterChunk: () => {
+          if (stop && !live) throw new Interrupted();
+          progress.show(`${summary.events} audit events read (${source.name})`);
+          // A live trail shows each record as soon as its chunk is read.
+          if (live) out.flush();
+          return out.drained();
+        },
+      });
+      // A file that ends inside a line: a truncated write, or a last line without its newline.
+      if (result.rest.trim() !== '') handleLine(source, result.rest, result.lines + 1);
+    } catch (error) {
+      if (error instanceof Interrupted) break;
+      reportSourceFailure(error, source, problems);
     }
-  };
+  }
+  if (!stop) groupChanges.emitUntil(Number.POSITIVE_INFINITY);
+  progress.clear();
+  summary.skipped = problems.count();
+  writer.end(summary);
+  out.flush();
+  await out.drained();
+  deps.stderr.write(summaryText(summary, settings.mappings, stop));
+  if (index.size === 0 && summary.joins.none > 0)
+    deps.stderr.write(
+      request.signInPaths.length === 0
+        ? 'kentra audit: no sign-in log given (--signins FILE|graph): requests are shown without their sign-ins\n'
+        : 'kentra audit: the sign-in log holds no successful sign-ins: requests are shown without their sign-ins\n',
+    );
+  return summary;
+}
 
-  /** One audit log line: parsed, joined, filtered, written; or reported as FILE:LINE and skipped. */
-  const handleLine = (from: AuditLogSource, text: string, number: number) => {
+/** A progress line on a terminal's stderr, at most once a second, rewritten in place. */
+function progressLine(deps: AuditDeps): { show(text: string): void; clear(): void } {
+  let shown = false;
+  let last = deps.now();
+  return {
+    show: (text) => {
+      if (!deps.progress || deps.now() - last < 1000) return;
+      last = deps.now();
+      deps.stderr.write(`\rkentra audit: ${text}\u001b[K`);
+      shown = true;
+    },
+    clear: () => {
+      if (!shown) return;
+      deps.stderr.write('\r\u001b[K');
+      shown = false;
+    },
+  };
+}
+
+interface GroupChangeStream {
+  /** Writes the group changes up to `time` (they interleave with requests by time). */
+  emitUntil(time: number): void;
+  readonly pending: boolean;
+}
+
+function groupChangeStream(
+  changes: readonly GroupChange[],
+  filter: TrailFilter,
+  writer: TrailWriter,
+  summary: TrailSummary,
+): GroupChangeStream {
+  let next = 0;
+  return {
+    get pending() {
+      return next < changes.length;
+    },
+    emitUntil: (time) => {
+      while (next < changes.length) {
+        const change = changes[next] as GroupChange;
+        if (!(Date.parse(change.time) <= time)) break;
+        next++;
+        if (!matchesGroupChange(change, filter)) continue;
+        writer.groupChange(change);
+        summary.written++;
+        summary.groupChanges++;
+      }
+    },
+  };
+}
+
+/** One audit log line: parsed, joined, filtered, written; or reported as FILE:LINE and skipped. */
+function lineHandler(
+  context: TrailContext,
+  run: {
+    filter: TrailFilter;
+    writer: TrailWriter;
+    summary: TrailSummary;
+    problems: ProblemReporter;
+    groupChanges: GroupChangeStream;
+  },
+): (from: AuditLogSource, text: string, number: number) => void {
+  const { filter, writer, summary, problems, groupChanges } = run;
+  const timeBounded = filter.since !== undefined || filter.until !== undefined;
+  return (from, text, number) => {
     let event: unknown;
     try {
       event = JSON.parse(text);
@@ -139,7 +223,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     }
     summary.events++;
     const time = Date.parse(event.requestReceivedTimestamp ?? event.stageTimestamp ?? '');
-    if (nextChange < changes.length) emitChangesUntil(time);
+    if (groupChanges.pending) groupChanges.emitUntil(time);
     if (timeBounded && !inTimeRange(filter, time)) return;
     const { record, signIn } = buildTrail(event, context);
     if (!matchesRequest(record, filter)) return;
@@ -147,70 +231,26 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     summary.joins[record.join.method]++;
     writer.request(record, signIn);
   };
-  let lastProgress = deps.now();
-  let stop = false;
-  void deps.interrupted.then(() => {
-    stop = true;
-  });
-  for (const source of sources) {
-    if (stop) break;
-    const chunks =
-      source === followed
-        ? followFile(source.followable ?? source.name, 0, deps.interrupted)
-        : source.chunks();
-    try {
-      const result = await splitLines(chunks, {
-        onLine: (text, number) => handleLine(source, text, number),
-        onOverlong: (number) => problems.report(source.name, number, 'line longer than 64 MiB'),
-        afterChunk: () => {
-          if (stop && source !== followed) throw new Interrupted();
-          if (deps.progress && deps.now() - lastProgress >= 1000) {
-            lastProgress = deps.now();
-            deps.stderr.write(`\rkentra audit: ${summary.events} audit events read (${source.name})\u001b[K`);
-            progressShown = true;
-          }
-          // A live trail shows each record as soon as its chunk is read.
-          if (source === followed) out.flush();
-          return out.drained();
-        },
-      });
-      // A file that ends inside a line: a truncated write, or a last line without its newline.
-      if (result.rest.trim() !== '') handleLine(source, result.rest, result.lines + 1);
-    } catch (error) {
-      if (error instanceof Interrupted) break;
-      // A damaged gzip member or an unreadable file ends that source, not the run.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (
-        code === 'Z_DATA_ERROR' ||
-        code === 'Z_BUF_ERROR' ||
-        (error as Error).message === 'unexpected end of file'
-      )
-        problems.report(
-          source.name,
-          undefined,
-          `compressed data is damaged (${(error as Error).message}); rest of file skipped`,
-        );
-      else
-        throw new KentraError('io.read', `${source.name}: reading failed (${(error as Error).message})`, {
-          cause: error,
-          hint: 'Check that the file is readable; other files were read up to this point.',
-        });
-    }
-  }
-  if (!stop) emitChangesUntil(Number.POSITIVE_INFINITY);
-  clearProgress();
-  summary.skipped = problems.count();
-  writer.end(summary);
-  out.flush();
-  await out.drained();
-  deps.stderr.write(summaryText(summary, settings.mappings, stop));
-  if (index.size === 0 && summary.joins.none > 0)
-    deps.stderr.write(
-      request.signInPaths.length === 0
-        ? 'kentra audit: no sign-in log given (--signins FILE|graph): requests are shown without their sign-ins\n'
-        : 'kentra audit: the sign-in log holds no successful sign-ins: requests are shown without their sign-ins\n',
+}
+
+/** A damaged gzip member ends that source, not the run; any other read failure ends the run. */
+function reportSourceFailure(error: unknown, source: AuditLogSource, problems: ProblemReporter): void {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (
+    code === 'Z_DATA_ERROR' ||
+    code === 'Z_BUF_ERROR' ||
+    (error as Error).message === 'unexpected end of file'
+  )
+    problems.report(
+      source.name,
+      undefined,
+      `compressed data is damaged (${(error as Error).message}); rest of file skipped`,
     );
-  return summary;
+  else
+    throw new KentraError('io.read', `${source.name}: reading failed (${(error as Error).message})`, {
+      cause: error,
+      hint: 'Check that the file is readable; other files were read up to this point.',
+    });
 }
 
 class Interrupted extends Error {}

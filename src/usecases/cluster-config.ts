@@ -64,24 +64,85 @@ function defaultFormat(cluster: ClusterSpec): ConfigFormat {
 
 const authConfigFile = 'authentication-config.yaml';
 
-export async function clusterConfig(
-  access: LoadedAccessFile,
-  options: { cluster?: string; format?: ConfigFormat },
-  readText: ReadText,
-): Promise<ClusterConfigResult> {
-  const { file } = access;
-  const cluster = selectCluster(file, options.cluster);
-  const format = options.format ?? defaultFormat(cluster);
-  const notes: string[] = [];
-  if (format === 'aks' || cluster.kind === 'aks') {
-    if (format !== 'aks')
-      throw new KentraError(
-        'usage',
-        `cluster "${cluster.name}" is an AKS cluster: AKS takes no OIDC issuer config`,
-        {
-          hint: 'Use --format aks (the default for kind: aks) to see what kentra does for AKS.',
-        },
-      );
+/** What a renderer works from; it adds what the user must know to `notes`. */
+interface RenderInput {
+  access: LoadedAccessFile;
+  cluster: ClusterSpec;
+  notes: string[];
+  readText: ReadText;
+}
+
+/** One output format: the files it produces for a cluster. */
+type Renderer = (input: RenderInput) => Promise<Artifact[]>;
+
+/** Format -> renderer: `--format` picks one, `defaultFormat` picks for a cluster's kind and version. */
+const renderers: Record<ConfigFormat, Renderer> = {
+  'auth-config': async (input) => {
+    input.notes.push(
+      'the API server reloads this file when it changes; it cannot be combined with --oidc-* flags',
+    );
+    return [await authenticationConfigArtifact(input)];
+  },
+  kubeadm: async (input) => {
+    input.notes.push(
+      `save the AuthenticationConfiguration as ${authenticationConfigPath} on every control-plane node`,
+    );
+    return [
+      await authenticationConfigArtifact(input),
+      {
+        fileName: 'kubeadm-config.yaml',
+        title: 'kubeadm ClusterConfiguration (merge into yours)',
+        content: renderKubeadmClusterConfiguration(input.cluster.kubernetesVersion),
+      },
+    ];
+  },
+  kind: async (input) => {
+    input.notes.push(
+      `save the AuthenticationConfiguration as ./${authConfigFile} next to kind-config.yaml, then: kind create cluster --config kind-config.yaml`,
+    );
+    return [
+      await authenticationConfigArtifact(input),
+      {
+        fileName: 'kind-config.yaml',
+        title: 'kind cluster config',
+        content: renderKindCluster(input.cluster.kubernetesVersion, `./${basename(authConfigFile)}`),
+      },
+    ];
+  },
+  flags: async ({ access, notes }) => {
+    const { file } = access;
+    const rendered = renderLegacyFlags({
+      ...flagsInputFor(file, requireClientId(access)),
+      caFilePath: file.tenant.certificateAuthorityFile ? '/etc/kubernetes/kentra/issuer-ca.pem' : undefined,
+    });
+    notes.push(...rendered.cannotExpress.map((item) => `not enforced with flags: ${item}`));
+    return [
+      {
+        fileName: 'kube-apiserver-flags.txt',
+        title: 'kube-apiserver flags (legacy OIDC)',
+        content: rendered.flags,
+      },
+    ];
+  },
+  eks: async ({ access, cluster, notes }) => {
+    const rendered = renderEksConfig(cluster.name, flagsInputFor(access.file, requireClientId(access)));
+    notes.push(
+      'aws eks associate-identity-provider-config --cli-input-json file://eks-identity-provider.json',
+      'EKS needs an issuer reachable from the internet with a publicly trusted certificate (no private CA)',
+      ...rendered.cannotExpress
+        .filter((item) => !item.startsWith('reload'))
+        .map((item) => `not enforced on EKS: ${item}`),
+    );
+    return [
+      {
+        fileName: 'eks-identity-provider.json',
+        title: 'EKS identity provider config',
+        content: rendered.config as unknown as Record<string, unknown>,
+      },
+    ];
+  },
+  aks: async ({ access, cluster, notes }) => {
+    const { file } = access;
     const adminGroupIds = file.rules
       .filter((rule) => rule.roleRef.name === 'cluster-admin' && isObjectId(rule.group))
       .map((rule) => rule.group);
@@ -89,140 +150,86 @@ export async function clusterConfig(
     notes.push(
       `group subjects on AKS are bare object IDs (prefix "${aksGroupPrefix}"); kentra rbac apply writes them so`,
     );
-    return {
-      cluster: cluster.name,
-      format,
-      artifacts: [
-        {
-          fileName: 'aks.txt',
-          title: 'AKS: managed Entra integration',
-          content: [...guide.explanation, '', ...guide.commands],
-        },
-      ],
-      notes,
-    };
-  }
-  const clientId = file.app.clientId;
+    return [
+      {
+        fileName: 'aks.txt',
+        title: 'AKS: managed Entra integration',
+        content: [...guide.explanation, '', ...guide.commands],
+      },
+    ];
+  },
+};
+
+export async function clusterConfig(
+  access: LoadedAccessFile,
+  options: { cluster?: string; format?: ConfigFormat },
+  readText: ReadText,
+): Promise<ClusterConfigResult> {
+  const cluster = selectCluster(access.file, options.cluster);
+  const format = options.format ?? defaultFormat(cluster);
+  if (cluster.kind === 'aks' && format !== 'aks')
+    throw new KentraError(
+      'usage',
+      `cluster "${cluster.name}" is an AKS cluster: AKS takes no OIDC issuer config`,
+      {
+        hint: 'Use --format aks (the default for kind: aks) to see what kentra does for AKS.',
+      },
+    );
+  const notes: string[] = [];
+  const artifacts = await renderers[format]({ access, cluster, notes, readText });
+  return { cluster: cluster.name, format, artifacts, notes };
+}
+
+/** The app's client ID: the audience every issuer format needs. */
+function requireClientId(access: LoadedAccessFile): string {
+  const clientId = access.file.app.clientId;
   if (!clientId)
     throw new KentraError(
       'access.invalid',
       `${access.path}: app.clientId is not set; the API server needs it as the token audience`,
-      {
-        hint: 'Run `kentra entra setup` (it writes the ID into the file) or set app.clientId yourself.',
-      },
+      { hint: 'Run `kentra entra setup` (it writes the ID into the file) or set app.clientId yourself.' },
     );
-  const authenticator = authenticatorFromAccessFile(file, clientId);
-  const caFile = file.tenant.certificateAuthorityFile;
-  let certificateAuthority: string | undefined;
-  if (caFile) {
-    const caPath = access.resolvePath(caFile);
-    try {
-      certificateAuthority = await readText(caPath);
-    } catch (cause) {
-      throw new KentraError('io.read', `cannot read tenant.certificateAuthorityFile ${caPath}`, { cause });
-    }
-  }
-  const flagsInput = flagsInputFor(file, clientId);
-  const authConfig = (): Artifact => {
-    if (minorVersion(cluster) < 30)
-      throw new KentraError(
-        'usage',
-        `Kubernetes ${cluster.kubernetesVersion} has no structured authentication (it needs 1.30 or later)`,
-        { hint: 'Render the legacy flags instead: kentra cluster config --format flags' },
-      );
-    const apiVersion = authenticationConfigApiVersion(cluster.kubernetesVersion);
-    if (!cluster.kubernetesVersion)
-      notes.push('clusters[].kubernetesVersion not set: assuming 1.34 or later (apiserver.config.k8s.io/v1)');
-    return {
-      fileName: authConfigFile,
-      title: `AuthenticationConfiguration (${apiVersion}): pass it to kube-apiserver as --authentication-config=FILE`,
-      content: renderAuthenticationConfiguration(authenticator, {
-        apiVersion,
-        certificateAuthority,
-      }) as unknown as Record<string, unknown>,
-    };
+  return clientId;
+}
+
+/** The AuthenticationConfiguration for the cluster's version, with the tenant's private CA inlined. */
+async function authenticationConfigArtifact({
+  access,
+  cluster,
+  notes,
+  readText,
+}: RenderInput): Promise<Artifact> {
+  const authenticator = authenticatorFromAccessFile(access.file, requireClientId(access));
+  if (minorVersion(cluster) < 30)
+    throw new KentraError(
+      'usage',
+      `Kubernetes ${cluster.kubernetesVersion} has no structured authentication (it needs 1.30 or later)`,
+      { hint: 'Render the legacy flags instead: kentra cluster config --format flags' },
+    );
+  const apiVersion = authenticationConfigApiVersion(cluster.kubernetesVersion);
+  if (!cluster.kubernetesVersion)
+    notes.push('clusters[].kubernetesVersion not set: assuming 1.34 or later (apiserver.config.k8s.io/v1)');
+  return {
+    fileName: authConfigFile,
+    title: `AuthenticationConfiguration (${apiVersion}): pass it to kube-apiserver as --authentication-config=FILE`,
+    content: renderAuthenticationConfiguration(authenticator, {
+      apiVersion,
+      certificateAuthority: await tenantCertificateAuthority(access, readText),
+    }) as unknown as Record<string, unknown>,
   };
-  switch (format) {
-    case 'auth-config':
-      notes.push(
-        'the API server reloads this file when it changes; it cannot be combined with --oidc-* flags',
-      );
-      return { cluster: cluster.name, format, artifacts: [authConfig()], notes };
-    case 'kubeadm':
-      notes.push(
-        `save the AuthenticationConfiguration as ${authenticationConfigPath} on every control-plane node`,
-      );
-      return {
-        cluster: cluster.name,
-        format,
-        artifacts: [
-          authConfig(),
-          {
-            fileName: 'kubeadm-config.yaml',
-            title: 'kubeadm ClusterConfiguration (merge into yours)',
-            content: renderKubeadmClusterConfiguration(cluster.kubernetesVersion),
-          },
-        ],
-        notes,
-      };
-    case 'kind':
-      notes.push(
-        `save the AuthenticationConfiguration as ./${authConfigFile} next to kind-config.yaml, then: kind create cluster --config kind-config.yaml`,
-      );
-      return {
-        cluster: cluster.name,
-        format,
-        artifacts: [
-          authConfig(),
-          {
-            fileName: 'kind-config.yaml',
-            title: 'kind cluster config',
-            content: renderKindCluster(cluster.kubernetesVersion, `./${basename(authConfigFile)}`),
-          },
-        ],
-        notes,
-      };
-    case 'flags': {
-      const rendered = renderLegacyFlags({
-        ...flagsInput,
-        caFilePath: caFile ? '/etc/kubernetes/kentra/issuer-ca.pem' : undefined,
-      });
-      notes.push(...rendered.cannotExpress.map((item) => `not enforced with flags: ${item}`));
-      return {
-        cluster: cluster.name,
-        format,
-        artifacts: [
-          {
-            fileName: 'kube-apiserver-flags.txt',
-            title: 'kube-apiserver flags (legacy OIDC)',
-            content: rendered.flags,
-          },
-        ],
-        notes,
-      };
-    }
-    case 'eks': {
-      const rendered = renderEksConfig(cluster.name, flagsInput);
-      notes.push(
-        'aws eks associate-identity-provider-config --cli-input-json file://eks-identity-provider.json',
-        'EKS needs an issuer reachable from the internet with a publicly trusted certificate (no private CA)',
-        ...rendered.cannotExpress
-          .filter((item) => !item.startsWith('reload'))
-          .map((item) => `not enforced on EKS: ${item}`),
-      );
-      return {
-        cluster: cluster.name,
-        format,
-        artifacts: [
-          {
-            fileName: 'eks-identity-provider.json',
-            title: 'EKS identity provider config',
-            content: rendered.config as unknown as Record<string, unknown>,
-          },
-        ],
-        notes,
-      };
-    }
+}
+
+async function tenantCertificateAuthority(
+  access: LoadedAccessFile,
+  readText: ReadText,
+): Promise<string | undefined> {
+  const caFile = access.file.tenant.certificateAuthorityFile;
+  if (!caFile) return undefined;
+  const caPath = access.resolvePath(caFile);
+  try {
+    return await readText(caPath);
+  } catch (cause) {
+    throw new KentraError('io.read', `cannot read tenant.certificateAuthorityFile ${caPath}`, { cause });
   }
 }
 

@@ -2,13 +2,16 @@
  * The cache-hit half of `kentra get-token`, kept apart from the rest so that
  * the hot path (kubectl runs the plugin before every command) loads only this
  * file, the token-cache store and the pure exec-credential model: no MSAL, no
- * lock, no browser. src/cli/get-token.ts imports it statically for that reason;
- * everything that may touch the network is in get-token.ts, imported lazily.
+ * lock, no browser. Everything that may touch the network is in get-token.ts,
+ * imported lazily. The store, lock, browser, sign-in flows and clock arrive as
+ * `GetTokenDeps`, built by the composition root (src/composition/get-token.ts)
+ * or by a test with fakes.
  */
 import type { Environment } from '../adapters/browser.js';
-import { tokenCacheDir } from '../adapters/token-cache/directory.js';
+import type { CacheEntry } from '../adapters/token-cache/entry.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
-import { TokenCacheStore } from '../adapters/token-cache/store.js';
+import type { LockHolder } from '../adapters/token-cache/lock.js';
+import type { TokenCacheStore } from '../adapters/token-cache/store.js';
 import {
   type ExecCredential,
   execCredential,
@@ -17,7 +20,8 @@ import {
 import { type ExecInfo, parseExecInfo } from '../domain/exec-credential/exec-info.js';
 import type { Expectations } from '../domain/exec-credential/expectations.js';
 import { isFresh, usableUntil } from '../domain/exec-credential/freshness.js';
-import { cacheKeyFor, chooseFlow, type Flow, type SignInSettings } from './sign-in-plan.js';
+import { cacheKeyFor } from './cache-key.js';
+import { chooseFlow, type Flow, type SignInSettings } from './sign-in-plan.js';
 
 export interface GetTokenInput extends SignInSettings {
   caFile?: string;
@@ -35,36 +39,67 @@ export interface GetTokenInput extends SignInSettings {
   refreshMarginMs?: number;
 }
 
+/** The token cache as get-token uses it (adapters/token-cache/store.ts). */
+export type TokenStore = Pick<
+  TokenCacheStore,
+  'dir' | 'read' | 'write' | 'ensureDir' | 'lastFailure' | 'recordFailure' | 'clearFailure'
+>;
+
+/** Takes the per-entry lock (adapters/token-cache/lock.ts), waiting up to `timeoutMs` for another holder. */
+export type LockEntry = (
+  key: CacheKey,
+  options: { timeoutMs: number; now: () => number; onWait: (holder: LockHolder | undefined) => void },
+) => Promise<{ release(): Promise<void> }>;
+
+/** The local browser (adapters/browser.ts). */
+export interface Browser {
+  /** Whether a page can be shown here (a display, not SSH without forwarding, …). */
+  available(): Promise<boolean>;
+  /** Opens `url` with --browser-command, $BROWSER or the platform's opener. */
+  open(url: string, browserCommand?: string): Promise<void>;
+}
+
+/** The network half (usecases/sign-in.ts over MSAL): refresh with the cached refresh token, or sign in. */
+export interface SignInFlows {
+  /** undefined when the refresh token can no longer be used (sign in again). */
+  refresh(
+    input: GetTokenInput,
+    deps: GetTokenDeps,
+    key: CacheKey,
+    current: CacheEntry,
+  ): Promise<CacheEntry | undefined>;
+  signIn(input: GetTokenInput, deps: GetTokenDeps, flow: Flow, key: CacheKey): Promise<CacheEntry>;
+}
+
 export interface GetTokenDeps {
   env: Environment;
-  platform: NodeJS.Platform;
+  /** Milliseconds since the epoch. */
   now: () => number;
   /** Progress and prompts (stderr). */
   say: (line: string) => void;
   interrupted: Promise<string>;
+  store: TokenStore;
+  lock: LockEntry;
+  browser: Browser;
+  /** Loaded only when the cache cannot answer: it brings MSAL. */
+  flows: () => Promise<SignInFlows>;
 }
 
 /** What one run works with, derived from the input and the environment. */
 export interface Run {
   flow: Flow;
   key: CacheKey;
-  store: TokenCacheStore;
   execInfo: ExecInfo;
 }
 
-export function prepare(input: GetTokenInput, deps: GetTokenDeps, browser: boolean): Run {
+export function prepare(input: GetTokenInput, env: Environment, browser: boolean): Run {
   const flow = chooseFlow(input, {
     browserAvailable: browser,
     browserCommandGiven: Boolean(input.browserCommand),
-    clientSecret: Boolean(deps.env.AZURE_CLIENT_SECRET),
-    federatedTokenFile: Boolean(deps.env.AZURE_FEDERATED_TOKEN_FILE),
+    clientSecret: Boolean(env.AZURE_CLIENT_SECRET),
+    federatedTokenFile: Boolean(env.AZURE_FEDERATED_TOKEN_FILE),
   });
-  return {
-    flow,
-    key: cacheKeyFor(input, flow),
-    store: new TokenCacheStore(tokenCacheDir(deps.env)),
-    execInfo: parseExecInfo(deps.env.KUBERNETES_EXEC_INFO),
-  };
+  return { flow, key: cacheKeyFor(input, flow), execInfo: parseExecInfo(env.KUBERNETES_EXEC_INFO) };
 }
 
 /**
@@ -72,10 +107,13 @@ export function prepare(input: GetTokenInput, deps: GetTokenDeps, browser: boole
  * undefined. Browser availability does not change the cache key (only app vs
  * user flows do), so it is not probed here.
  */
-export async function answerFromCache(input: GetTokenInput, deps: GetTokenDeps): Promise<string | undefined> {
-  const run = prepare(input, deps, false);
+export async function answerFromCache(
+  input: GetTokenInput,
+  deps: Pick<GetTokenDeps, 'env' | 'now' | 'store'>,
+): Promise<string | undefined> {
+  const run = prepare(input, deps.env, false);
   const credential = await cachedCredential(
-    run.store,
+    deps.store,
     run.key,
     run.execInfo,
     deps.now(),
@@ -86,7 +124,7 @@ export async function answerFromCache(input: GetTokenInput, deps: GetTokenDeps):
 
 /** The cache-hit path: a fresh entry for `key`, as an ExecCredential, or undefined. */
 export async function cachedCredential(
-  store: TokenCacheStore,
+  store: Pick<TokenStore, 'read'>,
   key: CacheKey,
   execInfo: ExecInfo,
   now: number,

@@ -6,17 +6,23 @@
  *                                        └► sign in (browser | device code | app)
  *
  * The cache-hit path lives in get-token-cache.ts and imports nothing heavy:
- * MSAL is loaded by sign-in.ts only when a network call is needed. The lock
- * makes N kubectl processes started together share one sign-in.
+ * MSAL is loaded (deps.flows, sign-in.ts) only when a network call is needed.
+ * The lock makes N kubectl processes started together share one sign-in. The
+ * store, lock, browser, flows and clock are injected (GetTokenDeps), so the
+ * refresh, lock and back-off paths are unit-tested with a fake clock.
  */
 import type { CacheEntry } from '../adapters/token-cache/entry.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
-import { acquireLock, type LockHolder } from '../adapters/token-cache/lock.js';
-import type { TokenCacheStore } from '../adapters/token-cache/store.js';
 import { execCredential, renderExecCredential } from '../domain/exec-credential/credential.js';
 import { isFresh, usableUntil } from '../domain/exec-credential/freshness.js';
 import { KentraError } from '../errors.js';
-import { type GetTokenDeps, type GetTokenInput, prepare, type Run } from './get-token-cache.js';
+import {
+  type GetTokenDeps,
+  type GetTokenInput,
+  prepare,
+  type Run,
+  type TokenStore,
+} from './get-token-cache.js';
 
 export type { GetTokenDeps, GetTokenInput } from './get-token-cache.js';
 
@@ -24,9 +30,9 @@ let cacheWarningShown = false;
 
 /** The full path: the ExecCredential text, from the cache, a refresh or a sign-in. */
 export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promise<string> {
-  const { browserAvailable } = await import('../adapters/browser.js');
-  const run = prepare(input, deps, browserAvailable(deps.env, deps.platform));
-  const { store, key, execInfo } = run;
+  const run = prepare(input, deps.env, await deps.browser.available());
+  const { key, execInfo } = run;
+  const { store } = deps;
   const margin = input.refreshMarginMs;
   const answer = (entry: CacheEntry) =>
     renderExecCredential(execCredential(execInfo.apiVersion, entry.token, usableUntil(entry, margin)));
@@ -35,7 +41,7 @@ export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promis
     if (hit && isFresh(hit, deps.now(), margin)) return answer(hit);
   }
   const startedAt = deps.now();
-  const lock = await lockEntry(store, key, input, deps);
+  const lock = await lockEntry(key, input, deps);
   try {
     const current = await store.read(key);
     // Another process may have signed in while we waited for the lock.
@@ -53,24 +59,25 @@ export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promis
   }
 }
 
-async function lockEntry(store: TokenCacheStore, key: CacheKey, input: GetTokenInput, deps: GetTokenDeps) {
+/** The entry's lock, or none when the cache folder cannot be made (the token still works, uncached). */
+async function lockEntry(key: CacheKey, input: GetTokenInput, deps: GetTokenDeps) {
   try {
-    await store.ensureDir();
+    await deps.store.ensureDir();
   } catch (cause) {
-    warnCacheUnwritable(store.dir, cause, deps);
+    warnCacheUnwritable(deps.store.dir, cause, deps);
     return undefined;
   }
-  return acquireLock(`${store.entryPath(key)}.lock`, {
+  return deps.lock(key, {
     timeoutMs: input.timeoutMs,
     now: deps.now,
-    onWait: (holder: LockHolder | undefined) =>
+    onWait: (holder) =>
       deps.say(
         `kentra: another kentra process${holder ? ` (pid ${holder.pid})` : ''} is signing in to this account; waiting for it…`,
       ),
   });
 }
 
-async function save(store: TokenCacheStore, entry: CacheEntry, deps: GetTokenDeps): Promise<void> {
+async function save(store: TokenStore, entry: CacheEntry, deps: GetTokenDeps): Promise<void> {
   try {
     await store.write(entry);
   } catch (cause) {
@@ -95,10 +102,11 @@ const failureBackoffMs = 60_000;
 async function obtain(
   input: GetTokenInput,
   deps: GetTokenDeps,
-  { flow, key, execInfo, store }: Run,
+  { flow, key, execInfo }: Run,
   current: CacheEntry | undefined,
 ): Promise<CacheEntry> {
-  const { signIn, refresh } = await import('./sign-in.js');
+  const { store } = deps;
+  const { signIn, refresh } = await deps.flows();
   if (current?.msalCache && current.account) {
     const refreshed = await refresh(input, deps, key, current);
     if (refreshed) return refreshed;

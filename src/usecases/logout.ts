@@ -6,12 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { tokenCacheDir } from '../adapters/token-cache/directory.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
-import { TokenCacheStore } from '../adapters/token-cache/store.js';
+import type { TokenCacheStore } from '../adapters/token-cache/store.js';
 import { KentraError } from '../errors.js';
+import { cacheKeyFor } from './cache-key.js';
 import type { GetTokenInput } from './get-token-cache.js';
-import { cacheKeyFor } from './sign-in-plan.js';
 
 export interface LogoutRequest {
   context?: string;
@@ -25,6 +24,8 @@ export interface LogoutDeps {
   home: string;
   /** Reads `kentra get-token` arguments (the CLI's own parser, injected). */
   parseGetTokenArgs: (args: readonly string[]) => GetTokenInput;
+  /** The token cache get-token writes (the composition root's one store). */
+  store: Pick<TokenCacheStore, 'list' | 'read' | 'remove'>;
 }
 
 export interface Forgotten {
@@ -39,7 +40,7 @@ export interface LogoutResult {
 }
 
 export async function logout(request: LogoutRequest, deps: LogoutDeps): Promise<LogoutResult> {
-  const store = new TokenCacheStore(tokenCacheDir(deps.env));
+  const { store } = deps;
   if (request.all) {
     const removed: Forgotten[] = [];
     for (const { entry } of await store.list()) {

@@ -52,66 +52,10 @@ export async function planRbac(
     (issue) => !expiredRules.has(issue.path[1] as number),
   );
 
-  const [namespaceObjects, clusterRoles] = await Promise.all([
-    deps.kube.list<Named>('/api/v1/namespaces'),
-    deps.kube.list<Named>(`${rbac}/clusterroles`),
-  ]);
-  const namespaceNames = namespaceObjects.map((item) => item.metadata.name);
-  const clusterRoleNames = clusterRoles.map((item) => item.metadata.name);
-  const namespaces = new Map<number, string[]>();
-  const rolesIn = new Map<string, Promise<string[]>>();
-  const rolesOf = (namespace: string) => {
-    let roles = rolesIn.get(namespace);
-    if (!roles) {
-      roles = deps.kube
-        .list<Named>(`${rbac}/namespaces/${namespace}/roles`)
-        .then((items) => items.map((item) => item.metadata.name));
-      rolesIn.set(namespace, roles);
-    }
-    return roles;
-  };
-  for (const rule of rules) {
-    const expired = isExpired(rule, deps.now);
-    const targets = await ruleNamespaces(
-      rule,
-      namespaceNames,
-      deps,
-      expired ? undefined : issues,
-      cluster.name,
-      warnings,
-    );
-    if (targets) namespaces.set(rule.index, targets);
-    if (expired) continue; // An expired rule only removes; what it named need not exist any more.
-    if (rule.roleRef.kind === 'ClusterRole' && !clusterRoleNames.includes(rule.roleRef.name))
-      issues.push({
-        path: ['rules', rule.index, 'clusterRole'],
-        message: `no ClusterRole named "${rule.roleRef.name}" in cluster "${cluster.name}"${didYouMeanSuffix(rule.roleRef.name, clusterRoleNames)}`,
-        hint: 'Create the ClusterRole first, or fix the name (`kubectl get clusterroles`).',
-      });
-    if (rule.roleRef.kind === 'Role')
-      for (const namespace of targets ?? []) {
-        const roles = await rolesOf(namespace);
-        if (!roles.includes(rule.roleRef.name))
-          issues.push({
-            path: ['rules', rule.index, 'role'],
-            message: `no Role named "${rule.roleRef.name}" in namespace "${namespace}"${didYouMeanSuffix(rule.roleRef.name, roles)}`,
-            hint: `Create the Role first (kubectl get roles -n ${namespace}).`,
-          });
-      }
-  }
+  const namespaces = await targetsInCluster(rules, cluster.name, deps, issues, warnings);
   if (issues.length > 0) throw invalidAccessFile(access.path, issues, access.locate);
 
-  const [clusterBindings, bindings] = await Promise.all([
-    deps.kube.list<BindingObject>(`${rbac}/clusterrolebindings`, {
-      labelSelector: managedSelector(file.name),
-    }),
-    deps.kube.list<BindingObject>(`${rbac}/rolebindings`, { labelSelector: managedSelector(file.name) }),
-  ]);
-  // List responses omit kind and apiVersion on items.
-  const current = [
-    ...clusterBindings.map((item) => ({ ...item, kind: 'ClusterRoleBinding' as const })),
-    ...bindings.map((item) => ({ ...item, kind: 'RoleBinding' as const })),
-  ];
+  const current = await managedBindings(deps.kube, file.name);
   const desired = desiredBindings({
     owner: file.name,
     cluster: cluster.name,
@@ -131,6 +75,85 @@ export async function planRbac(
     now: deps.now,
   });
   return { cluster, plan, warnings };
+}
+
+/**
+ * Where each rule lands in the cluster (rule index -> namespaces), checking that what the live rules
+ * name exists: namespaces, ClusterRoles, Roles in each namespace. Problems go to `issues`.
+ */
+async function targetsInCluster(
+  rules: readonly AccessRule[],
+  cluster: string,
+  deps: PlanDeps,
+  issues: ValidationIssue[],
+  warnings: string[],
+): Promise<Map<number, string[]>> {
+  const [namespaceObjects, clusterRoles] = await Promise.all([
+    deps.kube.list<Named>('/api/v1/namespaces'),
+    deps.kube.list<Named>(`${rbac}/clusterroles`),
+  ]);
+  const namespaceNames = namespaceObjects.map((item) => item.metadata.name);
+  const clusterRoleNames = clusterRoles.map((item) => item.metadata.name);
+  const rolesOf = roleLister(deps.kube);
+  const namespaces = new Map<number, string[]>();
+  for (const rule of rules) {
+    const expired = isExpired(rule, deps.now);
+    const targets = await ruleNamespaces(
+      rule,
+      namespaceNames,
+      deps,
+      expired ? undefined : issues,
+      cluster,
+      warnings,
+    );
+    if (targets) namespaces.set(rule.index, targets);
+    if (expired) continue; // An expired rule only removes; what it named need not exist any more.
+    if (rule.roleRef.kind === 'ClusterRole' && !clusterRoleNames.includes(rule.roleRef.name))
+      issues.push({
+        path: ['rules', rule.index, 'clusterRole'],
+        message: `no ClusterRole named "${rule.roleRef.name}" in cluster "${cluster}"${didYouMeanSuffix(rule.roleRef.name, clusterRoleNames)}`,
+        hint: 'Create the ClusterRole first, or fix the name (`kubectl get clusterroles`).',
+      });
+    if (rule.roleRef.kind === 'Role')
+      for (const namespace of targets ?? []) {
+        const roles = await rolesOf(namespace);
+        if (!roles.includes(rule.roleRef.name))
+          issues.push({
+            path: ['rules', rule.index, 'role'],
+            message: `no Role named "${rule.roleRef.name}" in namespace "${namespace}"${didYouMeanSuffix(rule.roleRef.name, roles)}`,
+            hint: `Create the Role first (kubectl get roles -n ${namespace}).`,
+          });
+      }
+  }
+  return namespaces;
+}
+
+/** The Role names of a namespace, listed once per namespace however many rules ask. */
+function roleLister(kube: PlanDeps['kube']): (namespace: string) => Promise<string[]> {
+  const rolesIn = new Map<string, Promise<string[]>>();
+  return (namespace) => {
+    let roles = rolesIn.get(namespace);
+    if (!roles) {
+      roles = kube
+        .list<Named>(`${rbac}/namespaces/${namespace}/roles`)
+        .then((items) => items.map((item) => item.metadata.name));
+      rolesIn.set(namespace, roles);
+    }
+    return roles;
+  };
+}
+
+/** The bindings this access file manages in the cluster (by label). */
+async function managedBindings(kube: PlanDeps['kube'], owner: string): Promise<BindingObject[]> {
+  const [clusterBindings, bindings] = await Promise.all([
+    kube.list<BindingObject>(`${rbac}/clusterrolebindings`, { labelSelector: managedSelector(owner) }),
+    kube.list<BindingObject>(`${rbac}/rolebindings`, { labelSelector: managedSelector(owner) }),
+  ]);
+  // List responses omit kind and apiVersion on items.
+  return [
+    ...clusterBindings.map((item) => ({ ...item, kind: 'ClusterRoleBinding' as const })),
+    ...bindings.map((item) => ({ ...item, kind: 'RoleBinding' as const })),
+  ];
 }
 
 async function ruleNamespaces(

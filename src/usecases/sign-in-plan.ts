@@ -1,9 +1,7 @@
 /**
- * Pure decisions of a sign-in: which flow, which scopes, which cache key. Kept
- * free of I/O so every branch is unit-tested with plain values.
+ * Pure decisions of a sign-in: which flow, which scopes, which account. Kept
+ * free of I/O (the architecture test holds it to domain's rules) so every branch is unit-tested with plain values.
  */
-import type { CacheKey } from '../adapters/token-cache/key.js';
-import { cacheKey } from '../adapters/token-cache/key.js';
 import { KentraError } from '../errors.js';
 
 export const grantTypes = [
@@ -70,13 +68,7 @@ export function scopesFor(settings: SignInSettings, flow: Flow): string[] {
   return named;
 }
 
-export function cacheKeyFor(settings: SignInSettings, flow: Flow): CacheKey {
-  return cacheKey({
-    authority: settings.authorityHost,
-    tenant: settings.tenant,
-    clientId: settings.clientId,
-    scopes: scopesFor(settings, flow),
-    tokenType: settings.tokenType,
-    account: isAppFlow(flow) ? 'app' : (settings.loginHint ?? ''),
-  });
+/** Whose token it is, as the cache tells accounts apart: the app itself, the login hint, or whoever signs in. */
+export function accountFor(settings: SignInSettings, flow: Flow): string {
+  return isAppFlow(flow) ? 'app' : (settings.loginHint ?? '');
 }

@@ -4,7 +4,6 @@
  * pulls in msal-node.
  */
 import { readFile } from 'node:fs/promises';
-import { browserAvailable, openUrl } from '../adapters/browser.js';
 import type { AppCredential, AuthorityConfig } from '../adapters/entra/applications.js';
 import {
   refreshWithCache,
@@ -19,8 +18,7 @@ import type { CacheEntry } from '../adapters/token-cache/entry.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
 import { expectationProblems } from '../domain/exec-credential/expectations.js';
 import { KentraError } from '../errors.js';
-import type { GetTokenDeps, GetTokenInput } from './get-token.js';
-import { prepare } from './get-token-cache.js';
+import { type GetTokenDeps, type GetTokenInput, prepare } from './get-token-cache.js';
 import { type Flow, scopesFor } from './sign-in-plan.js';
 
 /** Refreshes silently; undefined when the refresh token can no longer be used (sign in again). */
@@ -94,7 +92,7 @@ export async function accessTokenFor(
   const config = await authorityConfig(input, deps, network);
   try {
     if (stepUp.interactive) {
-      const flow = prepare(input, deps, browserAvailable(deps.env, deps.platform)).flow;
+      const { flow } = prepare(input, deps.env, await deps.browser.available());
       const loginHint = current.account?.username ?? input.loginHint;
       return (
         await withDeadline(
@@ -137,7 +135,7 @@ function attempt(
         openBrowser: async (url) => {
           deps.say(`kentra: sign in to Entra in your browser. If no browser opens, visit:\n  ${url}`);
           try {
-            await openUrl(url, deps.env, deps.platform, input.browserCommand);
+            await deps.browser.open(url, input.browserCommand);
           } catch (cause) {
             deps.say(
               `kentra: could not start a browser (${(cause as Error).message}); open the URL above yourself, ` +

@@ -19,8 +19,7 @@ import type { CacheEntry } from '../adapters/token-cache/entry.js';
 import { type StepUpNeed, stepUpSatisfied } from '../domain/pim/step-up.js';
 import { KentraError } from '../errors.js';
 import type { UserGraph } from './elevate.js';
-import type { GetTokenDeps, GetTokenInput } from './get-token.js';
-import { prepare } from './get-token-cache.js';
+import { type GetTokenDeps, type GetTokenInput, prepare } from './get-token-cache.js';
 import { obtainToken } from './user-token.js';
 
 export interface GraphTarget {
@@ -41,8 +40,8 @@ export function userGraph(cluster: GetTokenInput, target: GraphTarget, deps: Get
   const entry = () => {
     signedIn ??= (async () => {
       await obtainToken({ kind: 'get-token', input: { ...cluster, forceRefresh: false } }, deps);
-      const run = prepare(cluster, deps, false);
-      const found = await run.store.read(run.key);
+      const run = prepare(cluster, deps.env, false);
+      const found = await deps.store.read(run.key);
       if (!found?.msalCache || !found.account)
         throw new KentraError(
           'auth.failed',

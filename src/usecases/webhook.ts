@@ -7,8 +7,8 @@
 import { GraphClient } from '../adapters/graph/client.js';
 import { fetchTrusting } from '../adapters/http-fetch.js';
 import { createCertificateAuthority } from '../adapters/pki.js';
-import type { TextSink } from '../cli/context.js';
 import { KentraError } from '../errors.js';
+import type { TextSink } from '../ports/text-sink.js';
 import { parseWebhookConfig, resolveWebhookConfig, type WebhookConfig } from '../webhook/config.js';
 import { graphReaderFrom } from '../webhook/graph-reader.js';
 import { clientCredentialsToken } from '../webhook/graph-token.js';

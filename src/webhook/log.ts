@@ -4,7 +4,7 @@
  * a token: the review pipeline logs the token's `uti` and a short hash prefix,
  * which identify it without being usable as a credential.
  */
-import type { TextSink } from '../cli/context.js';
+import type { TextSink } from '../ports/text-sink.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, event: string, fields?: Record<string, unknown>) => void;

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import type { CliContext } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
+import type { CliContext } from '../../src/ports/cli-context.js';
 
 export interface CliRun {
   code: number;

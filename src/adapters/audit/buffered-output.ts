@@ -1,4 +1,4 @@
-import type { TextSink } from '../../cli/context.js';
+import type { TextSink } from '../../ports/text-sink.js';
 
 /**
  * Collects output text and writes it in large pieces: one write per ~64 KiB

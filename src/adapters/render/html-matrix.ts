@@ -81,10 +81,11 @@ function subjectCell(subject: MatrixSubject): string {
   return `<th scope="row" class="subject"><span class="name">${escapeHtml(subjectLabel(subject))}</span>${detail ? `<span class="id">${escapeHtml(detail)}</span>` : ''}</th>`;
 }
 
-export function renderHtmlMatrix(matrix: AccessMatrix, options: HtmlMatrixOptions): string {
-  const labels = matrix.resources.map(resourceLabel);
-  const urlColumn = matrix.resources.length;
-  // Group header: consecutive resources of the same API group share a cell.
+/** The two header rows: API groups (consecutive resources of one group share a cell), then resources. */
+function headerRows(
+  matrix: AccessMatrix,
+  labels: readonly string[],
+): { groupRow: string; resourceRow: string } {
   const groups: { name: string; span: number }[] = [];
   for (const resource of matrix.resources) {
     const name = resource.apiGroup === '' ? 'core' : resource.apiGroup;
@@ -103,7 +104,12 @@ export function renderHtmlMatrix(matrix: AccessMatrix, options: HtmlMatrixOption
       return `<th data-col="${index}" data-resource="${escapeHtml(label.toLowerCase())}" class="resource${resource.namespaced ? '' : ' cluster-scoped'}" title="${escapeHtml(`${label}${resource.namespaced ? '' : ' (cluster-scoped)'}`)}"><span>${escapeHtml(short)}</span></th>`;
     })
     .join('');
-  const body = matrix.rows
+  return { groupRow, resourceRow };
+}
+
+/** One row per subject and scope; its search text is what the page's filter box matches. */
+function bodyRows(matrix: AccessMatrix, labels: readonly string[], urlColumn: number): string {
+  return matrix.rows
     .map((row) => {
       const subject = matrix.subjects[row.subject] as MatrixSubject;
       const scope = row.scope === '' ? clusterWide : row.scope;
@@ -124,6 +130,13 @@ export function renderHtmlMatrix(matrix: AccessMatrix, options: HtmlMatrixOption
       return `<tr data-search="${escapeHtml(search)}" data-subject="${escapeHtml(subject.name)}" data-scope="${escapeHtml(scope)}">${subjectCell(subject)}<td class="kind">${escapeHtml(subject.kind)}</td><td class="scope${row.scope === '' ? ' cw' : ''}">${escapeHtml(scope)}</td>${cells}${urlCell(row.nonResourceURLs, urlColumn)}</tr>`;
     })
     .join('\n');
+}
+
+export function renderHtmlMatrix(matrix: AccessMatrix, options: HtmlMatrixOptions): string {
+  const labels = matrix.resources.map(resourceLabel);
+  const urlColumn = matrix.resources.length;
+  const { groupRow, resourceRow } = headerRows(matrix, labels);
+  const body = bodyRows(matrix, labels, urlColumn);
   const warnings = options.warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join('');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -132,7 +145,39 @@ export function renderHtmlMatrix(matrix: AccessMatrix, options: HtmlMatrixOption
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>kentra access matrix</title>
 <style>
-:root { --read: #d8f0d8; --write: #ffe2b3; --full: #f8c4c4; --line: #d0d4da; --muted: #5c6370; }
+${pageStyle}</style>
+</head>
+<body>
+<header>
+<h1>Who can do what, where</h1>
+<div class="meta">Source: ${escapeHtml(options.source)} · computed ${escapeHtml(options.generatedAt)} by kentra · verbs: read = get list watch, all = the eight standard verbs, g get, l list, w watch, c create, u update, p patch, d delete, dc deletecollection, * every verb (any verb, also escalate/bind/impersonate); a trailing * marks verbs limited to named objects (hover a cell)</div>
+${warnings ? `<ul class="warnings">${warnings}</ul>` : ''}
+<div class="controls">
+<input id="filter" type="search" placeholder="Filter people, groups, namespaces…" aria-label="Filter rows" autofocus>
+<input id="resource-filter" type="search" placeholder="Filter resources…" aria-label="Filter resources">
+<span id="count" class="meta"></span>
+<span class="legend"><span class="read">read</span><span class="write">write</span><span class="full">full / escalation</span></span>
+</div>
+</header>
+<div class="wrap">
+<table id="matrix">
+<thead>
+<tr><th rowspan="2" class="subject">Subject</th><th rowspan="2">Kind</th><th rowspan="2">Scope</th>${groupRow}<th rowspan="2" data-col="${urlColumn}" data-resource="non-resource urls">Non-resource URLs</th></tr>
+<tr>${resourceRow}</tr>
+</thead>
+<tbody>
+${body}
+</tbody>
+</table>
+</div>
+<script>
+${pageScript}</script>
+</body>
+</html>
+`;
+}
+
+const pageStyle = `:root { --read: #d8f0d8; --write: #ffe2b3; --full: #f8c4c4; --line: #d0d4da; --muted: #5c6370; }
 * { box-sizing: border-box; }
 body { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1d2329; background: #fff; }
 header { padding: 12px 16px 8px; border-bottom: 1px solid var(--line); }
@@ -161,33 +206,9 @@ td.read { background: var(--read); } td.write { background: var(--write); } td.f
 td.urls { max-width: 260px; overflow: hidden; text-overflow: ellipsis; color: var(--muted); }
 tr.hidden, .col-hidden { display: none; }
 tbody tr:hover td, tbody tr:hover th { outline: 1px solid #9aa4b0; }
-</style>
-</head>
-<body>
-<header>
-<h1>Who can do what, where</h1>
-<div class="meta">Source: ${escapeHtml(options.source)} · computed ${escapeHtml(options.generatedAt)} by kentra · verbs: read = get list watch, all = the eight standard verbs, g get, l list, w watch, c create, u update, p patch, d delete, dc deletecollection, * every verb (any verb, also escalate/bind/impersonate); a trailing * marks verbs limited to named objects (hover a cell)</div>
-${warnings ? `<ul class="warnings">${warnings}</ul>` : ''}
-<div class="controls">
-<input id="filter" type="search" placeholder="Filter people, groups, namespaces…" aria-label="Filter rows" autofocus>
-<input id="resource-filter" type="search" placeholder="Filter resources…" aria-label="Filter resources">
-<span id="count" class="meta"></span>
-<span class="legend"><span class="read">read</span><span class="write">write</span><span class="full">full / escalation</span></span>
-</div>
-</header>
-<div class="wrap">
-<table id="matrix">
-<thead>
-<tr><th rowspan="2" class="subject">Subject</th><th rowspan="2">Kind</th><th rowspan="2">Scope</th>${groupRow}<th rowspan="2" data-col="${urlColumn}" data-resource="non-resource urls">Non-resource URLs</th></tr>
-<tr>${resourceRow}</tr>
-</thead>
-<tbody>
-${body}
-</tbody>
-</table>
-</div>
-<script>
-(() => {
+`;
+
+const pageScript = `(() => {
   const rows = [...document.querySelectorAll('#matrix tbody tr')];
   const count = document.getElementById('count');
   const filter = document.getElementById('filter');
@@ -215,8 +236,4 @@ ${body}
   resourceFilter.addEventListener('input', applyColumns);
   applyRows();
 })();
-</script>
-</body>
-</html>
 `;
-}

@@ -74,72 +74,92 @@ export interface StandingAdmin {
 const isLoopback = (uri: string) => /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i.test(uri);
 const day = 86_400_000;
 
+/** One concern of the registration: its findings, in the order a reader fixes them. */
+type Check = (input: CheckInput) => Finding[];
+
 export function checkRegistration(input: CheckInput): Finding[] {
-  const { application: app, servicePrincipal: sp } = input;
-  const findings: Finding[] = [];
-  const add = (finding: Finding) => findings.push(finding);
+  return checks.flatMap((check) => check(input));
+}
 
+const groupClaims: Check = ({ application: app }) => {
   if (app.groupMembershipClaims === null || app.groupMembershipClaims === 'None')
-    add({
-      code: 'group-claims-missing',
-      severity: 'error',
-      field: 'groupMembershipClaims',
-      message: 'tokens carry no groups claim, so no Entra group maps to any Kubernetes role',
-      hint: 'Set groupMembershipClaims to SecurityGroup (or ApplicationGroup): `kentra entra setup`, or the portal: Token configuration > Add groups claim.',
-    });
-  else if (app.groupMembershipClaims === 'All')
-    add({
-      code: 'group-claims-all',
-      severity: 'warning',
-      field: 'groupMembershipClaims',
-      message:
-        'All puts distribution lists and Microsoft 365 groups in tokens too, so users reach the 200-group overage sooner',
-      hint: 'Use SecurityGroup, or ApplicationGroup to emit only the groups assigned to the app.',
-    });
+    return [
+      {
+        code: 'group-claims-missing',
+        severity: 'error',
+        field: 'groupMembershipClaims',
+        message: 'tokens carry no groups claim, so no Entra group maps to any Kubernetes role',
+        hint: 'Set groupMembershipClaims to SecurityGroup (or ApplicationGroup): `kentra entra setup`, or the portal: Token configuration > Add groups claim.',
+      },
+    ];
+  if (app.groupMembershipClaims === 'All')
+    return [
+      {
+        code: 'group-claims-all',
+        severity: 'warning',
+        field: 'groupMembershipClaims',
+        message:
+          'All puts distribution lists and Microsoft 365 groups in tokens too, so users reach the 200-group overage sooner',
+        hint: 'Use SecurityGroup, or ApplicationGroup to emit only the groups assigned to the app.',
+      },
+    ];
+  return [];
+};
 
+const tokenVersion: Check = ({ application: app, expectedTokenVersion: expected }) => {
   const version = app.api?.requestedAccessTokenVersion ?? null;
   const effective = version === 2 ? 2 : 1;
-  if (input.expectedTokenVersion !== undefined ? effective !== input.expectedTokenVersion : effective === 1)
-    add({
+  if (expected !== undefined ? effective === expected : effective === 2) return [];
+  return [
+    {
       code: 'token-version',
-      severity: input.expectedTokenVersion !== undefined ? 'error' : 'warning',
+      severity: expected !== undefined ? 'error' : 'warning',
       field: 'api.requestedAccessTokenVersion',
       message: `the app issues v${effective} access tokens (requestedAccessTokenVersion ${String(version)}): issuer ${
         effective === 1
           ? 'https://sts.windows.net/{tenant}/'
           : 'https://login.microsoftonline.com/{tenant}/v2.0'
-      }${input.expectedTokenVersion !== undefined ? `, but the cluster expects v${input.expectedTokenVersion}` : ''}`,
+      }${expected !== undefined ? `, but the cluster expects v${expected}` : ''}`,
       hint:
-        input.expectedTokenVersion === 1
+        expected === 1
           ? 'Set api.requestedAccessTokenVersion to null or 1, or app.tokenVersion: 2 in kentra.yaml (and re-render `kentra cluster config`).'
           : 'Set api.requestedAccessTokenVersion to 2 (manifest: accessTokenAcceptedVersion), or app.tokenVersion: 1 in kentra.yaml; the API server issuer must match the version.',
-    });
+    },
+  ];
+};
 
+const offlineAccess: Check = ({ application: app }) => {
   const graphScopes = (app.requiredResourceAccess ?? [])
     .filter((entry) => entry.resourceAppId === microsoftGraphAppId)
     .flatMap((entry) => entry.resourceAccess.map((item) => item.id.toLowerCase()));
-  if (!graphScopes.includes(graphDelegated.offline_access))
-    add({
+  if (graphScopes.includes(graphDelegated.offline_access)) return [];
+  return [
+    {
       code: 'offline-access-missing',
       severity: 'warning',
       field: 'requiredResourceAccess',
       message:
         'the app does not ask for offline_access: without consent to it there is no refresh token, and users sign in again every hour (or are blocked where user consent is off)',
       hint: 'Add the delegated Microsoft Graph permissions openid, profile and offline_access, then grant admin consent (API permissions > Grant admin consent).',
-    });
+    },
+  ];
+};
 
-  const spa = app.spa?.redirectUris ?? [];
-  if (spa.some(isLoopback))
-    add({
+/** How kubectl's sign-in comes back: a loopback redirect of a public client, or device code. */
+const cliSignIn: Check = ({ application: app }) => {
+  const findings: Finding[] = [];
+  const spaLoopback = (app.spa?.redirectUris ?? []).find(isLoopback);
+  if (spaLoopback)
+    findings.push({
       code: 'spa-redirect',
       severity: 'error',
       field: 'spa.redirectUris',
-      message: `loopback URI ${spa.find(isLoopback)} is registered as a single-page application: a CLI redeeming the code gets AADSTS9002327 (SPA codes may only be redeemed by cross-origin browser requests)`,
+      message: `loopback URI ${spaLoopback} is registered as a single-page application: a CLI redeeming the code gets AADSTS9002327 (SPA codes may only be redeemed by cross-origin browser requests)`,
       hint: `Move it to "Mobile and desktop applications" (publicClient.redirectUris) as ${loopbackRedirectUri}.`,
     });
   const publicUris = app.publicClient?.redirectUris ?? [];
   if (!publicUris.some((uri) => uri.replace(/\/$/, '').toLowerCase() === loopbackRedirectUri))
-    add({
+    findings.push({
       code: 'loopback-redirect-missing',
       severity: 'error',
       field: 'publicClient.redirectUris',
@@ -147,7 +167,7 @@ export function checkRegistration(input: CheckInput): Finding[] {
       hint: `Add ${loopbackRedirectUri} under "Mobile and desktop applications"; Entra ignores its port, as the CLI's port changes every time.`,
     });
   if (app.isFallbackPublicClient !== true)
-    add({
+    findings.push({
       code: 'public-client-flows-disabled',
       severity: 'warning',
       field: 'isFallbackPublicClient',
@@ -155,107 +175,145 @@ export function checkRegistration(input: CheckInput): Finding[] {
         'public client flows are off: device-code sign-in (kentra get-token --device-code, SSH sessions) fails with AADSTS7000218',
       hint: 'Set isFallbackPublicClient to true (Authentication > Allow public client flows: Yes).',
     });
+  return findings;
+};
 
-  const scopes = (input.requestedScopes ?? []).map((scope) => scope.toLowerCase());
-  if (scopes.includes('groups'))
-    add({
-      code: 'groups-scope',
-      severity: 'error',
-      field: 'scopes',
-      message:
-        'the client requests a "groups" scope, which Entra does not have: sign-in fails with AADSTS650053',
-      hint: 'Remove "groups" from the requested scopes (e.g. kubelogin --oidc-extra-scope); groups come from groupMembershipClaims.',
-    });
+const requestedScopes: Check = ({ requestedScopes: scopes = [] }) =>
+  scopes.some((scope) => scope.toLowerCase() === 'groups')
+    ? [
+        {
+          code: 'groups-scope',
+          severity: 'error',
+          field: 'scopes',
+          message:
+            'the client requests a "groups" scope, which Entra does not have: sign-in fails with AADSTS650053',
+          hint: 'Remove "groups" from the requested scopes (e.g. kubelogin --oidc-extra-scope); groups come from groupMembershipClaims.',
+        },
+      ]
+    : [];
 
-  if (app.signInAudience !== 'AzureADMyOrg')
-    add({
-      code: 'multi-tenant',
-      severity: 'error',
-      field: 'signInAudience',
-      message: `signInAudience is ${app.signInAudience}: accounts from other tenants${
-        app.signInAudience.includes('Personal') ? ' and personal Microsoft accounts' : ''
-      } can obtain tokens with this audience`,
-      hint: 'Set signInAudience to AzureADMyOrg (single tenant), and keep policy.allowedTenants in kentra.yaml.',
-    });
+const audience: Check = ({ application: app }) =>
+  app.signInAudience === 'AzureADMyOrg'
+    ? []
+    : [
+        {
+          code: 'multi-tenant',
+          severity: 'error',
+          field: 'signInAudience',
+          message: `signInAudience is ${app.signInAudience}: accounts from other tenants${
+            app.signInAudience.includes('Personal') ? ' and personal Microsoft accounts' : ''
+          } can obtain tokens with this audience`,
+          hint: 'Set signInAudience to AzureADMyOrg (single tenant), and keep policy.allowedTenants in kentra.yaml.',
+        },
+      ];
 
+const implicitGrant: Check = ({ application: app }) => {
   const implicit = app.web?.implicitGrantSettings;
-  if (implicit?.enableAccessTokenIssuance || implicit?.enableIdTokenIssuance)
-    add({
+  if (!implicit?.enableAccessTokenIssuance && !implicit?.enableIdTokenIssuance) return [];
+  return [
+    {
       code: 'implicit-grant',
       severity: 'warning',
       field: 'web.implicitGrantSettings',
       message:
         'implicit grant is on: tokens can be returned in URLs, and implicit-flow tokens carry at most 6 groups',
       hint: 'Turn off implicit grant (Authentication > Implicit grant and hybrid flows); kentra uses auth code + PKCE.',
-    });
+    },
+  ];
+};
 
-  for (const secret of app.passwordCredentials ?? []) {
+const secrets: Check = ({ application: app, now }) =>
+  (app.passwordCredentials ?? []).flatMap((secret): Finding[] => {
     const end = secret.endDateTime ? Date.parse(secret.endDateTime) : Number.NaN;
-    if (!Number.isNaN(end) && end - input.now < 30 * day)
-      add({
+    if (Number.isNaN(end) || end - now >= 30 * day) return [];
+    const name = secret.displayName ?? secret.keyId;
+    return [
+      {
         code: 'secret-expiring',
-        severity: end < input.now ? 'error' : 'warning',
-        field: `passwordCredentials[${secret.displayName ?? secret.keyId}]`,
-        message: `client secret ${secret.displayName ?? secret.keyId} ${end < input.now ? 'expired' : 'expires'} on ${new Date(end).toISOString().slice(0, 10)}`,
+        severity: end < now ? 'error' : 'warning',
+        field: `passwordCredentials[${name}]`,
+        message: `client secret ${name} ${end < now ? 'expired' : 'expires'} on ${new Date(end).toISOString().slice(0, 10)}`,
         hint: 'Add a new secret (`kentra entra setup` with app.web.credential: secret after removing the old one), or use a federated credential.',
-      });
-  }
+      },
+    ];
+  });
 
-  for (const unknown of input.unknownGroups ?? [])
-    add({
-      code: 'group-unknown',
-      severity: 'error',
-      field: unknown.field,
-      message: unknown.message,
-      hint: 'Fix the group in kentra.yaml (display name or object ID); nobody gets the access its rule grants.',
-    });
+const unknownGroups: Check = ({ unknownGroups: unknown = [] }) =>
+  unknown.map((group) => ({
+    code: 'group-unknown',
+    severity: 'error',
+    field: group.field,
+    message: group.message,
+    hint: 'Fix the group in kentra.yaml (display name or object ID); nobody gets the access its rule grants.',
+  }));
 
-  if (!sp) {
-    add({
-      code: 'service-principal-missing',
-      severity: 'error',
-      field: 'servicePrincipal',
-      message: 'the app has no service principal (enterprise application) in this tenant',
-      hint: 'Create it (`kentra entra setup`, or `az ad sp create --id <appId>`), then require assignment.',
-    });
-    return findings;
-  }
+/** Who may obtain a token: the service principal, "assignment required", and the rules' groups assigned. */
+const assignments: Check = ({ servicePrincipal: sp, assignments: assigned, expectedGroups = [] }) => {
+  if (!sp)
+    return [
+      {
+        code: 'service-principal-missing',
+        severity: 'error',
+        field: 'servicePrincipal',
+        message: 'the app has no service principal (enterprise application) in this tenant',
+        hint: 'Create it (`kentra entra setup`, or `az ad sp create --id <appId>`), then require assignment.',
+      },
+    ];
   if (!sp.appRoleAssignmentRequired)
-    add({
-      code: 'assignment-not-required',
-      severity: 'warning',
-      field: 'servicePrincipal.appRoleAssignmentRequired',
-      message:
-        'every user of the tenant can obtain a token for the cluster; only RBAC stands between them and it',
-      hint: 'Set appRoleAssignmentRequired to true (Enterprise applications > Properties > Assignment required) and assign the groups the rules name.',
-    });
-  else if (input.assignments.length === 0)
-    add({
+    return [
+      {
+        code: 'assignment-not-required',
+        severity: 'warning',
+        field: 'servicePrincipal.appRoleAssignmentRequired',
+        message:
+          'every user of the tenant can obtain a token for the cluster; only RBAC stands between them and it',
+        hint: 'Set appRoleAssignmentRequired to true (Enterprise applications > Properties > Assignment required) and assign the groups the rules name.',
+      },
+    ];
+  const findings: Finding[] = [];
+  if (assigned.length === 0)
+    findings.push({
       code: 'no-assignments',
       severity: 'error',
       field: 'servicePrincipal.appRoleAssignedTo',
       message: 'assignment is required but nobody is assigned: every sign-in fails with AADSTS50105',
       hint: 'Assign the groups of the access rules (`kentra entra setup`, or Enterprise applications > Users and groups).',
     });
-  const assigned = new Set(input.assignments.map((item) => item.principalId.toLowerCase()));
-  if (sp.appRoleAssignmentRequired)
-    for (const group of input.expectedGroups ?? [])
-      if (!assigned.has(group.id.toLowerCase()))
-        add({
-          code: 'group-not-assigned',
-          severity: 'error',
-          field: 'servicePrincipal.appRoleAssignedTo',
-          message: `group ${group.name} (${group.id}) is named in the access rules but not assigned: its members get AADSTS50105`,
-          hint: 'Assign it (`kentra entra setup`, or Enterprise applications > Users and groups > Add).',
-        });
-  for (const admin of input.standingAdmins ?? [])
-    if (admin.permanentMembers > 0)
-      add({
-        code: 'standing-admin',
-        severity: 'warning',
-        field: admin.field,
-        message: `${admin.group} gets cluster-admin-like rights (${admin.grant}) and has ${admin.permanentMembers} permanent member(s)${admin.approximate ? ' (PIM not readable: every member counted)' : ''}: standing access nobody has to ask for`,
-        hint: 'Make it just-in-time: onboard the group to PIM for Groups, make people eligible instead of members, remove the permanent members, and mark the rule `jit: true` (kentra verify then checks it; people use kentra elevate).',
+  const principals = new Set(assigned.map((item) => item.principalId.toLowerCase()));
+  for (const group of expectedGroups)
+    if (!principals.has(group.id.toLowerCase()))
+      findings.push({
+        code: 'group-not-assigned',
+        severity: 'error',
+        field: 'servicePrincipal.appRoleAssignedTo',
+        message: `group ${group.name} (${group.id}) is named in the access rules but not assigned: its members get AADSTS50105`,
+        hint: 'Assign it (`kentra entra setup`, or Enterprise applications > Users and groups > Add).',
       });
   return findings;
-}
+};
+
+/** Cluster-admin-like rights held by a group's permanent members: standing access nobody has to ask for. */
+const standingAdmins: Check = ({ standingAdmins: admins = [] }) =>
+  admins
+    .filter((admin) => admin.permanentMembers > 0)
+    .map((admin) => ({
+      code: 'standing-admin' as const,
+      severity: 'warning' as const,
+      field: admin.field,
+      message: `${admin.group} gets cluster-admin-like rights (${admin.grant}) and has ${admin.permanentMembers} permanent member(s)${admin.approximate ? ' (PIM not readable: every member counted)' : ''}: standing access nobody has to ask for`,
+      hint: 'Make it just-in-time: onboard the group to PIM for Groups, make people eligible instead of members, remove the permanent members, and mark the rule `jit: true` (kentra verify then checks it; people use kentra elevate).',
+    }));
+
+const checks: readonly Check[] = [
+  groupClaims,
+  tokenVersion,
+  offlineAccess,
+  cliSignIn,
+  requestedScopes,
+  audience,
+  implicitGrant,
+  secrets,
+  unknownGroups,
+  assignments,
+  standingAdmins,
+];

@@ -113,8 +113,16 @@ function allowsEverything(rule: PolicyRule): boolean {
   );
 }
 
-export function findRisks(snapshot: RbacSnapshot, options: RiskOptions): RiskFinding[] {
-  const { defaults } = options;
+/** What the cluster has, against the API server's defaults: which grants and roles are the defaults. */
+interface Baseline {
+  /** Whether the defaults have this binding, with this role, for this subject. */
+  isDefaultGrant(binding: Binding, subject: Subject): boolean;
+  /** A role is a default when the defaults have one of that name with the same rules (or more). */
+  isDefaultRole(role: Role | ClusterRole): boolean;
+  roleOf(binding: Binding): Role | ClusterRole | undefined;
+}
+
+function baseline(snapshot: RbacSnapshot, defaults: RbacSnapshot): Baseline {
   const defaultBindings = new Map<string, Binding>();
   for (const binding of [...defaults.clusterRoleBindings, ...defaults.roleBindings])
     defaultBindings.set(bindingKey(binding), binding);
@@ -125,112 +133,150 @@ export function findRisks(snapshot: RbacSnapshot, options: RiskOptions): RiskFin
   const defaultRoles = new Map(defaults.roles.map((role) => [`${role.namespace}/${role.name}`, role]));
   const clusterRoles = new Map(snapshot.clusterRoles.map((role) => [role.name, role]));
   const roles = new Map(snapshot.roles.map((role) => [`${role.namespace}/${role.name}`, role]));
-
-  /** Whether the defaults have this binding, with this role, for this subject. */
-  const isDefaultGrant = (binding: Binding, subject: Subject) => {
-    const known = defaultBindings.get(bindingKey(binding));
-    return (
-      known !== undefined &&
-      known.roleRef.kind === binding.roleRef.kind &&
-      known.roleRef.name === binding.roleRef.name &&
-      known.subjects.some(
-        (each) => subjectKey(each) === subjectKey(subject) && each.namespace === subject.namespace,
-      )
-    );
+  return {
+    isDefaultGrant: (binding, subject) => {
+      const known = defaultBindings.get(bindingKey(binding));
+      return (
+        known !== undefined &&
+        known.roleRef.kind === binding.roleRef.kind &&
+        known.roleRef.name === binding.roleRef.name &&
+        known.subjects.some(
+          (each) => subjectKey(each) === subjectKey(subject) && each.namespace === subject.namespace,
+        )
+      );
+    },
+    isDefaultRole: (role) => {
+      const known =
+        role.kind === 'ClusterRole'
+          ? defaultClusterRoles.get(role.name)
+          : defaultRoles.get(`${role.namespace}/${role.name}`);
+      return (
+        known !== undefined && role.rules.every((rule) => known.rules.some((each) => ruleEqual(each, rule)))
+      );
+    },
+    roleOf: (binding) =>
+      binding.roleRef.kind === 'ClusterRole'
+        ? clusterRoles.get(binding.roleRef.name)
+        : binding.kind === 'RoleBinding' && binding.roleRef.kind === 'Role'
+          ? roles.get(`${binding.namespace}/${binding.roleRef.name}`)
+          : undefined,
   };
-  const roleOf = (binding: Binding): Role | ClusterRole | undefined =>
-    binding.roleRef.kind === 'ClusterRole'
-      ? clusterRoles.get(binding.roleRef.name)
-      : binding.kind === 'RoleBinding' && binding.roleRef.kind === 'Role'
-        ? roles.get(`${binding.namespace}/${binding.roleRef.name}`)
-        : undefined;
-  /** A role is a default when the defaults have one of that name with the same rules (or more). */
-  const isDefaultRole = (role: Role | ClusterRole) => {
-    const known =
-      role.kind === 'ClusterRole'
-        ? defaultClusterRoles.get(role.name)
-        : defaultRoles.get(`${role.namespace}/${role.name}`);
-    return (
-      known !== undefined && role.rules.every((rule) => known.rules.some((each) => ruleEqual(each, rule)))
-    );
-  };
+}
 
+/** One binding as the checks see it: its role, and the subjects the defaults do not account for. */
+interface BindingView {
+  binding: Binding;
+  role: Role | ClusterRole | undefined;
+  roleRef: { kind: string; name: string };
+  namespace: string;
+  extraSubjects: Subject[];
+}
+
+export function findRisks(snapshot: RbacSnapshot, options: RiskOptions): RiskFinding[] {
+  const base = baseline(snapshot, options.defaults);
   const findings: RiskFinding[] = [];
-  const reportedRoles = new Set<string>();
+  const reportedRules = new Set<string>();
   for (const binding of [...snapshot.clusterRoleBindings, ...snapshot.roleBindings]) {
-    const role = roleOf(binding);
-    const roleRef = { kind: binding.roleRef.kind, name: binding.roleRef.name };
-    const namespace = binding.kind === 'RoleBinding' ? binding.namespace : '';
-    const extraSubjects = binding.subjects.filter((subject) => !isDefaultGrant(binding, subject));
-
-    for (const subject of binding.subjects) {
-      if (!broadSubjects.has(subjectKey(subject))) continue;
-      if (!isDefaultGrant(binding, subject))
-        findings.push({
-          check: 'broad-baseline',
-          binding: bindingRef(binding),
-          role: roleRef,
-          subject: describeSubject(subject, namespace),
-          message: `${binding.kind} ${binding.name} gives ${binding.roleRef.kind} ${binding.roleRef.name} to every ${subject.name === 'system:authenticated' ? 'signed-in user' : 'anonymous caller'}${where(binding)}`,
-          hint: `Bind the role to the Entra groups that need it instead of ${subject.name}.`,
-        });
-      else if (role && !isDefaultRole(role))
-        findings.push({
-          check: 'modified-default',
-          binding: bindingRef(binding),
-          role: roleRef,
-          subject: describeSubject(subject, namespace),
-          message: `${role.kind} ${role.name}, which every ${subject.name === 'system:authenticated' ? 'signed-in user' : 'anonymous caller'} has, allows more than the Kubernetes default`,
-          hint: `Restore the default rules (kubectl auth reconcile, or delete it and restart the API server, which recreates it).`,
-        });
-    }
-    if (!role || extraSubjects.length === 0) continue;
-
-    const expected = options.expected?.(binding) === true;
-    if (!expected && role.rules.some(allowsEverything))
-      for (const subject of extraSubjects)
-        findings.push({
-          check: 'cluster-admin',
-          binding: bindingRef(binding),
-          role: roleRef,
-          subject: describeSubject(subject, namespace),
-          message: `${describeSubject(subject, namespace)} may do everything${where(binding)} through ${binding.kind} ${binding.name}`,
-          hint: 'If this is intended, manage it in the access file; otherwise remove the subject from the binding.',
-        });
-
-    if (!isDefaultRole(role)) {
-      const roleKey = `${role.kind}/${role.kind === 'Role' ? role.namespace : ''}/${role.name}`;
-      role.rules.forEach((rule, ruleIndex) => {
-        const wildcards = (['verbs', 'apiGroups', 'resources'] as const).filter((field) =>
-          rule[field].includes('*'),
-        );
-        if (wildcards.length === 0 || allowsEverything(rule) || reportedRoles.has(`${roleKey}#${ruleIndex}`))
-          return;
-        reportedRoles.add(`${roleKey}#${ruleIndex}`);
-        findings.push({
-          check: 'wildcard-rule',
-          role: roleRef,
-          ruleIndex,
-          message: `${role.kind} ${role.name} rule ${ruleIndex + 1} uses * in ${wildcards.join(', ')}: it also grants whatever is added to the API later`,
-          hint: 'List the verbs, API groups and resources the role needs.',
-        });
-      });
-    }
-
-    const permissions = riskyProbes
-      .filter(([, request]) => role.rules.some((rule) => ruleAllows(rule, request)))
-      .map(([label]) => label);
-    if (permissions.length > 0 && !role.rules.some(allowsEverything))
-      for (const subject of extraSubjects)
-        findings.push({
-          check: 'risky-permission',
-          binding: bindingRef(binding),
-          role: roleRef,
-          subject: describeSubject(subject, namespace),
-          permissions,
-          message: `${describeSubject(subject, namespace)} may ${permissions.join(', ')}${where(binding)} (${binding.kind} ${binding.name})`,
-          hint: 'Each of these can lead to more access than the role shows; grant them only to those who need them.',
-        });
+    const view: BindingView = {
+      binding,
+      role: base.roleOf(binding),
+      roleRef: { kind: binding.roleRef.kind, name: binding.roleRef.name },
+      namespace: binding.kind === 'RoleBinding' ? binding.namespace : '',
+      extraSubjects: binding.subjects.filter((subject) => !base.isDefaultGrant(binding, subject)),
+    };
+    findings.push(...broadSubjectRisks(view, base));
+    const { role } = view;
+    if (!role || view.extraSubjects.length === 0) continue;
+    if (options.expected?.(binding) !== true) findings.push(...clusterAdminRisks(view, role));
+    if (!base.isDefaultRole(role)) findings.push(...wildcardRisks(role, view.roleRef, reportedRules));
+    findings.push(...riskyPermissionRisks(view, role));
   }
   return findings;
+}
+
+/** system:authenticated / system:unauthenticated: a grant beyond the defaults, or a default role widened. */
+function broadSubjectRisks(
+  { binding, role, roleRef, namespace }: BindingView,
+  base: Baseline,
+): RiskFinding[] {
+  const findings: RiskFinding[] = [];
+  for (const subject of binding.subjects) {
+    if (!broadSubjects.has(subjectKey(subject))) continue;
+    const everyone = subject.name === 'system:authenticated' ? 'signed-in user' : 'anonymous caller';
+    if (!base.isDefaultGrant(binding, subject))
+      findings.push({
+        check: 'broad-baseline',
+        binding: bindingRef(binding),
+        role: roleRef,
+        subject: describeSubject(subject, namespace),
+        message: `${binding.kind} ${binding.name} gives ${binding.roleRef.kind} ${binding.roleRef.name} to every ${everyone}${where(binding)}`,
+        hint: `Bind the role to the Entra groups that need it instead of ${subject.name}.`,
+      });
+    else if (role && !base.isDefaultRole(role))
+      findings.push({
+        check: 'modified-default',
+        binding: bindingRef(binding),
+        role: roleRef,
+        subject: describeSubject(subject, namespace),
+        message: `${role.kind} ${role.name}, which every ${everyone} has, allows more than the Kubernetes default`,
+        hint: `Restore the default rules (kubectl auth reconcile, or delete it and restart the API server, which recreates it).`,
+      });
+  }
+  return findings;
+}
+
+function clusterAdminRisks(view: BindingView, role: Role | ClusterRole): RiskFinding[] {
+  const { binding, roleRef, namespace } = view;
+  if (!role.rules.some(allowsEverything)) return [];
+  return view.extraSubjects.map((subject) => ({
+    check: 'cluster-admin',
+    binding: bindingRef(binding),
+    role: roleRef,
+    subject: describeSubject(subject, namespace),
+    message: `${describeSubject(subject, namespace)} may do everything${where(binding)} through ${binding.kind} ${binding.name}`,
+    hint: 'If this is intended, manage it in the access file; otherwise remove the subject from the binding.',
+  }));
+}
+
+/** `*` in a rule of a non-default role, each rule reported once however many bindings use the role. */
+function wildcardRisks(
+  role: Role | ClusterRole,
+  roleRef: { kind: string; name: string },
+  reported: Set<string>,
+): RiskFinding[] {
+  const roleKey = `${role.kind}/${role.kind === 'Role' ? role.namespace : ''}/${role.name}`;
+  const findings: RiskFinding[] = [];
+  role.rules.forEach((rule, ruleIndex) => {
+    const wildcards = (['verbs', 'apiGroups', 'resources'] as const).filter((field) =>
+      rule[field].includes('*'),
+    );
+    if (wildcards.length === 0 || allowsEverything(rule) || reported.has(`${roleKey}#${ruleIndex}`)) return;
+    reported.add(`${roleKey}#${ruleIndex}`);
+    findings.push({
+      check: 'wildcard-rule',
+      role: roleRef,
+      ruleIndex,
+      message: `${role.kind} ${role.name} rule ${ruleIndex + 1} uses * in ${wildcards.join(', ')}: it also grants whatever is added to the API later`,
+      hint: 'List the verbs, API groups and resources the role needs.',
+    });
+  });
+  return findings;
+}
+
+/** Permissions that lead to more access than the role shows (secrets, escalate, impersonate, …). */
+function riskyPermissionRisks(view: BindingView, role: Role | ClusterRole): RiskFinding[] {
+  const { binding, roleRef, namespace } = view;
+  const permissions = riskyProbes
+    .filter(([, request]) => role.rules.some((rule) => ruleAllows(rule, request)))
+    .map(([label]) => label);
+  if (permissions.length === 0 || role.rules.some(allowsEverything)) return [];
+  return view.extraSubjects.map((subject) => ({
+    check: 'risky-permission',
+    binding: bindingRef(binding),
+    role: roleRef,
+    subject: describeSubject(subject, namespace),
+    permissions,
+    message: `${describeSubject(subject, namespace)} may ${permissions.join(', ')}${where(binding)} (${binding.kind} ${binding.name})`,
+    hint: 'Each of these can lead to more access than the role shows; grant them only to those who need them.',
+  }));
 }

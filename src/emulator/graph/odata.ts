@@ -5,9 +5,16 @@
  * Anything else in `$filter` is a Graph 400, as unsupported queries are in Graph.
  */
 import { GraphFailure } from '../errors.js';
-import type { GraphRequest } from './request.js';
 
 type Item = Record<string, unknown>;
+
+/** What paging reads of a Graph request (request.ts's GraphRequest has it; this file stays below request.ts). */
+export interface CollectionRequest {
+  readonly ctx: { readonly baseUrl: string };
+  readonly version: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+}
 type Predicate = (item: Item) => boolean;
 
 function unsupported(filter: string): GraphFailure {
@@ -117,7 +124,7 @@ const defaultPageSize = 100;
 
 /** Filters, pages and shapes a collection response with `@odata.nextLink` (a `$skiptoken` offset). */
 export function collection(
-  req: GraphRequest,
+  req: CollectionRequest,
   context: string,
   items: Item[],
   options: { filter?: boolean; select?: (item: Item) => Item; pageSize?: number; maxPageSize?: number } = {},

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { TokenCacheStore } from '../../../src/adapters/token-cache/store.js';
-import type { CliContext } from '../../../src/cli/context.js';
 import { answerFromCache } from '../../../src/cli/get-token.js';
-import { cacheKeyFor } from '../../../src/usecases/sign-in-plan.js';
+import type { CliContext } from '../../../src/ports/cli-context.js';
+import { cacheKeyFor } from '../../../src/usecases/cache-key.js';
 import { runCli } from '../../helpers/cli.js';
 
 const cacheRoot = await mkdtemp(join(tmpdir(), 'kentra-get-token-'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { TokenCacheStore } from '../../../src/adapters/token-cache/store.js';
-import { cacheKeyFor } from '../../../src/usecases/sign-in-plan.js';
+import { cacheKeyFor } from '../../../src/usecases/cache-key.js';
 import { runCli } from '../../helpers/cli.js';
 
 const root = await mkdtemp(join(tmpdir(), 'kentra-kubeconfig-'));

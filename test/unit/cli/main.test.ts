@@ -41,6 +41,57 @@ describe('kentra CLI', () => {
   });
 });
 
+describe('unknown commands and flags, as kubectl answers them', () => {
+  it('an unknown command fails even with --help, and points to the usage', async () => {
+    for (const argv of [['elevate', '--help'], ['elevate'], ['help', 'elevate']]) {
+      const run = await runCli(argv);
+      assert.equal(run.code, 1, argv.join(' '));
+      assert.equal(run.stdout, '', 'no help on stdout: a script must not think `elevate` exists');
+      assert.equal(
+        run.stderr,
+        `error: unknown command "elevate" for "kentra"\n\nRun 'kentra --help' for usage.\n`,
+      );
+    }
+  });
+
+  it('suggests the closest command, also below a command group', async () => {
+    const top = await runCli(['rbca', 'plan']);
+    assert.equal(top.code, 1);
+    assert.match(top.stderr, /^error: unknown command "rbca" for "kentra"\n\nDid you mean this\?\n\trbac\n/);
+    const nested = await runCli(['rbac', 'plann', '--help']);
+    assert.equal(nested.code, 1);
+    assert.equal(nested.stdout, '');
+    assert.match(
+      nested.stderr,
+      /unknown command "plann" for "kentra rbac"[\s\S]*\tplan\n[\s\S]*'kentra rbac --help'/,
+    );
+  });
+
+  it('an unknown flag fails with the closest flag of that command and where its usage is', async () => {
+    const run = await runCli(['rbac', 'plan', '--acess', 'kentra.yaml']);
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    assert.equal(
+      run.stderr,
+      "error: unknown flag: --acess\n\nDid you mean this?\n\t--access\n\nSee 'kentra rbac plan --help' for usage.\n",
+    );
+    const withValue = await runCli(['whoami', '--contxt=prod']);
+    assert.match(withValue.stderr, /^error: unknown flag: --contxt\n[\s\S]*\t--context\n/);
+    const nothingClose = await runCli(['--bogus']);
+    assert.equal(nothingClose.code, 1);
+    assert.equal(nothingClose.stderr, "error: unknown flag: --bogus\nSee 'kentra --help' for usage.\n");
+  });
+
+  it('known commands and help still work', async () => {
+    const help = await runCli(['help', 'rbac']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: kentra rbac/);
+    const sub = await runCli(['rbac', 'plan', '--help']);
+    assert.equal(sub.code, 0);
+    assert.match(sub.stdout, /^Usage: kentra rbac plan/);
+  });
+});
+
 describe('formatError', () => {
   it('shows code, message and hint, and the cause only in debug mode', () => {
     const error = new KentraError('config.invalid', 'rules[3].group: no Entra group named "devs"', {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KentraError } from '../../../src/errors.js';
+import { cacheKeyFor } from '../../../src/usecases/cache-key.js';
 import {
-  cacheKeyFor,
   chooseFlow,
   type SignInSettings,
   type Surroundings,

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { parseGetTokenArgs } from '../../../src/cli/get-token.js';
 import { parseAccessFile } from '../../../src/domain/access/parse.js';
 import { KentraError } from '../../../src/errors.js';
+import { parseGetTokenArgs } from '../../../src/usecases/get-token-args.js';
 import type { LoadedAccessFile } from '../../../src/usecases/load-access.js';
 import { signInFromAccessFile, tokenSourceFromKubeconfig } from '../../../src/usecases/user-token.js';
 

@@ -1,19 +1,18 @@
 /**
- * Wiring shared by `kentra whoami` and `kentra verify` (imported lazily by
- * both): the kubeconfig they read, the token source of one of its contexts,
- * the token itself through get-token's use case, and a SelfSubjectReview made
- * with that token against the context's server.
+ * The user's side of a cluster, as `kentra whoami` and `kentra verify` see it:
+ * the kubeconfig they read, the token source of one of its contexts, the token
+ * itself through get-token's use case, and a SelfSubjectReview made with that
+ * token against the context's server. Loaded lazily by the root.
  */
 import { resolve } from 'node:path';
-import { kubeconfigPath } from '../adapters/connections.js';
 import { nodeFiles } from '../adapters/files.js';
 import { KubeClient } from '../adapters/kube/client.js';
 import { type KubeConnection, loadKubeConnection } from '../adapters/kube/kubeconfig.js';
 import { selfSubjectReview } from '../adapters/kube/self-review.js';
 import type { SelfReview } from '../domain/verify/facts.js';
+import { parseGetTokenArgs } from '../usecases/get-token-args.js';
+import type { GetTokenDeps } from '../usecases/get-token-cache.js';
 import { obtainToken, type TokenSource, tokenSourceFromKubeconfig } from '../usecases/user-token.js';
-import type { CliContext } from './context.js';
-import { deps as getTokenDeps, parseGetTokenArgs } from './get-token.js';
 
 export interface UserSide {
   /** The kubeconfig file, resolved. */
@@ -27,17 +26,17 @@ export interface UserSide {
 }
 
 export async function userSide(
-  ctx: CliContext,
-  flags: { kubeconfig?: string; context?: string },
+  where: { cwd: string; kubeconfig: string; context?: string },
+  getToken: GetTokenDeps,
 ): Promise<UserSide> {
-  const kubeconfig = resolve(ctx.cwd, kubeconfigPath(flags.kubeconfig, ctx.env));
-  const connection = await loadKubeConnection(kubeconfig, flags.context);
+  const kubeconfig = resolve(where.cwd, where.kubeconfig);
+  const connection = await loadKubeConnection(kubeconfig, where.context);
   return {
     kubeconfig,
     connection,
     tokenSource: (context) =>
       tokenSourceFromKubeconfig(kubeconfig, context, { readText: nodeFiles.readText, parseGetTokenArgs }),
-    obtain: (source) => obtainToken(source, getTokenDeps(ctx)),
+    obtain: (source) => obtainToken(source, getToken),
     review: reviewerFor(connection),
   };
 }

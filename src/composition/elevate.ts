@@ -1,28 +1,35 @@
 /**
- * Wiring for `kentra elevate` (imported lazily by its command): the access
+ * The wiring of `kentra elevate` (loaded lazily by the root): the access
  * file, the cluster sign-in whose token kubectl sends (a kubeconfig context
  * running `kentra get-token`, else the access file's app), Graph as that
- * signed-in user (usecases/user-graph.ts), and the roles the grant preview
- * evaluates against.
+ * signed-in user (usecases/user-graph.ts: elevate's one Graph credential), and
+ * the roles the grant preview evaluates against.
  */
-import { resolve } from 'node:path';
-import { kubeconfigPath } from '../adapters/connections.js';
 import { graphScope } from '../adapters/entra/graph-credential.js';
-import { nodeFiles } from '../adapters/files.js';
+import type { Files } from '../adapters/files.js';
 import type { FetchLike } from '../adapters/graph/client.js';
-import { fetchTrusting } from '../adapters/http-fetch.js';
 import { aggregatedBootstrapDefaults } from '../domain/rbac/bootstrap-defaults.js';
 import type { ElevateDeps } from '../usecases/elevate.js';
-import type { GetTokenInput } from '../usecases/get-token.js';
+import { parseGetTokenArgs } from '../usecases/get-token-args.js';
+import type { GetTokenDeps, GetTokenInput } from '../usecases/get-token-cache.js';
 import { type LoadedAccessFile, loadAccessFile } from '../usecases/load-access.js';
 import { selectCluster } from '../usecases/select-cluster.js';
 import type { GrantType } from '../usecases/sign-in-plan.js';
 import { userGraph } from '../usecases/user-graph.js';
 import { obtainToken, signInFromAccessFile, tokenSourceFromKubeconfig } from '../usecases/user-token.js';
-import type { CliContext } from './context.js';
-import { deps as getTokenDeps, parseGetTokenArgs } from './get-token.js';
 
-export interface ElevateWiringFlags {
+/** What elevate takes from the composition root (its own shape, so root.ts and this file do not import each other). */
+export interface ElevationIo {
+  files: Pick<Files, 'readText'>;
+  now: () => number;
+  progress(line: string): void;
+  resolve(path: string): Promise<string>;
+  kubeconfigPath(flag: string | undefined): Promise<string>;
+  fetch(caFile: string | undefined): Promise<FetchLike>;
+  getToken(): GetTokenDeps;
+}
+
+export interface ElevationFlags {
   access: string;
   cluster?: string;
   kubeconfig?: string;
@@ -33,9 +40,9 @@ export interface ElevateWiringFlags {
   timeoutMs: number;
 }
 
-export interface ElevateWiring {
+export interface Elevation {
   access: LoadedAccessFile;
-  /** Where the cluster token comes from, for messages. */
+  /** Where the refreshed cluster token comes from, for messages. */
   signInFrom: string;
   deps: ElevateDeps;
 }
@@ -46,16 +53,15 @@ export interface ElevateWiring {
  * one) when its user runs `kentra get-token`, otherwise the access file's app.
  */
 async function clusterSignIn(
-  ctx: CliContext,
+  root: ElevationIo,
   access: LoadedAccessFile,
-  flags: ElevateWiringFlags,
+  flags: ElevationFlags,
 ): Promise<{ input: GetTokenInput; from: string }> {
   const cluster = flags.cluster ? selectCluster(access.file, flags.cluster) : undefined;
   const context = flags.context ?? cluster?.context;
-  const kubeconfig = resolve(ctx.cwd, kubeconfigPath(flags.kubeconfig, ctx.env));
   try {
-    const source = await tokenSourceFromKubeconfig(kubeconfig, context, {
-      readText: nodeFiles.readText,
+    const source = await tokenSourceFromKubeconfig(await root.kubeconfigPath(flags.kubeconfig), context, {
+      readText: root.files.readText,
       parseGetTokenArgs,
     });
     if (source.kind === 'get-token')
@@ -70,30 +76,31 @@ async function clusterSignIn(
     browserCommand: flags.browserCommand,
     timeoutMs: flags.timeoutMs,
   });
-  if (source.kind !== 'get-token') throw new Error('unreachable');
+  if (source.kind !== 'get-token') throw new Error('signInFromAccessFile gives a get-token source');
   return {
     input: { ...source.input, forceRefresh: false },
     from: `the access file's app ${access.file.app.name}`,
   };
 }
 
-export async function elevateWiring(ctx: CliContext, flags: ElevateWiringFlags): Promise<ElevateWiring> {
-  const access = await loadAccessFile(resolve(ctx.cwd, flags.access), nodeFiles.readText, flags.access);
+export async function elevation(root: ElevationIo, flags: ElevationFlags): Promise<Elevation> {
+  const access = await loadAccessFile(await root.resolve(flags.access), root.files.readText, flags.access);
   const { tenant } = access.file;
   const caFile = tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile);
-  const fetch: FetchLike = caFile
-    ? fetchTrusting(await nodeFiles.readText(caFile))
-    : (globalThis.fetch as FetchLike);
-  const { input, from } = await clusterSignIn(ctx, access, flags);
-  const cluster = {
+  const { input, from } = await clusterSignIn(root, access, flags);
+  const cluster: GetTokenInput = {
     ...input,
     ...(flags.loginHint ? { loginHint: flags.loginHint } : {}),
     ...(flags.browserCommand ? { browserCommand: flags.browserCommand } : {}),
   };
-  const tokenDeps = getTokenDeps(ctx);
+  const tokenDeps = root.getToken();
   const graph = userGraph(
     cluster,
-    { baseUrl: tenant.graph, resource: graphScope(tenant.graph).replace(/\/\.default$/, ''), fetch },
+    {
+      baseUrl: tenant.graph,
+      resource: graphScope(tenant.graph).replace(/\/\.default$/, ''),
+      fetch: await root.fetch(caFile),
+    },
     tokenDeps,
   );
   return {
@@ -105,9 +112,9 @@ export async function elevateWiring(ctx: CliContext, flags: ElevateWiringFlags):
       refreshClusterToken: () =>
         obtainToken({ kind: 'get-token', input: { ...cluster, forceRefresh: true } }, tokenDeps),
       roles: aggregatedBootstrapDefaults(),
-      now: ctx.now,
+      now: root.now,
       sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
-      say: (line) => ctx.stderr.write(`${line}\n`),
+      say: root.progress,
     },
   };
 }

@@ -1,0 +1,138 @@
+/**
+ * The arguments of `kentra get-token`: one flag table read by commander (help,
+ * the full path in src/cli/get-token.ts), by node:util's parseArgs (the cache
+ * hit, before commander loads) and by the use cases that read a kubeconfig
+ * user's exec args (whoami, verify, logout). Pure: flags in, GetTokenInput out.
+ */
+import { parseArgs } from 'node:util';
+import { KentraError } from '../errors.js';
+import type { GetTokenInput } from './get-token-cache.js';
+import { type GrantType, grantTypes } from './sign-in-plan.js';
+
+export interface Flag {
+  value?: string;
+  help: string;
+  multiple?: true;
+  default?: string;
+}
+
+/** The one table of get-token flags: commander (help, full path) and parseArgs (fast path) both read it. */
+export const getTokenFlags: Record<string, Flag> = {
+  tenant: { value: 'id', help: 'Entra tenant ID (GUID) or verified domain (required)' },
+  'client-id': { value: 'id', help: 'application (client) ID of the Kubernetes app in Entra (required)' },
+  authority: {
+    value: 'url',
+    help: 'authority host; another host (the kentra emulator, a sovereign cloud) works the same',
+    default: 'https://login.microsoftonline.com',
+  },
+  'token-type': {
+    value: 'id|access',
+    help: 'hand kubectl the ID token (aud = client ID) or an access token for --scope',
+    default: 'id',
+  },
+  scope: {
+    value: 'scope',
+    help: 'scope to request (repeatable), e.g. api://APP-ID/.default',
+    multiple: true,
+  },
+  'login-hint': { value: 'upn', help: 'the account to sign in with; also keeps accounts apart in the cache' },
+  'grant-type': {
+    value: 'type',
+    help: 'auto | authcode | device-code | client-credentials | workload-identity',
+    default: 'auto',
+  },
+  'certificate-authority': { value: 'file', help: "PEM file with the CA of the authority's TLS certificate" },
+  'browser-command': { value: 'cmd', help: 'command that opens the sign-in URL (given as last argument)' },
+  'listen-port': { value: 'port', help: 'fixed port of the loopback listener (default: a random free port)' },
+  timeout: { value: 'duration', help: 'longest wait for a sign-in, e.g. 90s, 5m', default: '3m' },
+  'access-group': { value: 'name', help: 'Entra group that grants access; named in "not assigned" errors' },
+  'expect-issuer': {
+    value: 'url',
+    help: "the cluster's issuer URL; a token from another issuer is explained",
+  },
+  'expect-audience': {
+    value: 'aud',
+    help: "the cluster's audience; a token for another audience is explained",
+  },
+  'force-refresh': { help: 'ignore a cached token and get a new one (refresh token first)' },
+};
+
+export type Values = Record<string, string | string[] | boolean | undefined>;
+
+/** Reads get-token arguments (as found in a kubeconfig user's exec.args) into the use case's input. */
+export function parseGetTokenArgs(argv: readonly string[]): GetTokenInput {
+  let values: Values;
+  try {
+    values = parseArgs({ args: [...argv], options: parseArgsOptions(), strict: true }).values as Values;
+  } catch (cause) {
+    throw new KentraError('usage', `cannot read the get-token arguments: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  return inputFrom(values);
+}
+
+function parseArgsOptions() {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
+  for (const [name, flag] of Object.entries(getTokenFlags))
+    options[name] = flag.multiple
+      ? { type: 'string', multiple: true }
+      : { type: flag.value ? 'string' : 'boolean' };
+  return options;
+}
+
+export function inputFrom(values: Values): GetTokenInput {
+  const text = (name: string): string | undefined => {
+    const value = values[name] ?? getTokenFlags[name]?.default;
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  };
+  const required = (name: string): string => {
+    const value = text(name);
+    if (!value)
+      throw new KentraError('usage', `--${name} is required`, {
+        hint: 'kentra kubeconfig writes these arguments for you; see `kentra get-token --help`.',
+      });
+    return value;
+  };
+  const tokenType = text('token-type');
+  if (tokenType !== 'id' && tokenType !== 'access')
+    throw new KentraError('usage', `--token-type must be "id" or "access", not "${tokenType}"`);
+  const port = text('listen-port');
+  const listenPort = port === undefined ? undefined : Number(port);
+  if (listenPort !== undefined && !(Number.isInteger(listenPort) && listenPort >= 0 && listenPort < 65536))
+    throw new KentraError('usage', `--listen-port must be a port number, not "${port}"`);
+  const grantType = required('grant-type');
+  if (!grantTypes.includes(grantType as GrantType))
+    throw new KentraError(
+      'usage',
+      `--grant-type must be one of ${grantTypes.join(', ')}, not "${grantType}"`,
+    );
+  const authority = required('authority');
+  if (!URL.canParse(authority))
+    throw new KentraError('usage', `--authority must be a URL such as https://login.microsoftonline.com`);
+  const scopes = values.scope;
+  return {
+    tenant: required('tenant'),
+    clientId: required('client-id'),
+    authorityHost: authority,
+    tokenType,
+    scopes: Array.isArray(scopes) ? scopes : typeof scopes === 'string' ? [scopes] : [],
+    loginHint: text('login-hint'),
+    grantType: grantType as GrantType,
+    caFile: text('certificate-authority'),
+    browserCommand: text('browser-command'),
+    listenPort,
+    timeoutMs: durationMs(required('timeout'), '--timeout'),
+    accessGroup: text('access-group'),
+    expect: { issuer: text('expect-issuer'), audience: text('expect-audience') },
+    forceRefresh: values['force-refresh'] === true,
+  };
+}
+
+export function durationMs(text: string, what: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
+  if (!match)
+    throw new KentraError('usage', `${what} must be a duration such as 90s, 5m or 1h, not "${text}"`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(match[1]) * unit);
+}
