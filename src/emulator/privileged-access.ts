@@ -295,7 +295,7 @@ export class PrivilegedAccess {
     const group = tenant.groups.get(activation.groupId);
     const request = tenant.privilegedAccess.requests.find((r) => r.id === activation.requestId);
     activation.active = true;
-    if (group) this.directory.addMember(tenant, group, activation.principalId, pimActor);
+    if (group) this.directory.addMember(tenant, group, activation.principalId, pimActor, at);
     if (request) {
       request.status = 'Provisioned';
       request.completedDateTime = iso(at);
@@ -449,7 +449,7 @@ export class PrivilegedAccess {
     const group = tenant.groups.get(activation.groupId);
     const user = tenant.users.get(activation.principalId);
     const request = tenant.privilegedAccess.requests.find((r) => r.id === activation.requestId);
-    this.end(tenant, activation);
+    this.end(tenant, activation, activation.end);
     if (group && user && request)
       this.audit(
         tenant,
@@ -464,11 +464,11 @@ export class PrivilegedAccess {
       );
   }
 
-  private end(tenant: Tenant, activation: Activation): void {
+  private end(tenant: Tenant, activation: Activation, at = this.clock.now()): void {
     const list = tenant.privilegedAccess.activations;
     list.splice(list.indexOf(activation), 1);
     const group = tenant.groups.get(activation.groupId);
-    if (group) this.directory.removeMember(tenant, group, activation.principalId, pimActor);
+    if (group) this.directory.removeMember(tenant, group, activation.principalId, pimActor, at);
   }
 
   private due(activation: Activation): void {
