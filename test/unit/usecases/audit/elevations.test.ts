@@ -70,8 +70,16 @@ describe('kentra audit: PIM elevations beside the Kubernetes actions they enable
         follow: false,
       },
       {
-        stdout: { write: (text) => void (stdout += text) },
-        stderr: { write: (text) => void (stderr += text) },
+        stdout: {
+          write: (text) => {
+            stdout += text;
+          },
+        },
+        stderr: {
+          write: (text) => {
+            stderr += text;
+          },
+        },
         stdin: Readable.from([]),
         cwd: dir,
         now: Date.now,
