@@ -1,13 +1,12 @@
 /**
- * Writes schema/kentra.schema.json from the schema kentra validates with
- * (src/domain/access/schema.ts). A unit test fails when the two differ.
+ * Writes the published JSON Schemas in schema/ from the constants kentra
+ * validates with. A unit test (test/unit/schema-files.test.ts) fails when
+ * they differ.
  *
  *   node --import tsx scripts/write-schema.ts
  */
 import { writeFile } from 'node:fs/promises';
-import { accessFileSchema } from '../src/domain/access/schema.js';
+import { publishedSchemas } from './published-schemas.js';
 
-await writeFile(
-  new URL('../schema/kentra.schema.json', import.meta.url),
-  `${JSON.stringify(accessFileSchema, null, 2)}\n`,
-);
+for (const { file, schema } of publishedSchemas)
+  await writeFile(new URL(`../schema/${file}`, import.meta.url), `${JSON.stringify(schema, null, 2)}\n`);

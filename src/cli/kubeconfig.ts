@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { Root } from '../composition/root.js';
+import { defaultAuthority } from '../domain/entra/clouds.js';
 import { KentraError } from '../errors.js';
 
 interface Options {
@@ -56,11 +57,7 @@ export function registerKubeconfig(program: Command, root: Root): void {
     )
     .requiredOption('--tenant <id>', 'Entra tenant ID or verified domain')
     .requiredOption('--client-id <id>', 'application (client) ID of the Kubernetes app')
-    .option(
-      '--authority <url>',
-      'authority host (the kentra emulator, a sovereign cloud)',
-      'https://login.microsoftonline.com',
-    )
+    .option('--authority <url>', 'authority host (the kentra emulator, a sovereign cloud)', defaultAuthority)
     .option('--token-type <type>', 'id or access (see kentra get-token --help)', 'id')
     .option(
       '--scope <scope>',

@@ -7,7 +7,7 @@
  * exists.
  */
 import type { Command } from 'commander';
-import { didYouMean } from '../domain/access/suggest.js';
+import { didYouMean } from '../domain/config-check/suggest.js';
 
 /** The command a word list names, and the first word that names no command, if any. */
 export function findCommand(

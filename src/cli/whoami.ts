@@ -35,7 +35,7 @@ export function registerWhoami(program: Command, root: Root): void {
       const [{ whoami }, { loadAccessFile }, { defaultGraph }] = await Promise.all([
         import('../usecases/whoami.js'),
         import('../usecases/load-access.js'),
-        import('../domain/access/model.js'),
+        import('../domain/entra/clouds.js'),
       ]);
       const user = await root.userSide(flags);
       const source = await user.tokenSource(flags.context);

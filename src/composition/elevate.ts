@@ -5,9 +5,9 @@
  * signed-in user (usecases/user-graph.ts: elevate's one Graph credential), and
  * the roles the grant preview evaluates against.
  */
-import { graphScope } from '../adapters/entra/graph-credential.js';
 import type { Files } from '../adapters/files.js';
 import type { FetchLike } from '../adapters/graph/client.js';
+import { graphResourceFor } from '../domain/entra/clouds.js';
 import { aggregatedBootstrapDefaults } from '../domain/rbac/bootstrap-defaults.js';
 import type { ElevateDeps } from '../usecases/elevate.js';
 import { parseGetTokenArgs } from '../usecases/get-token-args.js';
@@ -98,7 +98,7 @@ export async function elevation(root: ElevationIo, flags: ElevationFlags): Promi
     cluster,
     {
       baseUrl: tenant.graph,
-      resource: graphScope(tenant.graph).replace(/\/\.default$/, ''),
+      resource: graphResourceFor(tenant.graph),
       fetch: await root.fetch(caFile),
     },
     tokenDeps,

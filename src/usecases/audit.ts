@@ -41,6 +41,7 @@ import {
   type TrailFilter,
 } from '../domain/audit/trail-filter.js';
 import { buildTrail, type TrailContext } from '../domain/audit/trail-record.js';
+import { defaultGraph } from '../domain/entra/clouds.js';
 import { KentraError } from '../errors.js';
 import type { TextSink } from '../ports/text-sink.js';
 import { type LoadedAccessFile, loadAccessFile } from './load-access.js';
@@ -398,7 +399,7 @@ function graphSource(request: AuditRequest, settings: Settings, deps: AuditDeps)
   const progress = (line: string) => deps.stderr.write(`kentra audit: ${line}\n`);
   const client = (version: 'v1.0' | 'beta') =>
     new GraphClient({
-      baseUrl: tenant?.graph ?? 'https://graph.microsoft.com',
+      baseUrl: tenant?.graph ?? defaultGraph,
       version,
       fetch,
       accessToken: async () => token,

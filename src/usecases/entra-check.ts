@@ -15,9 +15,9 @@ import {
 } from '../adapters/graph/applications.js';
 import type { GraphClient } from '../adapters/graph/client.js';
 import { groupMemberIds } from '../adapters/graph/groups.js';
-import { formatPath } from '../domain/access/issues.js';
 import { type AccessFile, type AccessRule, isExpired } from '../domain/access/model.js';
 import type { ResolvedGroup } from '../domain/bindings/desired.js';
+import { formatPath } from '../domain/config-check/issues.js';
 import { checkRegistration, type Finding, type StandingAdmin } from '../domain/entra-app/findings.js';
 import { previewGrants } from '../domain/pim/grant-preview.js';
 import { aggregatedBootstrapDefaults } from '../domain/rbac/bootstrap-defaults.js';

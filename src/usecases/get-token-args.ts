@@ -5,6 +5,7 @@
  * user's exec args (whoami, verify, logout). Pure: flags in, GetTokenInput out.
  */
 import { parseArgs } from 'node:util';
+import { defaultAuthority } from '../domain/entra/clouds.js';
 import { KentraError } from '../errors.js';
 import type { GetTokenInput } from './get-token-cache.js';
 import { type GrantType, grantTypes } from './sign-in-plan.js';
@@ -23,7 +24,7 @@ export const getTokenFlags: Record<string, Flag> = {
   authority: {
     value: 'url',
     help: 'authority host; another host (the kentra emulator, a sovereign cloud) works the same',
-    default: 'https://login.microsoftonline.com',
+    default: defaultAuthority,
   },
   'token-type': {
     value: 'id|access',
@@ -109,7 +110,7 @@ export function inputFrom(values: Values): GetTokenInput {
     );
   const authority = required('authority');
   if (!URL.canParse(authority))
-    throw new KentraError('usage', `--authority must be a URL such as https://login.microsoftonline.com`);
+    throw new KentraError('usage', `--authority must be a URL such as ${defaultAuthority}`);
   const scopes = values.scope;
   return {
     tenant: required('tenant'),

@@ -13,6 +13,7 @@
  */
 import type { CacheEntry } from '../adapters/token-cache/entry.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
+import { isDefaultAuthority } from '../domain/entra/clouds.js';
 import { execCredential, renderExecCredential } from '../domain/exec-credential/credential.js';
 import { isFresh, usableUntil } from '../domain/exec-credential/freshness.js';
 import { KentraError } from '../errors.js';
@@ -152,8 +153,7 @@ async function obtain(
 /** The get-token arguments that identify this account, for the "sign in from a terminal" hint. */
 function signInArgs(input: GetTokenInput): string {
   const args = [`--tenant ${input.tenant}`, `--client-id ${input.clientId}`];
-  if (!/login\.microsoftonline\.com$/i.test(new URL(input.authorityHost).hostname))
-    args.push(`--authority ${input.authorityHost}`);
+  if (!isDefaultAuthority(input.authorityHost)) args.push(`--authority ${input.authorityHost}`);
   if (input.caFile) args.push(`--certificate-authority ${input.caFile}`);
   if (input.loginHint) args.push(`--login-hint ${input.loginHint}`);
   if (input.tokenType !== 'id') args.push(`--token-type ${input.tokenType}`);

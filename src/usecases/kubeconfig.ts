@@ -6,6 +6,7 @@
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Document, parseDocument } from 'yaml';
+import { isDefaultAuthority } from '../domain/entra/clouds.js';
 import { type KentraEntries, kentraEntries } from '../domain/kubeconfig/entries.js';
 import { kubeconfigPath } from '../domain/kubeconfig/location.js';
 import { type Change, mergeEntries } from '../domain/kubeconfig/merge.js';
@@ -58,11 +59,9 @@ export interface KubeconfigResult {
   context: string;
 }
 
-const defaultAuthority = 'https://login.microsoftonline.com';
-
 export function getTokenArgs(request: KubeconfigRequest, cwd: string): string[] {
   const args = ['--tenant', request.tenant, '--client-id', request.clientId];
-  if (request.authority && request.authority.replace(/\/+$/, '') !== defaultAuthority)
+  if (request.authority && !isDefaultAuthority(request.authority))
     args.push('--authority', request.authority);
   // Absolute: kubectl runs the plugin from wherever the user happens to be.
   if (request.idpCaFile) args.push('--certificate-authority', resolve(cwd, request.idpCaFile));

@@ -4,10 +4,10 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import type { FieldPath } from '../domain/access/issues.js';
 import { invalidAccessFile } from '../domain/access/issues.js';
 import type { AccessFile } from '../domain/access/model.js';
 import { parseAccessFile } from '../domain/access/parse.js';
+import type { FieldPath } from '../domain/config-check/issues.js';
 import { KentraError } from '../errors.js';
 
 export type ReadText = (path: string) => Promise<string>;

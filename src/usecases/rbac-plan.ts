@@ -6,13 +6,14 @@
 
 import type { GraphClient } from '../adapters/graph/client.js';
 import type { KubeClient } from '../adapters/kube/client.js';
-import { invalidAccessFile, type ValidationIssue } from '../domain/access/issues.js';
+import { invalidAccessFile } from '../domain/access/issues.js';
 import { type AccessRule, type ClusterSpec, isExpired, ruleAppliesTo } from '../domain/access/model.js';
-import { didYouMeanSuffix } from '../domain/access/suggest.js';
 import { type BindingObject, managedSelector } from '../domain/bindings/binding.js';
 import { desiredBindings } from '../domain/bindings/desired.js';
 import { type Plan, planBindings } from '../domain/bindings/plan.js';
 import { aksGroupPrefix } from '../domain/cluster-config/aks.js';
+import type { ValidationIssue } from '../domain/config-check/issues.js';
+import { didYouMeanSuffix } from '../domain/config-check/suggest.js';
 import type { LoadedAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 import { selectCluster } from './select-cluster.js';

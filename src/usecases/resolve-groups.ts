@@ -5,10 +5,10 @@
  */
 import type { GraphClient } from '../adapters/graph/client.js';
 import { groupById, groupNameCandidates, groupsByDisplayName } from '../adapters/graph/groups.js';
-import type { ValidationIssue } from '../domain/access/issues.js';
 import { type AccessRule, isObjectId } from '../domain/access/model.js';
-import { didYouMeanSuffix } from '../domain/access/suggest.js';
 import type { ResolvedGroup } from '../domain/bindings/desired.js';
+import type { ValidationIssue } from '../domain/config-check/issues.js';
+import { didYouMeanSuffix } from '../domain/config-check/suggest.js';
 
 export interface ResolvedGroups {
   /** By rule index. */

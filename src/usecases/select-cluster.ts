@@ -1,7 +1,7 @@
 /** Picks the cluster a command works on: --cluster NAME, or the only one in the file. */
 
 import type { AccessFile, ClusterSpec } from '../domain/access/model.js';
-import { didYouMeanSuffix } from '../domain/access/suggest.js';
+import { didYouMeanSuffix } from '../domain/config-check/suggest.js';
 import { KentraError } from '../errors.js';
 
 export function selectCluster(file: AccessFile, name: string | undefined): ClusterSpec {

@@ -15,12 +15,12 @@ import type { KubeClient } from '../adapters/kube/client.js';
 import { loadRbacFromCluster } from '../adapters/kube/rbac-source.js';
 import { ruleAppliesTo } from '../domain/access/model.js';
 import { bindingKey } from '../domain/bindings/binding.js';
+import { hasGroupsOverage } from '../domain/entra/claims.js';
 import { authenticateClaims } from '../domain/identity/authenticator.js';
 import { authenticatorFromAccessFile } from '../domain/identity/from-access-file.js';
 import { bootstrapDefaults } from '../domain/rbac/bootstrap-defaults.js';
 import { findRisks } from '../domain/rbac/risks.js';
 import { type CheckResult, gathered, problem, runChecks } from '../domain/verify/checks.js';
-import { isGroupsOverage } from '../domain/verify/entra-view.js';
 import type { Gathered, SelfReview, VerifyFacts } from '../domain/verify/facts.js';
 import { KentraError } from '../errors.js';
 import { jitGroupFacts } from './jit-groups.js';
@@ -100,7 +100,7 @@ export async function verify(
   const oid = token.ok && typeof token.value.oid === 'string' ? token.value.oid : undefined;
   const graph = deps.graph;
   const directoryGroupCount =
-    graph && oid && token.ok && token.value.groups === undefined && !isGroupsOverage(token.value)
+    graph && oid && token.ok && token.value.groups === undefined && !hasGroupsOverage(token.value)
       ? await attempt(async () => (await memberGroupIds(graph, oid)).length)
       : undefined;
 

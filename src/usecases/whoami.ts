@@ -7,6 +7,7 @@ import { decodeJwt } from 'jose';
 import type { GraphClient } from '../adapters/graph/client.js';
 import { groupById } from '../adapters/graph/groups.js';
 import { memberGroupIds } from '../adapters/graph/membership.js';
+import { groupsOverageSummary } from '../domain/entra/claims.js';
 import { type EntraView, entraView } from '../domain/verify/entra-view.js';
 import type { SelfReview } from '../domain/verify/facts.js';
 import { KentraError } from '../errors.js';
@@ -73,8 +74,8 @@ export async function whoami(deps: WhoamiDeps): Promise<WhoamiResult> {
   let graphGroupCount: number | undefined;
   if (view.groupsOverage)
     warnings.push(
-      'the token is in the groups-overage form (_claim_names/_claim_sources: more than 200 groups): it lists no groups, ' +
-        'so Kubernetes sees none of your Entra groups. Ask for groupMembershipClaims: ApplicationGroup, app roles, or the kentra webhook.',
+      `${groupsOverageSummary}, so Kubernetes sees none of your Entra groups. ` +
+        'Ask for groupMembershipClaims: ApplicationGroup, app roles, or the kentra webhook.',
     );
   if (deps.graph) {
     try {

@@ -1,7 +1,8 @@
 /**
- * The webhook's configuration file (YAML or JSON), checked field by field:
- * every error names the path to the bad field and what would be right, and
- * unknown fields are refused (a typo must not silently switch a check off).
+ * The webhook's configuration file (YAML or JSON), checked against its JSON
+ * Schema (config-schema.ts) by the one config checker: every problem at once,
+ * each with the path to the bad field, and unknown fields are refused (a typo
+ * must not silently switch a check off).
  *
  *   apiVersion: kentra.dev/v1alpha1
  *   kind: WebhookConfiguration
@@ -13,7 +14,7 @@
  *     tenants: [<tenant id>]            # the tenant allow-list
  *     audiences: [<app client id>]
  *     issuerVersions: [v2]              # v1 and/or v2
- *     loginBase: https://login.microsoftonline.com
+ *     loginBase: https://login.microsoftonline.com  # default: the authority's cloud (domain/entra/clouds.ts)
  *     stsBase: https://sts.windows.net
  *     caFile: extra-ca.pem              # for the emulator or a TLS-inspecting proxy
  *     clockSkewSeconds: 60              # at most 300
@@ -30,11 +31,14 @@
  */
 import { parse } from 'yaml';
 import type { AccessFile } from '../domain/access/model.js';
-import { KentraError } from '../errors.js';
-import { entraIssuerBases, type IssuerVersion } from './issuers.js';
+import { checkSchema } from '../domain/config-check/check.js';
+import { invalidConfig, type ValidationIssue } from '../domain/config-check/issues.js';
+import { defaultAuthority, graphFor } from '../domain/entra/clouds.js';
+import { type IssuerVersion, issuerBasesFor } from '../domain/entra/issuers.js';
+import type { KentraError } from '../errors.js';
+import { webhookConfigSchema } from './config-schema.js';
 import type { LogLevel } from './log.js';
 import { blockListOf, type LivePolicySettings } from './policy.js';
-import { maxClockSkewSeconds } from './token-validator.js';
 
 export interface WebhookConfig {
   accessFile: string | undefined;
@@ -80,7 +84,7 @@ export type WebhookConfigDocument = Omit<WebhookConfig, 'entra' | 'live'> & {
 
 export const webhookConfigKind = { apiVersion: 'kentra.dev/v1alpha1', kind: 'WebhookConfiguration' } as const;
 
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type Section = Record<string, unknown>;
 
 /** Parses and validates a configuration document; `source` names the file in errors. */
 export function parseWebhookConfig(text: string, source: string): WebhookConfigDocument {
@@ -88,151 +92,102 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfigD
   try {
     document = parse(text);
   } catch (error) {
-    throw invalid(
-      source,
-      '',
-      `is not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : ''}`,
-    );
+    throw invalid(source, [
+      {
+        path: [],
+        message: `is not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : ''}`,
+      },
+    ]);
   }
-  const r = new Reader(source);
-  const root = r.object(document, '', [
-    'apiVersion',
-    'kind',
-    'accessFile',
+  const issues = checkSchema(webhookConfigSchema, document);
+  if (issues.length === 0) issues.push(...crossFieldIssues(document as Section));
+  if (issues.length > 0) throw invalid(source, issues);
+  return withDefaults(document as Section);
+}
+
+/** What the schema cannot say: CIDR ranges that parse, staleness not below the poll interval. */
+function crossFieldIssues(root: Section): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const policy = (root.policy ?? {}) as Section;
+  ((policy.allowedNetworks ?? []) as string[]).forEach((cidr, i) => {
+    try {
+      blockListOf([cidr]);
+    } catch (error) {
+      issues.push({ path: ['policy', 'allowedNetworks', i], message: (error as Error).message });
+    }
+  });
+  const live = root.live as Section | null | undefined;
+  if (live) {
+    const poll = (live.pollIntervalSeconds as number | undefined) ?? defaultPollIntervalSeconds;
+    const staleness = live.maxStalenessSeconds as number | undefined;
+    if (staleness !== undefined && staleness < poll)
+      issues.push({
+        path: ['live', 'maxStalenessSeconds'],
+        message: `must be at least the poll interval (${poll} seconds)`,
+      });
+  }
+  return issues;
+}
+
+const defaultPollIntervalSeconds = 5;
+
+/** A checked document with every default filled in; URLs lose a trailing slash. */
+function withDefaults(root: Section): WebhookConfigDocument {
+  const part = (key: string) => (root[key] ?? {}) as Section;
+  const [listen, entra, policy, cache, limits, log] = [
     'listen',
-    'tls',
     'entra',
-    'live',
     'policy',
     'cache',
     'limits',
     'log',
-  ]);
-  if (root.apiVersion !== webhookConfigKind.apiVersion)
-    throw invalid(source, '.apiVersion', `must be ${webhookConfigKind.apiVersion}`);
-  if (root.kind !== webhookConfigKind.kind)
-    throw invalid(source, '.kind', `must be ${webhookConfigKind.kind}`);
-  const optional = <T>(value: unknown, read: (v: unknown) => T): T | undefined =>
-    value === undefined ? undefined : read(value);
-
-  const listen = r.object(root.listen ?? {}, '.listen', ['host', 'port']);
-  const tls = optional(root.tls, (v) => r.object(v, '.tls', ['certFile', 'keyFile', 'clientCaFile']));
-  const entra = r.object(root.entra ?? {}, '.entra', [
-    'tenants',
-    'audiences',
-    'issuerVersions',
-    'loginBase',
-    'stsBase',
-    'caFile',
-    'clockSkewSeconds',
-  ]);
-  const tenants = optional(entra.tenants, (v) => r.strings(v, '.entra.tenants', { nonEmpty: true }));
-  tenants?.forEach((t, i) => {
-    if (!guid.test(t))
-      throw invalid(source, `.entra.tenants[${i}]`, 'must be a tenant id (GUID), not a domain name');
-  });
-  const issuerVersions = optional(entra.issuerVersions, (v) =>
-    r.strings(v, '.entra.issuerVersions', { nonEmpty: true }),
-  );
-  issuerVersions?.forEach((v, i) => {
-    if (v !== 'v1' && v !== 'v2') throw invalid(source, `.entra.issuerVersions[${i}]`, 'must be v1 or v2');
-  });
-  const live = optional(root.live, (v) =>
-    r.object(v, '.live', [
-      'graphBase',
-      'tokenEndpoint',
-      'clientId',
-      'clientSecretFile',
-      'pollIntervalSeconds',
-      'maxStalenessSeconds',
-    ]),
-  );
-  const policy = r.object(root.policy ?? {}, '.policy', ['maxTokenAgeSeconds', 'allowedNetworks']);
-  const allowedNetworks = r.strings(policy.allowedNetworks ?? [], '.policy.allowedNetworks');
-  allowedNetworks.forEach((cidr, i) => {
-    try {
-      blockListOf([cidr]);
-    } catch (error) {
-      throw invalid(source, `.policy.allowedNetworks[${i}]`, (error as Error).message);
-    }
-  });
-  const cache = r.object(root.cache ?? {}, '.cache', ['ttlSeconds', 'maxEntries']);
-  const limits = r.object(root.limits ?? {}, '.limits', ['maxBodyBytes', 'maxTokenLength']);
-  const log = r.object(root.log ?? {}, '.log', ['level']);
-  const level = r.string(log.level ?? 'info', '.log.level');
-  if (!['debug', 'info', 'warn', 'error'].includes(level))
-    throw invalid(source, '.log.level', 'must be debug, info, warn or error');
-  const pollIntervalSeconds = live
-    ? r.number(live.pollIntervalSeconds ?? 5, '.live.pollIntervalSeconds', 0.1, 3600)
-    : 0;
-
+  ].map(part) as [Section, Section, Section, Section, Section, Section];
+  const tls = root.tls as Section | null | undefined;
+  const live = root.live as Section | null | undefined;
+  const url = (value: unknown) => (typeof value === 'string' ? value.replace(/\/$/, '') : undefined);
+  const text = (value: unknown) => value as string | undefined;
   return {
-    accessFile: optional(root.accessFile, (v) => r.string(v, '.accessFile')),
-    listen: {
-      host: r.string(listen.host ?? '0.0.0.0', '.listen.host'),
-      port: r.number(listen.port ?? 8443, '.listen.port', 0, 65535, true),
-    },
-    tls: tls && {
-      certFile: r.string(tls.certFile, '.tls.certFile'),
-      keyFile: r.string(tls.keyFile, '.tls.keyFile'),
-      ...(tls.clientCaFile === undefined
-        ? {}
-        : { clientCaFile: r.string(tls.clientCaFile, '.tls.clientCaFile') }),
-    },
+    accessFile: text(root.accessFile),
+    listen: { host: text(listen.host) ?? '0.0.0.0', port: (listen.port as number | undefined) ?? 8443 },
+    tls: tls
+      ? {
+          certFile: tls.certFile as string,
+          keyFile: tls.keyFile as string,
+          ...(tls.clientCaFile === undefined ? {} : { clientCaFile: tls.clientCaFile as string }),
+        }
+      : undefined,
     entra: {
-      tenants,
-      audiences: optional(entra.audiences, (v) => r.strings(v, '.entra.audiences', { nonEmpty: true })),
-      issuerVersions: issuerVersions as IssuerVersion[] | undefined,
-      loginBase: optional(entra.loginBase, (v) => r.url(v, '.entra.loginBase')),
-      stsBase: optional(entra.stsBase, (v) => r.url(v, '.entra.stsBase')),
-      caFile: optional(entra.caFile, (v) => r.string(v, '.entra.caFile')),
-      clockSkewSeconds: r.number(
-        entra.clockSkewSeconds ?? 60,
-        '.entra.clockSkewSeconds',
-        0,
-        maxClockSkewSeconds,
-      ),
+      tenants: entra.tenants as string[] | undefined,
+      audiences: entra.audiences as string[] | undefined,
+      issuerVersions: entra.issuerVersions as IssuerVersion[] | undefined,
+      loginBase: url(entra.loginBase),
+      stsBase: url(entra.stsBase),
+      caFile: text(entra.caFile),
+      clockSkewSeconds: (entra.clockSkewSeconds as number | undefined) ?? 60,
     },
-    live: live && {
-      graphBase: optional(live.graphBase, (v) => r.url(v, '.live.graphBase')),
-      tokenEndpoint: optional(live.tokenEndpoint, (v) => r.url(v, '.live.tokenEndpoint')),
-      clientId: r.string(live.clientId, '.live.clientId'),
-      clientSecretFile: optional(live.clientSecretFile, (v) => r.string(v, '.live.clientSecretFile')),
-      pollIntervalSeconds,
-      maxStalenessSeconds: r.number(
-        live.maxStalenessSeconds ?? 60,
-        '.live.maxStalenessSeconds',
-        pollIntervalSeconds,
-        86_400,
-      ),
-    },
+    live: live
+      ? {
+          graphBase: url(live.graphBase),
+          tokenEndpoint: url(live.tokenEndpoint),
+          clientId: live.clientId as string,
+          clientSecretFile: text(live.clientSecretFile),
+          pollIntervalSeconds: (live.pollIntervalSeconds as number | undefined) ?? defaultPollIntervalSeconds,
+          maxStalenessSeconds: (live.maxStalenessSeconds as number | undefined) ?? 60,
+        }
+      : undefined,
     policy: {
-      maxTokenAgeSeconds: optional(policy.maxTokenAgeSeconds, (v) =>
-        r.number(v, '.policy.maxTokenAgeSeconds', 1, 31 * 86_400),
-      ),
-      allowedNetworks,
+      maxTokenAgeSeconds: policy.maxTokenAgeSeconds as number | undefined,
+      allowedNetworks: (policy.allowedNetworks as string[] | undefined) ?? [],
     },
     cache: {
-      ttlSeconds: r.number(cache.ttlSeconds ?? 60, '.cache.ttlSeconds', 0, 3600),
-      maxEntries: r.number(cache.maxEntries ?? 100_000, '.cache.maxEntries', 1, 10_000_000, true),
+      ttlSeconds: (cache.ttlSeconds as number | undefined) ?? 60,
+      maxEntries: (cache.maxEntries as number | undefined) ?? 100_000,
     },
     limits: {
-      maxBodyBytes: r.number(
-        limits.maxBodyBytes ?? 64 * 1024,
-        '.limits.maxBodyBytes',
-        1024,
-        4 * 1024 * 1024,
-        true,
-      ),
-      maxTokenLength: r.number(
-        limits.maxTokenLength ?? 32 * 1024,
-        '.limits.maxTokenLength',
-        512,
-        1024 * 1024,
-        true,
-      ),
+      maxBodyBytes: (limits.maxBodyBytes as number | undefined) ?? 64 * 1024,
+      maxTokenLength: (limits.maxTokenLength as number | undefined) ?? 32 * 1024,
     },
-    log: { level: level as LogLevel },
+    log: { level: (log.level as LogLevel | undefined) ?? 'info' },
   };
 }
 
@@ -247,17 +202,22 @@ export function resolveWebhookConfig(
   source: string,
 ): WebhookConfig {
   const e = document.entra;
-  const authority = file?.tenant.authority ?? entraIssuerBases.v2;
+  const authority = file?.tenant.authority ?? defaultAuthority;
   const tenants = e.tenants ?? (file ? [...file.policy.allowedTenants] : undefined);
-  if (!tenants?.length) throw invalid(source, '.entra.tenants', 'is required when no accessFile is given');
+  if (!tenants?.length)
+    throw invalid(source, [
+      { path: ['entra', 'tenants'], message: 'is required when no accessFile is given' },
+    ]);
   const audiences =
     e.audiences ??
     (file ? [...new Set([...(file.app.clientId ? [file.app.clientId] : []), ...file.app.audiences])] : []);
   if (audiences.length === 0)
-    throw invalid(source, '.entra.audiences', 'is required (or set app.clientId in the access file)');
-  const loginBase = e.loginBase ?? authority;
-  // Entra's v1 issuer lives on sts.windows.net; any other authority (the emulator) serves both forms itself.
-  const stsBase = e.stsBase ?? (loginBase === entraIssuerBases.v2 ? entraIssuerBases.v1 : loginBase);
+    throw invalid(source, [
+      { path: ['entra', 'audiences'], message: 'is required (or set app.clientId in the access file)' },
+    ]);
+  // The cloud's issuer hosts (sts.windows.net for v1 on the public cloud); the emulator serves both forms itself.
+  const loginBase = e.loginBase ?? issuerBasesFor(authority).v2;
+  const stsBase = e.stsBase ?? issuerBasesFor(loginBase).v1;
   const caFile = e.caFile ?? file?.tenant.certificateAuthorityFile;
   const live = document.live;
   return {
@@ -273,7 +233,7 @@ export function resolveWebhookConfig(
     },
     live: live && {
       ...live,
-      graphBase: live.graphBase ?? file?.tenant.graph ?? 'https://graph.microsoft.com',
+      graphBase: live.graphBase ?? file?.tenant.graph ?? graphFor(loginBase),
       tokenEndpoint: live.tokenEndpoint ?? `${loginBase}/${tenants[0]}/oauth2/v2.0/token`,
     },
     policy: {
@@ -283,55 +243,11 @@ export function resolveWebhookConfig(
   };
 }
 
-function invalid(source: string, path: string, message: string): KentraError {
-  return new KentraError('config.invalid', `${source}: ${path || '(document)'} ${message}`, {
+function invalid(source: string, issues: readonly ValidationIssue[]): KentraError {
+  return invalidConfig({
+    code: 'config.invalid',
+    source,
+    issues,
     hint: 'See `kentra webhook --help` for an example configuration, or docs/webhook.md for every field.',
-    details: { source, path },
   });
-}
-
-/** Small typed readers that know the path they are reading, for precise errors. */
-class Reader {
-  constructor(private readonly source: string) {}
-
-  object(value: unknown, path: string, allowed: readonly string[]): Record<string, unknown> {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-      throw invalid(this.source, path, value === undefined ? 'is required' : 'must be a mapping');
-    for (const key of Object.keys(value))
-      if (!allowed.includes(key))
-        throw invalid(this.source, `${path}.${key}`, `is not a known field (known: ${allowed.join(', ')})`);
-    return value as Record<string, unknown>;
-  }
-
-  string(value: unknown, path: string): string {
-    if (typeof value !== 'string' || value === '')
-      throw invalid(this.source, path, value === undefined ? 'is required' : 'must be a non-empty string');
-    return value;
-  }
-
-  url(value: unknown, path: string): string {
-    const text = this.string(value, path);
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      throw invalid(this.source, path, `must be an https URL, got ${JSON.stringify(text)}`);
-    }
-    if (url.protocol !== 'https:') throw invalid(this.source, path, 'must use https');
-    return text.replace(/\/$/, '');
-  }
-
-  strings(value: unknown, path: string, options: { nonEmpty?: boolean } = {}): string[] {
-    if (!Array.isArray(value))
-      throw invalid(this.source, path, value === undefined ? 'is required' : 'must be a list');
-    if (options.nonEmpty && value.length === 0) throw invalid(this.source, path, 'must not be empty');
-    return value.map((item, i) => this.string(item, `${path}[${i}]`));
-  }
-
-  number(value: unknown, path: string, min: number, max: number, integer = false): number {
-    if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)))
-      throw invalid(this.source, path, `must be ${integer ? 'an integer' : 'a number'}`);
-    if (value < min || value > max) throw invalid(this.source, path, `must be between ${min} and ${max}`);
-    return value;
-  }
 }

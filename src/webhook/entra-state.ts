@@ -14,11 +14,13 @@
  * from the last known state, until that state is older than `maxStalenessMs`;
  * then every review is denied (fail closed) until a round succeeds again.
  *
- * Groups overage (more than 200 groups: the token has `_claim_names` instead of
- * `groups`) is resolved with `POST /users/{id}/getMemberGroups`, cached per user
- * until any change concerning that user is applied.
+ * Groups overage (the token lists no groups but has more: `_claim_names` or
+ * `hasgroups`; decided in domain/entra/claims.ts) is resolved with
+ * `POST /users/{id}/getMemberGroups`, cached per user until any change
+ * concerning that user is applied.
  */
 
+import { hasGroupsOverage } from '../domain/entra/claims.js';
 import { DeltaPoller } from './delta-poller.js';
 import type { ChangeBatch } from './directory-changes.js';
 import { DirectoryState, type GroupScope } from './directory-state.js';
@@ -227,12 +229,6 @@ export class EntraState {
     }
     return pending;
   }
-}
-
-/** Entra's overage marker: `_claim_names.groups` instead of a `groups` claim. */
-export function hasGroupsOverage(claims: Readonly<Record<string, unknown>>): boolean {
-  const names = claims._claim_names;
-  return typeof names === 'object' && names !== null && 'groups' in names && !Array.isArray(claims.groups);
 }
 
 function describe(error: unknown): string {

@@ -9,7 +9,7 @@
  * contains the token or a piece of it.
  */
 import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
-import { type IssuerBases, type IssuerVersion, issuerFor, issuerVersionOf } from './issuers.js';
+import { type IssuerBases, type IssuerVersion, issuerFor, issuerVersionOf } from '../domain/entra/issuers.js';
 import type { JwksCache } from './jwks-cache.js';
 
 export type RejectReason =

@@ -6,11 +6,11 @@
  * same object graph with loopback servers and fakes.
  */
 import type { FetchLike } from '../adapters/graph/client.js';
+import { issuerFor, jwksUriFor } from '../domain/entra/issuers.js';
 import type { WebhookConfig } from './config.js';
 import { EntraState } from './entra-state.js';
 import type { GraphReader } from './graph-reader.js';
 import { defaultSharedIdentity, type SharedIdentity, sharedClaimMapper } from './identity.js';
-import { issuerFor, jwksUriFor } from './issuers.js';
 import { JwksCache } from './jwks-cache.js';
 import type { Log } from './log.js';
 import { WebhookMetrics } from './metrics.js';

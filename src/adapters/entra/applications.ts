@@ -14,6 +14,7 @@ import {
   LogLevel,
   PublicClientApplication,
 } from '@azure/msal-node';
+import { isEntraLoginHost } from '../../domain/entra/clouds.js';
 import { KentraError } from '../../errors.js';
 import { createNetworkClient } from './network-client.js';
 
@@ -28,16 +29,6 @@ export interface AuthorityConfig {
   /** See NetworkClientOptions.onFailure. */
   onNetworkFailure?: (url: URL, error: Error) => void;
 }
-
-/** Hosts MSAL knows without instance discovery; anything else is declared in knownAuthorities. */
-const microsoftHosts = new Set([
-  'login.microsoftonline.com',
-  'login.microsoft.com',
-  'login.windows.net',
-  'login.microsoftonline.us',
-  'login.partner.microsoftonline.cn',
-  'login.chinacloudapi.cn',
-]);
 
 /** Holds MSAL's serialized cache between calls; `contents` is what kentra persists. */
 export class MemoryCachePlugin implements ICachePlugin {
@@ -68,8 +59,8 @@ export function msalConfiguration(
       clientId: config.clientId,
       authority,
       // msal-node accepts a non-Microsoft authority only when it is listed here
-      // (host with port); it then skips instance discovery (Authority.ts).
-      knownAuthorities: microsoftHosts.has(host.hostname) ? [] : [host.host],
+      // (host with port); it then skips instance discovery (Authority.ts). Entra's own hosts need no listing.
+      knownAuthorities: isEntraLoginHost(host.hostname) ? [] : [host.host],
       ...credential,
     },
     cache: { cachePlugin: cache },

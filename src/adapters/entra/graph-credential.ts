@@ -20,6 +20,8 @@ import {
   type TokenCredential,
   WorkloadIdentityCredential,
 } from '@azure/identity';
+import { defaultAuthority, graphResourceFor } from '../../domain/entra/clouds.js';
+import { azureCliClientId } from '../../domain/entra/well-known.js';
 import { KentraError } from '../../errors.js';
 import type { GraphAuthMode } from './graph-auth-modes.js';
 
@@ -49,16 +51,9 @@ export interface GraphCredential {
   accessToken: () => Promise<string>;
 }
 
-const publicAuthority = 'https://login.microsoftonline.com';
-
-/**
- * Graph's resource for a Graph base URL: national clouds have their own host
- * (graph.microsoft.us, ...); a local Graph (the emulator) stands for the global one.
- */
+/** Graph's `.default` scope for a Graph base URL (its cloud's Graph resource; domain/entra/clouds.ts). */
 export function graphScope(graphBaseUrl: string): string {
-  const url = new URL(graphBaseUrl);
-  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  return `${local ? 'https://graph.microsoft.com' : url.origin}/.default`;
+  return `${graphResourceFor(graphBaseUrl)}/.default`;
 }
 
 /** Which credential `auto` picks, in the order a user expects: explicit token, app identity, the CLI. */
@@ -108,7 +103,7 @@ export function createGraphCredential(options: GraphCredentialOptions): GraphCre
   const common = {
     authorityHost,
     // Instance discovery asks login.microsoftonline.com about the host; a private authority is known already.
-    disableInstanceDiscovery: authorityHost !== publicAuthority,
+    disableInstanceDiscovery: authorityHost !== defaultAuthority,
     ...(options.caPem ? { tlsOptions: { ca: options.caPem } } : {}),
   };
   let credential: TokenCredential;
@@ -120,7 +115,7 @@ export function createGraphCredential(options: GraphCredentialOptions): GraphCre
       credential = new DeviceCodeCredential({
         ...common,
         tenantId,
-        clientId: options.deviceCodeClientId ?? env.AZURE_CLIENT_ID ?? '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+        clientId: options.deviceCodeClientId ?? env.AZURE_CLIENT_ID ?? azureCliClientId,
         userPromptCallback: (info) => options.prompt(info.message),
       });
       break;

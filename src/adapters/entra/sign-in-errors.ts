@@ -5,6 +5,7 @@
  * reference/entra-protocol.md §1.9). Only Entra's first description line is
  * kept: it names the problem and never carries a token or a code.
  */
+import { defaultAuthority } from '../../domain/entra/clouds.js';
 import { KentraError } from '../../errors.js';
 
 export interface SignInErrorContext {
@@ -152,7 +153,7 @@ export function signInError(error: unknown, context: SignInErrorContext): Kentra
   if (code !== undefined) {
     return new KentraError('auth.failed', `sign-in failed: ${firstLine}`, {
       cause: error,
-      hint: `Look up AADSTS${code} at https://login.microsoftonline.com/error?code=${code}.`,
+      hint: `Look up AADSTS${code} at ${defaultAuthority}/error?code=${code}.`,
       details: { aadsts: code },
     });
   }

@@ -4,7 +4,7 @@
  * commands that write IDs back into the file (e.g. the app's client ID).
  */
 import { parseDocument } from 'yaml';
-import type { FieldPath } from './issues.js';
+import type { FieldPath } from '../config-check/issues.js';
 
 export function setAccessFileField(text: string, path: FieldPath, value: unknown): string {
   const document = parseDocument(text);

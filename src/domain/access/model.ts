@@ -75,9 +75,6 @@ export interface AccessFile {
   rules: AccessRule[];
 }
 
-export const defaultAuthority = 'https://login.microsoftonline.com';
-export const defaultGraph = 'https://graph.microsoft.com';
-
 const objectId = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export function isObjectId(value: string): boolean {

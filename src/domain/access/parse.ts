@@ -3,22 +3,16 @@
  * from the schema, then the rules a schema cannot express, then defaults.
  * Pure: checks that need Entra or the cluster live in the use cases.
  */
+
+import { checkSchema } from '../config-check/check.js';
+import type { FieldPath, ValidationIssue } from '../config-check/issues.js';
+import { didYouMeanSuffix } from '../config-check/suggest.js';
+import { defaultAuthority, graphFor } from '../entra/clouds.js';
+import { issuerBasesFor, issuerFor, issuerVersionOfTokenVersion } from '../entra/issuers.js';
 import { defaultIdentity, type IdentitySettings } from '../identity/mapping.js';
 import type { PolicySettings } from '../identity/policy.js';
-import type { FieldPath, ValidationIssue } from './issues.js';
-import {
-  type AccessFile,
-  type AccessRule,
-  type AppSpec,
-  type ClusterSpec,
-  defaultAuthority,
-  defaultGraph,
-  type RuleScope,
-  type WebClientSpec,
-} from './model.js';
-import { accessFileSchema, type JsonSchema } from './schema.js';
-import { checkSchema } from './structural.js';
-import { didYouMeanSuffix } from './suggest.js';
+import type { AccessFile, AccessRule, AppSpec, ClusterSpec, RuleScope, WebClientSpec } from './model.js';
+import { accessFileSchema } from './schema.js';
 
 export interface ParsedAccessFile {
   file?: AccessFile;
@@ -54,16 +48,8 @@ export function parseExpiry(text: string): number {
   return Date.parse(dateOnly ? `${text}T23:59:59.999Z` : text);
 }
 
-function defaultIssuer(tenantId: string, authority: string, tokenVersion: 1 | 2): string {
-  // v2 tokens: {authority}/{tid}/v2.0; v1 tokens from Entra: https://sts.windows.net/{tid}/ (trailing slash).
-  if (tokenVersion === 2) return `${authority}/${tenantId}/v2.0`;
-  return authority === defaultAuthority
-    ? `https://sts.windows.net/${tenantId}/`
-    : `${authority}/${tenantId}/`;
-}
-
 export function parseAccessFile(raw: unknown): ParsedAccessFile {
-  const issues = checkSchema(accessFileSchema as unknown as JsonSchema, raw);
+  const issues = checkSchema(accessFileSchema, raw);
   const warnings: string[] = [];
   if (issues.length > 0) return { issues, warnings };
   const root = obj(raw);
@@ -138,8 +124,11 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
       tenant: {
         id: tenantId,
         authority,
-        graph: (str(tenant.graph) ?? defaultGraph).replace(/\/+$/, ''),
-        issuer: str(tenant.issuer) ?? defaultIssuer(tenantId, authority, tokenVersion),
+        graph: (str(tenant.graph) ?? graphFor(authority)).replace(/\/+$/, ''),
+        // The issuer form follows the token version (the resource app's choice), on the authority's cloud.
+        issuer:
+          str(tenant.issuer) ??
+          issuerFor(issuerVersionOfTokenVersion(tokenVersion), tenantId, issuerBasesFor(authority)),
         certificateAuthorityFile: str(tenant.certificateAuthorityFile),
       },
       app: {

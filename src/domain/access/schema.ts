@@ -1,11 +1,13 @@
 /**
  * The JSON Schema of kentra.yaml. This constant drives kentra's own
- * structural validation (structural.ts) and is published as
+ * structural validation (domain/config-check) and is published as
  * schema/kentra.schema.json for editors (a unit test keeps the two equal).
  * Rules that a schema cannot say well (one of role/clusterRole, groups that
  * exist in Entra, namespaces that exist) are checked in parse.ts and the
  * use cases.
  */
+import type { JsonSchema } from '../config-check/json-schema.js';
+import { defaultAuthority, defaultGraph } from '../entra/clouds.js';
 import { usernameClaims } from '../identity/mapping.js';
 
 const guid = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -41,12 +43,12 @@ export const accessFileSchema = {
         authority: {
           type: 'string',
           pattern: https,
-          description: 'Sign-in host; default https://login.microsoftonline.com (the emulator URL in tests).',
+          description: `Sign-in host; default ${defaultAuthority} (the emulator URL in tests).`,
         },
         graph: {
           type: 'string',
           pattern: https,
-          description: 'Microsoft Graph base URL; default https://graph.microsoft.com.',
+          description: `Microsoft Graph base URL; default ${defaultGraph} (the authority's cloud's Graph).`,
         },
         issuer: {
           type: 'string',
@@ -240,21 +242,4 @@ export const accessFileSchema = {
       },
     },
   },
-} as const;
-
-export type JsonSchema = {
-  type?: string;
-  enum?: readonly unknown[];
-  pattern?: string;
-  minLength?: number;
-  minItems?: number;
-  required?: readonly string[];
-  properties?: Readonly<Record<string, JsonSchema>>;
-  additionalProperties?: boolean | JsonSchema;
-  items?: JsonSchema;
-  $ref?: string;
-  $defs?: Readonly<Record<string, JsonSchema>>;
-  description?: string;
-  title?: string;
-  $schema?: string;
-};
+} as const satisfies JsonSchema;

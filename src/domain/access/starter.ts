@@ -2,6 +2,7 @@
  * The commented starter file `kentra init` writes. Every field is shown with
  * its default and why it is there; the result validates as it stands.
  */
+import { defaultAuthority, defaultGraph } from '../entra/clouds.js';
 import { accessFileApiVersion } from './schema.js';
 
 export interface StarterOptions {
@@ -30,10 +31,10 @@ export function starterAccessFile(options: StarterOptions = {}): string {
     `  id: ${tenant}${options.tenantId ? '' : '   # your Entra tenant (directory) ID'}`,
     ...(options.authority
       ? [`  authority: ${options.authority}`]
-      : ['  # authority: https://login.microsoftonline.com   # sign-in host (the emulator URL in tests)']),
+      : [`  # authority: ${defaultAuthority}   # sign-in host (the emulator URL in tests)`]),
     ...(options.graph
       ? [`  graph: ${options.graph}`]
-      : ['  # graph: https://graph.microsoft.com              # Microsoft Graph base URL']),
+      : [`  # graph: ${defaultGraph}              # Microsoft Graph base URL`]),
     '',
     'app:',
     '  name: kentra                      # display name of the Entra app registration',

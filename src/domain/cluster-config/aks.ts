@@ -8,8 +8,7 @@
  * Conditional Access. Sources: azure-aks-docs concepts-identity.md,
  * external-identity-provider-authentication-overview.md; kubeguard/guard.
  */
-export const aksServerAppId = '6dae42f8-4368-4678-94ff-3960e28e3630';
-
+import { aksServerAppId } from '../entra/well-known.js';
 /** Group subjects on AKS are the bare object IDs Guard returns. */
 export const aksGroupPrefix = '';
 

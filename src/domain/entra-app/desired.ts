@@ -7,10 +7,10 @@
  */
 import type { AccessFile } from '../access/model.js';
 import { isExpired } from '../access/model.js';
+import { microsoftGraphAppId } from '../entra/well-known.js';
 import {
   type FederatedCredential,
   graphDelegated,
-  microsoftGraphAppId,
   type OptionalClaim,
   type OptionalClaims,
   type ResourceAccess,

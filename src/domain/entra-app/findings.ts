@@ -5,12 +5,14 @@
  * modes are those that break Entra + Kubernetes most often (reference notes
  * cluster-auth.md §6 and entra-protocol.md §2-§3).
  */
+import { defaultAuthority } from '../entra/clouds.js';
+import { issuerTemplate } from '../entra/issuers.js';
+import { microsoftGraphAppId } from '../entra/well-known.js';
 import { loopbackRedirectUri } from './desired.js';
 import {
   type Application,
   type AppRoleAssignment,
   graphDelegated,
-  microsoftGraphAppId,
   type ServicePrincipal,
 } from './registration.js';
 
@@ -115,11 +117,7 @@ const tokenVersion: Check = ({ application: app, expectedTokenVersion: expected 
       code: 'token-version',
       severity: expected !== undefined ? 'error' : 'warning',
       field: 'api.requestedAccessTokenVersion',
-      message: `the app issues v${effective} access tokens (requestedAccessTokenVersion ${String(version)}): issuer ${
-        effective === 1
-          ? 'https://sts.windows.net/{tenant}/'
-          : 'https://login.microsoftonline.com/{tenant}/v2.0'
-      }${expected !== undefined ? `, but the cluster expects v${expected}` : ''}`,
+      message: `the app issues v${effective} access tokens (requestedAccessTokenVersion ${String(version)}): issuer ${issuerTemplate(effective === 1 ? 'v1' : 'v2', defaultAuthority)}${expected !== undefined ? `, but the cluster expects v${expected}` : ''}`,
       hint:
         expected === 1
           ? 'Set api.requestedAccessTokenVersion to null or 1, or app.tokenVersion: 2 in kentra.yaml (and re-render `kentra cluster config`).'

@@ -75,9 +75,6 @@ export interface FederatedCredential {
   audiences: string[];
 }
 
-/** Microsoft Graph's application ID, the same in every tenant. */
-export const microsoftGraphAppId = '00000003-0000-0000-c000-000000000000';
-
 /**
  * Delegated Graph permissions a sign-in client asks for, by their global IDs
  * (learn.microsoft.com/graph/permissions-reference). offline_access is what

@@ -16,7 +16,11 @@ export type Claims = Readonly<Record<string, unknown>>;
 export type Expr =
   | { op: 'claim'; name: string }
   | { op: 'has'; name: string }
+  /** `has(claims.name.key)`: the claim is a map (JSON object) with that key; an error when it is not a map. */
+  | { op: 'hasKey'; name: string; key: string }
   | { op: 'lit'; value: string | number | boolean | readonly string[] }
+  /** A list built from expressions, `[a, b]`. */
+  | { op: 'list'; items: readonly Expr[] }
   | { op: 'concat'; parts: readonly Expr[] }
   | { op: 'eq' | 'ne'; left: Expr; right: Expr }
   | { op: 'le'; left: Expr; right: Expr }
@@ -33,7 +37,9 @@ export type Expr =
 export const x = {
   claim: (name: string): Expr => ({ op: 'claim', name }),
   has: (name: string): Expr => ({ op: 'has', name }),
+  hasKey: (name: string, key: string): Expr => ({ op: 'hasKey', name, key }),
   lit: (value: string | number | boolean | readonly string[]): Expr => ({ op: 'lit', value }),
+  list: (...items: Expr[]): Expr => ({ op: 'list', items }),
   concat: (...parts: Expr[]): Expr => ({ op: 'concat', parts }),
   eq: (left: Expr, right: Expr): Expr => ({ op: 'eq', left, right }),
   ne: (left: Expr, right: Expr): Expr => ({ op: 'ne', left, right }),
@@ -65,7 +71,7 @@ function celField(name: string): string {
   return identifier.test(name) ? `claims.${name}` : `claims[${celString(name)}]`;
 }
 
-const atomic = new Set<Expr['op']>(['claim', 'has', 'lit', 'str', 'prefixAll']);
+const atomic = new Set<Expr['op']>(['claim', 'has', 'hasKey', 'lit', 'list', 'str', 'prefixAll']);
 const comparison = new Set<Expr['op']>(['eq', 'ne', 'le', 'in']);
 
 /** Parenthesised unless the operand binds at least as tightly as its context needs. */
@@ -84,6 +90,12 @@ export function toCel(expr: Expr): string {
       return celField(expr.name);
     case 'has':
       return identifier.test(expr.name) ? `has(claims.${expr.name})` : `${celString(expr.name)} in claims`;
+    case 'hasKey':
+      return identifier.test(expr.key)
+        ? `has(${celField(expr.name)}.${expr.key})`
+        : `${celString(expr.key)} in ${celField(expr.name)}`;
+    case 'list':
+      return `[${expr.items.map(toCel).join(', ')}]`;
     case 'lit':
       if (Array.isArray(expr.value)) return `[${expr.value.map(celString).join(', ')}]`;
       return typeof expr.value === 'string' ? celString(expr.value) : String(expr.value);
@@ -157,6 +169,13 @@ export function evaluate(expr: Expr, claims: Claims): unknown {
       return Object.hasOwn(claims, expr.name) ? claims[expr.name] : fail(`no such key: ${expr.name}`);
     case 'has':
       return Object.hasOwn(claims, expr.name);
+    case 'hasKey': {
+      const map = Object.hasOwn(claims, expr.name) ? claims[expr.name] : fail(`no such key: ${expr.name}`);
+      if (typeof map !== 'object' || map === null || Array.isArray(map)) fail(`${expr.name} is not a map`);
+      return Object.hasOwn(map, expr.key);
+    }
+    case 'list':
+      return expr.items.map((item) => evaluate(item, claims));
     case 'lit':
       return expr.value;
     case 'concat':

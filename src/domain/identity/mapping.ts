@@ -3,6 +3,7 @@
  * Rendered to AuthenticationConfiguration `claimMappings` and evaluated in
  * TypeScript by the same expressions (see expr.ts).
  */
+import { signInLinkClaims } from '../entra/claims.js';
 import { type Expr, x } from './expr.js';
 
 /**
@@ -53,8 +54,10 @@ function optional(claim: string): Expr {
 export function claimMapping(settings: IdentitySettings): ClaimMapping {
   const keys = extraKeys(settings);
   const extra: ExtraMapping[] = [];
-  if (keys.uti) extra.push({ key: keys.uti, value: optional('uti') });
-  if (keys.sid) extra.push({ key: keys.sid, value: optional('sid') });
+  for (const claim of signInLinkClaims) {
+    const key = keys[claim];
+    if (key) extra.push({ key, value: optional(claim) });
+  }
   const { claim: groupsClaim, prefix: groupsPrefix } = settings.groups;
   return {
     username: x.concat(x.lit(settings.username.prefix), x.claim(settings.username.claim)),

@@ -3,12 +3,13 @@
  * is an expression plus the message the API server logs when it fails. Rendered
  * to CEL `claimValidationRules` and evaluated in TypeScript from the same tree.
  */
+import { groupsOverageExpr, guestExpr, maxGroupsInJwt } from '../entra/claims.js';
 import { type Expr, x } from './expr.js';
 
 export interface PolicySettings {
   /** Tenants whose tokens are accepted (`tid`); the file's tenant by default. */
   allowedTenants: readonly string[];
-  /** Reject B2B guests (`acct` = 1, or an `idp` other than the tenant's own issuer). */
+  /** Reject B2B guests (`acct` = 1, or an `idp` other than the tenant's own issuer; see entra/claims.ts). */
   denyGuests: boolean;
   /** Require `mfa` in `amr` (v1 tokens only: v2 tokens carry no `amr`). */
   requireMfa: boolean;
@@ -48,16 +49,8 @@ export function policyRules(policy: PolicySettings): ValidationRule[] {
   if (policy.denyGuests) {
     rules.push({
       id: 'guests',
-      // `acct` (optional claim) is 1 for guests; a guest's `idp` names its home
-      // tenant, a member's is absent or the tenant's own v1 issuer.
-      expr: x.and(
-        x.or(x.not(x.has('acct')), x.ne(x.str(x.claim('acct')), x.lit('1'))),
-        x.or(
-          x.not(x.has('idp')),
-          x.eq(x.claim('idp'), x.claim('iss')),
-          x.eq(x.claim('idp'), x.concat(x.lit('https://sts.windows.net/'), x.claim('tid'), x.lit('/'))),
-        ),
-      ),
+      // Entra's guest markers (acct, idp), decided in domain/entra/claims.ts for every component.
+      expr: x.not(guestExpr),
       message: 'guest accounts are not allowed on this cluster',
     });
   }
@@ -80,9 +73,8 @@ export function policyRules(policy: PolicySettings): ValidationRule[] {
   if (policy.groupOverage === 'reject') {
     rules.push({
       id: 'group-overage',
-      expr: x.not(x.has('_claim_names')),
-      message:
-        'token has more than 200 groups (overage form); assign groups to the app or use the kentra webhook',
+      expr: x.not(groupsOverageExpr),
+      message: `token has more than ${maxGroupsInJwt} groups (overage form); assign groups to the app or use the kentra webhook`,
     });
   }
   return rules;

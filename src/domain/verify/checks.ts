@@ -6,7 +6,7 @@
  * because an earlier link failed; that link's failure is reported already).
  */
 import type { Change } from '../bindings/plan.js';
-import { isGroupsOverage } from './entra-view.js';
+import { claimStrings, groupsOverageSummary, hasGroupsOverage } from '../entra/claims.js';
 import type { Gathered, Problem, VerifyFacts } from './facts.js';
 import { issuerVersion, versionMixUp } from './issuer.js';
 
@@ -72,11 +72,6 @@ function claimsOf(facts: VerifyFacts): Readonly<Record<string, unknown>> | undef
   return facts.token.ok ? facts.token.value : undefined;
 }
 
-function strings(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
 const issuerDiscovery: Check = (facts) => {
   const id = 'issuer-discovery';
   const title = 'Issuer discovery';
@@ -107,7 +102,11 @@ const signIn: Check = (facts) => {
   if (!facts.token.ok)
     return failed(id, title, facts.token.problem, 'Sign in with `kentra get-token` to see the full error.');
   const claims = facts.token.value;
-  const who = strings(claims.preferred_username ?? claims.upn)[0] ?? strings(claims.oid)[0] ?? 'an app';
+  const who =
+    claimStrings(claims, 'preferred_username')[0] ??
+    claimStrings(claims, 'upn')[0] ??
+    claimStrings(claims, 'oid')[0] ??
+    'an app';
   const exp =
     typeof claims.exp === 'number' ? `, valid until ${new Date(claims.exp * 1000).toISOString()}` : '';
   return pass(id, title, `signed in as ${who}${exp}`);
@@ -139,7 +138,7 @@ const audience: Check = (facts) => {
   const title = 'Token audience';
   const claims = claimsOf(facts);
   if (!claims) return skip(id, title, 'no token');
-  const aud = strings(claims.aud);
+  const aud = claimStrings(claims, 'aud');
   const accepted = facts.authenticator.audiences;
   const match = aud.find((value) => accepted.includes(value));
   if (match) return pass(id, title, `aud ${match} is accepted by the access file`);
@@ -267,12 +266,13 @@ const groupsClaim: Check = (facts) => {
   const claims = claimsOf(facts);
   if (!claims) return skip(id, title, 'no token');
   const claim = facts.groupsClaim;
-  if (isGroupsOverage(claims, claim))
+  // Overage concerns the groups claim only; a mapping from `roles` is unaffected.
+  if (claim === 'groups' && hasGroupsOverage(claims))
     return fail(
       id,
       title,
-      `the token is in the groups-overage form (_claim_names/_claim_sources): the user is in more than 200 groups and the token lists none`,
-      'kube-apiserver cannot follow _claim_sources. Emit only the groups assigned to the app (groupMembershipClaims: ApplicationGroup, then assign the groups that matter), map app roles instead (identity.groups.claim: roles), or resolve groups with the kentra webhook.',
+      groupsOverageSummary,
+      'Emit only the groups assigned to the app (groupMembershipClaims: ApplicationGroup, then assign the groups that matter), map app roles instead (identity.groups.claim: roles), or resolve groups with the kentra webhook.',
     );
   const values = claims[claim];
   const inDirectory = facts.directoryGroupCount?.ok ? facts.directoryGroupCount.value : undefined;
@@ -289,8 +289,7 @@ const groupsClaim: Check = (facts) => {
           : 'Either the user is in no group (then this is expected), or the app does not emit groups: set groupMembershipClaims (SecurityGroup or ApplicationGroup) in the app manifest (`kentra entra setup` does). With KENTRA_GRAPH_TOKEN set, verify tells which.'
         : `Assign the user an app role so that "${claim}" is in the token.`,
     );
-  const list = strings(values);
-  return pass(id, title, `${list.length} value(s) in "${claim}"`);
+  return pass(id, title, `${claimStrings(claims, claim).length} value(s) in "${claim}"`);
 };
 
 function describeChange(change: Change): string {

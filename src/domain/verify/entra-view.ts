@@ -1,10 +1,13 @@
 /**
  * The Entra side of `kentra whoami`: who the token says the user is, read from
- * its claims (v1 and v2 spell some of them differently), and whether its
- * groups are in the overage form (more than 200 groups: `_claim_names` /
- * `_claim_sources` point at Graph instead of listing them; kube-apiserver
- * cannot follow that pointer, so such a user has no groups in Kubernetes).
+ * its claims (v1 and v2 spell some of them differently), whether its groups
+ * are in the overage form (kube-apiserver cannot follow the pointer, so such a
+ * user has no groups in Kubernetes) and whether it is a guest's. Overage and
+ * guest are decided in domain/entra/claims.ts, as the webhook and the cluster
+ * policy decide them.
  */
+import { claimStrings, hasGroupsOverage, isGuest, tokenVersionOf } from '../entra/claims.js';
+
 export interface EntraView {
   displayName?: string;
   /** v2 `preferred_username`, v1 `upn` / `unique_name`. */
@@ -26,7 +29,7 @@ export interface EntraView {
   groupIds: string[];
   /** The token is in the groups-overage form. */
   groupsOverage: boolean;
-  /** A guest (B2B) account: `acct` = 1. */
+  /** A guest (B2B) account: `acct` = 1, or an `idp` of another tenant. */
   guest: boolean;
 }
 
@@ -34,19 +37,8 @@ type Claims = Readonly<Record<string, unknown>>;
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
-const list = (value: unknown): string[] =>
-  typeof value === 'string'
-    ? [value]
-    : Array.isArray(value)
-      ? value.filter((item): item is string => typeof item === 'string')
-      : [];
 const time = (value: unknown): string | undefined =>
   typeof value === 'number' ? new Date(value * 1000).toISOString() : undefined;
-
-export function isGroupsOverage(claims: Claims, groupsClaim = 'groups'): boolean {
-  const names = claims._claim_names;
-  return typeof names === 'object' && names !== null && groupsClaim in names;
-}
 
 export function entraView(claims: Claims): EntraView {
   return {
@@ -55,14 +47,14 @@ export function entraView(claims: Claims): EntraView {
     oid: text(claims.oid),
     tenantId: text(claims.tid),
     issuer: text(claims.iss),
-    audience: list(claims.aud),
-    version: text(claims.ver),
+    audience: claimStrings(claims, 'aud'),
+    version: tokenVersionOf(claims),
     expiresAt: time(claims.exp),
     issuedAt: time(claims.iat),
-    authenticationContexts: list(claims.acrs),
-    methods: list(claims.amr),
-    groupIds: list(claims.groups),
-    groupsOverage: isGroupsOverage(claims),
-    guest: String(claims.acct ?? '') === '1',
+    authenticationContexts: claimStrings(claims, 'acrs'),
+    methods: claimStrings(claims, 'amr'),
+    groupIds: claimStrings(claims, 'groups'),
+    groupsOverage: hasGroupsOverage(claims),
+    guest: isGuest(claims),
   };
 }

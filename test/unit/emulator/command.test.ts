@@ -103,7 +103,7 @@ describe('kentra emulator (command)', () => {
     const result = await runCli(['emulator', '--port', '0', '--state-dir', join(dir, 's2'), '--seed', seed]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /kentra: error \[config\.invalid\]: seed file .*bad\.yaml has 1 problem/);
-    assert.match(result.stderr, /tenants\[0\]\.users\[0\]\.password: required/);
+    assert.match(result.stderr, /tenants\[0\]\.users\[0\]\.password: is required/);
     assert.doesNotMatch(result.stderr, /\n\s+at /);
   });
 

@@ -66,12 +66,18 @@ tenants:
         appId: not-a-guid
         requestedAccessTokenVersion: 3
 `);
-    assert.match(message, /tenants\[0\]\.colour: unknown field/);
-    assert.match(message, /tenants\[0\]\.users\[0\]\.password: required/);
-    assert.match(message, /tenants\[0\]\.users\[1\]\.userPrincipalName: must look like name@domain/);
-    assert.match(message, /tenants\[0\]\.users\[1\]\.accountEnabled: must be true or false/);
-    assert.match(message, /tenants\[0\]\.applications\[0\]\.appId: must be a GUID/);
-    assert.match(message, /requestedAccessTokenVersion: must be one of 1, 2/);
+    assert.match(message, /tenants\[0\]\.colour: unknown field \(known fields here: id, domain, /);
+    assert.match(message, /tenants\[0\]\.users\[0\]\.password: is required/);
+    assert.match(
+      message,
+      /tenants\[0\]\.users\[1\]\.userPrincipalName: "not-an-email" is not valid \(Must look like name@domain\.\)/,
+    );
+    assert.match(message, /tenants\[0\]\.users\[1\]\.accountEnabled: expected true or false, got string/);
+    assert.match(
+      message,
+      /tenants\[0\]\.applications\[0\]\.appId: "not-a-guid" is not valid \(An object ID \(GUID\)\.\)/,
+    );
+    assert.match(message, /requestedAccessTokenVersion: 3 is not one of 1, 2/);
   });
 
   it('reports references to groups, users and roles that do not exist', () => {
@@ -119,11 +125,8 @@ tenants:
 `);
     // The shape first (every bad field at once), then the references between entries.
     const shape = pim('[{group: oncall, maximumDuration: 2h, authenticationContext: c100}]');
-    assert.match(shape, /privilegedAccessGroups\[0\]\.maximumDuration: must be an ISO 8601 duration/);
-    assert.match(
-      shape,
-      /privilegedAccessGroups\[0\]\.authenticationContext: must be an authentication context ID/,
-    );
+    assert.match(shape, /privilegedAccessGroups\[0\]\.maximumDuration: "2h" is not valid \(.*ISO 8601 duration/);
+    assert.match(shape, /privilegedAccessGroups\[0\]\.authenticationContext: "c100" is not valid \(.*c1\.\.c99/);
     const references = pim('[{group: oncall, approvers: [nobody], eligible: [team]}, {group: ghosts}]');
     assert.match(references, /privilegedAccessGroups\[0\]\.approvers\[0\]: no user or group "nobody"/);
     assert.match(
@@ -135,7 +138,7 @@ tenants:
 
   it('rejects YAML that does not parse, and documents that are not a tenant list', () => {
     assert.match(seedProblems('tenants: [\n'), /is not valid YAML/);
-    assert.match(seedProblems('- just a list'), /\(root\): must be a mapping with a `tenants` list/);
-    assert.match(seedProblems('tenants: []'), /tenants: needs at least one tenant/);
+    assert.match(seedProblems('- just a list'), /\(top level\): expected a mapping, got array/);
+    assert.match(seedProblems('tenants: []'), /tenants: needs at least 1 item/);
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type FetchLike, GraphClient } from '../../../src/adapters/graph/client.js';
-import { formatIssue } from '../../../src/domain/access/issues.js';
 import type { AccessRule } from '../../../src/domain/access/model.js';
+import { formatIssue } from '../../../src/domain/config-check/issues.js';
 import { resolveGroups } from '../../../src/usecases/resolve-groups.js';
 import { type GraphServer, startGraphServer } from '../../helpers/graph-server.js';
 

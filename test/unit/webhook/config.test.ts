@@ -28,29 +28,71 @@ describe('webhook configuration', () => {
   it('names the path of every bad field', () => {
     const entra = { tenants: [tenant], audiences: ['app'] };
     const cases: Array<[Record<string, unknown>, RegExp]> = [
-      [{ ...base, kind: 'Config', entra }, /\.kind must be WebhookConfiguration/],
-      [{ ...base, entra, typo: 1 }, /\.typo is not a known field/],
+      [{ ...base, kind: 'Config', entra }, /kind: "Config" is not one of "WebhookConfiguration"/],
+      [{ ...base, entra, typo: 1 }, /typo: unknown field/],
+      [{ ...base, entra, cahce: {} }, /cahce: unknown field \(did you mean "cache"\?\)/],
       [
         { ...base, entra: { ...entra, tenants: ['contoso.com'] } },
-        /\.entra\.tenants\[0\] must be a tenant id/,
+        /entra\.tenants\[0\]: "contoso\.com" is not valid\n\s+hint: A tenant ID \(GUID\), not a domain name/,
       ],
       [
         { ...base, entra: { ...entra, clockSkewSeconds: 900 } },
-        /\.entra\.clockSkewSeconds must be between 0 and 300/,
+        /entra\.clockSkewSeconds: must be between 0 and 300/,
       ],
       [
         { ...base, entra: { ...entra, issuerVersions: ['v3'] } },
-        /\.entra\.issuerVersions\[0\] must be v1 or v2/,
+        /entra\.issuerVersions\[0\]: "v3" is not one of "v1", "v2"/,
       ],
-      [{ ...base, entra: { ...entra, loginBase: 'http://login' } }, /\.entra\.loginBase must use https/],
-      [{ ...base, entra, policy: { allowedNetworks: ['10.0.0.0/33'] } }, /\.policy\.allowedNetworks\[0\]/],
+      [
+        { ...base, entra: { ...entra, loginBase: 'http://login' } },
+        /entra\.loginBase: "http:\/\/login" is not valid/,
+      ],
+      [
+        { ...base, entra, policy: { allowedNetworks: ['10.0.0.0/33'] } },
+        /policy\.allowedNetworks\[0\]: "10\.0\.0\.0\/33" is not an IPv4 or IPv6 CIDR range/,
+      ],
       [
         { ...base, entra, live: { clientId: 'x', pollIntervalSeconds: 30, maxStalenessSeconds: 10 } },
-        /\.live\.maxStalenessSeconds must be between 30/,
+        /live\.maxStalenessSeconds: must be at least the poll interval \(30 seconds\)/,
       ],
-      [{ ...base, entra: { audiences: ['app'] } }, /\.entra\.tenants is required/],
+      [
+        { ...base, entra, cache: { maxEntries: 1.5 } },
+        /cache\.maxEntries: expected a whole number, got number/,
+      ],
+      [{ ...base, entra: { audiences: ['app'] } }, /entra\.tenants: is required when no accessFile is given/],
     ];
     for (const [document, message] of cases) assert.match(parseFails(document).message, message);
+  });
+
+  it('reports every problem at once, not only the first', () => {
+    const error = parseFails({
+      ...base,
+      listen: { port: 70000, hots: 'x' },
+      entra: { tenants: ['contoso.com'], audiences: [], clockSkewSeconds: -1 },
+      log: { level: 'verbose' },
+    });
+    assert.deepEqual(
+      (error.details?.issues as { path: string }[] | undefined)?.map((issue) => issue.path),
+      [
+        'listen.port',
+        'listen.hots',
+        'entra.tenants[0]',
+        'entra.audiences',
+        'entra.clockSkewSeconds',
+        'log.level',
+      ],
+    );
+    assert.match(error.message, /is invalid \(6 problems\)/);
+  });
+
+  it('reads an empty section as its defaults', () => {
+    const document = parseWebhookConfig(
+      `apiVersion: kentra.dev/v1alpha1\nkind: WebhookConfiguration\npolicy:\ncache:\nentra:\n  tenants: [${tenant}]\n`,
+      'hook.yaml',
+    );
+    assert.deepEqual(document.policy, { maxTokenAgeSeconds: undefined, allowedNetworks: [] });
+    assert.deepEqual(document.cache, { ttlSeconds: 60, maxEntries: 100_000 });
+    assert.equal(document.live, undefined);
   });
 
   it('takes tenants, audiences, issuer form, authority and Graph from the access file', async () => {
@@ -105,7 +147,7 @@ describe('webhook configuration', () => {
     await writeFile(bad, stringify({ ...base, entra: { tenants: [tenant], audiences: [] } }));
     const failed = await runCli(['webhook', '--config', bad, '--check']);
     assert.equal(failed.code, 1);
-    assert.match(failed.stderr, /\[config\.invalid\].*\.entra\.audiences must not be empty/);
+    assert.match(failed.stderr, /\[config\.invalid\][\s\S]*entra\.audiences: needs at least 1 item/);
     const noTls = await runCli(['webhook', '--config', good, '--check']);
     assert.match(noTls.stderr, /\.tls is required/);
   });

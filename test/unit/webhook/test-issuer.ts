@@ -12,7 +12,7 @@ import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import type { FetchLike } from '../../../src/adapters/graph/client.js';
 import { fetchTrusting } from '../../../src/adapters/http-fetch.js';
 import { createCertificateAuthority } from '../../../src/adapters/pki.js';
-import type { IssuerBases } from '../../../src/webhook/issuers.js';
+import type { IssuerBases } from '../../../src/domain/entra/issuers.js';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 

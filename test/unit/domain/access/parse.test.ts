@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { formatIssue } from '../../../../src/domain/access/issues.js';
 import { parseAccessFile } from '../../../../src/domain/access/parse.js';
+import { formatIssue } from '../../../../src/domain/config-check/issues.js';
 
 const minimal = {
   apiVersion: 'kentra.dev/v1alpha1',
@@ -74,7 +74,7 @@ describe('parseAccessFile', () => {
     assert.deepEqual(
       parseAccessFile(parse(text)).issues.map((issue) => formatIssue(issue)),
       [
-        'clusters[0].kubernetesVersion: expected string, got number\n      hint: quote the value: "1.3" (YAML reads 1.3 as a number)',
+        'clusters[0].kubernetesVersion: expected a string, got number\n      hint: quote the value: "1.3" (YAML reads 1.3 as a number)',
       ],
     );
   });

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Plan } from '../../../../src/domain/bindings/plan.js';
-import { authenticateClaims, jwtAuthenticator } from '../../../../src/domain/identity/authenticator.js';
+import { jwtAuthenticator } from '../../../../src/domain/identity/authenticator.js';
 import { defaultIdentity } from '../../../../src/domain/identity/mapping.js';
 import type { RiskFinding } from '../../../../src/domain/rbac/risks.js';
 import { type CheckResult, gathered, problem, runChecks } from '../../../../src/domain/verify/checks.js';
 import type { VerifyFacts } from '../../../../src/domain/verify/facts.js';
+import { verifyFacts } from '../../../helpers/verify-facts.js';
 
 const tenant = '6d0c4b0e-3f5a-4c2b-9e71-0a8d5f2c7b13';
 const issuer = `https://login.example/${tenant}/v2.0`;
@@ -31,42 +32,9 @@ const goodClaims = {
   iat: 1_999_996_400,
 };
 
-const emptyPlan: Plan = {
-  cluster: 'emu',
-  changes: [],
-  summary: { create: 0, update: 0, replace: 0, delete: 0, orphan: 0, unchanged: 2 },
-  empty: true,
-};
-
 /** Facts of a healthy chain; each test breaks one link. */
-function facts(
-  overrides: Partial<VerifyFacts> = {},
-  claims: Record<string, unknown> = goodClaims,
-): VerifyFacts {
-  const expected = authenticateClaims(authenticator, claims);
-  return {
-    cluster: 'emu',
-    authenticator,
-    usernamePrefix: 'entra:',
-    groupsPrefix: 'entra:group:',
-    groupsClaim: 'groups',
-    discovery: gathered({ url: `${issuer}/.well-known/openid-configuration`, issuer }),
-    token: gathered(claims),
-    expected,
-    review: gathered(
-      expected.authenticated
-        ? {
-            accepted: true as const,
-            user: { ...expected.user, groups: [...expected.user.groups, 'system:authenticated'] },
-          }
-        : { accepted: false as const, status: 401, message: 'Unauthorized' },
-    ),
-    plan: gathered(emptyPlan),
-    risks: gathered([]),
-    jitGroups: gathered([]),
-    ...overrides,
-  };
-}
+const facts = (overrides: Partial<VerifyFacts> = {}, claims: Record<string, unknown> = goodClaims) =>
+  verifyFacts(authenticator, claims, overrides);
 
 function byId(results: CheckResult[]): Record<string, CheckResult> {
   return Object.fromEntries(results.map((result) => [result.id, result]));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { entraView, isGroupsOverage } from '../../../../src/domain/verify/entra-view.js';
+import { entraView } from '../../../../src/domain/verify/entra-view.js';
 import { issuerVersion } from '../../../../src/domain/verify/issuer.js';
 
 describe('entraView', () => {
@@ -50,7 +50,6 @@ describe('entraView', () => {
     assert.equal(view.guest, true);
     assert.equal(view.groupsOverage, true);
     assert.deepEqual(view.groupIds, []);
-    assert.equal(isGroupsOverage(claims, 'roles'), false);
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { didYouMean } from '../../../../src/domain/access/suggest.js';
+import { didYouMean } from '../../../../src/domain/config-check/suggest.js';
 
 describe('didYouMean', () => {
   it('finds typos and shared stems', () => {

@@ -1,0 +1,180 @@
+/**
+ * The JSON Schema of the webhook's configuration file. It drives the check in
+ * config.ts (domain/config-check: every problem with its path) and is
+ * published as schema/webhook-config.schema.json for editors; a unit test
+ * keeps the two equal. Rules a schema cannot say (CIDR ranges that parse,
+ * staleness not below the poll interval) are checked in config.ts.
+ *
+ * A section may be left empty in YAML (`policy:` with only comments under it
+ * is null): null means "the defaults", so sections also accept null.
+ */
+import type { JsonSchema } from '../domain/config-check/json-schema.js';
+import { defaultAuthority } from '../domain/entra/clouds.js';
+import { maxClockSkewSeconds } from './token-validator.js';
+
+const https = '^https://[^\\s?#]+$';
+const guid = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const section = ['object', 'null'] as const;
+
+export const webhookConfigSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'kentra webhook configuration',
+  description:
+    'The TokenReview webhook `kentra webhook --config FILE` serves: listener, TLS, Entra token checks, live Graph state, policy, cache and limits. See docs/webhook.md.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['apiVersion', 'kind'],
+  properties: {
+    apiVersion: { enum: ['kentra.dev/v1alpha1'] },
+    kind: { enum: ['WebhookConfiguration'] },
+    accessFile: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'kentra.yaml: tenant, app, claim mapping and policy; the file `kentra cluster config` renders the structured authentication config from.',
+    },
+    listen: {
+      type: section,
+      additionalProperties: false,
+      properties: {
+        host: { type: 'string', minLength: 1, description: 'Address to listen on (default 0.0.0.0).' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, description: 'Port (default 8443).' },
+      },
+    },
+    tls: {
+      type: section,
+      additionalProperties: false,
+      required: ['certFile', 'keyFile'],
+      properties: {
+        certFile: { type: 'string', minLength: 1, description: 'PEM certificate (chain) of the webhook.' },
+        keyFile: { type: 'string', minLength: 1, description: 'PEM private key of the webhook.' },
+        clientCaFile: {
+          type: 'string',
+          minLength: 1,
+          description: 'PEM CA of client certificates: only the API server may call.',
+        },
+      },
+    },
+    entra: {
+      type: section,
+      additionalProperties: false,
+      description: 'Token checks; each field defaults from the access file.',
+      properties: {
+        tenants: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', pattern: guid, description: 'A tenant ID (GUID), not a domain name.' },
+          description: 'The tenant allow-list.',
+        },
+        audiences: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+        issuerVersions: {
+          type: 'array',
+          minItems: 1,
+          items: { enum: ['v1', 'v2'] },
+          description: 'Issuer forms accepted: v1 (sts.windows.net) and/or v2 (.../v2.0).',
+        },
+        loginBase: {
+          type: 'string',
+          pattern: https,
+          description: `Sign-in host and v2 issuer base (default from the access file authority, else ${defaultAuthority}).`,
+        },
+        stsBase: {
+          type: 'string',
+          pattern: https,
+          description: "Host of v1 issuers (default the cloud's v1 host, or loginBase for the emulator).",
+        },
+        caFile: {
+          type: 'string',
+          minLength: 1,
+          description: 'Extra CA for the issuer (the emulator, a TLS-inspecting proxy).',
+        },
+        clockSkewSeconds: {
+          type: 'number',
+          minimum: 0,
+          maximum: maxClockSkewSeconds,
+          description: 'Allowed clock difference (default 60).',
+        },
+      },
+    },
+    live: {
+      type: section,
+      additionalProperties: false,
+      required: ['clientId'],
+      description: 'Live Entra state from Graph (instant offboarding); omit for token checks only.',
+      properties: {
+        graphBase: {
+          type: 'string',
+          pattern: https,
+          description: 'Graph base URL without version (default from the access file).',
+        },
+        tokenEndpoint: {
+          type: 'string',
+          pattern: https,
+          description: 'Token endpoint for the Graph reader.',
+        },
+        clientId: {
+          type: 'string',
+          minLength: 1,
+          description: 'App with User.Read.All and GroupMember.Read.All application permissions.',
+        },
+        clientSecretFile: {
+          type: 'string',
+          minLength: 1,
+          description: 'File with the client secret (or env KENTRA_WEBHOOK_CLIENT_SECRET).',
+        },
+        pollIntervalSeconds: {
+          type: 'number',
+          minimum: 0.1,
+          maximum: 3600,
+          description: 'Time between Graph delta rounds (default 5).',
+        },
+        maxStalenessSeconds: {
+          type: 'number',
+          minimum: 0,
+          maximum: 86400,
+          description:
+            'Older live state is not trusted: reviews are denied (default 60; not below the poll interval).',
+        },
+      },
+    },
+    policy: {
+      type: section,
+      additionalProperties: false,
+      description: "Rules only the webhook can enforce, on top of the access file's policy.",
+      properties: {
+        maxTokenAgeSeconds: { type: 'number', minimum: 1, maximum: 2678400 },
+        allowedNetworks: {
+          type: 'array',
+          items: { type: 'string', minLength: 1, description: 'An IPv4 or IPv6 CIDR range.' },
+          description: 'Sign-in addresses (ipaddr claim) accepted.',
+        },
+      },
+    },
+    cache: {
+      type: section,
+      additionalProperties: false,
+      properties: {
+        ttlSeconds: {
+          type: 'number',
+          minimum: 0,
+          maximum: 3600,
+          description: 'Result cache TTL (default 60).',
+        },
+        maxEntries: { type: 'integer', minimum: 1, maximum: 10000000, description: 'Default 100000.' },
+      },
+    },
+    limits: {
+      type: section,
+      additionalProperties: false,
+      properties: {
+        maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 4194304, description: 'Default 65536.' },
+        maxTokenLength: { type: 'integer', minimum: 512, maximum: 1048576, description: 'Default 32768.' },
+      },
+    },
+    log: {
+      type: section,
+      additionalProperties: false,
+      properties: { level: { enum: ['debug', 'info', 'warn', 'error'], description: 'Default info.' } },
+    },
+  },
+} as const satisfies JsonSchema;
