@@ -10,6 +10,7 @@ import { registerGetToken } from './get-token.js';
 import { registerInit } from './init.js';
 import { registerKubeconfig } from './kubeconfig.js';
 import { registerLogout } from './logout.js';
+import { registerPortal } from './portal.js';
 import { registerRbac } from './rbac.js';
 import { registerVerify } from './verify.js';
 import { registerWebhook } from './webhook.js';
@@ -34,5 +35,6 @@ export function registerCommands(program: Command, root: Root): void {
   registerAccess(program, root);
   registerAudit(program, root);
   registerWebhook(program, root);
+  registerPortal(program, root);
   registerEmulatorCommand(program, root);
 }

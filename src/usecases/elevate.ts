@@ -56,8 +56,11 @@ export interface UserGraph {
 
 export interface ElevateDeps {
   graph: UserGraph;
-  /** get-token's use case with --force-refresh for the cluster's sign-in; the new token. */
-  refreshClusterToken: () => Promise<string>;
+  /**
+   * get-token's use case with --force-refresh for the cluster's sign-in; the new token. Absent where
+   * kentra holds no cluster sign-in (the portal): the user's next token refresh carries the group.
+   */
+  refreshClusterToken?: () => Promise<string>;
   /** Roles the grant preview evaluates against (Kubernetes' bootstrap roles, aggregated). */
   roles: RbacSnapshot;
   now: () => number;
@@ -116,7 +119,8 @@ export interface StatusResult {
 export interface EndResult {
   group: GroupName;
   request: ElevationRequest;
-  tokenCarriesGroup: boolean;
+  /** Whether the refreshed cluster token still lists the group (absent when no token was refreshed). */
+  tokenCarriesGroup?: boolean;
 }
 
 /** Whether any rule of the access file names the group. */
@@ -286,8 +290,12 @@ export async function endElevation(
     deps,
     `Graph to drop you from ${name(membership.group)}`,
   );
-  const token = await deps.refreshClusterToken();
-  return { group: membership.group, request, tokenCarriesGroup: carriesGroup(token, membership.group.id) };
+  const token = await deps.refreshClusterToken?.();
+  return {
+    group: membership.group,
+    request,
+    ...(token !== undefined ? { tokenCarriesGroup: carriesGroup(token, membership.group.id) } : {}),
+  };
 }
 
 function name(group: GroupName): string {
@@ -483,10 +491,16 @@ function carriesGroup(token: string, groupId: string): boolean {
  * groups at all (overage, or groups filtered by the app) never will: that is
  * said, not waited for.
  */
-async function refreshUntilCarried(group: GroupName, timeoutMs: number, deps: ElevateDeps): Promise<boolean> {
+async function refreshUntilCarried(
+  group: GroupName,
+  timeoutMs: number,
+  deps: ElevateDeps,
+): Promise<boolean | undefined> {
+  const refresh = deps.refreshClusterToken;
+  if (!refresh) return undefined;
   const deadline = deps.now() + timeoutMs;
   for (let delay = 500; ; delay = Math.min(delay * 2, 4000)) {
-    const token = await deps.refreshClusterToken();
+    const token = await refresh();
     if (carriesGroup(token, group.id)) return true;
     let listsGroups = false;
     try {

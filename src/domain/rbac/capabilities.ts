@@ -54,3 +54,24 @@ export function capabilities(access: SubjectAccess, namespace: string): string[]
     .filter((probe) => probe !== everything && access.allows(probeRequest(probe, namespace)))
     .map((probe) => probe.label);
 }
+
+export interface ScopeCapabilities {
+  /** "" = cluster-wide (every namespace, and cluster-scoped resources). */
+  namespace: string;
+  can: string[];
+}
+
+/**
+ * What `access` may do cluster-wide, then in each namespace where it may do
+ * more than that (namespaces of the snapshot, in order).
+ */
+export function capabilitySummary(access: SubjectAccess, namespaces: readonly string[]): ScopeCapabilities[] {
+  const clusterWide = capabilities(access, '');
+  const out: ScopeCapabilities[] = [{ namespace: '', can: clusterWide }];
+  if (clusterWide.includes(everything.label)) return out;
+  for (const namespace of namespaces) {
+    const can = capabilities(access, namespace);
+    if (can.some((label) => !clusterWide.includes(label))) out.push({ namespace, can });
+  }
+  return out;
+}

@@ -125,8 +125,14 @@ tenants:
 `);
     // The shape first (every bad field at once), then the references between entries.
     const shape = pim('[{group: oncall, maximumDuration: 2h, authenticationContext: c100}]');
-    assert.match(shape, /privilegedAccessGroups\[0\]\.maximumDuration: "2h" is not valid \(.*ISO 8601 duration/);
-    assert.match(shape, /privilegedAccessGroups\[0\]\.authenticationContext: "c100" is not valid \(.*c1\.\.c99/);
+    assert.match(
+      shape,
+      /privilegedAccessGroups\[0\]\.maximumDuration: "2h" is not valid \(.*ISO 8601 duration/,
+    );
+    assert.match(
+      shape,
+      /privilegedAccessGroups\[0\]\.authenticationContext: "c100" is not valid \(.*c1\.\.c99/,
+    );
     const references = pim('[{group: oncall, approvers: [nobody], eligible: [team]}, {group: ghosts}]');
     assert.match(references, /privilegedAccessGroups\[0\]\.approvers\[0\]: no user or group "nobody"/);
     assert.match(
