@@ -82,6 +82,7 @@ const config: WebhookConfig = {
   entra: {
     tenants: [tenant],
     audiences: [clientId],
+    allowedClientApps: [],
     issuerVersions: ['v2'],
     loginBase,
     stsBase: loginBase,

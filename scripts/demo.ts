@@ -5,6 +5,9 @@
  *
  *   npm run demo            run every step and stop everything at the end
  *   npm run demo -- --keep  leave the control plane running until Ctrl-C
+ *
+ * KENTRA_TEST_COMMAND=binary runs every kentra command of the demo with the
+ * compiled single-file executable instead of the Node entry.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,13 +17,12 @@ import { decodeJwt } from 'jose';
 import { setAccessFileField } from '../src/domain/access/edit.js';
 import { type ControlPlane, startControlPlane } from '../test/harness/control-plane.js';
 import { type DemoUser, startEmulator } from '../test/harness/emulator.js';
+import { kentra as kentraCommand } from '../test/harness/kentra-command.js';
 import { assertKubectlInstalled, kubectl } from '../test/harness/kubectl.js';
-import { run } from '../test/harness/processes.js';
 import { access, grantView, msUntilDenied, startWebhookWorld } from '../test/harness/webhook-world.js';
 import { tokenKubeconfig } from '../test/helpers/token-kubeconfig.js';
 
 const keep = process.argv.includes('--keep');
-const kentraBin = fileURLToPath(new URL('../dist/bin/kentra.js', import.meta.url));
 const say = (text: string) => console.log(`\n== ${text}`);
 const show = (label: string, result: { code: number; stdout: string; stderr: string }) =>
   console.log(`$ ${label}\n${(result.stdout || result.stderr).trimEnd()}  [exit ${result.code}]`);
@@ -107,7 +109,7 @@ try {
     let kubeconfig = admin;
     const env = { ...process.env, KENTRA_GRAPH_TOKEN: await entra.graphToken() };
     const kentra = (args: string[]) =>
-      run(process.execPath, [kentraBin, ...args], { env: { ...env, KUBECONFIG: kubeconfig }, cwd: work });
+      kentraCommand.run(args, { env: { ...env, KUBECONFIG: kubeconfig }, cwd: work });
     show(
       'kentra init --tenant <tenant> --client-id <app> --authority <emulator> --graph <emulator>',
       await kentra([

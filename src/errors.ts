@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'internal'
   | 'config.invalid'
   | 'config.conflict'
+  | 'config.locked'
   | 'io.read'
   | 'io.write'
   | 'net.unreachable'

@@ -40,15 +40,34 @@ export function openerCommand(
   return ['xdg-open', [url]];
 }
 
+/** How an opener ended: its exit status, or the signal that stopped it. */
+export interface OpenerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A started opener: `exited` settles when it ends (it never rejects). */
+export interface Opener {
+  command: string;
+  /** --browser-command or $BROWSER, not the platform's opener. */
+  custom: boolean;
+  exited: Promise<OpenerExit>;
+}
+
 /** Starts the opener; resolves once it runs, rejects if it cannot be started. */
 export async function openUrl(
   url: string,
   env: Environment,
   platform: NodeJS.Platform,
   browserCommand?: string,
-): Promise<void> {
+): Promise<Opener> {
   const [command, args] = openerCommand(url, env, platform, browserCommand);
   const child = spawn(command, args, { stdio: ['ignore', 2, 2], detached: true, env: { ...env } });
   await Promise.race([once(child, 'spawn'), once(child, 'error').then(([error]) => Promise.reject(error))]);
+  // Listening for the exit keeps nothing alive: the child is unref'd, and kentra does not wait for it.
+  const exited = new Promise<OpenerExit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   child.unref();
+  return { command, custom: Boolean(browserCommand || env.BROWSER), exited };
 }

@@ -1,12 +1,9 @@
 // The executable. The only place that touches `process` for real and the only
-// place allowed to call process.exit. Built as one CommonJS file (scripts/build.mjs).
-import { createRequire } from 'node:module';
+// place allowed to call process.exit. Built as one CommonJS file for Node
+// (scripts/build.mjs) and as a single-file executable with Bun (scripts/release/).
+import { writeStdoutQuickly } from '../adapters/hot-path-io.js';
 import { processContext } from '../cli/context.js';
 import { answerFromCache } from '../cli/get-token.js';
-
-// `import ... from 'node:fs'` would evaluate every export of fs, streams included;
-// require() does not (measured with process.moduleLoadList).
-const { writeSync } = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
 
 async function run(argv: readonly string[]): Promise<number> {
   const ctx = processContext();
@@ -17,7 +14,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const cached = argv[0] === 'get-token' ? await answerFromCache(argv.slice(1), ctx) : undefined;
   if (cached !== undefined) {
     const bytes = Buffer.from(cached);
-    const written = writeDirect(bytes);
+    const written = await writeStdoutQuickly(bytes);
     if (written === bytes.length) return 0;
     // stdout would block (non-blocking pipe): finish through the stream, never repeating a byte.
     if (written > 0) {
@@ -39,18 +36,6 @@ async function run(argv: readonly string[]): Promise<number> {
     [process.stdout, process.stderr].map((stream) => new Promise((done) => stream.write('', done))),
   );
   return status;
-}
-
-/** Writes with write(2) until done or stdout would block; returns the bytes written. */
-function writeDirect(bytes: Buffer): number {
-  let offset = 0;
-  try {
-    // A pipe takes a small ExecCredential in one write; a partial write is continued.
-    while (offset < bytes.length) offset += writeSync(1, bytes, offset);
-  } catch {
-    // EAGAIN on a non-blocking stdout: the caller finishes what is left.
-  }
-  return offset;
 }
 
 void run(process.argv.slice(2)).then((status) => process.exit(status));

@@ -3,7 +3,9 @@
  * of a live cluster or of manifests, with Entra names. Flags here; the work is
  * in src/usecases/access-*.ts, loaded only when the command runs.
  */
+
 import { type Command, CommanderError, Option } from 'commander';
+import { displayValue } from '../adapters/render/terminal-text.js';
 import type { Root } from '../composition/root.js';
 import type { CliContext } from '../ports/cli-context.js';
 import type { AccessInputDeps, AccessInputOptions } from '../usecases/access-inputs.js';
@@ -58,7 +60,7 @@ async function inputWiring(
 }
 
 function printWarnings(ctx: CliContext, warnings: readonly string[]): void {
-  for (const warning of warnings) ctx.stderr.write(`kentra: warning: ${warning}\n`);
+  for (const warning of warnings) ctx.stderr.write(`kentra: warning: ${displayValue(warning)}\n`);
 }
 
 export function registerAccess(program: Command, root: Root): void {

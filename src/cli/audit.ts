@@ -25,6 +25,7 @@ interface AuditFlags {
   since?: string;
   until?: string;
   follow?: boolean;
+  maxLineSize?: string;
 }
 
 const examples = `
@@ -134,6 +135,10 @@ export function registerAudit(program: Command, root: Root): void {
     .option('--since <time>', 'from this time: RFC 3339 or a duration back from now (90m, 2h, 7d)')
     .option('--until <time>', 'up to this time: RFC 3339 or a duration back from now')
     .option('-f, --follow', 'keep reading the last audit log as the API server writes it (Ctrl-C ends)')
+    .option(
+      '--max-line-size <size>',
+      'skip (and report as FILE:LINE) audit lines longer than this: 512KiB, 1MiB, 4MiB (default 1MiB)',
+    )
     .addHelpText('after', examples)
     .action((flags: AuditFlags) => runAuditCommand(flags, root));
 }
@@ -205,5 +210,18 @@ async function auditRequest(flags: AuditFlags, now: number): Promise<AuditReques
       until: time('--until', flags.until),
     },
     follow: flags.follow === true,
+    maxLineChars: flags.maxLineSize === undefined ? undefined : lineSize(flags.maxLineSize),
   };
+}
+
+/** `--max-line-size`: a count of characters with an optional KiB/MiB unit (audit logs are ASCII JSON). */
+function lineSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(KiB|MiB|K|M)?$/i.exec(text.trim());
+  const units: Record<string, number> = { kib: 1024, k: 1024, mib: 1024 * 1024, m: 1024 * 1024 };
+  const size = match ? Math.floor(Number(match[1]) * (units[(match[2] ?? '').toLowerCase()] ?? 1)) : 0;
+  if (size < 1024 || size > 1024 * 1024 * 1024)
+    throw new KentraError('usage', `--max-line-size ${text}: not a size between 1KiB and 1024MiB`, {
+      hint: 'For example 1MiB (the default) or 4MiB.',
+    });
+  return size;
 }

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { type GraphAuthMode, graphAuthModes } from '../adapters/entra/graph-auth-modes.js';
+import { displayValue as v } from '../adapters/render/terminal-text.js';
 import type { Root } from '../composition/root.js';
 import type { EntraCheckResult } from '../usecases/entra-check.js';
 import type { EntraSetupResult } from '../usecases/entra-setup.js';
@@ -75,7 +76,7 @@ Examples:
         },
         await io(),
       );
-      for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
+      for (const warning of result.warnings) ctx.stderr.write(`warning: ${v(warning)}\n`);
       ctx.stdout.write(flags.output === 'table' ? setupTable(result) : renderData(result, flags.output));
     });
   withAuth(entra.command('check').description('audit an app registration for Kubernetes sign-in (read-only)'))
@@ -123,11 +124,12 @@ Examples:
     });
 }
 
-const json = (value: unknown) => JSON.stringify(value);
+// JSON.stringify escapes C0 controls but not C1 or bidi controls: escaped again (terminal-text.ts).
+const json = (value: unknown) => v(JSON.stringify(value) ?? 'undefined');
 
-function setupTable(result: EntraSetupResult): string {
+export function setupTable(result: EntraSetupResult): string {
   const lines = [
-    `App registration "${result.displayName}" (client ID ${result.appId ?? '(new)'}) in tenant ${result.tenantId}:`,
+    `App registration "${v(result.displayName)}" (client ID ${v(result.appId ?? '(new)')}) in tenant ${v(result.tenantId)}:`,
   ];
   if (result.drift.length > 0) {
     lines.push('  drift from kentra.yaml:');
@@ -140,17 +142,17 @@ function setupTable(result: EntraSetupResult): string {
   if (result.requests.length > 0) {
     lines.push(result.dryRun ? '  Graph requests it would make (none sent):' : '  Graph requests made:');
     for (const request of result.requests) {
-      lines.push(`    ${request.method} ${request.path}   # ${request.summary}`);
+      lines.push(`    ${request.method} ${v(request.path)}   # ${v(request.summary)}`);
       if (request.body !== undefined) lines.push(`      ${json(request.body)}`);
     }
   }
   const status = { assigned: 'assigned', unchanged: 'already assigned', planned: 'would assign' } as const;
   for (const group of result.groups)
-    lines.push(`  group ${group.group} (${group.id}): ${status[group.status]}`);
+    lines.push(`  group ${v(group.group)} (${v(group.id)}): ${status[group.status]}`);
   if (result.groups.length > 0)
     lines.push(
       `  Only members of ${result.groups
-        .map((group) => group.group)
+        .map((group) => v(group.group))
         .sort()
         .join(
           ', ',
@@ -158,7 +160,7 @@ function setupTable(result: EntraSetupResult): string {
     );
   for (const other of result.otherAssignments)
     lines.push(
-      `  also assigned, named by no rule (left as is): ${other.type} ${other.displayName} (${other.id})`,
+      `  also assigned, named by no rule (left as is): ${v(other.type)} ${v(other.displayName)} (${v(other.id)})`,
     );
   if (result.secret)
     lines.push(
@@ -168,6 +170,10 @@ function setupTable(result: EntraSetupResult): string {
     );
   if (result.fileUpdated)
     lines.push(`  ${result.dryRun ? 'would write' : 'wrote'} the tenant and client IDs into the access file`);
+  for (const pin of result.pinned)
+    lines.push(
+      `  ${result.dryRun ? 'would pin' : 'pinned'} rules[${pin.ruleIndex}] to group ${pin.id} (groupId: a group taking over its name later is refused)`,
+    );
   if (!result.changed) lines.push('No changes: the app registration matches kentra.yaml.');
   else if (result.dryRun)
     lines.push('Dry run: nothing was changed. Run `kentra entra setup` to make these changes.');
@@ -175,15 +181,15 @@ function setupTable(result: EntraSetupResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-function checkTable(result: EntraCheckResult): string {
+export function checkTable(result: EntraCheckResult): string {
   const lines = [
-    `App registration "${result.displayName}" (client ID ${result.appId}) in tenant ${result.tenantId}:`,
+    `App registration "${v(result.displayName)}" (client ID ${v(result.appId)}) in tenant ${v(result.tenantId)}:`,
   ];
   for (const finding of result.findings)
     lines.push(
-      `  ${finding.severity === 'error' ? 'ERROR  ' : 'warning'} ${finding.code}  [${finding.field}]`,
-      `          ${finding.message}`,
-      `          fix: ${finding.hint}`,
+      `  ${finding.severity === 'error' ? 'ERROR  ' : 'warning'} ${finding.code}  [${v(finding.field)}]`,
+      `          ${v(finding.message)}`,
+      `          fix: ${v(finding.hint)}`,
     );
   if (result.findings.length === 0) lines.push('  no problems found');
   else lines.push(`${result.errors} error(s), ${result.warnings} warning(s).`);

@@ -3,14 +3,15 @@
  *
  * This file is on the hot path. src/bin calls `answerFromCache` before the
  * command tree (commander) is even loaded: a valid cached token is answered
- * with node:util's parseArgs over the same flag table, one file read and one
- * write to stdout. Everything else goes through commander and the use case.
+ * from the plain flags kubeconfigs carry (quickValues, over the same flag
+ * table), one file read and one write to stdout. Everything else goes through
+ * commander and the use case.
  */
 import type { Command } from 'commander';
 import { cacheHitDeps } from '../composition/get-token.js';
 import type { Root } from '../composition/root.js';
 import type { CliContext } from '../ports/cli-context.js';
-import { getTokenFlags, inputFrom, parseGetTokenArgs, type Values } from '../usecases/get-token-args.js';
+import { getTokenFlags, inputFrom, quickValues, type Values } from '../usecases/get-token-args.js';
 import { answerFromCache as fromCache } from '../usecases/get-token-cache.js';
 
 export function registerGetToken(program: Command, root: Root): void {
@@ -57,9 +58,10 @@ Examples:
  * gives undefined and the full path runs, which reports errors properly.
  */
 export async function answerFromCache(argv: readonly string[], ctx: CliContext): Promise<string | undefined> {
-  if (argv.includes('--help') || argv.includes('-h')) return undefined;
+  const values = quickValues(argv);
+  if (!values) return undefined;
   try {
-    const input = parseGetTokenArgs(argv);
+    const input = inputFrom(values);
     return input.forceRefresh ? undefined : await fromCache(input, cacheHitDeps(ctx));
   } catch {
     return undefined;

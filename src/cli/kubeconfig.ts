@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { Root } from '../composition/root.js';
 import { defaultAuthority } from '../domain/entra/clouds.js';
 import { KentraError } from '../errors.js';
+import { registerKubeconfigConvert } from './kubeconfig-convert.js';
 
 interface Options {
   clusterName: string;
@@ -35,13 +36,23 @@ interface Options {
   output: string;
 }
 
+/** Required flags of `kentra kubeconfig` itself, checked in its action (commander would demand them of `convert` too). */
+const required = {
+  clusterName: '--cluster-name <name>',
+  server: '--server <url>',
+  tenant: '--tenant <id>',
+  clientId: '--client-id <id>',
+} as const;
+
 export function registerKubeconfig(program: Command, root: Root): void {
   const { ctx } = root;
-  program
+  const command = program
     .command('kubeconfig')
+    // `kentra kubeconfig convert --kubeconfig F`: the flag belongs to convert, not to this command.
+    .enablePositionalOptions()
     .description('add an Entra sign-in context to your kubeconfig')
-    .requiredOption('--cluster-name <name>', 'name of the cluster entry')
-    .requiredOption('--server <url>', 'API server URL (https)')
+    .option('--cluster-name <name>', 'name of the cluster entry (required)')
+    .option('--server <url>', 'API server URL (https) (required)')
     .option(
       '--certificate-authority <file>',
       "PEM file with the API server's CA (embedded in the kubeconfig)",
@@ -55,8 +66,8 @@ export function registerKubeconfig(program: Command, root: Root): void {
       'executable kubectl runs (an absolute path suits kuberc allowlists)',
       'kentra',
     )
-    .requiredOption('--tenant <id>', 'Entra tenant ID or verified domain')
-    .requiredOption('--client-id <id>', 'application (client) ID of the Kubernetes app')
+    .option('--tenant <id>', 'Entra tenant ID or verified domain (required)')
+    .option('--client-id <id>', 'application (client) ID of the Kubernetes app (required)')
     .option('--authority <url>', 'authority host (the kentra emulator, a sovereign cloud)', defaultAuthority)
     .option('--token-type <type>', 'id or access (see kentra get-token --help)', 'id')
     .option(
@@ -82,7 +93,7 @@ export function registerKubeconfig(program: Command, root: Root): void {
       '--expect-audience <aud>',
       "the cluster's audience: get-token explains a token for another audience",
     )
-    .option('--kubeconfig <path>', 'file to write (default: first file of KUBECONFIG, else ~/.kube/config)')
+    .option('--kubeconfig <path>', 'file to write (default: the file kubectl would write, see below)')
     .option('--force', 'replace entries of the same names that differ')
     .option('--use-context', 'make the new context the current one')
     .option('--stdout', 'print a kubeconfig with just these entries instead of writing a file')
@@ -94,6 +105,12 @@ Entries with the same names and content are left as they are; entries of the sam
 name with other content are refused unless --force. Other entries, comments and
 order in the file are kept. The result is validated the way kubectl reads it.
 
+The file is the one kubectl would write: an entry that exists is changed in the file
+that holds it; new entries and current-context go to --kubeconfig, else the only
+KUBECONFIG file, else the first KUBECONFIG file that exists, else the last one,
+else ~/.kube/config. A symlinked file is written through its link, keeps its mode,
+and is replaced atomically under kubectl's lock (<file>.lock).
+
 Examples:
   kentra kubeconfig --cluster-name prod --server https://prod.example:6443 \\
     --certificate-authority prod-ca.pem --tenant contoso.onmicrosoft.com --client-id 6f1c… \\
@@ -102,6 +119,11 @@ Examples:
     --client-id $APP --stdout > dev.kubeconfig`,
     )
     .action(async (options: Options) => {
+      for (const [key, flag] of Object.entries(required))
+        if (!options[key as keyof typeof required])
+          throw new KentraError('usage', `required option '${flag}' not specified`, {
+            hint: 'See `kentra kubeconfig --help`; `kentra kubeconfig convert` rewrites an existing kubeconfig instead.',
+          });
       if (options.tokenType !== 'id' && options.tokenType !== 'access')
         throw new KentraError('usage', `--token-type must be "id" or "access", not "${options.tokenType}"`);
       if (options.output !== 'table' && options.output !== 'json')
@@ -129,16 +151,15 @@ Examples:
           accessGroup: options.accessGroup,
           expectIssuer: options.expectIssuer,
           expectAudience: options.expectAudience,
-          kubeconfig: options.kubeconfig,
           force: options.force === true,
           useContext: options.useContext === true,
           toStdout: options.stdout === true,
         },
-        { env: ctx.env, cwd: ctx.cwd, home: await root.home() },
+        { kubeconfig: await root.kubeconfig({ kubeconfig: options.kubeconfig }), cwd: ctx.cwd },
       );
       for (const warning of result.warnings)
         ctx.stderr.write(
-          `kentra: warning: ${result.path}: ${warning.path}: ${warning.message} (left as it was)\n`,
+          `kentra: warning: ${warning.file ?? result.path}: ${warning.path}: ${warning.message} (left as it was)\n`,
         );
       if (result.text !== undefined) {
         ctx.stdout.write(result.text);
@@ -155,4 +176,5 @@ Examples:
         ctx.stdout.write(`  ${change.kind.padEnd(16)} ${change.name.padEnd(40)} ${change.action}\n`);
       ctx.stdout.write(`Try it: kubectl --context ${result.context} get --raw /version\n`);
     });
+  registerKubeconfigConvert(command, root);
 }

@@ -34,8 +34,8 @@ Examples:
         import('../usecases/get-token-args.js'),
       ]);
       const result = await logout(
-        { context: options.context, all: options.all === true, kubeconfig: options.kubeconfig },
-        { env: ctx.env, cwd: ctx.cwd, home: await root.home(), parseGetTokenArgs, store: root.tokenStore() },
+        { context: options.context, all: options.all === true },
+        { kubeconfig: await root.kubeconfig(options), parseGetTokenArgs, store: root.tokenStore() },
       );
       if (options.output === 'json') {
         ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

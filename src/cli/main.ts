@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { terminalText } from '../adapters/render/terminal-text.js';
 import { composeRoot } from '../composition/root.js';
 import { asKentraError, type KentraError } from '../errors.js';
 import type { CliContext } from '../ports/cli-context.js';
@@ -41,6 +42,9 @@ export function buildProgram(ctx: CliContext): Command {
     .helpOption('-h, --help', 'show help for a command')
     .addHelpCommand('help [command]', 'show help for a command')
     .showSuggestionAfterError(true)
+    // A command's options belong to it alone (kubectl's rule): `kentra kubeconfig convert --kubeconfig F`
+    // gives F to convert, not to `kentra kubeconfig`, which has a --kubeconfig of its own.
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
@@ -60,9 +64,18 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/**
+ * An error for a person. Messages quote files, servers and Entra: every control but the line break is
+ * escaped, and every further line is indented, so no value can start a line that looks like kentra's.
+ */
 export function formatError(error: KentraError, debug: boolean): string {
-  let text = `kentra: error [${error.code}]: ${error.message}\n`;
-  if (error.hint) text += `  hint: ${error.hint}\n`;
-  if (debug && error.cause instanceof Error && error.cause.stack) text += `  cause: ${error.cause.stack}\n`;
+  let text = `kentra: error [${error.code}]: ${indented(error.message)}\n`;
+  if (error.hint) text += `  hint: ${indented(error.hint)}\n`;
+  if (debug && error.cause instanceof Error && error.cause.stack)
+    text += `  cause: ${terminalText(error.cause.stack)}\n`;
   return text;
+}
+
+function indented(text: string): string {
+  return terminalText(text).replace(/\n(?!\s)/g, '\n  ');
 }

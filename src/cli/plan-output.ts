@@ -1,4 +1,6 @@
 /** How `kentra rbac` shows a plan: a table for people, structured data for `-o json|yaml`. */
+
+import { displayValue as v } from '../adapters/render/terminal-text.js';
 import { groupNameAnnotation } from '../domain/bindings/binding.js';
 import type { Plan } from '../domain/bindings/plan.js';
 
@@ -12,7 +14,8 @@ export function describeSummary(plan: Plan): string {
 }
 
 export function planTable(plan: Plan, mode: string, applied: boolean): string {
-  const lines = [`Cluster "${plan.cluster}":`];
+  // Group names come from Entra and the cluster: escaped (terminal-text.ts).
+  const lines = [`Cluster "${v(plan.cluster)}":`];
   for (const change of plan.changes) {
     const object = 'desired' in change ? change.desired : change.current;
     const where = object.metadata.namespace ? `${object.metadata.namespace}/` : '';
@@ -23,7 +26,7 @@ export function planTable(plan: Plan, mode: string, applied: boolean): string {
     if (change.action === 'update') note += `  [${change.fields.join(', ')}]`;
     if (change.action === 'delete') note += `  [${change.reason}]`;
     if (change.action === 'orphan') note += '  [not declared any more; --prune removes it]';
-    lines.push(`  ${symbols[change.action]} ${change.action.padEnd(9)} ${what}  ${note}`);
+    lines.push(`  ${symbols[change.action]} ${change.action.padEnd(9)} ${v(what)}  ${v(note)}`);
   }
   if (plan.changes.length === 0) lines.push('  (no bindings)');
   lines.push(describeSummary(plan));

@@ -94,7 +94,7 @@ export function registerPortal(program: Command, root: Root): void {
                 },
               }
             : {}),
-          kubeconfig: await root.kubeconfigPath(flags.kubeconfig),
+          kubeconfig: await root.kubeconfig({ kubeconfig: flags.kubeconfig }),
           sessionHours,
           command: flags.command,
         },

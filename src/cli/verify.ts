@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { displayValue as v } from '../adapters/render/terminal-text.js';
 import type { Root } from '../composition/root.js';
 import type { CheckResult } from '../domain/verify/checks.js';
 import { type GrantType, grantTypes } from '../usecases/sign-in-plan.js';
@@ -81,6 +82,8 @@ async function runVerify(flags: VerifyFlags, root: Root): Promise<void> {
   const access = await loadAccessFile(await root.resolve(flags.access), root.files.readText);
   const { tenant } = access.file;
   const cluster = selectCluster(access.file, flags.cluster);
+  const { sharedAudienceWarnings } = await import('../domain/access/audiences.js');
+  for (const warning of sharedAudienceWarnings(access.file)) ctx.stderr.write(`warning: ${v(warning)}\n`);
   const caFile = tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile);
   const graph = await root.graphFor(access);
   const context = flags.context ?? cluster.context;
@@ -129,9 +132,10 @@ async function runVerify(flags: VerifyFlags, root: Root): Promise<void> {
 
 const marks = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
 
-function verifyTable(result: VerifyResult): string {
+/** Summaries quote the cluster, Entra and the access file: each value is escaped (terminal-text.ts). */
+export function verifyTable(result: VerifyResult): string {
   const width = Math.max(...result.checks.map((check) => check.id.length));
-  const lines = [`Cluster "${result.cluster}":`];
+  const lines = [`Cluster "${v(result.cluster)}":`];
   for (const check of result.checks) lines.push(...checkLines(check, width));
   const count = (status: CheckResult['status']) =>
     result.checks.filter((check) => check.status === status).length;
@@ -141,8 +145,8 @@ function verifyTable(result: VerifyResult): string {
 
 function checkLines(check: CheckResult, width: number): string[] {
   const indent = ' '.repeat(width + 9);
-  const lines = [`  ${marks[check.status]}  ${check.id.padEnd(width)}  ${check.summary}`];
-  for (const detail of check.details ?? []) lines.push(`${indent}- ${detail}`);
-  if (check.hint) lines.push(`${indent}fix: ${check.hint}`);
+  const lines = [`  ${marks[check.status]}  ${check.id.padEnd(width)}  ${v(check.summary)}`];
+  for (const detail of check.details ?? []) lines.push(`${indent}- ${v(detail)}`);
+  if (check.hint) lines.push(`${indent}fix: ${v(check.hint)}`);
   return lines;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { displayValue as v } from '../adapters/render/terminal-text.js';
 import type { Root } from '../composition/root.js';
 import type { WhoamiResult } from '../usecases/whoami.js';
 import { type OutputFormat, outputOption, renderData } from './output.js';
@@ -45,7 +46,7 @@ export function registerWhoami(program: Command, root: Root): void {
         if (flags.access) throw error;
         // No ./kentra.yaml is normal for a user; a broken one is worth a word.
         if ((error as { code?: string }).code !== 'io.read')
-          ctx.stderr.write(`warning: ${accessPath} not used: ${(error as Error).message}\n`);
+          ctx.stderr.write(`warning: ${v(accessPath)} not used: ${v((error as Error).message)}\n`);
         return undefined;
       });
       const graph = access
@@ -60,7 +61,7 @@ export function registerWhoami(program: Command, root: Root): void {
         graph,
         now: ctx.now,
       });
-      for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
+      for (const warning of result.warnings) ctx.stderr.write(`warning: ${v(warning)}\n`);
       ctx.stdout.write(
         flags.output === 'table' ? whoamiTable(result, ctx.now()) : renderData(result, flags.output),
       );
@@ -69,7 +70,8 @@ export function registerWhoami(program: Command, root: Root): void {
 
 function row(label: string, values: readonly string[]): string[] {
   if (values.length === 0) return [`  ${label.padEnd(14)}(none)`];
-  return values.map((value, i) => `  ${(i === 0 ? label : '').padEnd(14)}${value}`);
+  // Values are the token's claims, the API server's answer and Entra names: escaped (terminal-text.ts).
+  return values.map((value, i) => `  ${(i === 0 ? label : '').padEnd(14)}${v(value)}`);
 }
 
 function remaining(expiresAt: string, now: number): string {
@@ -77,7 +79,7 @@ function remaining(expiresAt: string, now: number): string {
   return minutes <= 0 ? 'expired' : minutes < 120 ? `in ${minutes}m` : `in ${Math.round(minutes / 60)}h`;
 }
 
-function whoamiTable(result: WhoamiResult, now: number): string {
+export function whoamiTable(result: WhoamiResult, now: number): string {
   const names = new Map((result.entra?.groups ?? []).map((group) => [group.id, group.name]));
   const lines = ['Kubernetes (the API server, SelfSubjectReview)'];
   const review = result.kubernetes;
@@ -99,7 +101,7 @@ function whoamiTable(result: WhoamiResult, now: number): string {
         Object.entries(review.user.extra).map(([key, values]) => `${key}: ${values.join(', ')}`),
       ),
     );
-  } else lines.push(`  not authenticated: ${review.status} ${review.message}`);
+  } else lines.push(`  not authenticated: ${review.status} ${v(review.message)}`);
   const entra = result.entra;
   if (entra) {
     lines.push('', 'Entra (the token)');

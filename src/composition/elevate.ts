@@ -7,6 +7,7 @@
  */
 import type { Files } from '../adapters/files.js';
 import type { FetchLike } from '../adapters/graph/client.js';
+import type { KubeconfigSelection, KubeconfigSource } from '../adapters/kube/kubeconfig.js';
 import { graphResourceFor } from '../domain/entra/clouds.js';
 import { aggregatedBootstrapDefaults } from '../domain/rbac/bootstrap-defaults.js';
 import type { ElevateDeps } from '../usecases/elevate.js';
@@ -24,7 +25,7 @@ export interface ElevationIo {
   now: () => number;
   progress(line: string): void;
   resolve(path: string): Promise<string>;
-  kubeconfigPath(flag: string | undefined): Promise<string>;
+  kubeconfig(flags: KubeconfigSelection): Promise<KubeconfigSource>;
   fetch(caFile: string | undefined): Promise<FetchLike>;
   getToken(): GetTokenDeps;
 }
@@ -60,10 +61,13 @@ async function clusterSignIn(
   const cluster = flags.cluster ? selectCluster(access.file, flags.cluster) : undefined;
   const context = flags.context ?? cluster?.context;
   try {
-    const source = await tokenSourceFromKubeconfig(await root.kubeconfigPath(flags.kubeconfig), context, {
-      readText: root.files.readText,
-      parseGetTokenArgs,
-    });
+    const source = await tokenSourceFromKubeconfig(
+      await root.kubeconfig({ kubeconfig: flags.kubeconfig }),
+      context,
+      {
+        parseGetTokenArgs,
+      },
+    );
     if (source.kind === 'get-token')
       return { input: source.input, from: `kubeconfig context ${context ?? '(current)'}` };
   } catch (error) {

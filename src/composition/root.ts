@@ -11,12 +11,14 @@
  *
  * Seams other work swaps the inside of, keep them single:
  * - `graph()` is the one way to Microsoft Graph for the commands that use it;
- * - `kubeconfigPath()`, `kube()` and `kubeConnection()` are the one way to a kubeconfig.
+ * - `kubeconfig()` is the one way to kubeconfig files (kubectl's loading, merging and
+ *   writing rules, src/adapters/kube/kubeconfig.ts); `kube()` and `kubeConnection()` go through it.
  */
 import type { Files } from '../adapters/files.js';
 import type { FetchLike, GraphClient } from '../adapters/graph/client.js';
 import type { KubeClient } from '../adapters/kube/client.js';
-import type { KubeConnection } from '../adapters/kube/kubeconfig.js';
+import type { KubeConnection, KubeconfigSelection, KubeconfigSource } from '../adapters/kube/kubeconfig.js';
+import { displayValue } from '../adapters/render/terminal-text.js';
 import type { TokenCacheStore } from '../adapters/token-cache/store.js';
 import type { TenantSpec } from '../domain/access/model.js';
 import type { CliContext } from '../ports/cli-context.js';
@@ -37,12 +39,16 @@ export interface Root {
   home(): Promise<string>;
   /** A path the user typed, resolved against the working folder. */
   resolve(path: string): Promise<string>;
-  /** The kubeconfig file to use: --kubeconfig, else $KUBECONFIG's first file, else ~/.kube/config. */
-  kubeconfigPath(flag: string | undefined): Promise<string>;
-  /** Server, CA and credentials of a kubeconfig context (default: current-context). */
-  kubeConnection(flags: { kubeconfig?: string; context?: string }): Promise<KubeConnection>;
+  /**
+   * The kubeconfig as kubectl sees it: --kubeconfig, else every KUBECONFIG file merged, else
+   * ~/.kube/config; --context over current-context; written like `kubectl config` (its lock,
+   * the file that holds an entry, symlinks kept).
+   */
+  kubeconfig(flags: KubeconfigSelection): Promise<KubeconfigSource>;
+  /** Server, CA and credentials of a kubeconfig context (default: --context, else current-context). */
+  kubeConnection(flags: KubeconfigSelection): Promise<KubeConnection>;
   /** A Kubernetes API client for a kubeconfig context; the caller closes it. */
-  kube(flags: { kubeconfig?: string; context?: string }): Promise<KubeClient>;
+  kube(flags: KubeconfigSelection): Promise<KubeClient>;
   /** Microsoft Graph for a tenant, or undefined when no Graph credential is available. */
   graph(tenant: TenantSpec, caFile: string | undefined): Promise<GraphClient | undefined>;
   /** Graph for the tenant of an access file (its base URL and private CA). */
@@ -56,9 +62,9 @@ export interface Root {
   /** get-token's store, lock, browser, sign-in flows and clock. */
   getToken(): GetTokenDeps;
   /** The user's side of a kubeconfig context: its token source, a token, a SelfSubjectReview. */
-  userSide(flags: { kubeconfig?: string; context?: string }): Promise<UserSide>;
+  userSide(flags: KubeconfigSelection): Promise<UserSide>;
   /** RBAC sources for `kentra access`: manifests, or the cluster of a kubeconfig context. */
-  accessInputs(flags: { kubeconfig?: string; context?: string }): Promise<AccessInputDeps>;
+  accessInputs(flags: KubeconfigSelection): Promise<AccessInputDeps>;
   /** `kentra elevate`: the access file, the cluster sign-in, Graph as the signed-in user. */
   elevation(flags: ElevationFlags): Promise<Elevation>;
 }
@@ -72,18 +78,19 @@ export function composeRoot(ctx: CliContext): Root {
   };
   const root: Root = {
     ctx,
-    progress: (line) => ctx.stderr.write(`${line}\n`),
+    // Progress quotes Entra, clusters and files: escaped for the terminal (adapters/render/terminal-text.ts).
+    progress: (line) => ctx.stderr.write(`${displayValue(line)}\n`),
     files,
     home: async () => ctx.env.HOME ?? (await import('node:os')).homedir(),
     resolve: async (path) => (await import('node:path')).resolve(ctx.cwd, path),
-    kubeconfigPath: async (flag) => {
-      const { kubeconfigPath } = await import('../domain/kubeconfig/location.js');
-      return root.resolve(kubeconfigPath(flag, ctx.env, await root.home()));
+    kubeconfig: async (flags) => {
+      const { openKubeconfig } = await import('../adapters/kube/kubeconfig.js');
+      return openKubeconfig(
+        { kubeconfig: flags.kubeconfig, context: flags.context },
+        { env: { ...ctx.env, HOME: await root.home() }, cwd: ctx.cwd },
+      );
     },
-    kubeConnection: async (flags) => {
-      const { loadKubeConnection } = await import('../adapters/kube/kubeconfig.js');
-      return loadKubeConnection(await root.kubeconfigPath(flags.kubeconfig), flags.context);
-    },
+    kubeConnection: async (flags) => (await root.kubeconfig(flags)).connection(),
     kube: async (flags) => {
       const { KubeClient } = await import('../adapters/kube/client.js');
       return new KubeClient(await root.kubeConnection(flags));
@@ -123,10 +130,7 @@ export function composeRoot(ctx: CliContext): Root {
     },
     userSide: async (flags) => {
       const { userSide } = await import('./user-side.js');
-      return userSide(
-        { cwd: ctx.cwd, kubeconfig: await root.kubeconfigPath(flags.kubeconfig), context: flags.context },
-        root.getToken(),
-      );
+      return userSide(await root.kubeconfig(flags), root.getToken());
     },
     accessInputs: async (flags) =>
       (await import('./access-inputs.js')).accessInputDeps({

@@ -4,10 +4,8 @@
  * itself through get-token's use case, and a SelfSubjectReview made with that
  * token against the context's server. Loaded lazily by the root.
  */
-import { resolve } from 'node:path';
-import { nodeFiles } from '../adapters/files.js';
 import { KubeClient } from '../adapters/kube/client.js';
-import { type KubeConnection, loadKubeConnection } from '../adapters/kube/kubeconfig.js';
+import type { KubeConnection, KubeconfigSource } from '../adapters/kube/kubeconfig.js';
 import { selfSubjectReview } from '../adapters/kube/self-review.js';
 import type { SelfReview } from '../domain/verify/facts.js';
 import { parseGetTokenArgs } from '../usecases/get-token-args.js';
@@ -15,8 +13,8 @@ import type { GetTokenDeps } from '../usecases/get-token-cache.js';
 import { obtainToken, type TokenSource, tokenSourceFromKubeconfig } from '../usecases/user-token.js';
 
 export interface UserSide {
-  /** The kubeconfig file, resolved. */
-  kubeconfig: string;
+  /** The kubeconfig, read as kubectl reads it (--kubeconfig, KUBECONFIG, ~/.kube/config; --context). */
+  kubeconfig: KubeconfigSource;
   /** Server and CA of the chosen context (its credentials are not used for the review). */
   connection: KubeConnection;
   /** The token source of a context of the same kubeconfig. */
@@ -25,17 +23,12 @@ export interface UserSide {
   review(token: string): Promise<SelfReview>;
 }
 
-export async function userSide(
-  where: { cwd: string; kubeconfig: string; context?: string },
-  getToken: GetTokenDeps,
-): Promise<UserSide> {
-  const kubeconfig = resolve(where.cwd, where.kubeconfig);
-  const connection = await loadKubeConnection(kubeconfig, where.context);
+export async function userSide(kubeconfig: KubeconfigSource, getToken: GetTokenDeps): Promise<UserSide> {
+  const connection = await kubeconfig.connection();
   return {
     kubeconfig,
     connection,
-    tokenSource: (context) =>
-      tokenSourceFromKubeconfig(kubeconfig, context, { readText: nodeFiles.readText, parseGetTokenArgs }),
+    tokenSource: (context) => tokenSourceFromKubeconfig(kubeconfig, context, { parseGetTokenArgs }),
     obtain: (source) => obtainToken(source, getToken),
     review: reviewerFor(connection),
   };

@@ -91,7 +91,7 @@ export function defaultSeed(): SeedDocument {
           user('manny.manygroups', 'Manny Manygroups', ['developers', ...projectGroups]),
         ],
         groups: [
-          { displayName: 'platform-admins', description: 'Cluster administrators' },
+          { displayName: 'platform-admins', description: 'Cluster administrators', isAssignableToRole: true },
           { displayName: 'developers', description: 'Application developers' },
           { displayName: 'viewers', description: 'Read-only access' },
           {

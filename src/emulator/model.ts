@@ -33,6 +33,11 @@ export interface Group {
   description: string | null;
   securityEnabled: boolean;
   mailEnabled: boolean;
+  /**
+   * Role-assignable: only Privileged Role Administrators (not group owners) manage its
+   * members; set at creation and never changed (Graph's `isAssignableToRole`).
+   */
+  isAssignableToRole: boolean;
   /** Direct members: user, group or service principal object IDs. */
   members: Set<string>;
   createdDateTime: string;

@@ -20,6 +20,7 @@ export function addGroups(build: TenantBuild): void {
       description: g.description ?? null,
       securityEnabled: g.securityEnabled ?? true,
       mailEnabled: false,
+      isAssignableToRole: g.isAssignableToRole ?? false,
       members: new Set(),
       createdDateTime: created,
       version: 0,

@@ -62,6 +62,8 @@ export interface SeedGroup {
   id?: string;
   description?: string;
   securityEnabled?: boolean;
+  /** Role-assignable group (default false): only role administrators manage its members. */
+  isAssignableToRole?: boolean;
   /** Direct members: user principal names or display names of other groups (nesting). */
   members?: string[];
 }
@@ -222,6 +224,7 @@ export const seedSchema = {
         id: guid,
         description: text,
         securityEnabled: { type: 'boolean', default: true },
+        isAssignableToRole: { type: 'boolean', default: false },
         members: { ...names, description: 'User principal names or group display names.' },
       },
     },

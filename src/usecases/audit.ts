@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { type AuditLogSource, auditLogSources, followFile } from '../adapters/audit/audit-log-sources.js';
 import { BufferedOutput } from '../adapters/audit/buffered-output.js';
 import { graphSignIns } from '../adapters/audit/graph-sign-ins.js';
-import { splitLines } from '../adapters/audit/line-splitter.js';
+import { defaultMaxLineChars, splitLines } from '../adapters/audit/line-splitter.js';
 import { htmlWriter } from '../adapters/audit/render-html.js';
 import { jsonLinesWriter } from '../adapters/audit/render-json-lines.js';
 import { ocsfWriter } from '../adapters/audit/render-ocsf.js';
@@ -17,6 +17,7 @@ import { type SignInSource, signInFiles } from '../adapters/audit/sign-in-files.
 import type { TrailSummary, TrailWriter } from '../adapters/audit/trail-writer.js';
 import { type FetchLike, GraphClient } from '../adapters/graph/client.js';
 import { fetchTrusting } from '../adapters/http-fetch.js';
+import { displayValue } from '../adapters/render/terminal-text.js';
 import {
   type ClaimMappings,
   claimMappingsFromIdentity,
@@ -31,7 +32,7 @@ import {
 } from '../domain/audit/elevation.js';
 import { type GroupChange, groupChangeFrom } from '../domain/audit/group-change.js';
 import { defaultJoinOptions, type JoinOptions } from '../domain/audit/join.js';
-import { isK8sAuditEvent } from '../domain/audit/k8s-event.js';
+import { auditEventFrom } from '../domain/audit/k8s-event.js';
 import { SignInIndex } from '../domain/audit/sign-in-index.js';
 import {
   inTimeRange,
@@ -61,6 +62,8 @@ export interface AuditRequest {
   join: Partial<JoinOptions>;
   filter: TrailFilter;
   follow: boolean;
+  /** Longest audit line read, in characters (default 1 MiB); longer ones are skipped as FILE:LINE. */
+  maxLineChars?: number;
 }
 
 export interface AuditDeps {
@@ -120,6 +123,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     },
     { filter: request.filter, writer, summary, problems, groupChanges },
   );
+  const maxLineChars = request.maxLineChars ?? defaultMaxLineChars;
   let stop = false;
   void deps.interrupted.then(() => {
     stop = true;
@@ -131,7 +135,9 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     try {
       const result = await splitLines(chunks, {
         onLine: (text, number) => handleLine(source, text, number),
-        onOverlong: (number) => problems.report(source.name, number, 'line longer than 64 MiB'),
+        maxLineChars,
+        onOverlong: (number) =>
+          problems.report(source.name, number, `skipped: line longer than ${sizeText(maxLineChars)}`),
         afterChunk: () => {
           if (stop && !live) throw new Interrupted();
           progress.show(`${summary.events} audit events read (${source.name})`);
@@ -239,14 +245,15 @@ function lineHandler(
   const { filter, writer, summary, problems, groupChanges } = run;
   const timeBounded = filter.since !== undefined || filter.until !== undefined;
   return (from, text, number) => {
-    let event: unknown;
+    let parsed: unknown;
     try {
-      event = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (error) {
       problems.report(from.name, number, `corrupt or truncated line (${(error as Error).message})`);
       return;
     }
-    if (!isK8sAuditEvent(event)) {
+    const event = auditEventFrom(parsed);
+    if (!event) {
       problems.report(from.name, number, 'not an audit.k8s.io Event');
       return;
     }
@@ -265,6 +272,8 @@ function lineHandler(
 /** A damaged gzip member ends that source, not the run; any other read failure ends the run. */
 function reportSourceFailure(error: unknown, source: AuditLogSource, problems: ProblemReporter): void {
   const code = (error as NodeJS.ErrnoException).code;
+  // Only the stream's own failures are read errors; a fault in processing a line is a bug, not "reading failed".
+  if (typeof code !== 'string') throw error;
   if (
     code === 'Z_DATA_ERROR' ||
     code === 'Z_BUF_ERROR' ||
@@ -448,7 +457,9 @@ function problemReporter(stderr: TextSink, beforeWrite: () => void): ProblemRepo
       count++;
       if (count <= maxReportedProblems + 1) beforeWrite();
       if (count <= maxReportedProblems)
-        stderr.write(`kentra audit: ${where}${line === undefined ? '' : `:${line}`}: ${why}\n`);
+        stderr.write(
+          `kentra audit: ${displayValue(`${where}${line === undefined ? '' : `:${line}`}: ${why}`)}\n`,
+        );
       else if (count === maxReportedProblems + 1)
         stderr.write('kentra audit: more problems follow; only their count is reported\n');
     },
@@ -472,4 +483,11 @@ function summaryText(summary: TrailSummary, mappings: ClaimMappings, interrupted
       'with the confidence shown. For exact joins, map claims.uti and claims.sid into these extra keys in the ' +
       "API server's AuthenticationConfiguration (see docs/audit.md).\n";
   return text;
+}
+
+/** 1048576 -> "1 MiB", 1536 -> "1.5 KiB", 100 -> "100 characters". */
+function sizeText(chars: number): string {
+  if (chars >= 1024 * 1024) return `${+(chars / (1024 * 1024)).toFixed(2)} MiB`;
+  if (chars >= 1024) return `${+(chars / 1024).toFixed(2)} KiB`;
+  return `${chars} characters`;
 }

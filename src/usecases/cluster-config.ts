@@ -109,10 +109,10 @@ const renderers: Record<ConfigFormat, Renderer> = {
       },
     ];
   },
-  flags: async ({ access, notes }) => {
+  flags: async ({ access, cluster, notes }) => {
     const { file } = access;
     const rendered = renderLegacyFlags({
-      ...flagsInputFor(file, requireClientId(access)),
+      ...flagsInputFor(file, audienceOf(access, cluster)),
       caFilePath: file.tenant.certificateAuthorityFile ? '/etc/kubernetes/kentra/issuer-ca.pem' : undefined,
     });
     notes.push(...rendered.cannotExpress.map((item) => `not enforced with flags: ${item}`));
@@ -125,7 +125,7 @@ const renderers: Record<ConfigFormat, Renderer> = {
     ];
   },
   eks: async ({ access, cluster, notes }) => {
-    const rendered = renderEksConfig(cluster.name, flagsInputFor(access.file, requireClientId(access)));
+    const rendered = renderEksConfig(cluster.name, flagsInputFor(access.file, audienceOf(access, cluster)));
     notes.push(
       'aws eks associate-identity-provider-config --cli-input-json file://eks-identity-provider.json',
       'EKS needs an issuer reachable from the internet with a publicly trusted certificate (no private CA)',
@@ -176,8 +176,20 @@ export async function clusterConfig(
       },
     );
   const notes: string[] = [];
+  if (access.file.policy.allowedNetworks.length > 0)
+    notes.push(
+      'policy.allowedNetworks is enforced by `kentra webhook` only (the API server cannot check an address range); it checks the sign-in address (ipaddr), not where requests come from',
+    );
   const artifacts = await renderers[format]({ access, cluster, notes, readText });
   return { cluster: cluster.name, format, artifacts, notes };
+}
+
+/**
+ * The one audience of the legacy flags and EKS (their "client ID"): the cluster's own (#14.7), else
+ * the app's client ID.
+ */
+function audienceOf(access: LoadedAccessFile, cluster: ClusterSpec): string {
+  return cluster.audience ?? requireClientId(access);
 }
 
 /** The app's client ID: the audience every issuer format needs. */
@@ -199,7 +211,11 @@ async function authenticationConfigArtifact({
   notes,
   readText,
 }: RenderInput): Promise<Artifact> {
-  const authenticator = authenticatorFromAccessFile(access.file, requireClientId(access));
+  const authenticator = authenticatorFromAccessFile(
+    access.file,
+    cluster.audience ? (access.file.app.clientId ?? '') : requireClientId(access),
+    cluster,
+  );
   if (minorVersion(cluster) < 30)
     throw new KentraError(
       'usage',

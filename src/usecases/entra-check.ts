@@ -15,7 +15,7 @@ import {
 } from '../adapters/graph/applications.js';
 import type { GraphClient } from '../adapters/graph/client.js';
 import { groupMemberIds } from '../adapters/graph/groups.js';
-import { type AccessFile, type AccessRule, isExpired } from '../domain/access/model.js';
+import { type AccessFile, type AccessRule, isAdminLikeRule, isExpired } from '../domain/access/model.js';
 import type { ResolvedGroup } from '../domain/bindings/desired.js';
 import { formatPath } from '../domain/config-check/issues.js';
 import { checkRegistration, type Finding, type StandingAdmin } from '../domain/entra-app/findings.js';
@@ -69,6 +69,7 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
   const assignments = servicePrincipal ? await assignmentsOf(graph, servicePrincipal.id) : [];
   let expectedGroups: { id: string; name: string }[] | undefined;
   let unknownGroups: { field: string; message: string }[] | undefined;
+  let adminGroups: { field: string; name: string; isAssignableToRole: boolean | undefined }[] | undefined;
   let standingAdmins: StandingAdmin[] | undefined;
   if (fromAccessFile) {
     const rules = file.rules.filter((rule) => !isExpired(rule, io.now()));
@@ -84,6 +85,18 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
       field: formatPath(issue.path),
       message: issue.message,
     }));
+    adminGroups = rules.filter(isAdminLikeRule).flatMap((rule) => {
+      const group = resolved.groups.get(rule.index);
+      return group
+        ? [
+            {
+              field: formatPath(['rules', rule.index, 'group']),
+              name: group.displayName,
+              isAssignableToRole: group.isAssignableToRole,
+            },
+          ]
+        : [];
+    });
     standingAdmins = await standingAdminsOf(file, rules, resolved.groups, graph, io.now());
   }
   const findings = checkRegistration({
@@ -94,6 +107,7 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
     requestedScopes: options.scopes,
     expectedGroups,
     unknownGroups,
+    adminGroups,
     standingAdmins,
     now: io.now(),
   });

@@ -27,7 +27,7 @@ import {
   writes,
 } from '../adapters/graph/applications.js';
 import { type GraphClient, GraphRequestError } from '../adapters/graph/client.js';
-import { setAccessFileField } from '../domain/access/edit.js';
+import { pinGroupId, setAccessFileField } from '../domain/access/edit.js';
 import { invalidAccessFile } from '../domain/access/issues.js';
 import type { AccessFile } from '../domain/access/model.js';
 import { type DesiredRegistration, desiredRegistration } from '../domain/entra-app/desired.js';
@@ -79,6 +79,8 @@ export interface EntraSetupResult {
   secret?: { keyId: string; displayName: string; endDateTime: string; secretText: string };
   /** kentra.yaml got tenant.id and/or app.clientId (or would, in a dry run). */
   fileUpdated: boolean;
+  /** Rules whose group name was pinned to its object ID (rules[i].groupId). */
+  pinned: { ruleIndex: number; id: string }[];
   changed: boolean;
   warnings: string[];
 }
@@ -128,7 +130,15 @@ export async function entraSetup(options: EntraSetupOptions, io: EntraIo): Promi
 
   // 3. The groups the rules name.
   const current = servicePrincipal ? await assignmentsOf(graph, spId) : [];
-  const { groups, otherAssignments } = await assignGroups(graph, file, access, desired, spId, current, write);
+  const { groups, otherAssignments, pins } = await assignGroups(
+    graph,
+    file,
+    access,
+    desired,
+    spId,
+    current,
+    write,
+  );
 
   // 4. The web client's credential.
   const secret = await ensureCredential(graph, desired, application, applicationId, write);
@@ -139,13 +149,17 @@ export async function entraSetup(options: EntraSetupOptions, io: EntraIo): Promi
   if (file.app.clientId?.toLowerCase() !== (appId ?? '').toLowerCase() || !appId)
     fields.push([['app', 'clientId'], appId ?? placeholder.appId]);
   const fileUpdated = fields.length > 0;
-  if (fileUpdated && !options.dryRun && appId) {
+  if ((fileUpdated || pins.length > 0) && !options.dryRun && appId) {
     let text = await io.files.readText(access.path);
     for (const [path, value] of fields) text = setAccessFileField(text, path, value);
+    // Each group name is pinned to the object ID it resolved to: a later look-alike is refused.
+    for (const pin of pins) text = pinGroupId(text, pin.ruleIndex, pin.id);
     await io.files.writeText(access.path, text);
-    io.progress(
-      `wrote ${fields.map(([path, value]) => `${path.join('.')} ${value}`).join(', ')} into ${access.path}`,
-    );
+    const written = [
+      ...fields.map(([path, value]) => `${path.join('.')} ${value}`),
+      ...pins.map((pin) => `rules[${pin.ruleIndex}].groupId ${pin.id}`),
+    ];
+    io.progress(`wrote ${written.join(', ')} into ${access.path}`);
   }
   return {
     dryRun: options.dryRun,
@@ -159,7 +173,8 @@ export async function entraSetup(options: EntraSetupOptions, io: EntraIo): Promi
     otherAssignments,
     secret,
     fileUpdated,
-    changed: requests.length > 0 || fileUpdated,
+    pinned: pins,
+    changed: requests.length > 0 || fileUpdated || pins.length > 0,
     warnings: access.warnings,
   };
 }
@@ -260,7 +275,7 @@ async function assignGroups(
       displayName: item.principalDisplayName,
       type: item.principalType,
     }));
-  return { groups, otherAssignments };
+  return { groups, otherAssignments, pins: resolved.unpinned };
 }
 
 async function ensureCredential(

@@ -1,10 +1,11 @@
 /**
  * The arguments of `kentra get-token`: one flag table read by commander (help,
- * the full path in src/cli/get-token.ts), by node:util's parseArgs (the cache
- * hit, before commander loads) and by the use cases that read a kubeconfig
- * user's exec args (whoami, verify, logout). Pure: flags in, GetTokenInput out.
+ * the full path in src/cli/get-token.ts), by `quickValues` (the cache hit,
+ * before commander loads), and by node:util's parseArgs for the use cases that
+ * read a kubeconfig user's exec args (whoami, verify, logout). Pure: flags in,
+ * GetTokenInput out.
  */
-import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
 import { defaultAuthority } from '../domain/entra/clouds.js';
 import { KentraError } from '../errors.js';
 import type { GetTokenInput } from './get-token-cache.js';
@@ -17,7 +18,7 @@ export interface Flag {
   default?: string;
 }
 
-/** The one table of get-token flags: commander (help, full path) and parseArgs (fast path) both read it. */
+/** The one table of get-token flags: commander (help, full path), quickValues (fast path) and parseArgs read it. */
 export const getTokenFlags: Record<string, Flag> = {
   tenant: { value: 'id', help: 'Entra tenant ID (GUID) or verified domain (required)' },
   'client-id': { value: 'id', help: 'application (client) ID of the Kubernetes app in Entra (required)' },
@@ -64,6 +65,8 @@ export type Values = Record<string, string | string[] | boolean | undefined>;
 export function parseGetTokenArgs(argv: readonly string[]): GetTokenInput {
   let values: Values;
   try {
+    // node:util is loaded here, off the cache-hit path (see quickValues).
+    const { parseArgs } = createRequire(import.meta.url)('node:util') as typeof import('node:util');
     values = parseArgs({ args: [...argv], options: parseArgsOptions(), strict: true }).values as Values;
   } catch (cause) {
     throw new KentraError('usage', `cannot read the get-token arguments: ${(cause as Error).message}`, {
@@ -73,7 +76,37 @@ export function parseGetTokenArgs(argv: readonly string[]): GetTokenInput {
   return inputFrom(values);
 }
 
-function parseArgsOptions() {
+/**
+ * get-token's flags in the plain forms `kentra kubeconfig` writes (`--name value`,
+ * `--name=value`, `--switch`), or undefined for anything else (--help, a short or
+ * unknown flag, a positional, a value that starts with "-"), which then goes the
+ * full way through commander. Where it answers, it answers what node:util's
+ * parseArgs does (test/unit/usecases/get-token-args.test.ts compares the two);
+ * it exists because loading node:util costs the compiled binary ~1.5 ms of its
+ * ~7 ms cache hit (bench/get-token.ts).
+ */
+export function quickValues(argv: readonly string[]): Values | undefined {
+  const values: Values = {};
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string;
+    if (!arg.startsWith('--')) return undefined;
+    const equals = arg.indexOf('=');
+    const name = equals === -1 ? arg.slice(2) : arg.slice(2, equals);
+    const flag = Object.hasOwn(getTokenFlags, name) ? getTokenFlags[name] : undefined;
+    if (!flag) return undefined;
+    if (!flag.value) {
+      if (equals !== -1) return undefined;
+      values[name] = true;
+      continue;
+    }
+    const value = equals === -1 ? argv[++index] : arg.slice(equals + 1);
+    if (value === undefined || (equals === -1 && value.startsWith('-'))) return undefined;
+    values[name] = flag.multiple ? [...((values[name] as string[] | undefined) ?? []), value] : value;
+  }
+  return values;
+}
+
+export function parseArgsOptions() {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
   for (const [name, flag] of Object.entries(getTokenFlags))
     options[name] = flag.multiple

@@ -55,8 +55,18 @@ export type LockEntry = (
 export interface Browser {
   /** Whether a page can be shown here (a display, not SSH without forwarding, …). */
   available(): Promise<boolean>;
-  /** Opens `url` with --browser-command, $BROWSER or the platform's opener. */
-  open(url: string, browserCommand?: string): Promise<void>;
+  /** Opens `url` with --browser-command, $BROWSER or the platform's opener; rejects if it cannot start. */
+  open(url: string, browserCommand?: string): Promise<OpenedBrowser>;
+}
+
+/** A started opener, watched so that a failing one ends the sign-in instead of the timeout. */
+export interface OpenedBrowser {
+  /** The opener's program, for messages. */
+  command: string;
+  /** --browser-command or $BROWSER rather than the platform's opener. */
+  custom: boolean;
+  /** Settles (never rejects) when the opener ends: its exit status, or the signal that stopped it. */
+  exited: Promise<{ code: number | null; signal: string | null }>;
 }
 
 /** The network half (usecases/sign-in.ts over MSAL): refresh with the cached refresh token, or sign in. */

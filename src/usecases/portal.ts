@@ -6,7 +6,6 @@
  * session cannot be replayed against a cluster, and a cluster token never
  * passes through the portal. Refused when both IDs are the same.
  */
-import { homedir } from 'node:os';
 import {
   redeemCode,
   silentToken,
@@ -18,7 +17,7 @@ import { type FetchLike, GraphClient } from '../adapters/graph/client.js';
 import { elevationScopes } from '../adapters/graph/privileged-access.js';
 import { fetchTrusting } from '../adapters/http-fetch.js';
 import { KubeClient } from '../adapters/kube/client.js';
-import { loadKubeConnection } from '../adapters/kube/kubeconfig.js';
+import type { KubeconfigSource } from '../adapters/kube/kubeconfig.js';
 import { loadRbacFromCluster } from '../adapters/kube/rbac-source.js';
 import type { ClusterSpec } from '../domain/access/model.js';
 import { graphResourceFor } from '../domain/entra/clouds.js';
@@ -41,7 +40,7 @@ export interface PortalRequest {
   clientSecret: string;
   tls?: { certFile: string; keyFile: string };
   /** The portal's own kubeconfig, to read each cluster's RBAC (contexts from clusters[].context). */
-  kubeconfig: string;
+  kubeconfig: Pick<KubeconfigSource, 'connection'>;
   sessionHours: number;
   /** What downloaded kubeconfigs run for get-token. */
   command: string;
@@ -89,7 +88,7 @@ export async function startPortal(request: PortalRequest, deps: PortalDeps): Pro
   const resource = graphResourceFor(file.tenant.graph);
   const rbacCache = new Map<string, { at: number; snapshot: Promise<RbacSnapshot> }>();
   const readRbac = async (cluster: ClusterSpec): Promise<RbacSnapshot> => {
-    const connection = await loadKubeConnection(request.kubeconfig, cluster.context);
+    const connection = await request.kubeconfig.connection(cluster.context);
     const client = new KubeClient(connection);
     try {
       return (await loadRbacFromCluster(client)).snapshot;
@@ -150,7 +149,13 @@ export async function startPortal(request: PortalRequest, deps: PortalDeps): Pro
             useContext: true,
             toStdout: true,
           },
-          { env: deps.env, cwd: deps.cwd, home: deps.env.HOME ?? homedir() },
+          {
+            // Rendered for the download (toStdout): the portal never writes a kubeconfig of its own.
+            kubeconfig: {
+              modify: () => Promise.reject(new KentraError('internal', 'the portal writes no kubeconfig')),
+            },
+            cwd: deps.cwd,
+          },
         );
         return written.text ?? '';
       },

@@ -18,7 +18,7 @@ import type { CacheEntry } from '../adapters/token-cache/entry.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
 import { expectationProblems } from '../domain/exec-credential/expectations.js';
 import { KentraError } from '../errors.js';
-import { type GetTokenDeps, type GetTokenInput, prepare } from './get-token-cache.js';
+import { type GetTokenDeps, type GetTokenInput, type OpenedBrowser, prepare } from './get-token-cache.js';
 import { type Flow, scopesFor } from './sign-in-plan.js';
 
 /** Refreshes silently; undefined when the refresh token can no longer be used (sign in again). */
@@ -56,11 +56,7 @@ export async function signIn(
 ): Promise<CacheEntry> {
   const network: NetworkWatch = {};
   const config = await authorityConfig(input, deps, network);
-  const result = await withDeadline(
-    attempt(input, deps, flow, config, scopesFor(input, flow)),
-    input.timeoutMs,
-    deps.interrupted,
-  ).catch((error: unknown) => {
+  const result = await attempt(input, deps, flow, config, scopesFor(input, flow)).catch((error: unknown) => {
     throw signInError(error, errorContext(input, network));
   });
   const entry = checked(toEntry(input, key, result, deps.now()), input, deps);
@@ -94,13 +90,7 @@ export async function accessTokenFor(
     if (stepUp.interactive) {
       const { flow } = prepare(input, deps.env, await deps.browser.available());
       const loginHint = current.account?.username ?? input.loginHint;
-      return (
-        await withDeadline(
-          attempt({ ...input, loginHint }, deps, flow, config, scopes, stepUp),
-          input.timeoutMs,
-          deps.interrupted,
-        )
-      ).accessToken;
+      return (await attempt({ ...input, loginHint }, deps, flow, config, scopes, stepUp)).accessToken;
     }
     if (!current.msalCache || !current.account)
       throw new KentraError('auth.interaction_required', 'the cached sign-in has no refresh token');
@@ -116,8 +106,13 @@ export async function accessTokenFor(
   }
 }
 
-/** One sign-in through the chosen flow (a step-up adds its claims and authorize parameters). */
-function attempt(
+/**
+ * One sign-in through the chosen flow, within --timeout (a step-up adds its
+ * claims and authorize parameters). A browser command that fails (Chromium
+ * missing or crashing, a typo) can never finish the sign-in: it ends then,
+ * with the reason, instead of waiting for the timeout.
+ */
+async function attempt(
   input: GetTokenInput,
   deps: GetTokenDeps,
   flow: Flow,
@@ -125,36 +120,68 @@ function attempt(
   scopes: string[],
   stepUp: StepUpRequest = {},
 ): Promise<TokenResult> {
-  switch (flow) {
-    case 'authcode':
-      return signInWithBrowser(config, {
-        scopes,
-        loginHint: input.loginHint,
-        port: input.listenPort,
-        ...stepUp,
-        openBrowser: async (url) => {
-          deps.say(`kentra: sign in to Entra in your browser. If no browser opens, visit:\n  ${url}`);
-          try {
-            await deps.browser.open(url, input.browserCommand);
-          } catch (cause) {
-            deps.say(
-              `kentra: could not start a browser (${(cause as Error).message}); open the URL above yourself, ` +
-                'or use --grant-type device-code.',
-            );
-          }
-        },
-      });
-    case 'device-code':
-      return signInWithDeviceCode(config, {
-        scopes,
-        timeoutSeconds: Math.ceil(input.timeoutMs / 1000),
-        prompt: (message) => deps.say(`kentra: ${message}`),
-        claims: stepUp.claims,
-      });
-    case 'client-credentials':
-    case 'workload-identity':
-      return signInAsApp(config, appCredential(flow, deps), scopes);
+  let browserFailed: (error: KentraError) => void = () => {};
+  const browserFailure = new Promise<never>((_, reject) => {
+    browserFailed = reject;
+  });
+  browserFailure.catch(() => {}); // observed through the race below
+  const flowResult = (async (): Promise<TokenResult> => {
+    switch (flow) {
+      case 'authcode':
+        return signInWithBrowser(config, {
+          scopes,
+          loginHint: input.loginHint,
+          port: input.listenPort,
+          ...stepUp,
+          openBrowser: async (url) => {
+            deps.say(`kentra: sign in to Entra in your browser. If no browser opens, visit:\n  ${url}`);
+            try {
+              const opened = await deps.browser.open(url, input.browserCommand);
+              void failedOpener(opened, deps.say).then((error) => error && browserFailed(error));
+            } catch (cause) {
+              deps.say(
+                `kentra: could not start a browser (${(cause as Error).message}); open the URL above yourself, ` +
+                  'or use --grant-type device-code.',
+              );
+            }
+          },
+        });
+      case 'device-code':
+        return signInWithDeviceCode(config, {
+          scopes,
+          timeoutSeconds: Math.ceil(input.timeoutMs / 1000),
+          prompt: (message) => deps.say(`kentra: ${message}`),
+          claims: stepUp.claims,
+        });
+      case 'client-credentials':
+      case 'workload-identity':
+        return signInAsApp(config, appCredential(flow, deps), scopes);
+    }
+  })();
+  return withDeadline(Promise.race([flowResult, browserFailure]), input.timeoutMs, deps.interrupted);
+}
+
+/**
+ * Waits for the opener to end. A custom one (--browser-command, $BROWSER) that fails means no
+ * browser will show the page: that is an error. The platform's opener failing only earns a
+ * warning, since the person can still open the printed URL.
+ */
+async function failedOpener(
+  opened: OpenedBrowser,
+  say: (line: string) => void,
+): Promise<KentraError | undefined> {
+  const exit = await opened.exited;
+  if (exit.signal === null && (exit.code ?? 0) === 0) return undefined;
+  const how = exit.signal ? `was stopped by ${exit.signal}` : `exited with status ${exit.code}`;
+  if (!opened.custom) {
+    say(`kentra: ${opened.command} ${how}; open the URL above yourself.`);
+    return undefined;
   }
+  return new KentraError('auth.failed', `the browser command ${how} before the sign-in finished`, {
+    hint:
+      'Check --browser-command (or $BROWSER): it runs with the sign-in URL as its last argument, ' +
+      'and its own messages are above. Or sign in with --grant-type device-code.',
+  });
 }
 
 /** Explains, once per new token, what the cluster will reject about it. */

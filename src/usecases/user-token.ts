@@ -9,11 +9,11 @@
  *   the cluster is configured for;
  * - a kubeconfig user with a static bearer token: used as it is.
  */
-import { basename } from 'node:path';
-import { parse } from 'yaml';
+import type { KubeconfigSource } from '../adapters/kube/kubeconfig.js';
+import { kentraGetTokenArgs } from '../domain/kubeconfig/entries.js';
 import { KentraError } from '../errors.js';
 import type { GetTokenDeps, GetTokenInput } from './get-token-cache.js';
-import type { LoadedAccessFile, ReadText } from './load-access.js';
+import type { LoadedAccessFile } from './load-access.js';
 import type { GrantType } from './sign-in-plan.js';
 
 export type TokenSource =
@@ -62,48 +62,27 @@ export function signInFromAccessFile(access: LoadedAccessFile, flags: SignInFlag
 
 type Dict = Record<string, unknown>;
 
-function named(config: Dict, list: string, name: unknown): Dict | undefined {
-  const items = Array.isArray(config[list]) ? (config[list] as Dict[]) : [];
-  return items.find((item) => item.name === name);
-}
-
-const kentraCommands = new Set(['kentra', 'kubectl-entra', 'kentra.js']);
-
 /**
- * The token source of a kubeconfig context's user. `parseGetTokenArgs` is the
- * get-token command's own argument reader (the CLI hands it in), so flags mean
- * here what they mean to kubectl.
+ * The token source of a kubeconfig context's user (default: --context, else
+ * current-context, across every KUBECONFIG file as kubectl merges them).
+ * `parseGetTokenArgs` is the get-token command's own argument reader (the CLI
+ * hands it in), so flags mean here what they mean to kubectl.
  */
 export async function tokenSourceFromKubeconfig(
-  path: string,
+  kubeconfig: Pick<KubeconfigSource, 'context'>,
   context: string | undefined,
-  deps: { readText: ReadText; parseGetTokenArgs: (args: readonly string[]) => GetTokenInput },
+  deps: { parseGetTokenArgs: (args: readonly string[]) => GetTokenInput },
 ): Promise<TokenSource> {
-  let config: Dict;
-  try {
-    config = (parse(await deps.readText(path)) ?? {}) as Dict;
-  } catch (cause) {
-    throw new KentraError('io.read', `cannot read kubeconfig ${path}`, {
-      cause,
-      hint: 'Pass --kubeconfig PATH or set KUBECONFIG.',
-    });
-  }
-  const name = context ?? config['current-context'];
-  const entry = named(config, 'contexts', name)?.context as Dict | undefined;
-  if (!entry)
-    throw new KentraError('config.invalid', `${path}: no context named "${String(name ?? '')}"`, {
-      hint: 'Pass --context NAME (kubectl config get-contexts lists them).',
-    });
-  const user = (named(config, 'users', entry.user)?.user ?? {}) as Dict;
+  const { name, user: located } = await kubeconfig.context(context);
+  const user = located?.value ?? {};
   const exec = user.exec as Dict | undefined;
-  const args = Array.isArray(exec?.args) ? exec.args.map(String) : [];
-  if (exec && kentraCommands.has(basename(String(exec.command ?? ''))) && args[0] === 'get-token')
-    return { kind: 'get-token', input: { ...deps.parseGetTokenArgs(args.slice(1)), forceRefresh: false } };
+  const args = kentraGetTokenArgs(exec);
+  if (args) return { kind: 'get-token', input: { ...deps.parseGetTokenArgs(args), forceRefresh: false } };
   if (typeof user.token === 'string' && user.token !== '')
-    return { kind: 'static', token: user.token, context: String(name) };
+    return { kind: 'static', token: user.token, context: name };
   throw new KentraError(
     'config.invalid',
-    `the user of context "${String(name)}" does not sign in with kentra get-token${exec ? ` (it runs ${String(exec.command)})` : ''}`,
+    `the user of context "${name}" does not sign in with kentra get-token${exec ? ` (it runs ${String(exec.command)})` : ''}`,
     {
       hint: 'Write a context with `kentra kubeconfig`, or pass --context with one that uses it.',
     },

@@ -77,7 +77,7 @@ export async function verify(
         hint: 'Run `kentra entra setup` (it writes the ID into the file) or set app.clientId yourself.',
       },
     );
-  const authenticator = authenticatorFromAccessFile(file, clientId);
+  const authenticator = authenticatorFromAccessFile(file, clientId, cluster);
 
   const discoveryUrl = `${authenticator.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
   const discovery = attempt(async () => {

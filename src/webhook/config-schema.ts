@@ -67,6 +67,13 @@ export const webhookConfigSchema = {
           description: 'The tenant allow-list.',
         },
         audiences: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+        allowedClientApps: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', pattern: guid },
+          description:
+            "Client apps (client IDs) whose tokens are accepted: azp, else appid, else an ID token's aud. Default: the access file's policy.allowedClientApps; none: any.",
+        },
         issuerVersions: {
           type: 'array',
           minItems: 1,

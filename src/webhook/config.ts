@@ -13,6 +13,7 @@
  *   entra:                              # each field defaults from the access file
  *     tenants: [<tenant id>]            # the tenant allow-list
  *     audiences: [<app client id>]
+ *     allowedClientApps: [<client id>, ...]   # azp/appid allow-list; default: the access file's policy
  *     issuerVersions: [v2]              # v1 and/or v2
  *     loginBase: https://login.microsoftonline.com  # default: the authority's cloud (domain/entra/clouds.ts)
  *     stsBase: https://sts.windows.net
@@ -29,12 +30,14 @@
  *   cache: {ttlSeconds: 60, maxEntries: 100000}
  *   log: {level: info}
  */
+
 import { parse } from 'yaml';
 import type { AccessFile } from '../domain/access/model.js';
 import { checkSchema } from '../domain/config-check/check.js';
 import { invalidConfig, type ValidationIssue } from '../domain/config-check/issues.js';
 import { defaultAuthority, graphFor } from '../domain/entra/clouds.js';
 import { type IssuerVersion, issuerBasesFor } from '../domain/entra/issuers.js';
+import { clusterAudiences } from '../domain/identity/from-access-file.js';
 import type { KentraError } from '../errors.js';
 import { webhookConfigSchema } from './config-schema.js';
 import type { LogLevel } from './log.js';
@@ -47,6 +50,8 @@ export interface WebhookConfig {
   entra: {
     tenants: string[];
     audiences: string[];
+    /** Client apps whose tokens are accepted (azp/appid; an ID token's aud), lower case; empty: any. */
+    allowedClientApps: string[];
     issuerVersions: IssuerVersion[];
     loginBase: string;
     stsBase: string;
@@ -159,6 +164,7 @@ function withDefaults(root: Section): WebhookConfigDocument {
     entra: {
       tenants: entra.tenants as string[] | undefined,
       audiences: entra.audiences as string[] | undefined,
+      allowedClientApps: entra.allowedClientApps as string[] | undefined,
       issuerVersions: entra.issuerVersions as IssuerVersion[] | undefined,
       loginBase: url(entra.loginBase),
       stsBase: url(entra.stsBase),
@@ -208,9 +214,17 @@ export function resolveWebhookConfig(
     throw invalid(source, [
       { path: ['entra', 'tenants'], message: 'is required when no accessFile is given' },
     ]);
+  // A cluster with its own audience (#14.7) is served by a webhook that accepts that audience only.
+  if (!e.audiences && file && file.clusters.length > 1 && file.clusters.some((cluster) => cluster.audience))
+    throw invalid(source, [
+      {
+        path: ['entra', 'audiences'],
+        message:
+          'is required: the access file gives its clusters their own audiences, so name the one this webhook serves',
+      },
+    ]);
   const audiences =
-    e.audiences ??
-    (file ? [...new Set([...(file.app.clientId ? [file.app.clientId] : []), ...file.app.audiences])] : []);
+    e.audiences ?? (file ? [...new Set(clusterAudiences(file, file.app.clientId, file.clusters[0]))] : []);
   if (audiences.length === 0)
     throw invalid(source, [
       { path: ['entra', 'audiences'], message: 'is required (or set app.clientId in the access file)' },
@@ -225,6 +239,9 @@ export function resolveWebhookConfig(
     entra: {
       tenants,
       audiences,
+      allowedClientApps: (e.allowedClientApps ?? file?.policy.allowedClientApps ?? []).map((id) =>
+        id.toLowerCase(),
+      ),
       issuerVersions: e.issuerVersions ?? [file?.app.tokenVersion === 1 ? 'v1' : 'v2'],
       loginBase,
       stsBase,
@@ -239,6 +256,10 @@ export function resolveWebhookConfig(
     policy: {
       ...document.policy,
       maxTokenAgeSeconds: document.policy.maxTokenAgeSeconds ?? file?.policy.maxTokenAgeSeconds,
+      allowedNetworks:
+        document.policy.allowedNetworks.length > 0
+          ? document.policy.allowedNetworks
+          : (file?.policy.allowedNetworks ?? []),
     },
   };
 }

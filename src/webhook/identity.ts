@@ -32,7 +32,14 @@ export interface SharedIdentity {
 export function defaultSharedIdentity(tenants: readonly string[]): SharedIdentity {
   return {
     identity: defaultIdentity,
-    policy: { allowedTenants: tenants, denyGuests: false, requireMfa: false, groupOverage: 'no-groups' },
+    policy: {
+      allowedTenants: tenants,
+      denyGuests: false,
+      requireMfa: false,
+      groupOverage: 'no-groups',
+      allowedNetworks: [],
+      allowedClientApps: [],
+    },
   };
 }
 

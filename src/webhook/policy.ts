@@ -5,8 +5,12 @@
  *
  * - maximum token age against the clock (`now - iat`): the API server's CEL
  *   has no clock, so the structured config can only bound `exp - iat`;
- * - allowed source networks, when the token carries `ipaddr` (the address the
- *   user signed in from; v1 tokens and the optional claim).
+ * - allowed networks: the token's `ipaddr` (the address the user signed in
+ *   from, as Entra saw it: v1 tokens and the optional claim that
+ *   `kentra entra setup` requests) must be in one of them. This is the
+ *   sign-in address, not the address a request reaches the API server from
+ *   (the webhook never sees that). A token without `ipaddr` is denied: it
+ *   cannot show where it was issued.
  *
  * It runs on every review (a few comparisons), so nothing time-based is cached.
  */
@@ -15,7 +19,7 @@ import { BlockList, isIPv4, isIPv6 } from 'node:net';
 export interface LivePolicySettings {
   /** Tokens issued longer ago than this are refused, whatever their `exp`. */
   maxTokenAgeSeconds: number | undefined;
-  /** CIDR ranges; a token with `ipaddr` outside all of them is refused. Empty: no network rule. */
+  /** CIDR ranges; a token whose `ipaddr` is outside all of them, or absent, is refused. Empty: no network rule. */
   allowedNetworks: readonly string[];
 }
 
@@ -31,8 +35,9 @@ export function livePolicy(settings: LivePolicySettings): ReviewPolicy {
       const iat = typeof claims.iat === 'number' ? claims.iat * 1000 : 0;
       if (now - iat > maxAgeMs) return { ok: false, reason: 'token_too_old' };
     }
-    if (networks && typeof claims.ipaddr === 'string') {
+    if (networks) {
       const ip = claims.ipaddr;
+      if (typeof ip !== 'string') return { ok: false, reason: 'source_network_unknown' };
       const family = isIPv4(ip) ? 'ipv4' : isIPv6(ip) ? 'ipv6' : undefined;
       if (!family || !networks.check(ip, family)) return { ok: false, reason: 'source_network_not_allowed' };
     }

@@ -3,7 +3,7 @@
  * algorithm pinned to the RSA family (no `none`, no HMAC with the public key
  * as secret), tenant from an allow-list, issuer in one of the configured forms
  * for that tenant, audience, key id from the tenant's JWKS, expiry and
- * not-before with a small bounded skew, and an `oid` to name the user by.
+ * not-before with a small bounded skew, issued-at never in the future, and an `oid` to name the user by.
  *
  * Every failure is a stable `reason` for logs and metrics; no message ever
  * contains the token or a piece of it.
@@ -25,6 +25,7 @@ export type RejectReason =
   | 'not_yet_valid'
   | 'audience_mismatch'
   | 'missing_claim'
+  | 'client_not_allowed'
   | 'invalid_token';
 
 export type Validation =
@@ -52,6 +53,11 @@ export interface TokenValidatorOptions {
   issuerBases: IssuerBases;
   /** Accepted `aud` values (client id GUID and/or `api://…`). */
   audiences: readonly string[];
+  /**
+   * Client apps (client IDs, lower case) whose tokens are accepted: `azp` (v2), else `appid` (v1),
+   * else, for an ID token, its `aud`. Empty or absent: any client of an allowed tenant.
+   */
+  allowedClientApps?: readonly string[];
   clockSkewSeconds: number;
   /** Largest token accepted, in characters (Entra tokens with 200 groups stay under 16 KiB). */
   maxTokenLength: number;
@@ -119,8 +125,20 @@ export class TokenValidator {
     } catch (error) {
       return fromJoseError(error);
     }
+    // jose checks `iat` against the clock only when a maximum token age is asked for; a token
+    // issued in the future (a skewed or forged issuer clock) would otherwise live past its lifetime.
+    if (typeof claims.iat !== 'number' || claims.iat - o.clockSkewSeconds > o.now() / 1000)
+      return reject('not_yet_valid', 'iat is in the future (beyond the skew)');
     if (typeof claims.oid !== 'string' || claims.oid === '')
       return reject('missing_claim', 'the token has no oid (object id) to name the user by');
+    const clients = o.allowedClientApps ?? [];
+    if (clients.length > 0) {
+      // The first of azp, appid, aud decides (src/domain/identity/policy.ts renders the same rule as CEL).
+      const client =
+        claims.azp !== undefined ? claims.azp : claims.appid !== undefined ? claims.appid : claims.aud;
+      if (typeof client !== 'string' || !clients.includes(client.toLowerCase()))
+        return reject('client_not_allowed', `client app ${safeValue(client)} is not in the allow-list`);
+    }
     return { ok: true, claims: claims as EntraClaims, issuerVersion: version };
   }
 }

@@ -73,6 +73,7 @@ export function buildPipeline(config: WebhookConfig, deps: Omit<WebhookDeps, 'tl
     issuerVersions: config.entra.issuerVersions,
     issuerBases: bases,
     audiences: config.entra.audiences,
+    allowedClientApps: config.entra.allowedClientApps,
     clockSkewSeconds: config.entra.clockSkewSeconds,
     maxTokenLength: config.limits.maxTokenLength,
     now: deps.now,

@@ -13,7 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { KubeClient } from '../../src/adapters/kube/client.js';
-import { loadKubeConnection } from '../../src/adapters/kube/kubeconfig.js';
+import { openKubeconfig } from '../../src/adapters/kube/kubeconfig.js';
 import { bootstrapDefaults, bootstrapDefaultsDocuments } from '../../src/domain/rbac/bootstrap-defaults.js';
 import { sharedControlPlane } from '../harness/world.js';
 
@@ -41,7 +41,9 @@ function essentials(object: KubeObject, kind: string): KubeObject {
 describe('shipped bootstrap RBAC defaults', () => {
   it('equal the roles and bindings the real kube-apiserver creates', async () => {
     const cluster = await sharedControlPlane();
-    const client = new KubeClient(await loadKubeConnection(cluster.adminKubeconfig));
+    const client = new KubeClient(
+      await openKubeconfig({ kubeconfig: cluster.adminKubeconfig }, { env: {}, cwd: '/' }).connection(),
+    );
     try {
       const live: KubeObject[] = [];
       for (const [plural, kind] of [

@@ -22,7 +22,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { KubeClient } from '../../src/adapters/kube/client.js';
-import { loadKubeConnection } from '../../src/adapters/kube/kubeconfig.js';
+import { openKubeconfig } from '../../src/adapters/kube/kubeconfig.js';
 import { loadRbacFromCluster } from '../../src/adapters/kube/rbac-source.js';
 import { aggregateClusterRoles } from '../../src/domain/rbac/aggregation.js';
 import { RbacEvaluator } from '../../src/domain/rbac/evaluator.js';
@@ -414,7 +414,9 @@ describe(`offline evaluator = kube-apiserver SubjectAccessReview (seed ${seed})`
 
   before(async () => {
     const cluster = await sharedControlPlane();
-    client = new KubeClient(await loadKubeConnection(cluster.adminKubeconfig));
+    client = new KubeClient(
+      await openKubeconfig({ kubeconfig: cluster.adminKubeconfig }, { env: {}, cwd: '/' }).connection(),
+    );
     world = generate(prng(seed), randomBytes(3).toString('hex'));
     const collection = (manifest: Manifest) => pathOf(manifest).replace(/\/[^/]+$/, '');
     for (const namespace of world.namespaces)

@@ -12,17 +12,14 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { starterAccessFile } from '../../src/domain/access/starter.js';
 import { launchChromium } from '../harness/chromium.js';
 import { type ControlPlane, startControlPlane } from '../harness/control-plane.js';
 import { type DemoUser, type EmulatorHandle, startEmulator } from '../harness/emulator.js';
+import { kentra } from '../harness/kentra-command.js';
 import { kubectl } from '../harness/kubectl.js';
-import { run } from '../harness/processes.js';
-import { runCli } from '../helpers/cli.js';
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Trail {
   kind: string;
@@ -80,7 +77,7 @@ subjects:
 - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "entra:group:${developersGroup}"}
 `;
 
-describe('kentra audit: one trail from Entra sign-in to Kubernetes action', () => {
+describe(`kentra audit: one trail from Entra sign-in to Kubernetes action (kentra: ${kentra.name})`, () => {
   let entra: EmulatorHandle;
   let dir: string;
   let exact: ControlPlane;
@@ -108,7 +105,7 @@ describe('kentra audit: one trail from Entra sign-in to Kubernetes action', () =
 
   /** The AuthenticationConfiguration `kentra cluster config` renders for that file, as it is. */
   async function authenticationConfig(access: string): Promise<string> {
-    const rendered = await runCli([
+    const rendered = await kentra.run([
       'cluster',
       'config',
       '--access',
@@ -149,12 +146,8 @@ describe('kentra audit: one trail from Entra sign-in to Kubernetes action', () =
     args: string[],
     env: Record<string, string> = {},
   ): Promise<{ records: Trail[]; stdout: string; stderr: string }> {
-    // The real entry point, run from the test's folder (so tsx is given by path, not by name).
-    const result = await run(
-      process.execPath,
-      ['--import', import.meta.resolve('tsx'), join(repoRoot, 'src/bin/kentra.ts'), 'audit', ...args],
-      { cwd: dir, env: { ...process.env, ...env } },
-    );
+    // The real entry point, run from the test's folder.
+    const result = await kentra.run(['audit', ...args], { cwd: dir, env: { ...process.env, ...env } });
     assert.equal(result.code, 0, result.stderr);
     const records = args.includes('html')
       ? []

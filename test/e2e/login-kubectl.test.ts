@@ -12,7 +12,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,11 +23,11 @@ import { cacheKeyFor } from '../../src/usecases/cache-key.js';
 import { spkiHash } from '../harness/chromium.js';
 import { type ControlPlane, startControlPlane } from '../harness/control-plane.js';
 import { type DemoUser, type EmulatorHandle, startEmulator } from '../harness/emulator.js';
+import { kentra } from '../harness/kentra-command.js';
 import { kubectlPath } from '../harness/kubectl.js';
 import { type RunResult, run } from '../harness/processes.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const kentraBin = join(repoRoot, 'dist/bin/kentra.js');
 const tsx = import.meta.resolve('tsx');
 const browserCommand = (script: string) =>
   `${process.execPath} --import ${tsx} ${join(repoRoot, 'test/e2e', script)}`;
@@ -53,17 +52,13 @@ function authenticationConfig(issuers: EmulatorHandle[]): string {
 /** SHA-256 of the CA's public key, for Chromium's --ignore-certificate-errors-spki-list. */
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
-describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {
+describe(`kubectl + kentra get-token + emulator + kube-apiserver (kentra: ${kentra.name})`, () => {
   let entra: EmulatorHandle;
   let cluster: ControlPlane;
   let dir: string;
   let browserLog: string;
 
   before(async () => {
-    assert.ok(
-      existsSync(kentraBin),
-      'dist/bin/kentra.js is missing: run `npm run build` first (npm test does)',
-    );
     entra = await startEmulator();
     cluster = await startControlPlane({ authenticationConfig: authenticationConfig([entra]) });
     dir = await mkdtemp(join(tmpdir(), 'kentra-login-e2e-'));
@@ -81,6 +76,12 @@ describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {
   const totalRequests = (emulator: EmulatorHandle) =>
     Object.values(emulator.control.requestCounts()).reduce((sum, count) => sum + count, 0);
 
+  /** The emulator as the identity provider, and the kentra under test as the exec command. */
+  const identityProviderFlags = (emulator: EmulatorHandle) => [
+    ...['--authority', emulator.url, '--idp-certificate-authority', emulator.caFile],
+    ...['--command', kentra.executable],
+  ];
+
   /** Writes one context with `kentra kubeconfig`, exactly as a user would. */
   async function addContext(
     kubeconfig: string,
@@ -89,13 +90,12 @@ describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {
     user: DemoUser,
     extra: string[] = [],
   ): Promise<void> {
-    const result = await run(process.execPath, [
-      kentraBin,
+    const result = await kentra.run([
       'kubeconfig',
       ...['--kubeconfig', kubeconfig, '--cluster-name', 'e2e', '--server', cluster.server],
       ...['--certificate-authority', cluster.caFile, '--context', context],
-      ...['--tenant', emulator.tenantId, '--client-id', emulator.clientId, '--authority', emulator.url],
-      ...['--idp-certificate-authority', emulator.caFile, '--login-hint', user.upn, '--command', kentraBin],
+      ...['--tenant', emulator.tenantId, '--client-id', emulator.clientId, '--login-hint', user.upn],
+      ...identityProviderFlags(emulator),
       ...extra,
     ]);
     assert.equal(result.code, 0, result.stderr);
@@ -303,7 +303,7 @@ describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {
     const entries = await new TokenCacheStore(join(cacheDir, 'kentra')).list();
     assert.deepEqual(entries.map((item) => item.entry.account?.username).sort(), [alice.upn, bob.upn].sort());
 
-    const logout = await run(process.execPath, [kentraBin, 'logout', '--context', 'alice'], {
+    const logout = await kentra.run(['logout', '--context', 'alice'], {
       env: { ...aliceEnv, KUBECONFIG: kubeconfig },
     });
     assert.equal(logout.code, 0, logout.stderr);
@@ -323,8 +323,7 @@ describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {
   it('tells an unassigned user which group to ask for, and does not open tab after tab', async () => {
     const kubeconfig = join(dir, 'restricted.kubeconfig');
     const user = entra.users.developer;
-    const created = await run(process.execPath, [
-      kentraBin,
+    const created = await kentra.run([
       'kubeconfig',
       ...[
         '--kubeconfig',
@@ -344,7 +343,7 @@ describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {
         '--client-id',
         entra.restrictedClientId,
       ],
-      ...['--authority', entra.url, '--idp-certificate-authority', entra.caFile, '--command', kentraBin],
+      ...identityProviderFlags(entra),
       ...['--login-hint', user.upn, '--browser-command', standIn, '--access-group', 'platform-admins'],
     ]);
     assert.equal(created.code, 0, created.stderr);
@@ -365,12 +364,11 @@ describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {
   it('signs a CI pipeline in as an app with a client secret, without any prompt', async () => {
     const kubeconfig = join(dir, 'ci.kubeconfig');
     const app = entra.automation;
-    const created = await run(process.execPath, [
-      kentraBin,
+    const created = await kentra.run([
       'kubeconfig',
       ...['--kubeconfig', kubeconfig, '--cluster-name', 'e2e', '--server', cluster.server, '--context', 'ci'],
       ...['--certificate-authority', cluster.caFile, '--tenant', entra.tenantId, '--client-id', app.clientId],
-      ...['--authority', entra.url, '--idp-certificate-authority', entra.caFile, '--command', kentraBin],
+      ...identityProviderFlags(entra),
       ...[
         '--grant-type',
         'client-credentials',
@@ -426,18 +424,8 @@ describe('kubectl + kentra get-token + emulator + kube-apiserver', () => {
     assert.match(viaKubectl.stderr, /kentra: error \[auth\.interaction_required\]/);
     assert.match(viaKubectl.stderr, /Sign in once from a terminal/);
 
-    const direct = await run(
-      process.execPath,
-      [
-        kentraBin,
-        'get-token',
-        '--tenant',
-        entra.tenantId,
-        '--client-id',
-        entra.clientId,
-        '--authority',
-        entra.url,
-      ],
+    const direct = await kentra.run(
+      ['get-token', '--tenant', entra.tenantId, '--client-id', entra.clientId, '--authority', entra.url],
       {
         env: {
           ...env,

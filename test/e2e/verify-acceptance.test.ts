@@ -7,7 +7,6 @@
  * and fails, naming the check, on each broken link; whoami shows both views.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { type ControlPlane, startControlPlane } from '../harness/control-plane.js';
 import { type DemoUser, type EmulatorHandle, startEmulator } from '../harness/emulator.js';
+import { kentra } from '../harness/kentra-command.js';
 import { kubectl } from '../harness/kubectl.js';
-import { runCli } from '../helpers/cli.js';
 import { whoAmI } from '../helpers/whoami.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const kentraBin = join(repoRoot, 'dist/bin/kentra.js');
 const standInBrowser = `${process.execPath} --import ${import.meta.resolve('tsx')} ${join(repoRoot, 'test/e2e/login-stand-in-browser.ts')}`;
 const namespace = 'shop';
 const editor = 'shop-editor';
@@ -33,7 +31,7 @@ interface CheckJson {
   hint?: string;
 }
 
-describe('issue #6 acceptance: kentra verify and kentra whoami against the emulator and a real kube-apiserver', () => {
+describe(`issue #6 acceptance: kentra verify and kentra whoami against the emulator and a real kube-apiserver (kentra: ${kentra.name})`, () => {
   let entra: EmulatorHandle;
   let cluster: ControlPlane;
   let dir: string;
@@ -53,7 +51,7 @@ describe('issue #6 acceptance: kentra verify and kentra whoami against the emula
 
   /** `kentra verify -o json` as `user`; the checks and the exit status. */
   async function verifyAs(user: DemoUser, extra: string[] = [], access = accessPath) {
-    const result = await runCli(
+    const result = await kentra.run(
       [
         'verify',
         ...['--access', access, '--login-hint', user.upn, '--browser-command', standInBrowser, '-o', 'json'],
@@ -94,10 +92,6 @@ describe('issue #6 acceptance: kentra verify and kentra whoami against the emula
   }
 
   before(async () => {
-    assert.ok(
-      existsSync(kentraBin),
-      'dist/bin/kentra.js is missing: run `npm run build` first (npm test does)',
-    );
     entra = await startEmulator();
     dir = await mkdtemp(join(tmpdir(), 'kentra-verify-'));
     accessPath = join(dir, 'kentra.yaml');
@@ -121,7 +115,9 @@ describe('issue #6 acceptance: kentra verify and kentra whoami against the emula
       ],
     };
     await writeFile(accessPath, stringify(accessFile));
-    const rendered = await runCli(['cluster', 'config', '-o', 'yaml', '--access', accessPath], { cwd: dir });
+    const rendered = await kentra.run(['cluster', 'config', '-o', 'yaml', '--access', accessPath], {
+      cwd: dir,
+    });
     assert.equal(rendered.code, 0, rendered.stderr);
     cluster = await startControlPlane({ authenticationConfig: rendered.stdout, log: () => {} });
     const setup = await kubectl(cluster.adminKubeconfig, ['apply', '-f', '-'], {
@@ -138,7 +134,7 @@ rules:
 `,
     });
     assert.equal(setup.code, 0, setup.stderr);
-    const applied = await runCli(['rbac', 'apply', '--access', accessPath], {
+    const applied = await kentra.run(['rbac', 'apply', '--access', accessPath], {
       cwd: dir,
       env: await env(entra.users.admin),
     });
@@ -179,7 +175,7 @@ rules:
     const accepted = json.report.checks.find((check) => check.id === 'token-accepted');
     assert.equal(accepted?.summary, `authenticated as entra:${entra.users.developer.oid}`);
 
-    const table = await runCli(
+    const table = await kentra.run(
       [
         'verify',
         '--access',
@@ -319,7 +315,7 @@ rules:
     };
     assert.deepEqual(line.details, [`changed: RoleBinding ${namespace}/${binding.split('/')[1]} (subjects)`]);
 
-    const applied = await runCli(['rbac', 'apply', '--access', accessPath], {
+    const applied = await kentra.run(['rbac', 'apply', '--access', accessPath], {
       cwd: dir,
       env: await env(entra.users.admin),
     });
@@ -339,20 +335,20 @@ rules:
 
   it('whoami shows the Kubernetes and the Entra view of a demo user, equal to what kubectl sees', async () => {
     const kubeconfig = join(dir, 'devi.kubeconfig');
-    const written = await runCli(
+    const written = await kentra.run(
       [
         'kubeconfig',
         ...['--kubeconfig', kubeconfig, '--cluster-name', 'emu', '--server', cluster.server],
         ...['--certificate-authority', cluster.caFile, '--context', 'devi', '--use-context'],
         ...['--tenant', entra.tenantId, '--client-id', entra.clientId, '--authority', entra.url],
         ...['--idp-certificate-authority', entra.caFile, '--login-hint', entra.users.developer.upn],
-        ...['--browser-command', standInBrowser, '--command', kentraBin],
+        ...['--browser-command', standInBrowser, '--command', kentra.executable],
       ],
       { cwd: dir, env: await env(entra.users.developer) },
     );
     assert.equal(written.code, 0, written.stderr);
     const userEnv = await env(entra.users.developer);
-    const table = await runCli(['whoami', '--kubeconfig', kubeconfig, '--access', accessPath], {
+    const table = await kentra.run(['whoami', '--kubeconfig', kubeconfig, '--access', accessPath], {
       cwd: dir,
       env: userEnv,
     });
@@ -365,10 +361,13 @@ rules:
     assert.match(table.stdout, new RegExp(`${entra.groups.developers} +developers`));
     assert.doesNotMatch(table.stderr, /warning/);
 
-    const json = await runCli(['whoami', '--kubeconfig', kubeconfig, '--access', accessPath, '-o', 'json'], {
-      cwd: dir,
-      env: userEnv,
-    });
+    const json = await kentra.run(
+      ['whoami', '--kubeconfig', kubeconfig, '--access', accessPath, '-o', 'json'],
+      {
+        cwd: dir,
+        env: userEnv,
+      },
+    );
     const view = JSON.parse(json.stdout) as {
       kubernetes: { accepted: boolean; user: { username: string; groups: string[] } };
       entra: {
@@ -395,7 +394,7 @@ rules:
   it('whoami warns about the groups-overage form for the manyGroups user', async () => {
     const { idToken } = await entra.signInWithPassword({ user: entra.users.manyGroups });
     const kubeconfig = await tokenKubeconfig('manny.kubeconfig', idToken);
-    const result = await runCli(['whoami', '--kubeconfig', kubeconfig, '--access', accessPath], {
+    const result = await kentra.run(['whoami', '--kubeconfig', kubeconfig, '--access', accessPath], {
       cwd: dir,
       env: await env(entra.users.manyGroups),
     });

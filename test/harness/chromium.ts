@@ -4,6 +4,7 @@
  * loopback) and quiet; a browser download is never attempted.
  */
 import { createHash, X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 
 export const chromiumPath = process.env.KENTRA_CHROMIUM ?? '/usr/bin/chromium';
@@ -18,11 +19,21 @@ export function spkiHash(certPem: string): string {
  * Launches headless Chromium. `trustCaPem` pins one CA's key (the emulator's):
  * certificates it signed are accepted and every other certificate error still fails.
  */
-export function launchChromium(options: { trustCaPem?: string; trustSpki?: string } = {}): Promise<Browser> {
+export async function launchChromium(
+  options: { trustCaPem?: string; trustSpki?: string } = {},
+): Promise<Browser> {
+  // Fail in seconds with the reason, never by waiting out a sign-in no browser can finish.
+  if (!existsSync(chromiumPath))
+    throw new Error(
+      `Chromium is not at ${chromiumPath}: \`npm test\` installs it when run as root with apt-get; ` +
+        'otherwise run `apt-get install -y chromium` as root, or set KENTRA_CHROMIUM to its path.',
+    );
   const spki = options.trustSpki ?? (options.trustCaPem ? spkiHash(options.trustCaPem) : undefined);
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
+    // playwright's default is 180 s; a healthy headless Chromium starts in a few seconds even here.
+    timeout: 30_000,
     args: [
       '--no-sandbox',
       '--disable-background-networking',

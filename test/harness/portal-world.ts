@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { openKubeconfig } from '../../src/adapters/kube/kubeconfig.js';
 import { createCertificateAuthority } from '../../src/adapters/pki.js';
 import { startPortal } from '../../src/usecases/portal.js';
 import type { ControlPlane } from './control-plane.js';
@@ -85,7 +86,7 @@ export async function startPortalWorld(options: {
       clientId,
       clientSecret: String(password.body.secretText),
       tls: { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') },
-      kubeconfig: cluster.adminKubeconfig,
+      kubeconfig: openKubeconfig({ kubeconfig: cluster.adminKubeconfig }, { env: { HOME: dir }, cwd: dir }),
       sessionHours: 1,
       command: 'kentra',
     },

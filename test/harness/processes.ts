@@ -19,9 +19,19 @@ export interface Daemon {
 }
 
 /** Starts a long-running process whose output goes to a log file (shown on failure by the caller). */
-export function startDaemon(name: string, command: string, args: readonly string[], logPath: string): Daemon {
+export function startDaemon(
+  name: string,
+  command: string,
+  args: readonly string[],
+  logPath: string,
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Daemon {
   const log = createWriteStream(logPath);
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+  });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   running.add(child);
@@ -62,7 +72,13 @@ export interface RunResult {
 export async function run(
   command: string,
   args: readonly string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: {
+    input?: string;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    /** Sees stderr as it arrives (to answer a prompt), besides the capture. */
+    onStderr?: (text: string) => void;
+  } = {},
 ): Promise<RunResult> {
   const child = spawn(command, args, {
     env: options.env ?? process.env,
@@ -77,6 +93,7 @@ export async function run(
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
+    options.onStderr?.(chunk);
   });
   // A child may exit before reading its input (kubectl failing fast): that EPIPE
   // is the child's business, shown by its exit status, not a crash of the test.

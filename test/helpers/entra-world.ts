@@ -57,7 +57,7 @@ const seed = stringify({
         },
       ],
       groups: [
-        { displayName: 'platform-admins' },
+        { displayName: 'platform-admins', isAssignableToRole: true },
         { displayName: 'developers' },
         { displayName: 'outsiders' },
       ],

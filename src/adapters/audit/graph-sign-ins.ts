@@ -1,6 +1,6 @@
 import { elevationFrom, isScheduleRequestRecord } from '../../domain/audit/elevation.js';
 import { type DirectoryAudit, isDirectoryAudit } from '../../domain/audit/group-change.js';
-import { isSignIn, type SignIn } from '../../domain/audit/sign-in.js';
+import { signInFrom } from '../../domain/audit/sign-in.js';
 import type { GraphClient } from '../graph/client.js';
 import { GraphRequestError } from '../graph/client.js';
 import type { GraphGroup } from '../graph/groups.js';
@@ -30,8 +30,9 @@ export function graphSignIns(options: GraphSignInOptions): SignInSource {
     async load(into) {
       let signIns = 0;
       const take = (value: unknown) => {
-        if (isSignIn(value)) {
-          into.signIn(value as SignIn);
+        const signIn = signInFrom(value);
+        if (signIn) {
+          into.signIn(signIn);
           signIns++;
         }
       };

@@ -1,11 +1,13 @@
 import { describeGroupChange } from '../../domain/audit/group-change.js';
 import type { TrailRecord } from '../../domain/audit/trail-record.js';
+import { displayValue, fitCell } from '../render/terminal-text.js';
 import type { BufferedOutput } from './buffered-output.js';
 import type { TrailWriter } from './trail-writer.js';
 
 /**
  * `-o table`: one aligned row per record, written as it comes (fixed column
- * widths, so nothing is held back). Colour only on a terminal and never when
+ * widths, so nothing is held back). Every value from the log or Entra is
+ * escaped and cut to its column (../render/terminal-text.ts). Colour only on a terminal and never when
  * NO_COLOR is set (https://no-color.org).
  */
 export interface TableOptions {
@@ -20,7 +22,7 @@ const columns = [
   { title: 'RESULT', width: 10 },
   { title: 'FROM', width: 15 },
   { title: 'SIGN-IN', width: 14 },
-  { title: 'GRANTED BY', width: 0 },
+  { title: 'GRANTED BY', width: 80 },
 ] as const;
 
 const ansi = {
@@ -57,7 +59,7 @@ export function tableWriter(out: BufferedOutput, options: TableOptions): TrailWr
     groupChange(change) {
       head();
       out.write(
-        `${padCell(shortTime(change.time), 19)}  ${paint('cyan', `group change: ${describeGroupChange(change)}`)}\n`,
+        `${padCell(shortTime(change.time), 19)}  ${paint('cyan', `group change: ${displayValue(describeGroupChange(change))}`)}\n`,
       );
     },
     end(summary) {
@@ -109,8 +111,7 @@ function row(cells: readonly string[]): string {
 }
 
 function padCell(text: string, width: number): string {
-  if (width === 0) return text;
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+  return fitCell(text, width).padEnd(width);
 }
 
 /** "2026-11-29T04:05:06.123456Z" -> "2026-11-29 04:05:06" (UTC, as the log says). */

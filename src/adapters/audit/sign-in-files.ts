@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isScheduleRequestRecord, type ScheduleRequestRecord } from '../../domain/audit/elevation.js';
 import { type DirectoryAudit, isDirectoryAudit } from '../../domain/audit/group-change.js';
-import { isSignIn, type SignIn } from '../../domain/audit/sign-in.js';
+import { type SignIn, signInFrom } from '../../domain/audit/sign-in.js';
 import { KentraError } from '../../errors.js';
 
 /**
@@ -94,16 +94,9 @@ function deliver(value: unknown, path: string, line: number | undefined, into: S
     for (const item of (value as { value: unknown[] }).value) deliver(item, path, line, into);
     return;
   }
+  const signIn = isDirectoryAudit(value) ? undefined : signInFrom(value);
   if (isDirectoryAudit(value)) into.directoryAudit(value);
   else if (isScheduleRequestRecord(value)) into.scheduleRequest?.(value);
-  else if (isSignIn(value)) into.signIn(normalizeSessionId(value));
+  else if (signIn) into.signIn(signIn);
   else into.skipped(path, line, 'neither a Graph signIn, a directoryAudit nor a PIM schedule request');
-}
-
-/** Log Analytics exports spell the session id `SessionId`; Graph beta uses `sessionId`. */
-function normalizeSessionId(signIn: SignIn): SignIn {
-  const record = signIn as SignIn & { SessionId?: string };
-  if (signIn.sessionId === undefined && typeof record.SessionId === 'string')
-    signIn.sessionId = record.SessionId;
-  return signIn;
 }

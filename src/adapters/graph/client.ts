@@ -109,9 +109,17 @@ export class GraphClient {
     let url: string | undefined = this.url(path, request.query);
     while (url) {
       // Headers such as ConsistencyLevel must be sent again on every page.
-      const page: { value?: T[]; '@odata.nextLink'?: string } = await this.send('GET', url, request);
-      yield page.value ?? [];
-      url = page['@odata.nextLink'];
+      const page = await this.send<unknown>('GET', url, request);
+      const { value, '@odata.nextLink': next } = (isObject(page) ? page : {}) as Record<string, unknown>;
+      if (!isObject(page) || (value !== undefined && !Array.isArray(value)))
+        throw unexpectedAnswer(new URL(url).pathname, 'a collection page without a value list');
+      if (value?.some((item) => !isObject(item)))
+        throw unexpectedAnswer(new URL(url).pathname, 'a list item that is not an object');
+      yield (value ?? []) as T[];
+      // The next link carries the bearer token along: it must stay on Graph's own origin.
+      if (next !== undefined && (typeof next !== 'string' || !sameOrigin(next, this.base)))
+        throw unexpectedAnswer(new URL(url).pathname, 'a next link to another host');
+      url = next;
     }
   }
 
@@ -155,7 +163,10 @@ export class GraphClient {
       }
       const parsed = text === '' ? undefined : parseJson(text);
       if (response.status < 200 || response.status >= 300)
-        throw new GraphRequestError(method, path, response.status, parsed as GraphErrorBody | undefined);
+        throw new GraphRequestError(method, path, response.status, errorBody(parsed));
+      // Every Graph answer with a body is a JSON object; anything else is not Graph speaking.
+      if (text !== '' && !isObject(parsed))
+        throw unexpectedAnswer(new URL(url).pathname, 'a body that is not a JSON object');
       return parsed as T;
     }
   }
@@ -171,6 +182,33 @@ export class GraphClient {
     // No Retry-After (Graph omits it for some services): exponential back-off from 1 s.
     return Math.min(cap, 1000 * 2 ** attempt);
   }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sameOrigin(link: string, base: string): boolean {
+  return URL.canParse(link) && new URL(link).origin === new URL(base).origin;
+}
+
+/** Graph's error body, when it has the documented shape (anything else carries no code or message). */
+function errorBody(parsed: unknown): GraphErrorBody | undefined {
+  if (!isObject(parsed) || !isObject(parsed.error)) return undefined;
+  const { code, message } = parsed.error;
+  return {
+    error: {
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(typeof message === 'string' ? { message } : {}),
+    },
+  };
+}
+
+/** A Graph answer that is not the shape Graph documents, at `path` (no query: it may hold names). */
+export function unexpectedAnswer(path: string, what: string): KentraError {
+  return new KentraError('graph.request', `Microsoft Graph ${path} answered with ${what}`, {
+    hint: 'Check tenant.graph in kentra.yaml: it must be Microsoft Graph (or the emulator), not a proxy that rewrites answers.',
+  });
 }
 
 function parseJson(text: string): unknown {

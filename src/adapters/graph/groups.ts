@@ -3,14 +3,16 @@
  * duplicates show) and by object ID, and candidate names for "did you mean".
  */
 import type { GraphClient } from './client.js';
-import { GraphRequestError } from './client.js';
+import { GraphRequestError, unexpectedAnswer } from './client.js';
 
 export interface GraphGroup {
   id: string;
   displayName: string;
+  /** Only Privileged Role Administrators manage a role-assignable group's members, not its owners. */
+  isAssignableToRole?: boolean | null;
 }
 
-const select = 'id,displayName';
+const select = 'id,displayName,isAssignableToRole';
 
 /** OData string literal: single quotes doubled. */
 function odataString(value: string): string {
@@ -26,9 +28,15 @@ export function groupsByDisplayName(client: GraphClient, name: string): Promise<
 
 export async function groupById(client: GraphClient, id: string): Promise<GraphGroup | undefined> {
   try {
-    return await client.get<GraphGroup>(`/groups/${encodeURIComponent(id.toLowerCase())}`, {
-      query: { $select: select },
-    });
+    const group = await client.get<GraphGroup | undefined>(
+      `/groups/${encodeURIComponent(id.toLowerCase())}`,
+      {
+        query: { $select: select },
+      },
+    );
+    if (typeof group?.id !== 'string' || typeof group.displayName !== 'string')
+      throw unexpectedAnswer('/groups/{id}', 'a group without an id and a display name');
+    return group;
   } catch (error) {
     if (error instanceof GraphRequestError && (error.status === 404 || error.status === 400))
       return undefined;

@@ -4,7 +4,7 @@
  * 200-group limit, or confirmation that a token without `groups` belongs to a
  * user in no group. https://learn.microsoft.com/graph/api/directoryobject-getmembergroups
  */
-import type { GraphClient } from './client.js';
+import { type GraphClient, unexpectedAnswer } from './client.js';
 
 export async function memberGroupIds(client: GraphClient, userId: string): Promise<string[]> {
   const result = await client.post<{ value?: string[] }>(
@@ -13,5 +13,8 @@ export async function memberGroupIds(client: GraphClient, userId: string): Promi
       securityEnabledOnly: false,
     },
   );
-  return result.value ?? [];
+  const ids = result?.value ?? [];
+  if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string'))
+    throw unexpectedAnswer('/users/{id}/getMemberGroups', 'a membership list that is not a list of IDs');
+  return ids;
 }

@@ -1,5 +1,6 @@
-/** The access matrix as CSV (RFC 4180): one record per subject, scope and resource. */
+/** The access matrix as CSV (RFC 4180, formula cells neutralised: ./csv.ts): one record per subject, scope and resource. */
 import type { AccessMatrix } from '../../domain/rbac/matrix.js';
+import { csvRecord } from './csv.js';
 import { matrixRecords } from './matrix-records.js';
 
 const columns = [
@@ -19,7 +20,7 @@ export function renderMatrixCsv(matrix: AccessMatrix): string {
   for (const record of matrixRecords(matrix)) {
     const limited = Object.entries(record.limited).map(([verb, names]) => `${verb}:${names.join('|')}`);
     lines.push(
-      [
+      csvRecord([
         record.subject.displayName,
         record.subject.kind,
         record.subject.name,
@@ -29,14 +30,8 @@ export function renderMatrixCsv(matrix: AccessMatrix): string {
         record.verbs.join(' '),
         record.anyVerb ? 'true' : 'false',
         limited.join(' '),
-      ]
-        .map(csvField)
-        .join(','),
+      ]),
     );
   }
   return `${lines.join('\r\n')}\r\n`;
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }

@@ -1,10 +1,11 @@
 /**
  * The access matrix for a terminal: one aligned line per subject, scope and
  * set of verbs, listing the resources that share those verbs (a cluster admin
- * is one line, not fifty).
+ * is one line, not fifty). Names are escaped and columns bounded (./terminal-text.ts).
  */
 import type { AccessMatrix } from '../../domain/rbac/matrix.js';
 import { matrixRecords, subjectLabel, verbSummary } from './matrix-records.js';
+import { fitCell } from './terminal-text.js';
 
 export function renderMatrixTable(matrix: AccessMatrix): string {
   const grouped = new Map<string, string[]>();
@@ -27,7 +28,13 @@ export function renderMatrixTable(matrix: AccessMatrix): string {
   return alignColumns([['SUBJECT', 'KIND', 'SCOPE', 'VERBS', 'RESOURCES'], ...rows]);
 }
 
-function alignColumns(lines: readonly (readonly string[])[]): string {
+/** The list of resources may be long; it is the last column, so it only wraps, never pushes others. */
+const lastColumnWidth = 2000;
+
+function alignColumns(rows: readonly (readonly string[])[]): string {
+  const lines = rows.map((row) =>
+    row.map((cell, index) => fitCell(cell, index === row.length - 1 ? lastColumnWidth : undefined)),
+  );
   const widths: number[] = [];
   for (const line of lines)
     line.forEach((cell, index) => {

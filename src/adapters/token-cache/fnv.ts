@@ -10,8 +10,11 @@ const mask = (1n << 128n) - 1n;
 
 export function fnv1a128(text: string): string {
   let hash = offsetBasis;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    hash ^= BigInt(byte);
+  // An index loop over TextEncoder's bytes: the first `for...of` over a Buffer costs
+  // the compiled binary (Bun) ~0.3-1 ms of setting up iteration, on the cache-hit path.
+  const bytes = new TextEncoder().encode(text);
+  for (let index = 0; index < bytes.length; index++) {
+    hash ^= BigInt(bytes[index] as number);
     hash = (hash * prime) & mask;
   }
   return hash.toString(16).padStart(32, '0');

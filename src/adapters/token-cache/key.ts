@@ -33,24 +33,24 @@ export function cacheKey(input: CacheKey): CacheKey {
   };
 }
 
-/**
- * A file-name-safe id for a key: FNV-1a 128 over a canonical JSON form. Not a
- * security boundary (the full key is stored in the entry and compared on every
- * read, so a collision is only a cache miss), and loading node:crypto costs the
- * cache-hit path more than it spends on everything else (bench/get-token.ts).
- */
-export function cacheKeyId(key: CacheKey): string {
-  const canonical = JSON.stringify([
-    key.authority,
-    key.tenant,
-    key.clientId,
-    key.scopes,
-    key.tokenType,
-    key.account,
-  ]);
-  return fnv1a128(canonical);
+/** The key as one string: what ids are computed over and what entries are matched by. */
+export function canonicalKey(key: CacheKey): string {
+  return JSON.stringify([key.authority, key.tenant, key.clientId, key.scopes, key.tokenType, key.account]);
 }
 
+/**
+ * A file-name-safe id for a key: FNV-1a 128 over the canonical form. Not a
+ * security boundary: FNV is not collision-resistant, so the full key is stored
+ * in the entry and `sameKey` compares it on every read (a collision is only a
+ * cache miss, never another account's token). Loading node:crypto for a
+ * stronger hash would cost the cache-hit path more than everything else it
+ * does (bench/get-token.ts).
+ */
+export function cacheKeyId(key: CacheKey): string {
+  return fnv1a128(canonicalKey(key));
+}
+
+/** Whether two keys are the same key: the whole canonical form, never only its hash. */
 export function sameKey(a: CacheKey, b: CacheKey): boolean {
-  return cacheKeyId(a) === cacheKeyId(b);
+  return canonicalKey(a) === canonicalKey(b);
 }

@@ -8,7 +8,15 @@
  *
  * The lock is a separate `<entry>.lock` file created with O_EXCL: locking the
  * cache file itself broke kubelogin on Windows (int128/kubelogin#1144).
+ *
+ * A holder is named by its PID and, where the OS tells, the process's start
+ * time. PIDs are reused: without the start time a lock whose holder died would
+ * look held by whatever process got the PID next, and block sign-in until
+ * `staleAfterMs` (15 minutes). On Linux the start time is field 22 of
+ * /proc/<pid>/stat (clock ticks since boot, proc(5)) with the boot id, so a
+ * reboot is a different start too.
  */
+import { readFileSync } from 'node:fs';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { KentraError } from '../../errors.js';
@@ -17,7 +25,18 @@ export interface LockHolder {
   pid: number;
   host: string;
   since: number;
+  /** The holder process's start time (see procStartTime); absent where the OS does not say. */
+  started?: string;
 }
+
+/** What the lock asks the OS about processes on this host; injected for tests. */
+export interface ProcessTable {
+  isAlive(pid: number): boolean;
+  /** An opaque start-time token for a live process, or undefined when unknown. */
+  startTime(pid: number): string | undefined;
+}
+
+export const hostProcesses: ProcessTable = { isAlive: processIsAlive, startTime: procStartTime };
 
 export interface LockOptions {
   /** How long to wait for another holder before giving up. */
@@ -31,6 +50,8 @@ export interface LockOptions {
   pause?: (ms: number) => Promise<void>;
   /** Whether a process id is alive on this host; injected for tests. */
   isAlive?: (pid: number) => boolean;
+  /** The processes of this host (liveness and start time); injected for tests. */
+  processes?: ProcessTable;
 }
 
 export interface HeldLock {
@@ -43,16 +64,20 @@ export async function acquireLock(path: string, options: LockOptions): Promise<H
   const { now, timeoutMs } = options;
   const staleAfterMs = options.staleAfterMs ?? 15 * 60_000;
   const pause = options.pause ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const isAlive = options.isAlive ?? processIsAlive;
+  const processes: ProcessTable = {
+    isAlive: options.isAlive ?? options.processes?.isAlive ?? hostProcesses.isAlive,
+    startTime: options.processes?.startTime ?? hostProcesses.startTime,
+  };
   const deadline = now() + timeoutMs;
   let told = false;
   for (;;) {
-    const held = await tryCreate(path, now());
+    const held = await tryCreate(path, now(), processes);
     if (held) return held;
     const holder = await readHolder(path);
     const abandoned =
       holder !== undefined &&
-      ((holder.host === hostname() && !isAlive(holder.pid)) || now() - holder.since > staleAfterMs);
+      ((holder.host === hostname() && holderIsGone(holder, processes)) ||
+        now() - holder.since > staleAfterMs);
     if (abandoned) {
       await takeOver(path, holder, now());
       continue;
@@ -85,7 +110,7 @@ export async function acquireLock(path: string, options: LockOptions): Promise<H
  */
 async function takeOver(path: string, judged: LockHolder, now: number): Promise<void> {
   const guardPath = `${path}.takeover`;
-  const guard = await tryCreate(guardPath, now);
+  const guard = await tryCreate(guardPath, now, hostProcesses);
   if (!guard) {
     const guardHolder = await readHolder(guardPath);
     // A guard is held for microseconds; one older than a few seconds was left by a crash.
@@ -101,7 +126,19 @@ async function takeOver(path: string, judged: LockHolder, now: number): Promise<
   }
 }
 
-async function tryCreate(path: string, since: number): Promise<HeldLock | undefined> {
+/** The holder's process has ended, or its PID now names another process (a different start time). */
+function holderIsGone(holder: LockHolder, processes: ProcessTable): boolean {
+  if (!processes.isAlive(holder.pid)) return true;
+  if (holder.started === undefined) return false;
+  const current = processes.startTime(holder.pid);
+  return current !== undefined && current !== holder.started;
+}
+
+async function tryCreate(
+  path: string,
+  since: number,
+  processes: ProcessTable,
+): Promise<HeldLock | undefined> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, 'wx', 0o600);
@@ -109,7 +146,8 @@ async function tryCreate(path: string, since: number): Promise<HeldLock | undefi
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
     throw error;
   }
-  const me: LockHolder = { pid: process.pid, host: hostname(), since };
+  const started = processes.startTime(process.pid);
+  const me: LockHolder = { pid: process.pid, host: hostname(), since, ...(started ? { started } : {}) };
   try {
     await handle.writeFile(JSON.stringify(me));
   } finally {
@@ -128,7 +166,12 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
   try {
     const value = JSON.parse(await readFile(path, 'utf8')) as Partial<LockHolder>;
     if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.since === 'number')
-      return value as LockHolder;
+      return {
+        pid: value.pid,
+        host: value.host,
+        since: value.since,
+        ...(typeof value.started === 'string' ? { started: value.started } : {}),
+      };
   } catch {
     // Missing (just released) or being written right now: treated as busy, retried.
   }
@@ -149,5 +192,25 @@ function processIsAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+let bootId: string | undefined;
+
+/**
+ * `<boot id>:<start time in clock ticks>` for a process on Linux, from
+ * /proc/sys/kernel/random/boot_id and field 22 of /proc/<pid>/stat (proc(5));
+ * undefined elsewhere or when the process does not exist. The command name in
+ * field 2 may hold spaces and parentheses, so fields are counted after the last ')'.
+ */
+export function procStartTime(pid: number): string | undefined {
+  try {
+    bootId ??= readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = fields[19]; // field 22 overall; fields[0] is field 3 (state)
+    return ticks && /^\d+$/.test(ticks) ? `${bootId}:${ticks}` : undefined;
+  } catch {
+    return undefined;
   }
 }

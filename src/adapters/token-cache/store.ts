@@ -6,19 +6,23 @@
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KentraError } from '../../errors.js';
+import { readTextQuickly } from '../hot-path-io.js';
 import { type CacheEntry, isCacheEntry } from './entry.js';
 import { type CacheKey, cacheKeyId, sameKey } from './key.js';
-import { readTextNow } from './read-sync.js';
 
 let writes = 0;
 
 export class TokenCacheStore {
   private ensured = false;
 
-  constructor(readonly dir: string) {}
+  /** `fileId` names an entry's file; it may collide (tests force that), the stored key decides. */
+  constructor(
+    readonly dir: string,
+    private readonly fileId: (key: CacheKey) => string = cacheKeyId,
+  ) {}
 
   entryPath(key: CacheKey): string {
-    return join(this.dir, `${cacheKeyId(key)}.json`);
+    return join(this.dir, `${this.fileId(key)}.json`);
   }
 
   /** The entry for `key`, or undefined when there is none (or it is unreadable or for another key). */
@@ -83,7 +87,7 @@ export class TokenCacheStore {
   }
 
   private failurePath(key: CacheKey): string {
-    return join(this.dir, `${cacheKeyId(key)}.failed`);
+    return join(this.dir, `${this.fileId(key)}.failed`);
   }
 
   /** Every readable entry (for `kentra logout --all` and listings). */
@@ -114,7 +118,7 @@ export class TokenCacheStore {
 }
 
 export async function readEntryFile(path: string): Promise<CacheEntry | undefined> {
-  const text = readTextNow(path);
+  const text = await readTextQuickly(path);
   if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text);

@@ -41,6 +41,10 @@ export interface ClusterSpec {
   kubernetesVersion?: string;
   context?: string;
   certificateAuthorityFile?: string;
+  /** The audience this cluster accepts (another app's client ID, or an app ID URI); default the app's. */
+  audience?: string;
+  /** Environment name, for the shared-audience warning. */
+  environment?: string;
 }
 
 export type RuleScope =
@@ -53,6 +57,11 @@ export interface AccessRule {
   index: number;
   /** As written: a display name or an object ID. */
   group: string;
+  /**
+   * The object ID `group` resolved to when it was pinned (lower case). A display name
+   * can be taken by another group after a deletion; the pin makes that a refusal.
+   */
+  groupId?: string;
   roleRef: { kind: 'ClusterRole' | 'Role'; name: string };
   scope: RuleScope;
   /** Clusters this rule applies to; undefined means all. */
@@ -83,6 +92,15 @@ export function isObjectId(value: string): boolean {
 
 export function ruleAppliesTo(rule: AccessRule, cluster: string): boolean {
   return rule.clusters === undefined || rule.clusters.includes(cluster);
+}
+
+/**
+ * Whether a rule grants administrator rights: its role is cluster-admin,
+ * admin, or any role named so (by convention, e.g. platform-admin). Who can
+ * join such a rule's group can make themselves an administrator.
+ */
+export function isAdminLikeRule(rule: AccessRule): boolean {
+  return /admin/i.test(rule.roleRef.name);
 }
 
 export function isExpired(rule: AccessRule, now: number): boolean {

@@ -11,7 +11,15 @@ import { defaultAuthority, graphFor } from '../entra/clouds.js';
 import { issuerBasesFor, issuerFor, issuerVersionOfTokenVersion } from '../entra/issuers.js';
 import { defaultIdentity, type IdentitySettings } from '../identity/mapping.js';
 import type { PolicySettings } from '../identity/policy.js';
-import type { AccessFile, AccessRule, AppSpec, ClusterSpec, RuleScope, WebClientSpec } from './model.js';
+import {
+  type AccessFile,
+  type AccessRule,
+  type AppSpec,
+  type ClusterSpec,
+  isObjectId,
+  type RuleScope,
+  type WebClientSpec,
+} from './model.js';
 import { accessFileSchema } from './schema.js';
 
 export interface ParsedAccessFile {
@@ -73,6 +81,8 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
       kubernetesVersion: str(c.kubernetesVersion),
       context: str(c.context),
       certificateAuthorityFile: str(c.certificateAuthorityFile),
+      ...(str(c.audience) ? { audience: str(c.audience) } : {}),
+      ...(str(c.environment) ? { environment: str(c.environment) } : {}),
     };
   });
   const clusterNames = clusters.map((cluster) => cluster.name);
@@ -90,6 +100,9 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
     maxTokenAgeSeconds:
       typeof policyRaw.maxTokenAge === 'string' ? parseDurationSeconds(policyRaw.maxTokenAge) : undefined,
     groupOverage: (str(policyRaw.groupOverage) as PolicySettings['groupOverage'] | undefined) ?? 'reject',
+    allowedNetworks: strings(policyRaw.allowedNetworks) ?? [],
+    // The app's own client (kentra get-token) is always allowed once a list is given.
+    allowedClientApps: clientAppList(clientId, strings(policyRaw.allowedClientApps)),
   };
   if (policy.requireMfa && tokenVersion === 2)
     add(
@@ -266,6 +279,14 @@ function parseRule(
         `no cluster named "${name}" in clusters${didYouMeanSuffix(name, clusterNames)}`,
       );
   });
+  const groupId = str(raw.groupId)?.toLowerCase();
+  const group = str(raw.group) ?? '';
+  if (groupId && isObjectId(group) && group.toLowerCase() !== groupId)
+    add(
+      [...path, 'groupId'],
+      `the rule names group ${group} by object ID but pins ${groupId}`,
+      'Remove groupId.',
+    );
   let expires: number | undefined;
   if (typeof raw.expires === 'string') {
     expires = parseExpiry(raw.expires);
@@ -278,7 +299,8 @@ function parseRule(
       : { kind: 'cluster' };
   return {
     index,
-    group: str(raw.group) ?? '',
+    group,
+    ...(groupId ? { groupId } : {}),
     roleRef: role ? { kind: 'Role', name: role } : { kind: 'ClusterRole', name: clusterRole ?? '' },
     scope,
     clusters: strings(raw.clusters),
@@ -286,4 +308,10 @@ function parseRule(
     description: str(raw.description),
     ...(raw.jit === true ? { jit: true } : {}),
   };
+}
+
+/** The client-app allow-list: the listed IDs and the app's own, lower case; empty when none is given. */
+function clientAppList(clientId: string | undefined, listed: string[] | undefined): string[] {
+  if (!listed) return [];
+  return [...new Set([...(clientId ? [clientId] : []), ...listed].map((id) => id.toLowerCase()))];
 }

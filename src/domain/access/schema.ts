@@ -13,6 +13,9 @@ import { usernameClaims } from '../identity/mapping.js';
 const guid = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const https = '^https://[^\\s?#]+$';
 const dnsLabel = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** An IPv4 CIDR (prefix 0-32) or an IPv6 one (prefix 0-128; the webhook checks the address strictly). */
+const cidr =
+  '^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/(3[0-2]|[12]?[0-9])$|^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$';
 
 export const accessFileApiVersion = 'kentra.dev/v1alpha1';
 export const clusterKinds = ['self-managed', 'kind', 'eks', 'aks'] as const;
@@ -169,6 +172,19 @@ export const accessFileSchema = {
           pattern: '^[1-9][0-9]*(s|m|h)$',
           description: 'Longest accepted token lifetime, e.g. 90m or 2h.',
         },
+        allowedClientApps: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', pattern: guid },
+          description:
+            "Client apps (client IDs) whose tokens are accepted: azp (v2) or appid (v1); the app's own client ID is always allowed. Unset: any client of the tenant.",
+        },
+        allowedNetworks: {
+          type: 'array',
+          items: { type: 'string', pattern: cidr },
+          description:
+            'CIDR ranges users must sign in from: the ipaddr claim (the sign-in address Entra saw, not the address requests come from). Enforced by kentra webhook; tokens without ipaddr are denied.',
+        },
         groupOverage: {
           enum: ['reject', 'no-groups'],
           description: 'Tokens with more than 200 groups: reject them (default) or map them to no groups.',
@@ -202,6 +218,18 @@ export const accessFileSchema = {
           minLength: 1,
           description: "PEM file of the API server's CA.",
         },
+        audience: {
+          type: 'string',
+          minLength: 1,
+          description:
+            "The token audience this cluster accepts instead of the app's: the client ID of a separate app for its environment, or an app ID URI (api://...; v1 tokens carry it as aud). A token captured at one cluster then does not work at another.",
+        },
+        environment: {
+          type: 'string',
+          pattern: dnsLabel,
+          description:
+            'Environment of the cluster (production, staging, ...); `kentra verify` warns when clusters of different environments accept the same audience.',
+        },
       },
     },
     rule: {
@@ -210,6 +238,12 @@ export const accessFileSchema = {
       required: ['group'],
       properties: {
         group: { type: 'string', minLength: 1, description: 'Entra group: display name or object ID.' },
+        groupId: {
+          type: 'string',
+          pattern: guid,
+          description:
+            'Object ID the group name resolved to, written by `kentra entra setup` (a pin): a name that later resolves to another group is refused.',
+        },
         clusterRole: { type: 'string', minLength: 1 },
         role: {
           type: 'string',

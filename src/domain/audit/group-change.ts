@@ -51,40 +51,61 @@ const activities: Record<string, 'added' | 'removed'> = {
 };
 
 /** The group change a directory audit records, or undefined for any other activity. */
+/**
+ * The group change a directory audit records, or undefined for any other activity.
+ * Exports are untrusted: every field is read for its type, and one of the wrong type counts as absent.
+ */
 export function groupChangeFrom(audit: DirectoryAudit): GroupChange | undefined {
-  const action = activities[(audit.activityDisplayName ?? '').toLowerCase()];
-  if (!action || !audit.activityDateTime) return undefined;
-  const targets = audit.targetResources ?? [];
+  const record = audit as Record<string, unknown>;
+  const action = activities[(text(record.activityDisplayName) ?? '').toLowerCase()];
+  const time = text(record.activityDateTime);
+  if (!action || !time) return undefined;
+  const targets = Array.isArray(record.targetResources) ? record.targetResources.filter(isRecord) : [];
   const memberTarget = targets.find((target) => target.type !== 'Group') ?? targets[0];
   const groupTarget = targets.find((target) => target.type === 'Group');
   // The member target carries the group in modifiedProperties as JSON-encoded strings: "\"<id>\"".
   const property = (name: string): string | undefined => {
-    const found = memberTarget?.modifiedProperties?.find((p) => p.displayName === name);
-    return decodeJsonString(action === 'added' ? found?.newValue : (found?.oldValue ?? found?.newValue));
+    const properties = Array.isArray(memberTarget?.modifiedProperties) ? memberTarget.modifiedProperties : [];
+    const found = properties.filter(isRecord).find((p) => p.displayName === name);
+    return decodeJsonString(
+      text(action === 'added' ? found?.newValue : (found?.oldValue ?? found?.newValue)),
+    );
   };
+  const initiatedBy = isRecord(record.initiatedBy) ? record.initiatedBy : {};
+  const user = isRecord(initiatedBy.user) ? initiatedBy.user : {};
+  const app = isRecord(initiatedBy.app) ? initiatedBy.app : {};
   const change: GroupChange = {
     kind: 'group-change',
-    time: audit.activityDateTime,
+    time,
     action,
     member: compact({
-      id: memberTarget?.id,
-      upn: memberTarget?.userPrincipalName ?? undefined,
-      displayName: memberTarget?.displayName ?? undefined,
+      id: text(memberTarget?.id),
+      upn: text(memberTarget?.userPrincipalName),
+      displayName: text(memberTarget?.displayName),
     }),
     group: compact({
-      id: groupTarget?.id ?? property('Group.ObjectID'),
-      displayName: groupTarget?.displayName ?? property('Group.DisplayName'),
+      id: text(groupTarget?.id) ?? property('Group.ObjectID'),
+      displayName: text(groupTarget?.displayName) ?? property('Group.DisplayName'),
     }),
     by: compact({
-      id: audit.initiatedBy?.user?.id,
-      upn: audit.initiatedBy?.user?.userPrincipalName ?? undefined,
-      displayName: audit.initiatedBy?.user?.displayName ?? undefined,
-      app: audit.initiatedBy?.app?.displayName ?? audit.initiatedBy?.app?.appId,
+      id: text(user.id),
+      upn: text(user.userPrincipalName),
+      displayName: text(user.displayName),
+      app: text(app.displayName) ?? text(app.appId),
     }),
-    result: audit.result ?? 'unknown',
+    result: text(record.result) ?? 'unknown',
   };
-  if (audit.id) change.directoryAuditId = audit.id;
+  const id = text(record.id);
+  if (id) change.directoryAuditId = id;
   return change;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** "bob@contoso.com added to developers by alice@contoso.com" */

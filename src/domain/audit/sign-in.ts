@@ -66,7 +66,71 @@ export function normalizeTokenId(value: string): string {
 
 /** Whether a JSON value looks like a Graph signIn (and not, say, a directoryAudit). */
 export function isSignIn(value: unknown): value is SignIn {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const record = value as Record<string, unknown>;
-  return typeof record.createdDateTime === 'string' && ('userId' in record || 'userPrincipalName' in record);
+  if (!isRecord(value)) return false;
+  return typeof value.createdDateTime === 'string' && ('userId' in value || 'userPrincipalName' in value);
+}
+
+const stringFields = [
+  'id',
+  'createdDateTime',
+  'userDisplayName',
+  'userPrincipalName',
+  'userId',
+  'userType',
+  'appId',
+  'appDisplayName',
+  'ipAddress',
+  'clientAppUsed',
+  'userAgent',
+  'correlationId',
+  'conditionalAccessStatus',
+  'authenticationRequirement',
+  'resourceDisplayName',
+  'resourceId',
+  'resourceTenantId',
+  'homeTenantId',
+  'uniqueTokenIdentifier',
+  'sessionId',
+] as const;
+
+/**
+ * A sign-in record from an export or Graph as the typed shape, or undefined when
+ * it is not one. Exports are untrusted: a field of the wrong type is dropped
+ * (as if absent), so nothing downstream meets a number where it expects text.
+ * Log Analytics spells the session id `SessionId`; it is read as `sessionId`.
+ */
+export function signInFrom(value: unknown): SignIn | undefined {
+  if (!isSignIn(value)) return undefined;
+  const record = value as unknown as Record<string, unknown>;
+  const signIn: SignIn = {};
+  for (const field of stringFields) if (typeof record[field] === 'string') signIn[field] = record[field];
+  if (signIn.sessionId === undefined && typeof record.SessionId === 'string')
+    signIn.sessionId = record.SessionId;
+  if (typeof record.isInteractive === 'boolean') signIn.isInteractive = record.isInteractive;
+  if (isRecord(record.status))
+    signIn.status = {
+      ...(typeof record.status.errorCode === 'number' ? { errorCode: record.status.errorCode } : {}),
+      ...(typeof record.status.failureReason === 'string'
+        ? { failureReason: record.status.failureReason }
+        : {}),
+    };
+  const device = record.deviceDetail;
+  if (isRecord(device))
+    signIn.deviceDetail = Object.fromEntries(
+      ['deviceId', 'displayName', 'operatingSystem', 'browser', 'isCompliant', 'isManaged']
+        .filter((key) => typeof device[key] === (key.startsWith('is') ? 'boolean' : 'string'))
+        .map((key) => [key, device[key]]),
+    );
+  const location = record.location;
+  if (isRecord(location))
+    signIn.location = Object.fromEntries(
+      ['city', 'state', 'countryOrRegion']
+        .filter((key) => typeof location[key] === 'string')
+        .map((key) => [key, location[key]]),
+    );
+  return signIn;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -10,6 +10,8 @@ import { type Binding, bindingKey, bindingName } from './binding.js';
 export interface ResolvedGroup {
   id: string;
   displayName: string;
+  /** Graph's isAssignableToRole, when Graph said (only role administrators manage its members). */
+  isAssignableToRole?: boolean;
 }
 
 export interface DesiredInput {

@@ -57,10 +57,12 @@ function claim(name: string): OptionalClaim {
 }
 
 export function desiredRegistration(file: AccessFile, now: number): DesiredRegistration {
-  // sid joins audit events to sign-ins (identity.extra.sid); upn must be asked for in v2 tokens.
+  // sid joins audit events to sign-ins (identity.extra.sid); upn must be asked for in v2 tokens;
+  // ipaddr (the sign-in address) is what policy.allowedNetworks checks, and v2 tokens carry it only on request.
   const names = [
     ...(file.identity.extra.sid ? ['sid'] : []),
     ...(file.identity.username.claim === 'upn' ? ['upn'] : []),
+    ...(file.policy.allowedNetworks.length > 0 ? ['ipaddr'] : []),
   ];
   const groups: DesiredRegistration['groups'] = [];
   const seen = new Set<string>();

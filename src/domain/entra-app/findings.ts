@@ -32,6 +32,7 @@ export type FindingCode =
   | 'no-assignments'
   | 'group-not-assigned'
   | 'group-unknown'
+  | 'admin-group-not-role-assignable'
   | 'secret-expiring'
   | 'standing-admin';
 
@@ -56,6 +57,8 @@ export interface CheckInput {
   expectedGroups?: readonly { id: string; name: string }[];
   /** Groups the access rules name that Entra does not know (field: the rule's path). */
   unknownGroups?: readonly { field: string; message: string }[];
+  /** Groups of rules granting admin-like rights (see isAdminLikeRule), with Graph's isAssignableToRole. */
+  adminGroups?: readonly { field: string; name: string; isAssignableToRole: boolean | undefined }[];
   /** Rules that give a group cluster-admin-like rights (every verb on every resource), with its permanent members. */
   standingAdmins?: readonly StandingAdmin[];
   now: number;
@@ -246,6 +249,22 @@ const unknownGroups: Check = ({ unknownGroups: unknown = [] }) =>
   }));
 
 /** Who may obtain a token: the service principal, "assignment required", and the rules' groups assigned. */
+/**
+ * Owners of an ordinary group can add members to it: for a group that grants cluster admin, every
+ * owner is an admin-maker. Only role administrators change a role-assignable group's members
+ * (learn.microsoft.com/entra/identity/role-based-access-control/groups-concept).
+ */
+const adminGroups: Check = ({ adminGroups: groups = [] }) =>
+  groups
+    .filter((group) => group.isAssignableToRole !== true)
+    .map((group) => ({
+      code: 'admin-group-not-role-assignable',
+      severity: 'warning',
+      field: group.field,
+      message: `the rule grants admin rights, and the owners of "${group.name}" can add members to it (not a role-assignable group)`,
+      hint: 'Use a group created with isAssignableToRole: true (membership then needs Privileged Role Administrator), ideally with PIM for Groups.',
+    }));
+
 const assignments: Check = ({ servicePrincipal: sp, assignments: assigned, expectedGroups = [] }) => {
   if (!sp)
     return [
@@ -312,6 +331,7 @@ const checks: readonly Check[] = [
   implicitGrant,
   secrets,
   unknownGroups,
+  adminGroups,
   assignments,
   standingAdmins,
 ];

@@ -66,8 +66,13 @@ export const chinaCloud: EntraCloud = {
 
 export const entraClouds: readonly EntraCloud[] = [publicCloud, usGovernmentCloud, chinaCloud];
 
+/** A cloud's authority: its preferred sign-in host. */
+export function authorityOf(cloud: EntraCloud): string {
+  return `https://${cloud.loginHosts[0]}`;
+}
+
 /** The public cloud's sign-in host: kentra's default authority. */
-export const defaultAuthority = `https://${publicCloud.loginHosts[0]}`;
+export const defaultAuthority = authorityOf(publicCloud);
 /** The public cloud's Microsoft Graph. */
 export const defaultGraph = publicCloud.graphOrigins[0] as string;
 

@@ -16,6 +16,13 @@ export const microsoftGraphAppId = '00000003-0000-0000-c000-000000000000';
 export const aksServerAppId = '6dae42f8-4368-4678-94ff-3960e28e3630';
 
 /**
+ * The public client AKS and kubelogin sign people in with for that server app
+ * ("Azure Kubernetes Service AAD Client"; Azure/kubelogin docs/book/src/concepts/aks.md,
+ * the `--client-id` `az aks get-credentials` writes).
+ */
+export const aksClientAppId = '80faf920-1908-4b52-b5ef-a8e7bedfc67a';
+
+/**
  * The Azure CLI's public client ID ("Microsoft Azure CLI"): a first-party
  * client, so a device-code sign-in for Graph needs no app registration.
  */

@@ -17,6 +17,17 @@ export interface PolicySettings {
   requireAuthenticationContext?: string;
   /** Longest accepted token lifetime in seconds (`exp - iat`); see maxTokenAgeRule. */
   maxTokenAgeSeconds?: number;
+  /**
+   * CIDR ranges the user must have signed in from (the token's `ipaddr`, which Entra sets from the
+   * sign-in request). Enforced by the kentra webhook only: the API server's CEL has no address
+   * arithmetic, so it is not among policyRules. Empty: no network rule.
+   */
+  allowedNetworks: readonly string[];
+  /**
+   * Client apps whose tokens are accepted (client IDs, lower case): `azp` in v2 tokens, `appid` in
+   * v1, and for a token with neither (an ID token) its `aud`, which is the client itself. Empty: any.
+   */
+  allowedClientApps: readonly string[];
   /** `reject`: a token in the groups-overage form is refused with a clear message; `no-groups`: it maps to no groups. */
   groupOverage: 'reject' | 'no-groups';
 }
@@ -70,6 +81,7 @@ export function policyRules(policy: PolicySettings): ValidationRule[] {
     });
   }
   if (policy.maxTokenAgeSeconds !== undefined) rules.push(maxTokenAgeRule(policy.maxTokenAgeSeconds));
+  if (policy.allowedClientApps.length > 0) rules.push(clientAppRule(policy.allowedClientApps));
   if (policy.groupOverage === 'reject') {
     rules.push({
       id: 'group-overage',
@@ -78,6 +90,24 @@ export function policyRules(policy: PolicySettings): ValidationRule[] {
     });
   }
   return rules;
+}
+
+/**
+ * Which app a token was issued to: `azp` (v2 access tokens), else `appid` (v1), else — an ID
+ * token, which carries neither — its audience, the client itself. The first one present decides,
+ * so a token cannot pass on an allowed `appid` while `azp` names another client.
+ */
+function clientAppRule(clients: readonly string[]): ValidationRule {
+  const allowed = x.lit(clients);
+  return {
+    id: 'client-app',
+    expr: x.if(
+      x.has('azp'),
+      x.in(x.claim('azp'), allowed),
+      x.if(x.has('appid'), x.in(x.claim('appid'), allowed), x.in(x.claim('aud'), allowed)),
+    ),
+    message: 'token was issued to a client app that is not allowed (azp/appid)',
+  };
 }
 
 /**

@@ -50,8 +50,38 @@ export interface EntriesInput {
 }
 
 export const installHint = `kentra signs you in to Microsoft Entra ID for this cluster.
-Install it with:  npm install --global kentra   (Node.js 20 or later)
-then run kubectl again.`;
+Install it with:  kubectl krew install entra
+              or:  npm install --global kentra   (Node.js 20 or later)
+or put the kentra executable for your platform on PATH, then run kubectl again.`;
+
+/**
+ * The names kentra's executable goes by: `kentra`, `kubectl-entra` (krew, Homebrew), `kentra.js`
+ * (when kubectl runs the built file), each also with `.exe`, and the release executables as
+ * downloaded (`kentra-linux-x64`, `kentra-windows-x64.exe`; the tests' `kentra-linux-x64-<hash>`).
+ */
+const kentraCommand = /^(kentra|kubectl-entra)(\.js|-[a-z0-9]+-[a-z0-9]+(-[0-9a-f]+)?)?(\.exe)?$/i;
+
+/** Whether a user's exec section runs `kentra get-token`; its get-token arguments when it does. */
+export function kentraGetTokenArgs(exec: unknown): string[] | undefined {
+  if (!exec || typeof exec !== 'object' || Array.isArray(exec)) return undefined;
+  const { command, args } = exec as Record<string, unknown>;
+  const name = typeof command === 'string' ? (command.split(/[\\/]/).at(-1) ?? '') : '';
+  const list = Array.isArray(args) ? args.map(String) : [];
+  return kentraCommand.test(name) && list[0] === 'get-token' ? list.slice(1) : undefined;
+}
+
+/** The exec section of a user that signs in with `kentra get-token ARGS`. */
+export function kentraExec(command: string, getTokenArgs: readonly string[]): ExecConfig {
+  return {
+    apiVersion: 'client.authentication.k8s.io/v1',
+    command,
+    args: ['get-token', ...getTokenArgs],
+    env: null,
+    interactiveMode: 'IfAvailable',
+    installHint,
+    provideClusterInfo: false,
+  };
+}
 
 export function kentraEntries(input: EntriesInput): KentraEntries {
   const cluster: NamedCluster['cluster'] = { server: input.server };
@@ -64,17 +94,7 @@ export function kentraEntries(input: EntriesInput): KentraEntries {
     cluster: { name: input.clusterName, cluster },
     user: {
       name: input.userName,
-      user: {
-        exec: {
-          apiVersion: 'client.authentication.k8s.io/v1',
-          command: input.command,
-          args: ['get-token', ...input.getTokenArgs],
-          env: null,
-          interactiveMode: 'IfAvailable',
-          installHint,
-          provideClusterInfo: false,
-        },
-      },
+      user: { exec: kentraExec(input.command, input.getTokenArgs) },
     },
     context: { name: input.contextName, context },
   };

@@ -37,8 +37,11 @@ type Claims = Readonly<Record<string, unknown>>;
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
+/** NumericDate (seconds) as ISO text; a number outside Date's range (±8.64e15 ms) is no time at all. */
 const time = (value: unknown): string | undefined =>
-  typeof value === 'number' ? new Date(value * 1000).toISOString() : undefined;
+  typeof value === 'number' && Math.abs(value * 1000) <= 8.64e15
+    ? new Date(value * 1000).toISOString()
+    : undefined;
 
 export function entraView(claims: Claims): EntraView {
   return {

@@ -67,6 +67,7 @@ export const groupRoutes: GraphRoute[] = [
         description: typeof body.description === 'string' ? body.description : null,
         securityEnabled: body.securityEnabled !== false,
         mailEnabled: body.mailEnabled === true,
+        isAssignableToRole: body.isAssignableToRole === true,
         members: new Set(),
         createdDateTime: new Date(req.ctx.now()).toISOString(),
         version: 0,

@@ -61,6 +61,7 @@ export function groupJson(group: Group): Json {
     description: group.description,
     displayName: group.displayName,
     groupTypes: [],
+    isAssignableToRole: group.isAssignableToRole,
     mail: null,
     mailEnabled: group.mailEnabled,
     mailNickname: group.displayName.replace(/[^A-Za-z0-9-]/g, ''),

@@ -24,12 +24,16 @@ function context(env: Record<string, string>, cwd = '/work/here'): CliContext {
 }
 
 describe('composeRoot', () => {
-  it('finds the kubeconfig from the given environment and folder', async () => {
+  it('finds the kubeconfig files from the given environment and folder, as kubectl does', async () => {
     const root = composeRoot(context({ HOME: '/home/alice', KUBECONFIG: '' }));
-    assert.equal(await root.kubeconfigPath(undefined), '/home/alice/.kube/config');
-    assert.equal(await root.kubeconfigPath('clusters/dev.yaml'), '/work/here/clusters/dev.yaml');
-    const listed = composeRoot(context({ HOME: '/home/alice', KUBECONFIG: ':/etc/kube/a:/etc/kube/b' }));
-    assert.equal(await listed.kubeconfigPath(undefined), '/etc/kube/a');
+    assert.deepEqual((await root.kubeconfig({})).files.precedence, ['/home/alice/.kube/config']);
+    assert.deepEqual((await root.kubeconfig({ kubeconfig: 'clusters/dev.yaml' })).files, {
+      explicit: true,
+      precedence: ['/work/here/clusters/dev.yaml'],
+    });
+    const listed = composeRoot(context({ HOME: '/home/alice', KUBECONFIG: ':/etc/kube/a:b' }));
+    assert.deepEqual((await listed.kubeconfig({})).files.precedence, ['', '/etc/kube/a', '/work/here/b']);
+    assert.equal((await listed.kubeconfig({ context: 'prod' })).contextOverride, 'prod');
   });
 
   it("gives get-token one set of dependencies, on the context's clock and cache folder", () => {

@@ -103,7 +103,7 @@ function world(options: { env?: Record<string, string>; browser?: boolean } = {}
     },
     browser: {
       available: async () => options.browser ?? true,
-      open: async () => {},
+      open: async () => ({ command: 'stand-in', custom: true, exited: new Promise(() => {}) }),
     },
     flows: async () => {
       calls.push('load flows');

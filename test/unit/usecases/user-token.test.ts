@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { stringify } from 'yaml';
 import { parseAccessFile } from '../../../src/domain/access/parse.js';
+import { mergeKubeconfigs, selectContext } from '../../../src/domain/kubeconfig/merged.js';
 import { KentraError } from '../../../src/errors.js';
 import { parseGetTokenArgs } from '../../../src/usecases/get-token-args.js';
 import type { LoadedAccessFile } from '../../../src/usecases/load-access.js';
@@ -10,7 +10,7 @@ import { signInFromAccessFile, tokenSourceFromKubeconfig } from '../../../src/us
 const tenant = '6d0c4b0e-3f5a-4c2b-9e71-0a8d5f2c7b13';
 const clientId = '3f9b7c1e-5a2d-4e6f-8b0c-9d1e2f3a4b5c';
 
-const kubeconfig = stringify({
+const config = {
   apiVersion: 'v1',
   kind: 'Config',
   clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:6443' } }],
@@ -34,13 +34,17 @@ const kubeconfig = stringify({
     { name: 'other', context: { cluster: 'c', user: 'kubelogin' } },
   ],
   'current-context': 'entra',
-});
+};
 
-const deps = { readText: async () => kubeconfig, parseGetTokenArgs };
+/** The kubeconfig source's `context`, over one in-memory file. */
+const kc = {
+  context: async (name?: string) => selectContext(mergeKubeconfigs([{ path: '/kc', config }]), name),
+};
+const deps = { parseGetTokenArgs };
 
 describe('user token sources', () => {
   it("reads a kentra get-token user's arguments as get-token does (current context by default)", async () => {
-    const source = await tokenSourceFromKubeconfig('kc', undefined, deps);
+    const source = await tokenSourceFromKubeconfig(kc, undefined, deps);
     assert.equal(source.kind, 'get-token');
     assert.ok(source.kind === 'get-token');
     assert.equal(source.input.tenant, tenant);
@@ -50,18 +54,18 @@ describe('user token sources', () => {
   });
 
   it('uses a static token as it is, and refuses another exec plugin with a hint', async () => {
-    assert.deepEqual(await tokenSourceFromKubeconfig('kc', 'static', deps), {
+    assert.deepEqual(await tokenSourceFromKubeconfig(kc, 'static', deps), {
       kind: 'static',
       token: 'opaque-test-value',
       context: 'static',
     });
-    await assert.rejects(tokenSourceFromKubeconfig('kc', 'other', deps), (error: unknown) => {
+    await assert.rejects(tokenSourceFromKubeconfig(kc, 'other', deps), (error: unknown) => {
       assert.ok(error instanceof KentraError);
       assert.match(error.message, /does not sign in with kentra get-token \(it runs kubelogin\)/);
       assert.match(error.hint ?? '', /kentra kubeconfig/);
       return true;
     });
-    await assert.rejects(tokenSourceFromKubeconfig('kc', 'nope', deps), /no context named "nope"/);
+    await assert.rejects(tokenSourceFromKubeconfig(kc, 'nope', deps), /no context named "nope"/);
   });
 
   it("signs in for the access file's app, always fresh, trusting the tenant's CA", () => {

@@ -17,7 +17,7 @@ describe('live policy', () => {
     );
   });
 
-  it('checks ipaddr against the allowed networks only when the token carries it', () => {
+  it('checks ipaddr against the allowed networks', () => {
     const policy = livePolicy({
       maxTokenAgeSeconds: undefined,
       allowedNetworks: ['10.0.0.0/8', '2001:db8::/32'],
@@ -32,7 +32,7 @@ describe('live policy', () => {
       ok: false,
       reason: 'source_network_not_allowed',
     });
-    assert.deepEqual(policy({}, now), { ok: true });
+    assert.deepEqual(policy({}, now), { ok: false, reason: 'source_network_unknown' });
   });
 
   it('names a bad CIDR', () => {

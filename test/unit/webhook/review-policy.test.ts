@@ -29,6 +29,7 @@ describe('review-time policy', () => {
       entra: {
         tenants: [issuer.tenantId],
         audiences: [issuer.clientId],
+        allowedClientApps: [],
         issuerVersions: ['v2'],
         loginBase: issuer.bases.v2,
         stsBase: issuer.bases.v1,
@@ -60,6 +61,8 @@ describe('review-time policy', () => {
           requireMfa: false,
           requireAuthenticationContext: 'c1',
           maxTokenAgeSeconds: 7200,
+          allowedNetworks: [],
+          allowedClientApps: [],
           groupOverage: 'reject',
         },
       },
@@ -71,7 +74,7 @@ describe('review-time policy', () => {
 
   const now = () => Math.floor(Date.now() / 1000);
   const review = async (claims: Record<string, unknown>) =>
-    pipeline.review(await issuer.sign({ oid: user, acrs: ['c1'], ...claims }));
+    pipeline.review(await issuer.sign({ oid: user, acrs: ['c1'], ipaddr: '10.1.2.3', ...claims }));
 
   it('allows a member with the authentication context from an allowed network', async () => {
     const outcome = await review({ ipaddr: '10.1.2.3' });
@@ -89,6 +92,7 @@ describe('review-time policy', () => {
       'token_too_old',
     ],
     ['a sign-in from outside the allowed networks', { ipaddr: '192.0.2.10' }, 'source_network_not_allowed'],
+    ['a token without ipaddr (sign-in address unknown)', { ipaddr: undefined }, 'source_network_unknown'],
   ];
   for (const [name, claims, reason] of denials)
     it(`denies ${name} (${reason})`, async () => {

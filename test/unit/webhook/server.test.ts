@@ -14,8 +14,9 @@ import { createCertificateAuthority } from '../../../src/adapters/pki.js';
 import { parseWebhookConfig, resolveWebhookConfig } from '../../../src/webhook/config.js';
 import { jsonLog } from '../../../src/webhook/log.js';
 import { startWebhook, type Webhook } from '../../../src/webhook/webhook.js';
+import { negativeTokens } from '../../fixtures/negative-tokens.js';
 import { FakeGraph } from './fake-graph.js';
-import { negativeTokens, startTestIssuer, type TestIssuer } from './test-issuer.js';
+import { startTestIssuer, type TestIssuer } from './test-issuer.js';
 
 interface Answer {
   status: number;
@@ -47,6 +48,7 @@ describe('kentra webhook server', () => {
         entra: {
           tenants: [issuer.tenantId],
           audiences: [issuer.clientId],
+          allowedClientApps: [issuer.clientId],
           loginBase: issuer.bases.v2,
           stsBase: issuer.bases.v1,
         },

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { JwksCache } from '../../../src/webhook/jwks-cache.js';
 import { TokenValidator, type TokenValidatorOptions } from '../../../src/webhook/token-validator.js';
-import { negativeTokens, startTestIssuer, type TestIssuer } from './test-issuer.js';
+import { negativeTokens } from '../../fixtures/negative-tokens.js';
+import { startTestIssuer, type TestIssuer } from './test-issuer.js';
 
 describe('TokenValidator', () => {
   let issuer: TestIssuer;
@@ -17,6 +18,7 @@ describe('TokenValidator', () => {
       issuerVersions: ['v2'],
       issuerBases: issuer.bases,
       audiences: [issuer.clientId],
+      allowedClientApps: [issuer.clientId],
       clockSkewSeconds: 60,
       maxTokenLength: 64 * 1024,
       now,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { splitLines } from '../../../../src/adapters/audit/line-splitter.js';
+import { defaultMaxLineChars, splitLines } from '../../../../src/adapters/audit/line-splitter.js';
 
 async function* chunks(...parts: (string | Buffer)[]): AsyncIterable<Buffer | string> {
   for (const part of parts) yield typeof part === 'string' ? Buffer.from(part) : part;
@@ -49,5 +49,18 @@ describe('splitLines', () => {
       [1, '{"a":1}'],
       [3, '{"b":2}'],
     ]);
+  });
+
+  it('drops a whole overlong line that arrives inside one chunk, and counts lines across it', async () => {
+    const { seen, overlong } = await lines([`{"a":1}\n${'z'.repeat(100)}\n{"b":2}\n`], 40);
+    assert.deepEqual(overlong, [2]);
+    assert.deepEqual(seen, [
+      [1, '{"a":1}'],
+      [3, '{"b":2}'],
+    ]);
+  });
+
+  it('defaults to a 1 MiB cap', () => {
+    assert.equal(defaultMaxLineChars, 1024 * 1024);
   });
 });

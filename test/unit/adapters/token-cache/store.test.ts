@@ -101,4 +101,13 @@ describe('TokenCacheStore', () => {
     });
     assert.equal(await readFile(blocker, 'utf8'), 'a file where the folder should be');
   });
+
+  it('compares the full key: two keys that share a file id (a hash collision) never share a token', async () => {
+    const collide = () => 'c0111de0c0111de0c0111de0c0111de0';
+    const store = new TokenCacheStore(join(root, 'collide', 'kentra'), collide);
+    assert.equal(store.entryPath(key('alice')), store.entryPath(key('mallory')), 'the ids collide');
+    await store.write(entry('alice', 'token-a'));
+    assert.equal(await store.read(key('mallory')), undefined, 'a collision is a miss');
+    assert.equal((await store.read(key('alice')))?.token, 'token-a');
+  });
 });

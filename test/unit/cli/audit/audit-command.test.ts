@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../../../helpers/cli.js';
-import { auditEvent, bobOid, signIn } from '../../domain/audit/fixtures.js';
+import { auditEvent, bobOid, groupAddAudit, signIn } from '../../domain/audit/fixtures.js';
 
 let dir: string;
 const esc = String.fromCharCode(27);
@@ -30,17 +30,7 @@ const controller = auditEvent({
   user: { username: 'system:kube-controller-manager' },
   requestReceivedTimestamp: '2026-11-29T04:31:00.000000Z',
 });
-const groupAdd = {
-  id: 'd1',
-  activityDisplayName: 'Add member to group',
-  activityDateTime: '2026-11-29T04:00:00Z',
-  result: 'success',
-  initiatedBy: { user: { userPrincipalName: 'alice@contoso.example' } },
-  targetResources: [
-    { id: bobOid, type: 'User', userPrincipalName: 'bob@contoso.example' },
-    { id: '22222222-2222-4222-8222-222222222222', type: 'Group', displayName: 'developers' },
-  ],
-};
+const groupAdd = groupAddAudit();
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kentra-audit-cli-'));
@@ -54,6 +44,11 @@ before(async () => {
       line(noExtras) +
       line(controller),
   );
+  // A 3 MiB line between two events: kube-apiserver never writes one; a hostile writer can.
+  await writeFile(
+    join(dir, 'long-line.log'),
+    line(allowed) + `{"kind":"Event","x":"${'x'.repeat(3 * 1024 * 1024)}"}\n` + line(denied),
+  );
   await writeFile(join(dir, 'truncated.log'), `${line(allowed)}{"kind":"Event","verb":"ge`);
   const gz = gzipSync(line(allowed) + line(denied));
   await writeFile(join(dir, 'damaged.log.gz'), gz.subarray(0, gz.length - 12));
@@ -66,6 +61,22 @@ const audit = (args: string[], overrides: Parameters<typeof runCli>[1] = {}) =>
   runCli(['audit', ...args], { cwd: dir, now: () => Date.parse('2026-11-29T06:00:00Z'), ...overrides });
 
 describe('kentra audit', () => {
+  it('skips a line longer than the cap (default 1 MiB, --max-line-size) as FILE:LINE and reads on', async () => {
+    const run = await audit(['--k8s-audit', 'long-line.log', '--signins', 'signins.json', '-o', 'json']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /^kentra audit: long-line\.log:2: skipped: line longer than 1 MiB/m);
+    const ids = run.stdout
+      .trim()
+      .split('\n')
+      .map((text) => JSON.parse(text).auditId);
+    assert.deepEqual(ids.filter(Boolean), [allowed.auditID, 'denied-1']);
+    const raised = await audit(['--k8s-audit', 'long-line.log', '--max-line-size', '4MiB', '-o', 'json']);
+    assert.doesNotMatch(raised.stderr, /longer than/);
+    assert.match(raised.stderr, /long-line\.log:2: /, 'read, then found not to be an audit event');
+    const bad = await audit(['--k8s-audit', 'long-line.log', '--max-line-size', 'lots']);
+    assert.equal(bad.code, 2);
+  });
+
   it('prints one JSON record per audit event, reports corrupt lines with file:line, and counts them', async () => {
     const run = await audit(['--k8s-audit', 'audit.log', '--signins', 'signins.json', '-o', 'json']);
     assert.equal(run.code, 0, run.stderr);

@@ -82,3 +82,18 @@ export function trailContext(...signIns: SignIn[]): TrailContext {
     groupName: (id) => (id === devGroupOid ? 'developers' : undefined),
   };
 }
+
+/** A directory audit: bob added to developers by alice (Graph's shape for "Add member to group"). */
+export function groupAddAudit(): Record<string, unknown> {
+  return {
+    id: 'd1',
+    activityDisplayName: 'Add member to group',
+    activityDateTime: '2026-11-29T04:00:00Z',
+    result: 'success',
+    initiatedBy: { user: { userPrincipalName: 'alice@contoso.example' } },
+    targetResources: [
+      { id: bobOid, type: 'User', userPrincipalName: 'bob@contoso.example' },
+      { id: devGroupOid, type: 'Group', displayName: 'developers' },
+    ],
+  };
+}

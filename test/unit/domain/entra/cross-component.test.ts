@@ -51,6 +51,8 @@ function token(changes: Record<string, unknown>): Record<string, unknown> {
 const policy: PolicySettings = {
   allowedTenants: [tid],
   denyGuests: true,
+  allowedNetworks: [],
+  allowedClientApps: [],
   requireMfa: false,
   groupOverage: 'reject',
 };

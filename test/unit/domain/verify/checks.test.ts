@@ -18,7 +18,14 @@ const authenticator = jwtAuthenticator({
   issuer,
   audiences: [clientId],
   identity: defaultIdentity,
-  policy: { allowedTenants: [tenant], denyGuests: true, requireMfa: false, groupOverage: 'reject' },
+  policy: {
+    allowedTenants: [tenant],
+    denyGuests: true,
+    requireMfa: false,
+    groupOverage: 'reject',
+    allowedNetworks: [],
+    allowedClientApps: [],
+  },
 });
 
 const goodClaims = {
