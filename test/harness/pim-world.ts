@@ -53,9 +53,14 @@ export async function startPimWorld(options: { pollIntervalSeconds: number }): P
     maxStalenessSeconds: 30,
     structured: true,
   });
+  return pimWorldOn(world, { stopWorld: true });
+}
+
+/** The PIM part over a running webhook world (with its structured cluster); `stop` stops the world too when asked. */
+export async function pimWorldOn(world: WebhookWorld, options: { stopWorld: boolean }): Promise<PimWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'kentra-pim-'));
   const stop = async () => {
-    await world.stop();
+    if (options.stopWorld) await world.stop();
     await rm(dir, { recursive: true, force: true });
   };
   try {
