@@ -380,24 +380,10 @@ export class PrivilegedAccess {
     });
     const group = tenant.groups.get(request.groupId);
     if (!group) return;
-    if (decision === 'Deny') {
-      request.status = 'Denied';
-      request.completedDateTime = iso(now);
-      this.audit(
-        tenant,
-        'Add member to role request denied (PIM activation)',
-        'Update',
-        reviewer,
-        group,
-        request,
-        now,
-        justification,
-      );
-      return;
-    }
+    const verdict = decision === 'Deny' ? 'denied' : 'approved';
     this.audit(
       tenant,
-      'Add member to role request approved (PIM activation)',
+      `Add member to role request ${verdict} (PIM activation)`,
       'Update',
       reviewer,
       group,
@@ -405,6 +391,11 @@ export class PrivilegedAccess {
       now,
       justification,
     );
+    if (decision === 'Deny') {
+      request.status = 'Denied';
+      request.completedDateTime = iso(now);
+      return;
+    }
     // The activation's time runs from the approval, not from the request.
     this.schedule(tenant, group, request, now);
   }

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { demoPimGroups } from '../../src/emulator/default-seed.js';
 import { type PimWorld, startPimWorld } from '../harness/pim-world.js';
+import { approvePendingAsAlex } from '../helpers/pim-approver.js';
 
 type Row = Record<string, unknown>;
 
@@ -104,10 +105,6 @@ describe('issue #17: kentra elevate against the emulator and real kube-apiserver
   it('waits for an approver, then allows', async () => {
     const { entra } = pim.world;
     const devi = entra.users.developer;
-    const { accessToken } = await entra.signInWithPassword({
-      user: entra.users.admin,
-      scope: 'https://graph.microsoft.com/PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup openid',
-    });
     let approved: Promise<number> | undefined;
     const run = await pim.kentra(
       devi,
@@ -125,29 +122,8 @@ describe('issue #17: kentra elevate against the emulator and real kube-apiserver
       ],
       {
         onStderr: (text) => {
-          if (approved || !/needs an approver's decision/.test(text)) return;
-          approved = (async () => {
-            const queue = await entra.graph(
-              `${base}/assignmentScheduleRequests/filterByCurrentUser(on='approver')`,
-              {
-                token: accessToken,
-              },
-            );
-            const request = (queue.body.value as Row[])[0] as Row;
-            const approval = await entra.graph(`${base}/assignmentApprovals/${request.approvalId}`, {
-              token: accessToken,
-            });
-            const stage = (approval.body.stages as Row[])[0] as Row;
-            const decided = await entra.graph(
-              `${base}/assignmentApprovals/${request.approvalId}/stages/${stage.id}`,
-              {
-                method: 'PATCH',
-                token: accessToken,
-                body: { reviewResult: 'Approve', justification: 'change window open' },
-              },
-            );
-            return decided.status;
-          })();
+          if (!approved && /needs an approver's decision/.test(text))
+            approved = approvePendingAsAlex(entra, 'change window open');
         },
       },
     );

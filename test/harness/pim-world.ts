@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { demoPimGroups } from '../../src/emulator/default-seed.js';
 import { type CliRun, runCli } from '../helpers/cli.js';
+import { emulatorAccessFile } from '../helpers/emulator-access-file.js';
 import type { ControlPlane } from './control-plane.js';
 import type { DemoUser } from './emulator.js';
 import { kubectl } from './kubectl.js';
@@ -98,16 +99,7 @@ export async function pimWorldOn(world: WebhookWorld, options: { stopWorld: bool
     const accessPath = join(dir, 'kentra.yaml');
     await writeFile(
       accessPath,
-      stringify({
-        apiVersion: 'kentra.dev/v1alpha1',
-        kind: 'Access',
-        tenant: {
-          id: entra.tenantId,
-          authority: entra.url,
-          graph: entra.url,
-          certificateAuthorityFile: entra.caFile,
-        },
-        app: { name: 'kentra', clientId: entra.clientId, tokenVersion: 2 },
+      emulatorAccessFile(entra, {
         clusters: [
           {
             name: 'oidc',

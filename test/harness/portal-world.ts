@@ -8,10 +8,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { openKubeconfig } from '../../src/adapters/kube/kubeconfig.js';
 import { createCertificateAuthority } from '../../src/adapters/pki.js';
 import { startPortal } from '../../src/usecases/portal.js';
+import { emulatorAccessFile } from '../helpers/emulator-access-file.js';
 import type { ControlPlane } from './control-plane.js';
 import type { EmulatorHandle } from './emulator.js';
 import { freePort } from './ports.js';
@@ -54,16 +54,7 @@ export async function startPortalWorld(options: {
   const accessPath = join(dir, 'kentra.yaml');
   await writeFile(
     accessPath,
-    stringify({
-      apiVersion: 'kentra.dev/v1alpha1',
-      kind: 'Access',
-      tenant: {
-        id: entra.tenantId,
-        authority: entra.url,
-        graph: entra.url,
-        certificateAuthorityFile: entra.caFile,
-      },
-      app: { name: 'kentra', clientId: entra.clientId, tokenVersion: 2 },
+    emulatorAccessFile(entra, {
       clusters: [
         {
           name: 'test',

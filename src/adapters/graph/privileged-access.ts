@@ -56,84 +56,74 @@ async function pim<T>(what: string, permission: string, call: () => Promise<T>):
   }
 }
 
-export function myEligibility(client: GraphClient): Promise<Eligibility[]> {
-  return pim('list your PIM eligibility', 'PrivilegedEligibilitySchedule.Read.AzureADGroup', async () =>
-    defined(
-      (
-        await client.list<unknown>(
-          `${base}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')`,
-          {
-            query: { $expand: 'group' },
-          },
-        )
-      ).map(parseEligibility),
-    ),
-  );
+const readEligibility = 'PrivilegedEligibilitySchedule.Read.AzureADGroup';
+const readAssignments = 'PrivilegedAssignmentSchedule.Read.AzureADGroup';
+
+/** Every item of a PIM collection, parsed (unreadable items dropped); a 403 names `permission`. */
+function listed<T>(
+  client: GraphClient,
+  what: string,
+  permission: string,
+  path: string,
+  query: Record<string, string>,
+  parse: (value: unknown) => T | undefined,
+): Promise<T[]> {
+  return pim(what, permission, async () => defined((await client.list<unknown>(path, { query })).map(parse)));
 }
 
-export function myMemberships(client: GraphClient): Promise<Membership[]> {
-  return pim('list your PIM activations', 'PrivilegedAssignmentSchedule.Read.AzureADGroup', async () =>
-    defined(
-      (
-        await client.list<unknown>(
-          `${base}/assignmentScheduleInstances/filterByCurrentUser(on='principal')`,
-          {
-            query: { $expand: 'group' },
-          },
-        )
-      ).map(parseMembership),
-    ),
-  );
-}
+const mine = (kind: string) => `${base}/${kind}/filterByCurrentUser(on='principal')`;
+const ofGroup = (groupId: string) => ({ $filter: `groupId eq ${odata(groupId)}` });
 
-export function myRequests(client: GraphClient): Promise<ElevationRequest[]> {
-  return pim('list your PIM requests', 'PrivilegedAssignmentSchedule.Read.AzureADGroup', async () =>
-    defined(
-      (
-        await client.list<unknown>(`${base}/assignmentScheduleRequests/filterByCurrentUser(on='principal')`, {
-          query: { $expand: 'group' },
-        })
-      ).map(parseRequest),
-    ),
+export const myEligibility = (client: GraphClient): Promise<Eligibility[]> =>
+  listed(
+    client,
+    'list your PIM eligibility',
+    readEligibility,
+    mine('eligibilityScheduleInstances'),
+    { $expand: 'group' },
+    parseEligibility,
   );
-}
 
-export function groupEligibility(client: GraphClient, groupId: string): Promise<Eligibility[]> {
-  return pim('list PIM eligibility of a group', 'PrivilegedEligibilitySchedule.Read.AzureADGroup', async () =>
-    defined(
-      (
-        await client.list<unknown>(`${base}/eligibilitySchedules`, {
-          query: { $filter: `groupId eq ${odata(groupId)}` },
-        })
-      ).map(parseEligibility),
-    ),
+export const myMemberships = (client: GraphClient): Promise<Membership[]> =>
+  listed(
+    client,
+    'list your PIM activations',
+    readAssignments,
+    mine('assignmentScheduleInstances'),
+    { $expand: 'group' },
+    parseMembership,
   );
-}
+
+export const myRequests = (client: GraphClient): Promise<ElevationRequest[]> =>
+  listed(
+    client,
+    'list your PIM requests',
+    readAssignments,
+    mine('assignmentScheduleRequests'),
+    { $expand: 'group' },
+    parseRequest,
+  );
+
+export const groupEligibility = (client: GraphClient, groupId: string): Promise<Eligibility[]> =>
+  listed(
+    client,
+    'list PIM eligibility of a group',
+    readEligibility,
+    `${base}/eligibilitySchedules`,
+    ofGroup(groupId),
+    parseEligibility,
+  );
 
 /** Active memberships of a group as PIM lists them: activations and permanent (`assigned`) members. */
-export function groupMemberships(client: GraphClient, groupId: string): Promise<Membership[]> {
-  return pim('list PIM assignments of a group', 'PrivilegedAssignmentSchedule.Read.AzureADGroup', async () =>
-    defined(
-      (
-        await client.list<unknown>(`${base}/assignmentScheduleInstances`, {
-          query: { $filter: `groupId eq ${odata(groupId)}` },
-        })
-      ).map(parseMembership),
-    ),
+export const groupMemberships = (client: GraphClient, groupId: string): Promise<Membership[]> =>
+  listed(
+    client,
+    'list PIM assignments of a group',
+    readAssignments,
+    `${base}/assignmentScheduleInstances`,
+    ofGroup(groupId),
+    parseMembership,
   );
-}
-
-export function groupRequests(client: GraphClient, groupId: string): Promise<ElevationRequest[]> {
-  return pim('list PIM requests of a group', 'PrivilegedAssignmentSchedule.Read.AzureADGroup', async () =>
-    defined(
-      (
-        await client.list<unknown>(`${base}/assignmentScheduleRequests`, {
-          query: { $filter: `groupId eq ${odata(groupId)}`, $expand: 'group' },
-        })
-      ).map(parseRequest),
-    ),
-  );
-}
 
 /** The group's member-activation policy; undefined when the group is not onboarded to PIM. */
 export function groupPolicy(client: GraphClient, groupId: string): Promise<ActivationPolicy | undefined> {

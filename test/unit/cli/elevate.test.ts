@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
-import { stringify } from 'yaml';
 import { demoPimGroups } from '../../../src/emulator/default-seed.js';
 import { type DemoUser, type EmulatorHandle, startEmulator } from '../../harness/emulator.js';
 import { runCli } from '../../helpers/cli.js';
+import { emulatorAccessFile } from '../../helpers/emulator-access-file.js';
+import { approvePendingAsAlex } from '../../helpers/pim-approver.js';
 
 type Row = Record<string, unknown>;
 
@@ -31,16 +32,7 @@ describe('kentra elevate (emulator, in-process)', () => {
     dir = await mkdtemp(join(tmpdir(), 'kentra-elevate-'));
     await writeFile(
       join(dir, 'kentra.yaml'),
-      stringify({
-        apiVersion: 'kentra.dev/v1alpha1',
-        kind: 'Access',
-        tenant: {
-          id: entra.tenantId,
-          authority: entra.url,
-          graph: entra.url,
-          certificateAuthorityFile: entra.caFile,
-        },
-        app: { name: 'kentra', clientId: entra.clientId, tokenVersion: 2 },
+      emulatorAccessFile(entra, {
         clusters: [{ name: 'prod', kind: 'self-managed', kubernetesVersion: '1.36' }],
         rules: [
           { group: entra.groups.developers, clusterRole: 'view' },
@@ -168,44 +160,18 @@ describe('kentra elevate (emulator, in-process)', () => {
 
   it('waits for the approver, who approves through Graph', async () => {
     const devi = entra.users.developer;
-    const { accessToken } = await entra.signInWithPassword({
-      user: entra.users.admin,
-      scope: 'https://graph.microsoft.com/PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup openid',
-    });
-    const base = '/identityGovernance/privilegedAccess/group';
-    let approving: Promise<void> | undefined;
+    let approving: Promise<number> | undefined;
     const result = await elevate(
       devi,
       [demoPimGroups.approval, '--for', '1h', '--reason', 'deploy CHG-9', '-o', 'json'],
       {
         onStderr: (text) => {
-          if (approving || !/needs an approver's decision/.test(text)) return;
-          approving = (async () => {
-            const queue = await entra.graph(
-              `${base}/assignmentScheduleRequests/filterByCurrentUser(on='approver')`,
-              {
-                token: accessToken,
-              },
-            );
-            const request = (queue.body.value as Row[])[0] as Row;
-            const approval = await entra.graph(`${base}/assignmentApprovals/${request.approvalId}`, {
-              token: accessToken,
-            });
-            const stage = (approval.body.stages as Row[])[0] as Row;
-            const decided = await entra.graph(
-              `${base}/assignmentApprovals/${request.approvalId}/stages/${stage.id}`,
-              {
-                method: 'PATCH',
-                body: { reviewResult: 'Approve', justification: 'ok' },
-                token: accessToken,
-              },
-            );
-            assert.equal(decided.status, 204);
-          })();
+          if (!approving && /needs an approver's decision/.test(text))
+            approving = approvePendingAsAlex(entra, 'ok');
         },
       },
     );
-    await approving;
+    assert.equal(await approving, 204);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(json(result.stdout).outcome, 'activated');
     assert.ok(

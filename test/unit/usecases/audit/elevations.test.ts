@@ -9,14 +9,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import type { FetchLike } from '../../../../src/adapters/graph/client.js';
 import { emptyFilter } from '../../../../src/domain/audit/trail-filter.js';
 import { demoPimGroups } from '../../../../src/emulator/default-seed.js';
 import { runAudit } from '../../../../src/usecases/audit.js';
 import { type EmulatorHandle, startEmulator } from '../../../harness/emulator.js';
 import { auditEvent } from '../../domain/audit/fixtures.js';
+import { offlineAuditDeps } from './offline-deps.js';
 
 type Row = Record<string, unknown>;
 const base = '/identityGovernance/privilegedAccess/group';
@@ -69,7 +68,7 @@ describe('kentra audit: PIM elevations beside the Kubernetes actions they enable
         filter: emptyFilter,
         follow: false,
       },
-      {
+      offlineAuditDeps(dir, {
         stdout: {
           write: (text) => {
             stdout += text;
@@ -80,21 +79,7 @@ describe('kentra audit: PIM elevations beside the Kubernetes actions they enable
             stderr += text;
           },
         },
-        stdin: Readable.from([]),
-        cwd: dir,
-        now: Date.now,
-        interrupted: new Promise(() => {}),
-        colour: false,
-        progress: false,
-        productVersion: '0.0.0',
-        env: {},
-        readText: async () => {
-          throw Object.assign(new Error('absent'), { code: 'ENOENT' });
-        },
-        fetch: (async () => {
-          throw new Error('no network in this test');
-        }) as FetchLike,
-      },
+      }),
     );
     return {
       summary,

@@ -1,0 +1,33 @@
+/**
+ * runAudit's dependencies for a run over files in `cwd` with nothing else
+ * around: no stdin, no ./kentra.yaml, no network; stdout and stderr go where
+ * the test says.
+ */
+import { Readable } from 'node:stream';
+import type { FetchLike } from '../../../../src/adapters/graph/client.js';
+import type { TextSink } from '../../../../src/ports/text-sink.js';
+import type { AuditDeps } from '../../../../src/usecases/audit.js';
+
+export function offlineAuditDeps(
+  cwd: string,
+  sinks: { stdout: TextSink; stderr: TextSink; interrupted?: Promise<unknown> },
+): AuditDeps {
+  return {
+    stdout: sinks.stdout,
+    stderr: sinks.stderr,
+    stdin: Readable.from([]),
+    cwd,
+    now: Date.now,
+    interrupted: sinks.interrupted ?? new Promise(() => {}),
+    colour: false,
+    progress: false,
+    productVersion: '0.0.0',
+    env: {},
+    readText: async () => {
+      throw Object.assign(new Error('absent'), { code: 'ENOENT' });
+    },
+    fetch: (async () => {
+      throw new Error('no network in this test');
+    }) as FetchLike,
+  };
+}
