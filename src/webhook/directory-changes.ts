@@ -44,55 +44,60 @@ const userSecurityFields = 'id,accountEnabled,signInSessionsValidFromDateTime,us
 export const usersDeltaStart = `/users/delta?$select=${userSecurityFields}`;
 export const groupsDeltaStart = '/groups/delta?$select=displayName,members';
 
-/** users/delta items -> changes. Only the fields a review needs are read. */
-export function userChanges(items: readonly unknown[]): DirectoryChange[] {
+/** The items of a delta page with an `id`: removed ones to `removed`, the others to `present`. */
+function changesOf(
+  items: readonly unknown[],
+  removed: (id: string) => DirectoryChange,
+  present: (id: string, item: Record<string, unknown>) => DirectoryChange,
+): DirectoryChange[] {
   const changes: DirectoryChange[] = [];
   for (const raw of items) {
     const item = raw as Record<string, unknown>;
     const id = typeof item?.id === 'string' ? item.id : undefined;
-    if (!id) continue;
-    if (item['@removed'] !== undefined) {
-      changes.push({ t: 'user-removed', id });
-      continue;
-    }
-    const change: DirectoryChange = { t: 'user', id };
-    if (typeof item.accountEnabled === 'boolean') change.enabled = item.accountEnabled;
-    if (typeof item.signInSessionsValidFromDateTime === 'string')
-      change.validFrom = Date.parse(item.signInSessionsValidFromDateTime) || 0;
-    else if (item.signInSessionsValidFromDateTime === null) change.validFrom = 0;
-    if (typeof item.userType === 'string') change.guest = item.userType === 'Guest';
-    changes.push(change);
+    if (id) changes.push(item['@removed'] !== undefined ? removed(id) : present(id, item));
   }
   return changes;
 }
 
+/** users/delta items -> changes. Only the fields a review needs are read. */
+export function userChanges(items: readonly unknown[]): DirectoryChange[] {
+  return changesOf(
+    items,
+    (id) => ({ t: 'user-removed', id }),
+    (id, item) => {
+      const change: DirectoryChange = { t: 'user', id };
+      if (typeof item.accountEnabled === 'boolean') change.enabled = item.accountEnabled;
+      if (typeof item.signInSessionsValidFromDateTime === 'string')
+        change.validFrom = Date.parse(item.signInSessionsValidFromDateTime) || 0;
+      else if (item.signInSessionsValidFromDateTime === null) change.validFrom = 0;
+      if (typeof item.userType === 'string') change.guest = item.userType === 'Guest';
+      return change;
+    },
+  );
+}
+
 /** groups/delta items -> changes. */
 export function groupChanges(items: readonly unknown[]): DirectoryChange[] {
-  const changes: DirectoryChange[] = [];
-  for (const raw of items) {
-    const item = raw as Record<string, unknown>;
-    const id = typeof item?.id === 'string' ? item.id : undefined;
-    if (!id) continue;
-    if (item['@removed'] !== undefined) {
-      changes.push({ t: 'group-removed', id });
-      continue;
-    }
-    const change: Extract<DirectoryChange, { t: 'group' }> = { t: 'group', id };
-    if (typeof item.displayName === 'string') change.name = item.displayName;
-    const delta = item['members@delta'];
-    if (Array.isArray(delta)) {
-      const add: MemberRef[] = [];
-      const remove: MemberRef[] = [];
-      for (const entry of delta as Record<string, unknown>[]) {
-        const ref = memberRef(entry);
-        if (ref) (entry['@removed'] !== undefined ? remove : add).push(ref);
+  return changesOf(
+    items,
+    (id) => ({ t: 'group-removed', id }),
+    (id, item) => {
+      const change: Extract<DirectoryChange, { t: 'group' }> = { t: 'group', id };
+      if (typeof item.displayName === 'string') change.name = item.displayName;
+      const delta = item['members@delta'];
+      if (Array.isArray(delta)) {
+        const add: MemberRef[] = [];
+        const remove: MemberRef[] = [];
+        for (const entry of delta as Record<string, unknown>[]) {
+          const ref = memberRef(entry);
+          if (ref) (entry['@removed'] !== undefined ? remove : add).push(ref);
+        }
+        if (add.length) change.add = add;
+        if (remove.length) change.remove = remove;
       }
-      if (add.length) change.add = add;
-      if (remove.length) change.remove = remove;
-    }
-    changes.push(change);
-  }
-  return changes;
+      return change;
+    },
+  );
 }
 
 /** A member list item (`/groups/{id}/members` or members@delta) -> a reference. */

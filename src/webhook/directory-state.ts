@@ -269,7 +269,14 @@ export class DirectoryState {
     let structure = false;
     let changed = false;
     const node = this.node(change.id);
+    if (change.name !== undefined && this.rootNames.has(change.name) && !this.rootIds.has(change.id)) {
+      this.rootIds.add(change.id);
+      this.enterScope(change.id);
+      structure = true;
+    }
     if (this.fullRound.groups && node.gen !== this.gen.groups) {
+      // A full round lists every member of the group: nothing is left to read on demand.
+      this.pending.delete(change.id);
       // First listing in a full round: what it lists is the whole membership.
       if (node.gen === 0 && node.users === undefined && node.children.size === 0) {
         node.gen = this.gen.groups;
@@ -282,11 +289,6 @@ export class DirectoryState {
     } else if (node.gen === 0) {
       node.gen = this.gen.groups || 1;
       changed = true;
-    }
-    if (change.name !== undefined && this.rootNames.has(change.name) && !this.rootIds.has(change.id)) {
-      this.rootIds.add(change.id);
-      this.enterScope(change.id);
-      structure = true;
     }
     for (const member of change.remove ?? []) {
       if (member.group) {

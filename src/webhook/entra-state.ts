@@ -19,8 +19,8 @@
  * `POST /users/{id}/getMemberGroups`, cached per user until any change
  * concerning that user is applied.
  */
-
 import { hasGroupsOverage } from '../domain/entra/claims.js';
+import { abortableSleep } from './abortable-sleep.js';
 import { DeltaPoller } from './delta-poller.js';
 import type { ChangeBatch } from './directory-changes.js';
 import { DirectoryState, type GroupScope } from './directory-state.js';
@@ -51,10 +51,20 @@ export interface EntraStateOptions {
   log: Log;
   /** Sleeps that stop() can cut short; injected so tests control time. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Where the poller's batches go (default: applied here). With a shared store the leader writes them
+   * to the stream instead, and every replica applies them from there.
+   */
+  sink?: (batch: ChangeBatch) => Promise<void>;
+  /** Whether this process polls Graph now (default: always; with a shared store: while it leads). */
+  shouldPoll?: () => boolean;
+  /** Runs before each round this process polls (the leader catches up with the stream first). */
+  beforeRound?: () => Promise<void>;
 }
 
 export class EntraState {
-  readonly directory: DirectoryState;
+  /** Replaced only by reset(). */
+  directory: DirectoryState;
   private readonly poller: DeltaPoller;
   private readonly overage = new Map<
     string,
@@ -71,7 +81,7 @@ export class EntraState {
     this.poller = new DeltaPoller({
       graph: options.graph,
       now: options.now,
-      sink: async (batch) => this.apply(batch),
+      sink: options.sink ?? (async (batch) => this.apply(batch)),
       position: () => ({
         cursors: this.directory.cursors,
         pendingMembers: this.directory.pendingMembers(),
@@ -85,9 +95,15 @@ export class EntraState {
     this.directory.apply(batch);
   }
 
-  /** Starts polling; resolves after the first full synchronisation attempt. */
+  /** Forgets everything (a gap in the shared stream): not ready until a full round arrives. */
+  reset(): void {
+    this.directory = new DirectoryState(this.options.scope);
+    this.overage.clear();
+  }
+
+  /** Starts polling; resolves after the first synchronisation attempt (when this process polls). */
   start(): Promise<void> {
-    const first = this.syncOnce().then(
+    const first = ((this.options.shouldPoll?.() ?? true) ? this.syncOnce() : Promise.resolve()).then(
       () => undefined,
       () => undefined,
     );
@@ -163,6 +179,7 @@ export class EntraState {
   /** One delta round over users and groups; throws after recording the failure. */
   async syncOnce(): Promise<void> {
     try {
+      await this.options.beforeRound?.();
       await this.poller.round();
       if (this.consecutiveFailures > 0)
         this.options.log('info', 'graph.recovered', { afterFailures: this.consecutiveFailures });
@@ -197,6 +214,7 @@ export class EntraState {
       await sleep(this.nextDelay(lastError), this.abort.signal);
       if (this.abort.signal.aborted) return;
       lastError = undefined;
+      if (this.options.shouldPoll && !this.options.shouldPoll()) continue;
       await this.syncOnce().catch((error: unknown) => {
         lastError = error ?? new Error('sync failed');
       });
@@ -233,17 +251,4 @@ export class EntraState {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
 }
