@@ -19,7 +19,7 @@ import { type ControlPlane, startControlPlane } from '../test/harness/control-pl
 import { type DemoUser, startEmulator } from '../test/harness/emulator.js';
 import { kentra as kentraCommand } from '../test/harness/kentra-command.js';
 import { assertKubectlInstalled, kubectl } from '../test/harness/kubectl.js';
-import { pimWorldOn } from '../test/harness/pim-world.js';
+import { pimWorldOn, webhookRuleGroups } from '../test/harness/pim-world.js';
 import {
   access,
   grantView,
@@ -268,6 +268,8 @@ try {
     pollIntervalSeconds: 1,
     maxStalenessSeconds: 30,
     structured: true,
+    // The webhook's access file names the PIM groups too (step 13): it grants their active memberships.
+    ruleGroups: webhookRuleGroups,
   });
   try {
     const { entra: idp } = world;
@@ -319,7 +321,7 @@ async function justInTime(world: WebhookWorld): Promise<void> {
     const structured = world.structured as ControlPlane;
     for (const plane of [structured, world.viaWebhook])
       await kubectl(plane.adminKubeconfig, ['run', 'crashy', '--image=busybox', '--restart=Never']);
-    await pim.signIn(devi);
+    const oldToken = await pim.signIn(devi);
     const deletePod = async (context: 'oidc' | 'webhook') => {
       const result = await pim.kubectlAs(devi, context, ['delete', 'pod', 'crashy', '--wait=false']);
       return (result.stdout || result.stderr).trim().split('\n')[0] ?? '';
@@ -346,20 +348,33 @@ async function justInTime(world: WebhookWorld): Promise<void> {
     console.log(
       `$ kubectl --context oidc delete pod crashy      (Devi, ${((Date.now() - requested) / 1000).toFixed(1)} s after the request)\n${allowed}`,
     );
+    // The webhook cluster, with the token Devi had BEFORE the elevation: the webhook grants the group live.
+    const oldTokenKubeconfig = await world.tokenKubeconfig(world.viaWebhook, oldToken);
+    const withOldToken = async () => {
+      const result = await kubectl(oldTokenKubeconfig, ['delete', 'pod', 'crashy', '--wait=false']);
+      return result.code === 0 || /NotFound/.test(result.stderr) ? 'allowed' : 'forbidden';
+    };
     const until = async (want: 'allowed' | 'forbidden', since: number) => {
-      while (Date.now() - since < 30_000)
-        if ((await pim.deletePod(devi, 'webhook', 'crashy')) === want) return Date.now() - since;
+      while (Date.now() - since < 30_000) if ((await withOldToken()) === want) return Date.now() - since;
       return Number.POSITIVE_INFINITY;
     };
+    // kube-apiserver caches a token's authentication for 10 s; asking before the webhook's next poll would
+    // pin the old answer that long. So first the webhook's own TokenReview answer, then kubectl.
+    const oncall = `entra:group:${world.entra.groups.oncall}`;
+    while (!(await pim.webhookGroups(oldToken)).includes(oncall) && Date.now() - requested < 30_000);
+    const reviewMs = Date.now() - requested;
     const webhookMs = await until('allowed', requested);
     console.log(
-      `  webhook cluster: allowed ${(webhookMs / 1000).toFixed(1)} s after the request (its Graph poll sees the membership)`,
+      `  webhook cluster, with the token from BEFORE the elevation: the webhook grants oncall after ${(reviewMs / 1000).toFixed(1)} s, ` +
+        `kubectl delete pod allowed after ${(webhookMs / 1000).toFixed(1)} s`,
     );
     const ended = Date.now();
     world.entra.control.advanceClock(60 * 60_000);
     console.log("  (the emulator's PIM clock moves one hour on: the elevation ends)");
     const deniedMs = await until('forbidden', ended);
-    console.log(`  webhook cluster: delete pods forbidden again after ${(deniedMs / 1000).toFixed(1)} s`);
+    console.log(
+      `  webhook cluster: delete pods forbidden again after ${(deniedMs / 1000).toFixed(1)} s (same old token)`,
+    );
     console.log(
       `  plain OIDC cluster: still ${await pim.deletePod(devi, 'oidc', 'crashy')} until the token expires (why the webhook exists)`,
     );

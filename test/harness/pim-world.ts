@@ -8,6 +8,7 @@
  * kentra itself runs in-process (runCli) with the user's environment.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,9 @@ const standInBrowser = `${process.execPath} --import ${import.meta.resolve('tsx'
 /** The PIM groups of the demo tenant that may delete pods once active. */
 export const jitGroups = [demoPimGroups.oncall, demoPimGroups.approval, demoPimGroups.mfa] as const;
 
+/** What the webhook's access file names: the webhook world's usual groups and the PIM ones (it grants those live). */
+export const webhookRuleGroups = ['developers', 'platform-admins', ...jitGroups];
+
 export interface PimWorld {
   world: WebhookWorld;
   dir: string;
@@ -43,6 +47,8 @@ export interface PimWorld {
   signIn(user: DemoUser): Promise<string>;
   /** The real kubectl as `user` against a context. */
   kubectlAs(user: DemoUser, context: 'oidc' | 'webhook', args: string[]): Promise<RunResult>;
+  /** The groups `kentra webhook` answers for a token, asked as the API server asks it (its client certificate). */
+  webhookGroups(token: string): Promise<string[]>;
   /** `kubectl delete pod NAME` as the user: allowed (deleted or not found) or forbidden. */
   deletePod(user: DemoUser, context: 'oidc' | 'webhook', name: string): Promise<'allowed' | 'forbidden'>;
   stop(): Promise<void>;
@@ -53,6 +59,7 @@ export async function startPimWorld(options: { pollIntervalSeconds: number }): P
     pollIntervalSeconds: options.pollIntervalSeconds,
     maxStalenessSeconds: 30,
     structured: true,
+    ruleGroups: webhookRuleGroups,
   });
   return pimWorldOn(world, { stopWorld: true });
 }
@@ -197,6 +204,28 @@ export async function pimWorldOn(world: WebhookWorld, options: { stopWorld: bool
         return JSON.parse(result.stdout).status.token as string;
       },
       kubectlAs,
+      webhookGroups: (token) =>
+        new Promise((resolve, reject) => {
+          const req = httpsRequest(
+            `${world.webhook.server.url}/authenticate`,
+            { method: 'POST', ...world.apiserverClient, headers: { 'content-type': 'application/json' } },
+            (res) => {
+              let body = '';
+              res.setEncoding('utf8');
+              res.on('data', (chunk: string) => {
+                body += chunk;
+              });
+              res.on('end', () => {
+                const status = (JSON.parse(body) as { status?: { user?: { groups?: string[] } } }).status;
+                resolve(status?.user?.groups ?? []);
+              });
+            },
+          );
+          req.on('error', reject);
+          req.end(
+            JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } }),
+          );
+        }),
       async deletePod(user, context, name) {
         const result = await kubectlAs(user, context, [
           'delete',

@@ -43,6 +43,8 @@ export interface WebhookWorldOptions {
   pollIntervalSeconds: number;
   maxStalenessSeconds: number;
   structured?: boolean;
+  /** Groups (IDs or names) the access file grants through; default: developers and platform-admins. */
+  ruleGroups?: readonly string[];
 }
 
 export interface WebhookFiles {
@@ -66,8 +68,6 @@ export async function writeWebhookFiles(
   entra: EmulatorHandle,
   options: WebhookWorldOptions & {
     extra?: { live?: Record<string, unknown>; listen?: Record<string, unknown> };
-    /** Groups (IDs or names) the access file grants through; default: developers and platform-admins. */
-    ruleGroups?: readonly string[];
   },
 ): Promise<WebhookFiles> {
   const accessPath = join(dir, 'kentra.yaml');
