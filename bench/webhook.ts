@@ -90,9 +90,11 @@ const config: WebhookConfig = {
   },
   live: {
     graphBase: 'https://graph.bench.invalid',
-    tokenEndpoint: `${loginBase}/token`,
+    graphAuth: 'client-secret',
     clientId: 'bench',
     clientSecretFile: undefined,
+    clientCertificateFile: undefined,
+    federatedTokenFile: undefined,
     pollIntervalSeconds: 3600,
     maxStalenessSeconds: 7200,
   },

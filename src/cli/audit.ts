@@ -3,8 +3,9 @@ import type { Root } from '../composition/root.js';
 import { KentraError } from '../errors.js';
 import type { AuditRequest } from '../usecases/audit.js';
 import { VERSION } from '../version.js';
+import { type GraphAuthFlags, graphAuthOf, withGraphAuth } from './graph-auth.js';
 
-interface AuditFlags {
+interface AuditFlags extends GraphAuthFlags {
   k8sAudit?: string[];
   signins?: string[];
   directoryAudits?: string[];
@@ -45,8 +46,8 @@ Examples:
   # Watch live
   kentra audit --k8s-audit /var/log/kubernetes/audit.log --signins signins.json --follow
 
-  # Straight from Microsoft Graph (AuditLog.Read.All), the last two hours
-  KENTRA_GRAPH_TOKEN=... kentra audit --k8s-audit audit.log --signins graph --since 2h
+  # Straight from Microsoft Graph (AuditLog.Read.All), the last two hours, signed in with the Azure CLI
+  kentra audit --k8s-audit audit.log --signins graph --since 2h --graph-auth azure-cli
 
 Joins: exact when the API server maps the token's uti/sid claims into user.extra (kentra.yaml
 identity.extra; --uti-extra-key, --sid-extra-key); otherwise a scored heuristic (oid + time
@@ -69,7 +70,7 @@ function collectPath(value: string, previous: string[] | undefined): string[] {
 }
 
 export function registerAudit(program: Command, root: Root): void {
-  program
+  const command = program
     .command('audit')
     .description('Kubernetes audit events joined with Entra sign-ins')
     .requiredOption(
@@ -139,8 +140,8 @@ export function registerAudit(program: Command, root: Root): void {
       '--max-line-size <size>',
       'skip (and report as FILE:LINE) audit lines longer than this: 512KiB, 1MiB, 4MiB (default 1MiB)',
     )
-    .addHelpText('after', examples)
-    .action((flags: AuditFlags) => runAuditCommand(flags, root));
+    .addHelpText('after', examples);
+  withGraphAuth(command).action((flags: AuditFlags) => runAuditCommand(flags, root));
 }
 
 async function runAuditCommand(flags: AuditFlags, root: Root): Promise<void> {
@@ -162,7 +163,8 @@ async function runAuditCommand(flags: AuditFlags, root: Root): Promise<void> {
     productVersion: VERSION,
     env: ctx.env,
     readText: root.files.readText,
-    fetch: await root.fetch(undefined),
+    openGraph: (access) =>
+      access ? root.graphFor(graphAuthOf(flags), access) : root.graph(graphAuthOf(flags), {}, undefined),
   });
 }
 

@@ -1,49 +1,37 @@
 import { type Command, Option } from 'commander';
-import { type GraphAuthMode, graphAuthModes } from '../adapters/entra/graph-auth-modes.js';
 import { displayValue as v } from '../adapters/render/terminal-text.js';
 import type { Root } from '../composition/root.js';
 import type { EntraCheckResult } from '../usecases/entra-check.js';
+import type { EntraIo } from '../usecases/entra-connect.js';
 import type { EntraSetupResult } from '../usecases/entra-setup.js';
+import { type GraphAuthFlags, graphAuthOf, withGraphAuth } from './graph-auth.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
 
-interface EntraFlags {
+interface EntraFlags extends GraphAuthFlags {
   access: string;
   output: OutputFormat;
-  graphAuth: string;
-  deviceCodeClientId?: string;
   dryRun?: boolean;
   appId?: string;
   scope?: string[];
 }
 
-const authHelp = `
-Authentication to Microsoft Graph (--graph-auth, default auto):
-  auto                KENTRA_GRAPH_TOKEN if set; else AZURE_CLIENT_ID with AZURE_CLIENT_SECRET,
-                      AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE; else the Azure CLI
-  azure-cli           the account of \`az login --tenant <tenant>\`
-  device-code         sign in on another device (prompt on stderr)
-  client-secret | client-certificate | workload-identity   an app identity from AZURE_* variables
-  token               a Graph access token in KENTRA_GRAPH_TOKEN
+const permissions = `
 The identity needs Application.ReadWrite.All, AppRoleAssignment.ReadWrite.All and Group.Read.All
-(check needs only read access), granted with admin consent. tenant.authority and tenant.graph in
-kentra.yaml point it at another cloud or the local emulator; tenant.certificateAuthorityFile is trusted.`;
+(check needs only read access), granted with admin consent.`;
 
 function withAuth(command: Command): Command {
-  return command
-    .addOption(accessOption())
-    .addOption(
-      new Option('--graph-auth <mode>', 'how to sign in to Graph').choices(graphAuthModes).default('auto'),
-    )
-    .option(
-      '--device-code-client-id <id>',
-      'public client for --graph-auth device-code (default: Azure CLI)',
-    );
+  return withGraphAuth(command.addOption(accessOption())).addHelpText('after', permissions);
 }
 
 export function registerEntra(program: Command, root: Root): void {
   const { ctx } = root;
   const entra = program.command('entra').description('the Entra app registration: setup, check');
-  const io = async () => ({ env: ctx.env, now: ctx.now, progress: root.progress, files: root.files });
+  const io = (flags: EntraFlags): EntraIo => ({
+    now: ctx.now,
+    progress: root.progress,
+    files: root.files,
+    openGraph: (access) => root.graphFor(graphAuthOf(flags), access),
+  });
   withAuth(
     entra
       .command('setup')
@@ -53,8 +41,7 @@ export function registerEntra(program: Command, root: Root): void {
     .addOption(outputOption())
     .addHelpText(
       'after',
-      `${authHelp}
-
+      `
 It is idempotent: a second run changes nothing and says so; a run that failed halfway is completed
 by the next. The client ID is written back into kentra.yaml (comments kept). With app.web.credential:
 secret, the new client secret is printed once, on stdout only: store it at once.
@@ -71,10 +58,8 @@ Examples:
         {
           access: flags.access,
           dryRun: flags.dryRun === true,
-          graphAuth: flags.graphAuth as GraphAuthMode,
-          deviceCodeClientId: flags.deviceCodeClientId,
         },
-        await io(),
+        io(flags),
       );
       for (const warning of result.warnings) ctx.stderr.write(`warning: ${v(warning)}\n`);
       ctx.stdout.write(flags.output === 'table' ? setupTable(result) : renderData(result, flags.output));
@@ -89,8 +74,7 @@ Examples:
     )
     .addHelpText(
       'after',
-      `${authHelp}
-
+      `
 Exit status 1 when there is an error-level finding. Works on apps kentra did not create.
 
 Examples:
@@ -105,10 +89,8 @@ Examples:
           access: flags.access,
           appId: flags.appId,
           scopes: flags.scope ?? [],
-          graphAuth: flags.graphAuth as GraphAuthMode,
-          deviceCodeClientId: flags.deviceCodeClientId,
         },
-        await io(),
+        io(flags),
       );
       ctx.stdout.write(flags.output === 'table' ? checkTable(result) : renderData(result, flags.output));
       if (result.errors > 0) {

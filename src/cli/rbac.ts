@@ -1,9 +1,10 @@
 import { type Command, Option } from 'commander';
 import type { Root } from '../composition/root.js';
+import { type GraphAuthFlags, graphAuthOf, withGraphAuth } from './graph-auth.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
 import { describeSummary, planData, planTable } from './plan-output.js';
 
-interface RbacFlags {
+interface RbacFlags extends GraphAuthFlags {
   access: string;
   cluster?: string;
   kubeconfig?: string;
@@ -14,9 +15,8 @@ interface RbacFlags {
 }
 
 const examples = `
-Group names are resolved to object IDs through Microsoft Graph with the token in KENTRA_GRAPH_TOKEN
-(for example: export KENTRA_GRAPH_TOKEN=$(az account get-access-token --resource-type ms-graph --query accessToken -o tsv)).
-Groups written as object IDs need no Graph token.
+Group names are resolved to object IDs through Microsoft Graph (GroupMember.Read.All), signed in as
+--graph-auth says. Groups written as object IDs work without Graph (they are then not checked).
 
 Examples:
   kentra rbac plan
@@ -26,7 +26,7 @@ Examples:
   kentra rbac prune --cluster prod`;
 
 function common(command: Command): Command {
-  return command
+  return withGraphAuth(command)
     .addOption(accessOption())
     .option('--cluster <name>', 'cluster from the access file (default: the only one)')
     .option('--kubeconfig <path>', 'kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)')
@@ -44,14 +44,14 @@ export function registerRbac(program: Command, root: Root): void {
     const { selectCluster } = await import('../usecases/select-cluster.js');
     const access = await loadAccessFile(await root.resolve(flags.access), root.files.readText, flags.access);
     const cluster = selectCluster(access.file, flags.cluster);
-    const graph = await root.graphFor(access);
+    const graph = await root.graphFor(graphAuthOf(flags), access);
     const kube = await root.kube({ kubeconfig: flags.kubeconfig, context: flags.context ?? cluster.context });
     let result: Awaited<ReturnType<typeof runRbac>>;
     try {
       result = await runRbac(
         access,
         { cluster: cluster.name, mode, prune: flags.prune === true, dryRun: flags.dryRun === true },
-        { kube, graph, now: ctx.now, progress: root.progress },
+        { kube, graph: graph?.client(), now: ctx.now, progress: root.progress },
       );
     } finally {
       kube.close();

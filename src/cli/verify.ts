@@ -4,9 +4,10 @@ import type { Root } from '../composition/root.js';
 import type { CheckResult } from '../domain/verify/checks.js';
 import { type GrantType, grantTypes } from '../usecases/sign-in-plan.js';
 import type { VerifyResult } from '../usecases/verify.js';
+import { type GraphAuthFlags, graphAuthOf, withGraphAuth } from './graph-auth.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
 
-interface VerifyFlags {
+interface VerifyFlags extends GraphAuthFlags {
   access: string;
   cluster?: string;
   kubeconfig?: string;
@@ -30,7 +31,8 @@ cluster-admin / wildcard / risky grants outside the access file.
 
 The token is signed in for the access file's app (a refresh token is used when cached), or taken from
 --user-context, a kubeconfig context written by \`kentra kubeconfig\`. RBAC is read with --kubeconfig /
---context (default: the cluster's context in the access file). Group names need KENTRA_GRAPH_TOKEN.
+--context (default: the cluster's context in the access file). Group names and the "is the user in no
+group?" answer come from Microsoft Graph (--graph-auth).
 Exit status: 0 when no check failed, 1 otherwise.
 
 Examples:
@@ -42,7 +44,7 @@ Examples:
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerVerify(program: Command, root: Root): void {
-  program
+  const command = program
     .command('verify')
     .description('walk the chain for a cluster (Entra -> token -> API server -> RBAC) and check each link')
     .addOption(accessOption())
@@ -64,8 +66,8 @@ export function registerVerify(program: Command, root: Root): void {
     .option('--scope <scope>', 'scope of the access token (repeatable)', collect)
     .option('--timeout <duration>', 'longest wait for the sign-in', '3m')
     .addOption(outputOption())
-    .addHelpText('after', examples)
-    .action((flags: VerifyFlags) => runVerify(flags, root));
+    .addHelpText('after', examples);
+  withGraphAuth(command).action((flags: VerifyFlags) => runVerify(flags, root));
 }
 
 async function runVerify(flags: VerifyFlags, root: Root): Promise<void> {
@@ -85,7 +87,7 @@ async function runVerify(flags: VerifyFlags, root: Root): Promise<void> {
   const { sharedAudienceWarnings } = await import('../domain/access/audiences.js');
   for (const warning of sharedAudienceWarnings(access.file)) ctx.stderr.write(`warning: ${v(warning)}\n`);
   const caFile = tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile);
-  const graph = await root.graphFor(access);
+  const graph = await root.graphFor(graphAuthOf(flags), access);
   const context = flags.context ?? cluster.context;
   const user = await root.userSide({ kubeconfig: flags.kubeconfig, context });
   const source = flags.userContext
@@ -109,7 +111,7 @@ async function runVerify(flags: VerifyFlags, root: Root): Promise<void> {
       { cluster: cluster.name },
       {
         kube,
-        graph,
+        graph: graph?.client(),
         fetchJson: await root.fetchJson(caFile),
         obtainToken: () => user.obtain(fresh),
         reviewToken: user.review,

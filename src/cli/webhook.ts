@@ -29,7 +29,9 @@ Example configuration (kentra-webhook.yaml):
   accessFile: kentra.yaml
   listen: {host: 0.0.0.0, port: 8443}
   tls: {certFile: /etc/kentra/tls.crt, keyFile: /etc/kentra/tls.key, clientCaFile: /etc/kentra/apiserver-ca.crt}
-  live: {clientId: <app id>, clientSecretFile: /etc/kentra/graph-secret, pollIntervalSeconds: 5, maxStalenessSeconds: 60}
+  live: {graphAuth: client-secret, clientId: <app id>, clientSecretFile: /etc/kentra/graph-secret, pollIntervalSeconds: 5}
+  # graphAuth: client-secret | client-certificate (clientCertificateFile) | workload-identity
+  #   (federatedTokenFile, or AKS's AZURE_FEDERATED_TOKEN_FILE) | managed-identity; docs/graph-auth.md
   policy: {allowedNetworks: [10.0.0.0/8]}
 
 Examples:

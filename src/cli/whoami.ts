@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { displayValue as v } from '../adapters/render/terminal-text.js';
 import type { Root } from '../composition/root.js';
 import type { WhoamiResult } from '../usecases/whoami.js';
+import { type GraphAuthFlags, graphAuthOf, withGraphAuth } from './graph-auth.js';
 import { type OutputFormat, outputOption, renderData } from './output.js';
 
-interface WhoamiFlags {
+interface WhoamiFlags extends GraphAuthFlags {
   kubeconfig?: string;
   context?: string;
   access?: string;
@@ -14,58 +15,61 @@ interface WhoamiFlags {
 const examples = `
 The token is the one kubectl would send for the context: its user runs \`kentra get-token\` (written by
 \`kentra kubeconfig\`; a cached token is used, a sign-in opens only when none is valid) or holds a token.
-Group object IDs are named through Microsoft Graph when KENTRA_GRAPH_TOKEN is set; the Graph URL and its
-CA come from the access file when there is one (./kentra.yaml or --access).
+Group object IDs are named through Microsoft Graph (GroupMember.Read.All) when a Graph sign-in is
+found (--graph-auth); the Graph URL, tenant and CA come from the access file when there is one
+(./kentra.yaml or --access).
 
 Examples:
   kentra whoami
   kentra whoami --context prod-entra -o json
-  KENTRA_GRAPH_TOKEN=$(az account get-access-token --resource-type ms-graph --query accessToken -o tsv) kentra whoami`;
+  kentra whoami --graph-auth azure-cli`;
 
 export function registerWhoami(program: Command, root: Root): void {
   const { ctx } = root;
-  program
+  const command = program
     .command('whoami')
     .description('who you are to the cluster (SelfSubjectReview) and to Entra (token claims, group names)')
     .option('--kubeconfig <path>', 'kubeconfig (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context (default: current-context)')
     .option('--access <path>', 'access file for the Graph URL and CA (default: ./kentra.yaml when present)')
     .addOption(outputOption())
-    .addHelpText('after', examples)
-    .action(async (flags: WhoamiFlags) => {
-      const [{ whoami }, { loadAccessFile }, { defaultGraph }] = await Promise.all([
-        import('../usecases/whoami.js'),
-        import('../usecases/load-access.js'),
-        import('../domain/entra/clouds.js'),
-      ]);
-      const user = await root.userSide(flags);
-      const source = await user.tokenSource(flags.context);
-      // Graph: the access file's tenant when there is one, else Microsoft Graph with get-token's CA.
-      const accessPath = await root.resolve(flags.access ?? 'kentra.yaml');
-      const access = await loadAccessFile(accessPath, root.files.readText).catch((error: unknown) => {
-        if (flags.access) throw error;
-        // No ./kentra.yaml is normal for a user; a broken one is worth a word.
-        if ((error as { code?: string }).code !== 'io.read')
-          ctx.stderr.write(`warning: ${v(accessPath)} not used: ${v((error as Error).message)}\n`);
-        return undefined;
-      });
-      const graph = access
-        ? await root.graphFor(access)
-        : await root.graph(
-            { id: '', authority: '', issuer: '', graph: defaultGraph },
-            source.kind === 'get-token' ? source.input.caFile : undefined,
-          );
-      const result = await whoami({
-        obtainToken: () => user.obtain(source),
-        reviewToken: user.review,
-        graph,
-        now: ctx.now,
-      });
-      for (const warning of result.warnings) ctx.stderr.write(`warning: ${v(warning)}\n`);
-      ctx.stdout.write(
-        flags.output === 'table' ? whoamiTable(result, ctx.now()) : renderData(result, flags.output),
-      );
+    .addHelpText('after', examples);
+  withGraphAuth(command).action(async (flags: WhoamiFlags) => {
+    const [{ whoami }, { loadAccessFile }, { defaultGraph }] = await Promise.all([
+      import('../usecases/whoami.js'),
+      import('../usecases/load-access.js'),
+      import('../domain/entra/clouds.js'),
+    ]);
+    const user = await root.userSide(flags);
+    const source = await user.tokenSource(flags.context);
+    // Graph: the access file's tenant when there is one, else Microsoft Graph with get-token's CA.
+    const accessPath = await root.resolve(flags.access ?? 'kentra.yaml');
+    const access = await loadAccessFile(accessPath, root.files.readText).catch((error: unknown) => {
+      if (flags.access) throw error;
+      // No ./kentra.yaml is normal for a user; a broken one is worth a word.
+      if ((error as { code?: string }).code !== 'io.read')
+        ctx.stderr.write(`warning: ${v(accessPath)} not used: ${v((error as Error).message)}\n`);
+      return undefined;
     });
+    const auth = graphAuthOf(flags);
+    const graph = access
+      ? await root.graphFor(auth, access)
+      : await root.graph(
+          auth,
+          { graph: defaultGraph },
+          source.kind === 'get-token' ? source.input.caFile : undefined,
+        );
+    const result = await whoami({
+      obtainToken: () => user.obtain(source),
+      reviewToken: user.review,
+      graph: graph?.client(),
+      now: ctx.now,
+    });
+    for (const warning of result.warnings) ctx.stderr.write(`warning: ${v(warning)}\n`);
+    ctx.stdout.write(
+      flags.output === 'table' ? whoamiTable(result, ctx.now()) : renderData(result, flags.output),
+    );
+  });
 }
 
 function row(label: string, values: readonly string[]): string[] {

@@ -15,7 +15,8 @@
  *   writing rules, src/adapters/kube/kubeconfig.ts); `kube()` and `kubeConnection()` go through it.
  */
 import type { Files } from '../adapters/files.js';
-import type { FetchLike, GraphClient } from '../adapters/graph/client.js';
+import type { FetchLike } from '../adapters/graph/client.js';
+import type { GraphAccess, GraphAuthSettings } from '../adapters/graph/open-graph.js';
 import type { KubeClient } from '../adapters/kube/client.js';
 import type { KubeConnection, KubeconfigSelection, KubeconfigSource } from '../adapters/kube/kubeconfig.js';
 import { displayValue } from '../adapters/render/terminal-text.js';
@@ -49,10 +50,17 @@ export interface Root {
   kubeConnection(flags: KubeconfigSelection): Promise<KubeConnection>;
   /** A Kubernetes API client for a kubeconfig context; the caller closes it. */
   kube(flags: KubeconfigSelection): Promise<KubeClient>;
-  /** Microsoft Graph for a tenant, or undefined when no Graph credential is available. */
-  graph(tenant: TenantSpec, caFile: string | undefined): Promise<GraphClient | undefined>;
-  /** Graph for the tenant of an access file (its base URL and private CA). */
-  graphFor(access: LoadedAccessFile): Promise<GraphClient | undefined>;
+  /**
+   * Microsoft Graph for a tenant (ID, authority, Graph base URL; each may be absent), signed in as
+   * `--graph-auth` says (src/adapters/graph/open-graph.ts); undefined when `auto` finds no credential.
+   */
+  graph(
+    auth: GraphAuthSettings,
+    tenant: Partial<Pick<TenantSpec, 'id' | 'authority' | 'graph'>>,
+    caFile: string | undefined,
+  ): Promise<GraphAccess | undefined>;
+  /** Graph for the tenant of an access file (its ID, authority, base URL and private CA). */
+  graphFor(auth: GraphAuthSettings, access: LoadedAccessFile): Promise<GraphAccess | undefined>;
   /** fetch, trusting `caFile` (PEM) besides the system's roots when given. */
   fetch(caFile: string | undefined): Promise<FetchLike>;
   /** GET a JSON document (issuer discovery): status and body, the body undefined when it is not JSON. */
@@ -95,13 +103,23 @@ export function composeRoot(ctx: CliContext): Root {
       const { KubeClient } = await import('../adapters/kube/client.js');
       return new KubeClient(await root.kubeConnection(flags));
     },
-    graph: async (tenant, caFile) => {
-      const { connectGraph } = await import('../adapters/connections.js');
-      return connectGraph({ tenant, caFile, env: ctx.env, files, progress: root.progress });
+    graph: async (auth, tenant, caFile) => {
+      const { openGraph } = await import('../adapters/graph/open-graph.js');
+      return openGraph({
+        auth,
+        tenant,
+        caPem: caFile ? await files.readText(caFile) : undefined,
+        env: ctx.env,
+        now: ctx.now,
+        progress: root.progress,
+        // A person can answer a device-code prompt only where stderr is a terminal.
+        interactive: ctx.stderrIsTTY,
+      });
     },
-    graphFor: (access) => {
+    graphFor: (auth, access) => {
       const { tenant } = access.file;
       return root.graph(
+        auth,
         tenant,
         tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile),
       );

@@ -3,6 +3,7 @@
  * log, clock, base URL, request counters, injected faults and PIM.
  */
 import type { Directory } from './directory.js';
+import type { ExternalIssuers } from './external-issuers.js';
 import type { Grants } from './grants.js';
 import type { GraphThrottle } from './graph/throttle.js';
 import type { SigningKeys } from './keys.js';
@@ -29,6 +30,8 @@ export interface EmulatorContext {
   readonly keys: SigningKeys;
   readonly grants: Grants;
   readonly signIns: SignInLog;
+  /** Keys of the OIDC issuers that federated identity credentials name. */
+  readonly issuers: ExternalIssuers;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
   readonly tokenLifetimeSeconds: number;

@@ -17,6 +17,10 @@ export const demoAutomationSecret = 'kentra-demo-automation-secret-0001';
 export const demoOtherClientId = '5c8e1a3f-2b4d-4f6e-9a7c-0e1d2c3b4a59';
 /** An app with appRoleAssignmentRequired that only platform-admins are assigned to (50105 for others). */
 export const demoRestrictedClientId = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+/** The host's system-assigned managed identity (Graph read permissions), served by the managed-identity endpoint. */
+export const demoHostIdentityClientId = 'a4c2e6f8-1b3d-4f5a-9c7e-2d4f6a8b0c1e';
+/** A user-assigned managed identity (reads users and memberships, as the webhook needs), chosen by client ID. */
+export const demoWebhookIdentityClientId = 'b5d3f7a9-2c4e-4a6b-8d0f-3e5a7b9c1d2f';
 export const demoPassword = 'Kentra!demo-2026';
 export const demoMfaCode = '246810';
 
@@ -136,6 +140,31 @@ export function defaultSeed(): SeedDocument {
             publicClient: true,
             redirectUris: ['http://localhost'],
             groupMembershipClaims: 'SecurityGroup',
+          },
+          {
+            displayName: 'kentra-host-identity',
+            appId: demoHostIdentityClientId,
+            managedIdentity: 'systemAssigned',
+            apiPermissions: [
+              {
+                resource: 'Microsoft Graph',
+                roles: [
+                  'Application.Read.All',
+                  'AuditLog.Read.All',
+                  'Group.Read.All',
+                  'GroupMember.Read.All',
+                  'User.Read.All',
+                ],
+              },
+            ],
+          },
+          {
+            displayName: 'kentra-webhook-identity',
+            appId: demoWebhookIdentityClientId,
+            managedIdentity: 'userAssigned',
+            apiPermissions: [
+              { resource: 'Microsoft Graph', roles: ['GroupMember.Read.All', 'User.Read.All'] },
+            ],
           },
           {
             displayName: 'Payroll',

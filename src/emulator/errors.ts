@@ -151,6 +151,54 @@ const catalog = {
     message: () =>
       "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
   },
+  // Client assertions (certificates, federated credentials). Wording from Entra's error-code reference;
+  // the codes for federated-credential mismatches are the ones Entra returns to GitHub Actions and
+  // Kubernetes workload identity users (unverified against a live tenant).
+  50027: {
+    error: 'invalid_request',
+    status: 400,
+    message: (a) => `JWT token is invalid or malformed. ${a}`.trim(),
+  },
+  50166: {
+    error: 'invalid_client',
+    status: 401,
+    message: (a) => `Request to External OIDC endpoint failed. ${a}`.trim(),
+  },
+  700021: {
+    error: 'invalid_client',
+    status: 401,
+    message: () => "Client assertion application identifier doesn't match 'client_id' parameter.",
+  },
+  700023: {
+    error: 'invalid_client',
+    status: 401,
+    message: (a) => `Client assertion audience claim does not match Realm issuer. ${a}`.trim(),
+  },
+  700024: {
+    error: 'invalid_client',
+    status: 401,
+    message: () => 'Client assertion is not within its valid time range.',
+  },
+  700027: {
+    error: 'invalid_client',
+    status: 401,
+    message: (a) => a || 'Client assertion failed signature validation.',
+  },
+  700211: {
+    error: 'invalid_client',
+    status: 401,
+    message: (a) => `No matching federated identity record found for presented assertion issuer '${a}'.`,
+  },
+  700212: {
+    error: 'invalid_client',
+    status: 401,
+    message: (a) => `No matching federated identity record found for presented assertion audience '${a}'.`,
+  },
+  700213: {
+    error: 'invalid_client',
+    status: 401,
+    message: (a) => `No matching federated identity record found for presented assertion subject '${a}'.`,
+  },
   700054: {
     error: 'unsupported_response_type',
     status: 400,

@@ -11,7 +11,7 @@ import type { Authentication } from './grants.js';
 import { newUti } from './ids.js';
 import type { Application, ServicePrincipal, Tenant, User } from './model.js';
 import type { ResolvedScopes } from './scopes.js';
-import type { AuthProtocol, SignInEventType } from './signin-log.js';
+import type { AuthProtocol, ClientCredentialType, SignInEventType } from './signin-log.js';
 import { appAccessTokenClaims, idTokenClaims, userAccessTokenClaims } from './tokens.js';
 
 export interface RequestMeta {
@@ -214,24 +214,37 @@ export async function issueUserTokens(ctx: EmulatorContext, input: UserIssue): P
   return response;
 }
 
-/** An app-only access token (client credentials). */
+/**
+ * An app-only access token (client credentials, or a managed identity's token) for the client's
+ * service principal; refused when the resource requires assignment and the client has no app role
+ * on it (501051), as Entra does.
+ */
 export async function issueAppToken(
   ctx: EmulatorContext,
   input: {
     tenant: Tenant;
     client: Application;
-    sp: ServicePrincipal;
     scopes: ResolvedScopes;
+    credentialType: ClientCredentialType;
     meta: RequestMeta;
   },
 ): Promise<TokenResponse> {
+  const { tenant, scopes } = input;
+  const sp = ctx.directory.servicePrincipal(tenant, input.client.appId);
+  if (!sp) throw new StsFailure(700016, input.client.appId);
+  const resourceSp = ctx.directory.servicePrincipal(tenant, scopes.resource.appId);
+  if (
+    resourceSp?.appRoleAssignmentRequired &&
+    ctx.directory.assignedRoleIds(tenant, sp.id, resourceSp).length === 0
+  )
+    throw new StsFailure(501051, `'${scopes.resource.appId}'(${scopes.resource.displayName})`);
   const iat = Math.floor(ctx.now() / 1000);
   const uti = newUti();
   const lifetime = ctx.tokenLifetimeSeconds;
   const token = appAccessTokenClaims(
     ctx.directory,
     { baseUrl: ctx.baseUrl, tenant: input.tenant, uti, iat, lifetimeSeconds: lifetime },
-    { app: input.client, sp: input.sp },
+    { app: input.client, sp },
     { app: input.scopes.resource, name: input.scopes.resourceName },
   );
   ctx.signIns.record({
@@ -239,8 +252,8 @@ export async function issueAppToken(
     user: undefined,
     client: input.client,
     resource: input.scopes.resource,
-    servicePrincipalId: input.sp.id,
-    eventType: 'servicePrincipal',
+    servicePrincipalId: sp.id,
+    eventType: input.credentialType === 'managedIdentity' ? 'managedIdentity' : 'servicePrincipal',
     protocol: 'none',
     ip: input.meta.ip,
     userAgent: input.meta.userAgent,
@@ -254,7 +267,7 @@ export async function issueAppToken(
     acrs: [],
     errorCode: 0,
     failureReason: null,
-    clientCredentialType: 'clientSecret',
+    clientCredentialType: input.credentialType,
     at: ctx.now(),
   });
   return {

@@ -74,6 +74,36 @@ export interface PasswordCredential {
   endDateTime: string;
 }
 
+/**
+ * A certificate credential (Graph `keyCredential` of type AsymmetricX509Cert, usage Verify): the app
+ * proves itself with a client assertion signed by the certificate's key, named by its thumbprint.
+ */
+export interface KeyCredential {
+  keyId: string;
+  displayName: string | null;
+  /** The certificate (DER, base64), as Graph takes it in `key`. */
+  key: string;
+  /** base64url SHA-1 and SHA-256 of the DER: what a client assertion's `x5t` / `x5t#S256` carries. */
+  x5t: string;
+  x5tS256: string;
+  /** The certificate's public key, SPKI PEM. */
+  publicKeyPem: string;
+  startDateTime: string;
+  endDateTime: string;
+}
+
+/** Graph `federatedIdentityCredential`: tokens of an external issuer this app accepts as its credential. */
+export interface FederatedIdentityCredential {
+  id: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+  description: string | null;
+}
+
+export type ManagedIdentityKind = 'systemAssigned' | 'userAssigned';
+
 export interface Application {
   id: string;
   appId: string;
@@ -90,6 +120,13 @@ export interface Application {
   oauth2PermissionScopes: PermissionScope[];
   appRoles: AppRole[];
   passwordCredentials: PasswordCredential[];
+  keyCredentials: KeyCredential[];
+  federatedIdentityCredentials: FederatedIdentityCredential[];
+  /**
+   * Set for a managed identity: it has a service principal but no app registration (not under
+   * /applications), and gets tokens only from the managed-identity endpoint.
+   */
+  managedIdentity?: ManagedIdentityKind;
   createdDateTime: string;
   /** First-party resources (Microsoft Graph) exist in every tenant but are not listed under /applications. */
   builtIn: boolean;
@@ -102,6 +139,7 @@ export interface ServicePrincipal {
   id: string;
   appId: string;
   displayName: string;
+  servicePrincipalType: 'Application' | 'ManagedIdentity';
   appRoleAssignmentRequired: boolean;
   servicePrincipalNames: string[];
   createdDateTime: string;
@@ -169,6 +207,11 @@ export interface Tenant {
   subjectSalt: string;
   /** PIM for Groups: onboarded groups and their policies, eligibility, activations, requests. */
   privilegedAccess: TenantPim;
+}
+
+/** An app registration of the tenant (not a first-party app, not a managed identity). */
+export function isRegistered(app: Application): boolean {
+  return !app.builtIn && app.managedIdentity === undefined;
 }
 
 /** Microsoft Graph's well-known app ID; tokens for it are v1 with `aud` https://graph.microsoft.com. */

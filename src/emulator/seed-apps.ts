@@ -1,78 +1,15 @@
 /**
- * The applications part of a seed: Microsoft Graph as a resource in every
- * tenant, the seed's app registrations with their service principals, their
- * user/group assignments and their Graph application permissions.
+ * The applications part of a seed: Microsoft's first-party apps in every
+ * tenant (first-party.ts), the seed's app registrations and managed identities
+ * with their service principals and credentials, their user/group assignments
+ * and their Graph application permissions.
  */
+import { keyCredentialOf } from './certificates.js';
+import { firstPartyApplications } from './first-party.js';
 import { sha256, stableGuid } from './ids.js';
-import type { Application, AppRole, ServicePrincipal } from './model.js';
-import { graphAppId, graphResource } from './model.js';
+import type { Application, ServicePrincipal } from './model.js';
 import { applicationByRef, created, servicePrincipalOf, type TenantBuild } from './seed-build.js';
-
-function graphRole(value: string): AppRole {
-  return {
-    id: stableGuid('graph-app-role', value),
-    value,
-    displayName: value,
-    description: `Microsoft Graph application permission ${value}`,
-    allowedMemberTypes: ['Application'],
-    isEnabled: true,
-  };
-}
-
-const graphRoles = [
-  'Application.Read.All',
-  'Application.ReadWrite.All',
-  'AppRoleAssignment.ReadWrite.All',
-  'AuditLog.Read.All',
-  'Directory.Read.All',
-  'Directory.ReadWrite.All',
-  'Group.Read.All',
-  'Group.ReadWrite.All',
-  'GroupMember.Read.All',
-  'GroupMember.ReadWrite.All',
-  'Policy.Read.All',
-  'Policy.ReadWrite.ConditionalAccess',
-  'PrivilegedAssignmentSchedule.Read.AzureADGroup',
-  'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
-  'PrivilegedEligibilitySchedule.Read.AzureADGroup',
-  'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
-  'RoleManagementPolicy.Read.AzureADGroup',
-  'RoleManagementPolicy.ReadWrite.AzureADGroup',
-  'User.Read.All',
-  'User.ReadWrite.All',
-].map(graphRole);
-
-const graphScopes = ['User.Read', ...graphRoles.map((r) => r.value)];
-
-/** Microsoft Graph as a resource: present in every tenant, v1 access tokens. */
-function graphApplication(tenantId: string): Application {
-  return {
-    id: stableGuid(tenantId, 'application', graphAppId),
-    appId: graphAppId,
-    displayName: 'Microsoft Graph',
-    signInAudience: 'AzureADMultipleOrgs',
-    isFallbackPublicClient: false,
-    publicClientRedirectUris: [],
-    webRedirectUris: [],
-    identifierUris: [graphResource, 'https://graph.microsoft.com/'],
-    groupMembershipClaims: null,
-    requestedAccessTokenVersion: 1,
-    oauth2PermissionScopes: graphScopes.map((value) => ({
-      id: stableGuid('graph-scope', value),
-      value,
-      adminConsentDisplayName: value,
-      adminConsentDescription: `Microsoft Graph delegated permission ${value}`,
-      type: 'User',
-      isEnabled: true,
-    })),
-    appRoles: graphRoles,
-    passwordCredentials: [],
-    createdDateTime: created,
-    builtIn: true,
-    extra: {},
-    version: 0,
-  };
-}
+import type { SeedDocument, SeedProblems } from './seed-schema.js';
 
 function servicePrincipalFor(
   tenantId: string,
@@ -83,6 +20,7 @@ function servicePrincipalFor(
     id: stableGuid(tenantId, 'servicePrincipal', app.appId),
     appId: app.appId,
     displayName: app.displayName,
+    servicePrincipalType: app.managedIdentity ? 'ManagedIdentity' : 'Application',
     appRoleAssignmentRequired: assignmentRequired,
     servicePrincipalNames: [app.appId, ...app.identifierUris],
     createdDateTime: created,
@@ -97,14 +35,15 @@ function graphOptionalClaims(names: { idToken?: string[]; accessToken?: string[]
   return { idToken: entries(names.idToken), accessToken: entries(names.accessToken), saml2Token: [] };
 }
 
-/** Microsoft Graph and the seed's applications, each with its service principal. */
+/** Microsoft's first-party apps and the seed's applications, each with its service principal. */
 export function addApplications(build: TenantBuild): void {
   const { seed, tenant, appsByName } = build;
-  const graph = graphApplication(tenant.id);
-  tenant.applications.set(graph.id, graph);
-  const graphSp = servicePrincipalFor(tenant.id, graph, false);
-  tenant.servicePrincipals.set(graphSp.id, graphSp);
-  appsByName.set('microsoft graph', graph);
+  for (const app of firstPartyApplications(tenant.id)) {
+    tenant.applications.set(app.id, app);
+    const sp = servicePrincipalFor(tenant.id, app, false);
+    tenant.servicePrincipals.set(sp.id, sp);
+    appsByName.set(app.displayName.toLowerCase(), app);
+  }
   const seedApps = seed.applications ?? [];
   seedApps.forEach((a, i) => {
     const appId = (a.appId ?? stableGuid(build.tenant.id, 'appId', a.displayName)).toLowerCase();
@@ -143,6 +82,38 @@ export function addApplications(build: TenantBuild): void {
         startDateTime: created,
         endDateTime: '2099-01-01T00:00:00Z',
       })),
+      keyCredentials: (a.certificates ?? []).flatMap((c, j) => {
+        try {
+          return [
+            keyCredentialOf(c.certificate, {
+              keyId: stableGuid(appId, 'certificate', String(j)),
+              displayName: c.displayName ?? null,
+            }),
+          ];
+        } catch {
+          build.problems.add(
+            `${build.path}.applications[${i}].certificates[${j}].certificate`,
+            'is not a readable X.509 certificate',
+          );
+          return [];
+        }
+      }),
+      federatedIdentityCredentials: (a.federatedCredentials ?? []).map((c, j) => {
+        if (c.audiences && c.audiences.length !== 1)
+          build.problems.add(
+            `${build.path}.applications[${i}].federatedCredentials[${j}].audiences`,
+            'takes exactly one value (as in Entra)',
+          );
+        return {
+          id: stableGuid(appId, 'federatedIdentityCredential', c.name),
+          name: c.name,
+          issuer: c.issuer,
+          subject: c.subject,
+          audiences: c.audiences ?? ['api://AzureADTokenExchange'],
+          description: c.description ?? null,
+        };
+      }),
+      ...(a.managedIdentity ? { managedIdentity: a.managedIdentity } : {}),
       createdDateTime: created,
       builtIn: false,
       extra: a.optionalClaims ? { optionalClaims: graphOptionalClaims(a.optionalClaims) } : {},
@@ -235,4 +206,40 @@ export function addAssignments(build: TenantBuild): void {
       });
     });
   });
+}
+
+const managedIdentityExcludes = [
+  'publicClient',
+  'redirectUris',
+  'webRedirectUris',
+  'secrets',
+  'certificates',
+  'federatedCredentials',
+] as const;
+
+/**
+ * Managed identities across the seed: the emulator is one host, so at most one is system-assigned;
+ * and a managed identity has a service principal but no app registration, so nothing to sign in
+ * with but the managed-identity endpoint.
+ */
+export function checkManagedIdentities(seed: SeedDocument, problems: SeedProblems): void {
+  const systemAssigned: string[] = [];
+  seed.tenants.forEach((t, i) => {
+    (t.applications ?? []).forEach((a, j) => {
+      if (!a.managedIdentity) return;
+      const path = `tenants[${i}].applications[${j}]`;
+      if (a.managedIdentity === 'systemAssigned') systemAssigned.push(`${path}.managedIdentity`);
+      for (const key of managedIdentityExcludes)
+        if (a[key] !== undefined)
+          problems.add(
+            `${path}.${key}`,
+            'a managed identity has no app registration, so no credentials or redirect URIs',
+          );
+    });
+  });
+  for (const path of systemAssigned.slice(1))
+    problems.add(
+      path,
+      `only one system-assigned managed identity per emulator (the first is ${systemAssigned[0]})`,
+    );
 }

@@ -90,6 +90,18 @@ export interface SeedApplication {
   apiPermissions?: { resource: string; roles: string[] }[];
   /** Optional claims by name, per token kind (Graph's optionalClaims, names only). */
   optionalClaims?: { idToken?: string[]; accessToken?: string[] };
+  /** Certificates (PEM) the app may sign client assertions with (Graph keyCredentials). */
+  certificates?: { certificate: string; displayName?: string }[];
+  /** Tokens of other OIDC issuers the app accepts as its credential (Graph federatedIdentityCredentials). */
+  federatedCredentials?: {
+    name: string;
+    issuer: string;
+    subject: string;
+    audiences?: string[];
+    description?: string;
+  }[];
+  /** A managed identity instead of an app registration: served by the managed-identity endpoint. */
+  managedIdentity?: 'systemAssigned' | 'userAssigned';
 }
 
 export interface SeedNamedLocation {
@@ -285,6 +297,49 @@ export const seedSchema = {
             idToken: listOf({ enum: supportedOptionalClaims }),
             accessToken: listOf({ enum: supportedOptionalClaims }),
           },
+        },
+        certificates: {
+          ...listOf({
+            type: 'object',
+            required: ['certificate'],
+            additionalProperties: false,
+            properties: {
+              certificate: {
+                type: 'string',
+                pattern: '-----BEGIN CERTIFICATE-----',
+                description: 'A PEM certificate.',
+              },
+              displayName: text,
+            },
+          }),
+          description: 'Certificates the app signs client assertions with (Graph keyCredentials).',
+        },
+        federatedCredentials: {
+          ...listOf({
+            type: 'object',
+            required: ['name', 'issuer', 'subject'],
+            additionalProperties: false,
+            properties: {
+              name: text,
+              issuer: { type: 'string', pattern: '^https://', description: 'An https issuer URL.' },
+              subject: text,
+              audiences: {
+                type: 'array',
+                items: text,
+                minItems: 1,
+                default: ['api://AzureADTokenExchange'],
+                description: 'Exactly one audience, as in Entra (checked when the seed is loaded).',
+              },
+              description: text,
+            },
+          }),
+          description:
+            'Tokens of other OIDC issuers the app accepts as its credential (Graph federatedIdentityCredentials).',
+        },
+        managedIdentity: {
+          enum: ['systemAssigned', 'userAssigned'],
+          description:
+            'A managed identity instead of an app registration: tokens come from the managed-identity endpoint.',
         },
       },
     },

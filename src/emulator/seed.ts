@@ -10,7 +10,7 @@ import { KentraError } from '../errors.js';
 import { stableGuid } from './ids.js';
 import type { Tenant } from './model.js';
 import { emptyPim } from './pim-model.js';
-import { addApplications, addAssignments } from './seed-apps.js';
+import { addApplications, addAssignments, checkManagedIdentities } from './seed-apps.js';
 import type { TenantBuild } from './seed-build.js';
 import { addGroupMembers, addGroups, addUsers } from './seed-people.js';
 import { addPrivilegedAccessGroups } from './seed-pim.js';
@@ -75,6 +75,7 @@ function seedError(source: string, problems: SeedProblems): KentraError {
 /** Builds the tenants of a validated seed, recording unresolved references as problems. */
 function buildTenants(seed: SeedDocument, problems: SeedProblems): Tenant[] {
   const seenIds = new Set<string>();
+  checkManagedIdentities(seed, problems);
   return seed.tenants.map((t, i) => {
     const tenant = buildTenant(t, `tenants[${i}]`, problems);
     if (seenIds.has(tenant.id) || seenIds.has(tenant.domain)) {

@@ -12,10 +12,12 @@ import type { EmulatorContext } from './context.js';
 import { createControl, type EmulatorControl } from './control.js';
 import { defaultSeed } from './default-seed.js';
 import { Directory } from './directory.js';
+import { externalIssuers } from './external-issuers.js';
 import { Grants } from './grants.js';
 import { graphHandler } from './graph/handler.js';
 import { GraphThrottle } from './graph/throttle.js';
 import { SigningKeys } from './keys.js';
+import { type ManagedIdentityEndpoint, startManagedIdentityEndpoint } from './managed-identity.js';
 import { PrivilegedAccess } from './privileged-access.js';
 import { createRouter } from './router.js';
 import { ScheduleClock } from './schedule-clock.js';
@@ -34,6 +36,10 @@ export interface EmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Unexpected failures inside a request (the client gets an Entra-shaped 500). */
   onError?: (error: unknown) => void;
+  /** CAs (PEM) to trust, besides the public roots, when reading the keys of a federated credential's issuer. */
+  trustedCaPems?: readonly string[];
+  /** Port of the plain-HTTP managed-identity endpoint on 127.0.0.1 (default 0: a free one). */
+  managedIdentityPort?: number;
   /** Called once per finished request (for `kentra emulator --verbose`). */
   onRequest?: (entry: { endpoint: string; method: string; path: string; status: number; ms: number }) => void;
 }
@@ -45,6 +51,8 @@ export interface RunningEmulator {
   readonly caFile: string;
   readonly context: EmulatorContext;
   readonly control: EmulatorControl;
+  /** The managed-identity endpoint (IMDS and App Service contracts) on its own loopback port. */
+  readonly managedIdentity: Pick<ManagedIdentityEndpoint, 'endpoint' | 'header' | 'imdsHost'>;
   close(): Promise<void>;
 }
 
@@ -89,6 +97,17 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
       },
     );
   }
+  const managedIdentity = await startManagedIdentityEndpoint(
+    () => context,
+    options.managedIdentityPort,
+  ).catch((error: unknown) => {
+    server.close();
+    throw new KentraError(
+      'io.write',
+      `cannot listen on 127.0.0.1:${options.managedIdentityPort ?? 0} for the managed-identity endpoint`,
+      { cause: error, hint: 'Pick another --managed-identity-port, or 0 for any free port.' },
+    );
+  });
   const { port } = server.address() as AddressInfo;
   const url = `https://127.0.0.1:${port}`;
   const directory = new Directory(tenants, now);
@@ -98,6 +117,7 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
     keys,
     grants: new Grants(now),
     signIns: new SignInLog(),
+    issuers: externalIssuers({ caPems: options.trustedCaPems ?? [], now }),
     now,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
     requestCounts: new Map(),
@@ -112,7 +132,13 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
     caFile: stateFiles(options.stateDir).caFile,
     context: ctx,
     control: createControl(ctx),
+    managedIdentity: {
+      endpoint: managedIdentity.endpoint,
+      header: managedIdentity.header,
+      imdsHost: managedIdentity.imdsHost,
+    },
     close: async () => {
+      await managedIdentity.close();
       server.closeAllConnections();
       server.close();
       await once(server, 'close').catch(() => undefined);

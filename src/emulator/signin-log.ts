@@ -7,7 +7,19 @@ import type { AppliedPolicy } from './conditional-access.js';
 import { newGuid } from './ids.js';
 import type { Application, Tenant, User } from './model.js';
 
-export type SignInEventType = 'interactiveUser' | 'nonInteractiveUser' | 'servicePrincipal';
+export type SignInEventType =
+  | 'interactiveUser'
+  | 'nonInteractiveUser'
+  | 'servicePrincipal'
+  | 'managedIdentity';
+
+/** Graph signIn `clientCredentialType`: how the client proved itself. */
+export type ClientCredentialType =
+  | 'none'
+  | 'clientSecret'
+  | 'certificate'
+  | 'federatedIdentityCredential'
+  | 'managedIdentity';
 
 /** Graph's `authenticationProtocol` values the emulator produces. */
 export type AuthProtocol = 'oAuth2' | 'deviceCode' | 'ropc' | 'none';
@@ -32,7 +44,7 @@ export interface SignInInput {
   acrs: string[];
   errorCode: number;
   failureReason: string | null;
-  clientCredentialType: 'none' | 'clientSecret';
+  clientCredentialType: ClientCredentialType;
   at: number;
 }
 
@@ -62,7 +74,10 @@ export class SignInLog {
       appId: client.appId,
       appDisplayName: client.displayName,
       ipAddress: input.ip,
-      clientAppUsed: input.eventType === 'servicePrincipal' ? null : 'Mobile Apps and Desktop clients',
+      clientAppUsed:
+        input.eventType === 'servicePrincipal' || input.eventType === 'managedIdentity'
+          ? null
+          : 'Mobile Apps and Desktop clients',
       userAgent: input.userAgent,
       correlationId: input.correlationId ?? newGuid(),
       conditionalAccessStatus: input.caStatus,

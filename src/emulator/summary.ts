@@ -14,11 +14,22 @@ export interface EmulatorSummary {
   issuerV1: string;
   caFile: string;
   graphBase: string;
+  /** Environment for @azure/identity's ManagedIdentityCredential (either contract works). */
+  managedIdentity: {
+    IDENTITY_ENDPOINT: string;
+    IDENTITY_HEADER: string;
+    AZURE_POD_IDENTITY_AUTHORITY_HOST: string;
+  };
   tenants: {
     id: string;
     domain: string;
     displayName: string;
-    applications: { displayName: string; appId: string; publicClient: boolean }[];
+    applications: {
+      displayName: string;
+      appId: string;
+      publicClient: boolean;
+      managedIdentity?: 'systemAssigned' | 'userAssigned';
+    }[];
     users: {
       userPrincipalName: string;
       displayName: string;
@@ -46,13 +57,23 @@ export function emulatorSummary(running: RunningEmulator, builtIn: boolean): Emu
     issuerV1: v1Issuer(running.url, first.id),
     caFile: running.caFile,
     graphBase: `${running.url}/v1.0`,
+    managedIdentity: {
+      IDENTITY_ENDPOINT: running.managedIdentity.endpoint,
+      IDENTITY_HEADER: running.managedIdentity.header,
+      AZURE_POD_IDENTITY_AUTHORITY_HOST: running.managedIdentity.imdsHost,
+    },
     tenants: directory.tenants.map((t) => ({
       id: t.id,
       domain: t.domain,
       displayName: t.displayName,
       applications: [...t.applications.values()]
         .filter((a) => !a.builtIn)
-        .map((a) => ({ displayName: a.displayName, appId: a.appId, publicClient: a.isFallbackPublicClient })),
+        .map((a) => ({
+          displayName: a.displayName,
+          appId: a.appId,
+          publicClient: a.isFallbackPublicClient,
+          ...(a.managedIdentity ? { managedIdentity: a.managedIdentity } : {}),
+        })),
       users: [...t.users.values()].slice(0, summaryUserLimit).map((u) => ({
         userPrincipalName: u.userPrincipalName,
         displayName: u.displayName,
@@ -91,12 +112,24 @@ export function renderSummary(s: EmulatorSummary): string {
     ['CA certificate', s.caFile],
     ['Microsoft Graph', s.graphBase],
     ['device login', `${s.url}/devicelogin`],
+    [
+      'managed identity',
+      `IDENTITY_ENDPOINT=${s.managedIdentity.IDENTITY_ENDPOINT} IDENTITY_HEADER=${s.managedIdentity.IDENTITY_HEADER}`,
+    ],
   ]);
   for (const t of s.tenants) {
     text += `\ntenant ${t.displayName} (${t.domain}, ${t.id})\n`;
     text += table([
       ['APPLICATION', 'CLIENT ID', 'TYPE'],
-      ...t.applications.map((a) => [a.displayName, a.appId, a.publicClient ? 'public' : 'confidential']),
+      ...t.applications.map((a) => [
+        a.displayName,
+        a.appId,
+        a.managedIdentity
+          ? `managed identity (${a.managedIdentity === 'systemAssigned' ? 'system' : 'user'}-assigned)`
+          : a.publicClient
+            ? 'public'
+            : 'confidential',
+      ]),
     ]);
     text += s.demo
       ? `\naccounts (password ${s.demo.password}, MFA code ${s.demo.mfaCode}):\n`

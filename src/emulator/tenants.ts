@@ -22,12 +22,16 @@ export function tenantScope(directory: Directory, segment: string): TenantScope 
   return { segment, tenant };
 }
 
-/** The client app: registered in the tenant, or (for /common) in any tenant. */
+/**
+ * The client app: registered in the tenant, or (for /common) in any tenant. First-party public
+ * clients (the Azure CLI) sign in everywhere, as in Entra; first-party resources (Graph) and managed
+ * identities (they use the managed-identity endpoint) are no clients here.
+ */
 export function findClient(directory: Directory, scope: TenantScope, clientId: string | null): Application {
   if (!clientId) throw new StsFailure(900144, 'client_id');
   for (const tenant of scope.tenant ? [scope.tenant] : directory.tenants) {
     const app = directory.application(tenant, clientId);
-    if (app && !app.builtIn) return app;
+    if (app && !app.managedIdentity && (!app.builtIn || app.isFallbackPublicClient)) return app;
   }
   throw new StsFailure(700016, clientId);
 }

@@ -4,6 +4,7 @@
  * rotation and revocation, and Entra's error codes for each refusal.
  */
 import { createHash } from 'node:crypto';
+import { verifyClientAssertion } from './client-assertion.js';
 import { type CaOutcome, requestedAuthContexts } from './conditional-access.js';
 import type { EmulatorContext } from './context.js';
 import { type AadstsCode, StsFailure } from './errors.js';
@@ -14,7 +15,7 @@ import { admitUser, failedSignIn, issueAppToken, issueUserTokens, type RequestMe
 import type { Application, Tenant } from './model.js';
 import { isPublicClientRedirect } from './redirect-uris.js';
 import { resolveScopes } from './scopes.js';
-import type { AuthProtocol, SignInEventType } from './signin-log.js';
+import type { AuthProtocol, ClientCredentialType, SignInEventType } from './signin-log.js';
 import { findClient, type TenantScope } from './tenants.js';
 
 const deviceGrantTypes = new Set(['device_code', 'urn:ietf:params:oauth:grant-type:device_code']);
@@ -25,6 +26,8 @@ interface TokenCall {
   scope: TenantScope;
   client: Application;
   secret: string | undefined;
+  /** A signed client assertion (certificate or federated credential) instead of a secret. */
+  assertion: string | undefined;
   meta: RequestMeta;
 }
 
@@ -47,6 +50,7 @@ export async function handleToken(
     scope,
     client: findClient(ctx.directory, scope, form.get('client_id')),
     secret: form.get('client_secret') ?? basic?.secret,
+    assertion: form.get('client_assertion') ?? undefined,
     meta: {
       ip: ex.ip,
       userAgent: ex.userAgent,
@@ -80,22 +84,39 @@ function basicCredentials(header: string | undefined): { clientId: string; secre
 
 /**
  * Client authentication. In a public-client flow (a publicClient redirect URI, or device code and
- * password grants of an app that allows public client flows) no secret is needed, and an app without
- * secrets that sends one gets 700025; otherwise a valid secret is required (7000218, 7000215).
+ * password grants of an app that allows public client flows) no credential is needed, and an app
+ * without credentials that sends one gets 700025; otherwise a valid secret or client assertion
+ * (certificate or federated credential, see client-assertion.ts) is required (7000218, 7000215).
+ * Returns the kind of credential that was presented, for the sign-in log.
  */
-function authenticateClient(call: TokenCall, publicFlow: boolean): void {
-  const { client, secret } = call;
-  if (secret === undefined || secret === '') {
+async function authenticateClient(call: TokenCall, publicFlow: boolean): Promise<ClientCredentialType> {
+  const { client, secret, assertion } = call;
+  const presented = (secret !== undefined && secret !== '') || (assertion !== undefined && assertion !== '');
+  if (!presented) {
     if (!publicFlow) throw new StsFailure(7000218);
-    return;
+    return 'none';
   }
-  if (client.passwordCredentials.length === 0 && publicFlow) throw new StsFailure(700025);
+  const hasCredentials =
+    client.passwordCredentials.length > 0 ||
+    client.keyCredentials.length > 0 ||
+    client.federatedIdentityCredentials.length > 0;
+  if (!hasCredentials && publicFlow) throw new StsFailure(700025);
+  if (assertion) {
+    return verifyClientAssertion(call.ctx, {
+      client,
+      tenant: call.scope.tenant,
+      segment: call.scope.segment,
+      assertion,
+      assertionType: call.form.get('client_assertion_type'),
+    });
+  }
   const now = call.ctx.now();
-  const hash = sha256(secret);
+  const hash = sha256(secret ?? '');
   const valid = client.passwordCredentials.some(
     (c) => c.secretHash === hash && Date.parse(c.startDateTime) <= now && now < Date.parse(c.endDateTime),
   );
   if (!valid) throw new StsFailure(7000215, client.appId);
+  return 'clientSecret';
 }
 
 function required(form: URLSearchParams, name: string): string {
@@ -139,7 +160,7 @@ async function redeemCode(call: TokenCall): Promise<unknown> {
   grant.redeemed = true;
   const publicFlow =
     call.client.isFallbackPublicClient || isPublicClientRedirect(call.client, grant.request.redirectUri);
-  authenticateClient(call, publicFlow);
+  await authenticateClient(call, publicFlow);
   if (form.get('redirect_uri') !== grant.request.redirectUri) throw new StsFailure(70000, 'redirect_uri');
   const challenge = grant.request.codeChallenge;
   if (challenge) {
@@ -177,7 +198,7 @@ async function redeemRefreshToken(call: TokenCall): Promise<unknown> {
   const { ctx, form } = call;
   const grant = ctx.grants.refreshToken(required(form, 'refresh_token'));
   if (!grant || grant.clientId !== call.client.appId) throw new StsFailure(70000, 'refresh_token');
-  authenticateClient(call, grant.publicClient);
+  await authenticateClient(call, grant.publicClient);
   const tenant = tenantOf(call, grant.tenantId);
   const user = tenant.users.get(grant.auth.userId);
   if (user && grant.issuedAt < user.signInSessionsValidFrom) throw new StsFailure(50173);
@@ -206,7 +227,7 @@ async function redeemDeviceCode(call: TokenCall): Promise<unknown> {
     form.get('device_code') ?? form.get('code') ?? required(form, 'device_code'),
   );
   if (!grant || grant.clientId !== call.client.appId) throw new StsFailure(70000, 'device_code');
-  authenticateClient(call, call.client.isFallbackPublicClient);
+  await authenticateClient(call, call.client.isFallbackPublicClient);
   if (grant.state === 'redeemed') throw new StsFailure(54005);
   if (grant.state === 'failed')
     throw new StsFailure((grant.failure ?? 70000) as AadstsCode, call.client.displayName);
@@ -263,7 +284,7 @@ async function passwordGrant(call: TokenCall): Promise<unknown> {
     }
     throw failure;
   }
-  authenticateClient(call, call.client.isFallbackPublicClient);
+  await authenticateClient(call, call.client.isFallbackPublicClient);
   const { tenant, user } = found;
   const scopes = resolveScopes(ctx.directory, tenant, form.get('scope'), { appOnly: false });
   const auth: Authentication = {
@@ -300,16 +321,7 @@ async function clientCredentials(call: TokenCall): Promise<unknown> {
       'The client credentials flow needs a tenant-specific authority, not /common.',
     );
   }
-  authenticateClient(call, false);
+  const credentialType = await authenticateClient(call, false);
   const scopes = resolveScopes(ctx.directory, tenant, form.get('scope'), { appOnly: true });
-  const sp = ctx.directory.servicePrincipal(tenant, call.client.appId);
-  const resourceSp = ctx.directory.servicePrincipal(tenant, scopes.resource.appId);
-  if (!sp) throw new StsFailure(700016, call.client.appId);
-  if (
-    resourceSp?.appRoleAssignmentRequired &&
-    ctx.directory.assignedRoleIds(tenant, sp.id, resourceSp).length === 0
-  ) {
-    throw new StsFailure(501051, `'${scopes.resource.appId}'(${scopes.resource.displayName})`);
-  }
-  return issueAppToken(ctx, { tenant, client: call.client, sp, scopes, meta: call.meta });
+  return issueAppToken(ctx, { tenant, client: call.client, scopes, credentialType, meta: call.meta });
 }

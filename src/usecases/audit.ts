@@ -15,8 +15,7 @@ import { ocsfWriter } from '../adapters/audit/render-ocsf.js';
 import { tableWriter } from '../adapters/audit/render-table.js';
 import { type SignInSource, signInFiles } from '../adapters/audit/sign-in-files.js';
 import type { TrailSummary, TrailWriter } from '../adapters/audit/trail-writer.js';
-import { type FetchLike, GraphClient } from '../adapters/graph/client.js';
-import { fetchTrusting } from '../adapters/http-fetch.js';
+import type { GraphAccess } from '../adapters/graph/open-graph.js';
 import { displayValue } from '../adapters/render/terminal-text.js';
 import {
   type ClaimMappings,
@@ -42,7 +41,6 @@ import {
   type TrailFilter,
 } from '../domain/audit/trail-filter.js';
 import { buildTrail, type TrailContext } from '../domain/audit/trail-record.js';
-import { defaultGraph } from '../domain/entra/clouds.js';
 import { KentraError } from '../errors.js';
 import type { TextSink } from '../ports/text-sink.js';
 import { type LoadedAccessFile, loadAccessFile } from './load-access.js';
@@ -80,7 +78,8 @@ export interface AuditDeps {
   productVersion: string;
   env: Readonly<Record<string, string | undefined>>;
   readText: (path: string) => Promise<string>;
-  fetch: FetchLike;
+  /** The one Graph access (--graph-auth), for the access file's tenant when there is one. */
+  openGraph: (access: LoadedAccessFile | undefined) => Promise<GraphAccess | undefined>;
 }
 
 /** What the run works with once flags, the access file and defaults are combined. */
@@ -314,7 +313,7 @@ async function loadSignInLog(
   const changes: GroupChange[] = [];
   const elevations: ElevationEvent[] = [];
   const requests: ScheduleRequestRecord[] = [];
-  for (const source of signInSources(request, settings, deps)) {
+  for (const source of await signInSources(request, settings, deps)) {
     await source.load({
       signIn: (signIn) => index.add(signIn),
       scheduleRequest: (scheduled) => requests.push(scheduled),
@@ -377,48 +376,35 @@ function definedOnly<T extends object>(value: Partial<T>): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function signInSources(request: AuditRequest, settings: Settings, deps: AuditDeps): SignInSource[] {
+async function signInSources(
+  request: AuditRequest,
+  settings: Settings,
+  deps: AuditDeps,
+): Promise<SignInSource[]> {
   const paths = request.signInPaths;
   const files = paths.filter((path) => path !== 'graph');
   const sources = files.length > 0 ? [signInFiles(files, deps.cwd)] : [];
-  if (paths.includes('graph')) sources.push(graphSource(request, settings, deps));
+  if (paths.includes('graph')) sources.push(await graphSource(request, settings, deps));
   return sources;
 }
 
-function graphSource(request: AuditRequest, settings: Settings, deps: AuditDeps): SignInSource {
-  const token = deps.env.KENTRA_GRAPH_TOKEN;
-  if (!token)
-    throw new KentraError('usage', '--signins graph needs a Microsoft Graph token in KENTRA_GRAPH_TOKEN', {
+async function graphSource(
+  request: AuditRequest,
+  settings: Settings,
+  deps: AuditDeps,
+): Promise<SignInSource> {
+  const graph = await deps.openGraph(settings.access);
+  if (!graph)
+    throw new KentraError('usage', '--signins graph needs a Microsoft Graph sign-in, and none was found', {
       hint:
-        'It needs AuditLog.Read.All, e.g. export KENTRA_GRAPH_TOKEN=$(az account get-access-token --resource-type ms-graph --query accessToken -o tsv); ' +
-        'or pass exported JSON files to --signins.',
+        'Choose one with --graph-auth (azure-cli, device-code, client-secret, managed-identity, ...; docs/graph-auth.md): ' +
+        'the identity needs AuditLog.Read.All. Or pass exported JSON files to --signins.',
     });
-  const access = settings.access;
-  const tenant = access?.file.tenant;
-  const caFile = tenant?.certificateAuthorityFile;
-  // A private CA (the emulator) is read on first use, so building the source stays synchronous.
-  let trusted: Promise<FetchLike> | undefined;
-  const fetch: FetchLike =
-    caFile && access
-      ? async (url, init) => {
-          trusted ??= deps.readText(access.resolvePath(caFile)).then(fetchTrusting);
-          return (await trusted)(url, init);
-        }
-      : deps.fetch;
   const progress = (line: string) => deps.stderr.write(`kentra audit: ${line}\n`);
-  const client = (version: 'v1.0' | 'beta') =>
-    new GraphClient({
-      baseUrl: tenant?.graph ?? defaultGraph,
-      version,
-      fetch,
-      accessToken: async () => token,
-      onRetry: ({ status, delayMs, path }) =>
-        progress(`Graph answered ${status} for ${path}; retrying in ${(delayMs / 1000).toFixed(1)}s`),
-    });
   const since =
     request.filter.since === undefined ? undefined : request.filter.since - settings.join.windowMs;
   const until = request.filter.until === undefined ? undefined : request.filter.until + settings.join.skewMs;
-  return graphSignIns({ v1: client('v1.0'), beta: client('beta'), since, until, progress });
+  return graphSignIns({ v1: graph.client('v1.0'), beta: graph.client('beta'), since, until, progress });
 }
 
 function followTarget(sources: readonly AuditLogSource[]): AuditLogSource | undefined {

@@ -23,12 +23,12 @@ import { previewGrants } from '../domain/pim/grant-preview.js';
 import { aggregatedBootstrapDefaults } from '../domain/rbac/bootstrap-defaults.js';
 import { everything } from '../domain/rbac/capabilities.js';
 import { KentraError } from '../errors.js';
-import { connectGraph, type EntraIo, type GraphAuthOptions } from './entra-connect.js';
+import { type EntraIo, openTenantGraph } from './entra-connect.js';
 import { groupPimState } from './jit-groups.js';
 import { loadAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 
-export interface EntraCheckOptions extends GraphAuthOptions {
+export interface EntraCheckOptions {
   access: string;
   /** Check this app instead of the file's. */
   appId?: string;
@@ -50,7 +50,7 @@ export interface EntraCheckResult {
 export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promise<EntraCheckResult> {
   const access = await loadAccessFile(options.access, io.files.readText);
   const { file } = access;
-  const { graph, tenantId } = await connectGraph(access, options, io);
+  const { graph, tenantId } = await openTenantGraph(access, io);
   const appId = options.appId ?? file.app.clientId;
   const found = appId
     ? await applicationsByAppId(graph, appId)

@@ -39,11 +39,11 @@ import {
   type ServicePrincipal,
 } from '../domain/entra-app/registration.js';
 import { KentraError } from '../errors.js';
-import { connectGraph, type EntraIo, type GraphAuthOptions } from './entra-connect.js';
+import { type EntraIo, openTenantGraph } from './entra-connect.js';
 import { type LoadedAccessFile, loadAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 
-export interface EntraSetupOptions extends GraphAuthOptions {
+export interface EntraSetupOptions {
   access: string;
   dryRun: boolean;
 }
@@ -90,7 +90,7 @@ const placeholder = { id: '{new-application-id}', appId: '{new-app-id}', sp: '{n
 export async function entraSetup(options: EntraSetupOptions, io: EntraIo): Promise<EntraSetupResult> {
   const access = await loadAccessFile(options.access, io.files.readText);
   const { file } = access;
-  const { graph, tenantId } = await connectGraph(access, options, io);
+  const { graph, tenantId } = await openTenantGraph(access, io);
   const desired = desiredRegistration(file, io.now());
   const requests: PlannedRequest[] = [];
   const write = async <T>(request: GraphWrite): Promise<T | undefined> => {

@@ -63,7 +63,7 @@ export async function resolveGroups(
     return {
       issue: {
         message: `cannot resolve the group name "${written}" without Microsoft Graph`,
-        hint: 'Set KENTRA_GRAPH_TOKEN to a Graph access token (GroupMember.Read.All), or name the group by object ID.',
+        hint: 'Sign in to Microsoft Graph with --graph-auth (e.g. azure-cli or device-code; GroupMember.Read.All), or name the group by object ID.',
       },
     };
   };
@@ -87,7 +87,9 @@ export async function resolveGroups(
     } else if (result?.issue) issues.push({ path: ['rules', rule.index, 'group'], ...result.issue });
   }
   if (!graph && rules.length > 0 && issues.length === 0)
-    warnings.push('group object IDs were not checked against Entra (no Graph token)');
+    warnings.push(
+      'group object IDs were not checked against Entra (no Microsoft Graph sign-in: --graph-auth)',
+    );
   return { groups, issues, warnings, unpinned };
 }
 

@@ -148,7 +148,7 @@ export async function verify(
     if (jitRules.length === 0) return [];
     if (!graph)
       throw new KentraError('graph.request', 'checking jit rules needs Microsoft Graph', {
-        hint: 'Set KENTRA_GRAPH_TOKEN to a Graph token with the PIM read permissions (docs/elevate.md).',
+        hint: 'Sign in to Microsoft Graph with --graph-auth (docs/graph-auth.md), an identity with the PIM read permissions (docs/elevate.md).',
       });
     return jitGroupFacts(jitRules, graph);
   });

@@ -1,10 +1,12 @@
 /**
  * `kentra webhook`: reads the webhook configuration and the access file, wires
- * the real outside world (files, HTTPS with the configured CA, Graph with
- * client-credentials tokens, the clock, a JSON log on stderr), runs the server
- * until interrupted, and shuts down gracefully.
+ * the real outside world (files, HTTPS with the configured CA, Graph through
+ * the shared Graph access with an unattended --graph-auth mode, the clock, a
+ * JSON log on stderr), runs the server until interrupted, and shuts down
+ * gracefully.
  */
-import { type FetchLike, GraphClient } from '../adapters/graph/client.js';
+import type { FetchLike } from '../adapters/graph/client.js';
+import { openGraph } from '../adapters/graph/open-graph.js';
 import { fetchTrusting } from '../adapters/http-fetch.js';
 import { createCertificateAuthority } from '../adapters/pki.js';
 import { type AccessFile, isObjectId } from '../domain/access/model.js';
@@ -13,7 +15,6 @@ import type { TextSink } from '../ports/text-sink.js';
 import { parseWebhookConfig, resolveWebhookConfig, type WebhookConfig } from '../webhook/config.js';
 import type { GroupScope } from '../webhook/directory-state.js';
 import { graphReaderFrom } from '../webhook/graph-reader.js';
-import { clientCredentialsToken } from '../webhook/graph-token.js';
 import { defaultSharedIdentity, type SharedIdentity } from '../webhook/identity.js';
 import { jsonLog } from '../webhook/log.js';
 import { WebhookMetrics } from '../webhook/metrics.js';
@@ -92,34 +93,30 @@ export async function runWebhook(flags: WebhookFlags, io: WebhookRunIo): Promise
   const caPem = config.entra.caFile
     ? await readOrExplain(io.readText, config.entra.caFile, '.entra.caFile')
     : undefined;
-  const fetch = caPem ? fetchTrusting(caPem) : (globalThis.fetch as never);
+  const fetch: FetchLike = caPem ? fetchTrusting(caPem) : (globalThis.fetch as FetchLike);
   const metrics = new WebhookMetrics();
   let graph: ReturnType<typeof graphReaderFrom> | undefined;
   if (config.live) {
     const live = config.live;
-    const secret = live.clientSecretFile
-      ? (await readOrExplain(io.readText, live.clientSecretFile, '.live.clientSecretFile')).trim()
-      : io.env.KENTRA_WEBHOOK_CLIENT_SECRET;
-    if (!secret)
-      throw new KentraError('config.invalid', `${flags.config}: .live needs a client secret`, {
-        hint: 'Set live.clientSecretFile, or the KENTRA_WEBHOOK_CLIENT_SECRET environment variable.',
-      });
-    const accessToken = clientCredentialsToken(
-      { tokenEndpoint: live.tokenEndpoint, clientId: live.clientId, clientSecret: secret },
-      fetch,
-      io.now,
+    const client = openLiveGraph(
+      config,
+      flags.config,
+      {
+        ...io.env,
+        ...(live.clientId ? { AZURE_CLIENT_ID: live.clientId } : {}),
+        ...(live.clientSecretFile
+          ? {
+              AZURE_CLIENT_SECRET: (
+                await readOrExplain(io.readText, live.clientSecretFile, '.live.clientSecretFile')
+              ).trim(),
+            }
+          : {}),
+        ...(live.clientCertificateFile ? { AZURE_CLIENT_CERTIFICATE_PATH: live.clientCertificateFile } : {}),
+        ...(live.federatedTokenFile ? { AZURE_FEDERATED_TOKEN_FILE: live.federatedTokenFile } : {}),
+      },
+      // Graph requests counted by status, and a hung request given up on (graphFetch).
+      { caPem, fetch: graphFetch(fetch, metrics, live.pollIntervalSeconds), now: io.now, log },
     );
-    const client = new GraphClient({
-      baseUrl: live.graphBase,
-      fetch: graphFetch(fetch, metrics, live.pollIntervalSeconds),
-      accessToken,
-      now: io.now,
-      // Short retries inside one delta round; the poller adds its own back-off and staleness bound.
-      maxRetries: 2,
-      maxDelayMs: live.maxStalenessSeconds * 500,
-      onRetry: (info) =>
-        log('warn', 'graph.retry', { status: info.status, delayMs: info.delayMs, path: info.path }),
-    });
     graph = graphReaderFrom(client, `${live.graphBase}/v1.0`);
   }
   const tls = config.tls
@@ -147,6 +144,52 @@ export async function runWebhook(flags: WebhookFlags, io: WebhookRunIo): Promise
   const stoppedBy = await io.interrupted;
   await webhook.stop();
   return { stoppedBy };
+}
+
+/** What each unattended mode needs from the configuration (or the environment). */
+const liveInputs: Record<NonNullable<WebhookConfig['live']>['graphAuth'], string> = {
+  'client-secret': 'live.clientId and live.clientSecretFile (or AZURE_CLIENT_ID and AZURE_CLIENT_SECRET)',
+  'client-certificate':
+    'live.clientId and live.clientCertificateFile (or AZURE_CLIENT_ID and AZURE_CLIENT_CERTIFICATE_PATH)',
+  'workload-identity':
+    'live.clientId and live.federatedTokenFile (or AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE, as AKS workload identity injects them)',
+  'managed-identity': 'nothing for the host identity; live.clientId for a user-assigned one',
+};
+
+/** Graph for the live state: the shared Graph access, with short retries (the poller adds its own back-off). */
+function openLiveGraph(
+  config: WebhookConfig,
+  source: string,
+  env: Readonly<Record<string, string | undefined>>,
+  io: { caPem: string | undefined; fetch: FetchLike; now: () => number; log: ReturnType<typeof jsonLog> },
+) {
+  const live = config.live as NonNullable<WebhookConfig['live']>;
+  try {
+    const access = openGraph({
+      auth: { mode: live.graphAuth },
+      tenant: { id: config.entra.tenants[0], authority: config.entra.loginBase, graph: live.graphBase },
+      caPem: io.caPem,
+      env,
+      now: io.now,
+      progress: (message) => io.log('info', 'graph.auth', { message }),
+      interactive: false,
+      fetch: io.fetch,
+      retry: {
+        maxRetries: 2,
+        maxDelayMs: live.maxStalenessSeconds * 500,
+        onRetry: (info) =>
+          io.log('warn', 'graph.retry', { status: info.status, delayMs: info.delayMs, path: info.path }),
+      },
+    });
+    if (!access) throw new Error('no credential');
+    return access.client();
+  } catch (cause) {
+    throw new KentraError(
+      'config.invalid',
+      `${source}: .live cannot sign in to Graph with graphAuth ${live.graphAuth}: ${(cause as Error).message}`,
+      { cause, hint: `graphAuth ${live.graphAuth} needs ${liveInputs[live.graphAuth]}; docs/graph-auth.md.` },
+    );
+  }
 }
 
 /**

@@ -89,7 +89,9 @@ export async function whoami(deps: WhoamiDeps): Promise<WhoamiResult> {
       );
     }
   } else if (groups.length > 0 || view.groupsOverage)
-    warnings.push('group names not resolved: set KENTRA_GRAPH_TOKEN to a Graph token (GroupMember.Read.All)');
+    warnings.push(
+      'group names not resolved: no Microsoft Graph sign-in was found (choose one with --graph-auth; GroupMember.Read.All)',
+    );
   const expired = view.expiresAt !== undefined && Date.parse(view.expiresAt) <= deps.now();
   if (expired) warnings.push('the token has expired');
   return {

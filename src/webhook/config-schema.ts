@@ -8,6 +8,8 @@
  * A section may be left empty in YAML (`policy:` with only comments under it
  * is null): null means "the defaults", so sections also accept null.
  */
+
+import { unattendedGraphAuthModes } from '../adapters/entra/graph-auth-modes.js';
 import type { JsonSchema } from '../domain/config-check/json-schema.js';
 import { defaultAuthority } from '../domain/entra/clouds.js';
 import { maxClockSkewSeconds } from './token-validator.js';
@@ -119,7 +121,6 @@ export const webhookConfigSchema = {
     live: {
       type: section,
       additionalProperties: false,
-      required: ['clientId'],
       description: 'Live Entra state from Graph (instant offboarding); omit for token checks only.',
       properties: {
         graphBase: {
@@ -127,20 +128,33 @@ export const webhookConfigSchema = {
           pattern: https,
           description: 'Graph base URL without version (default from the access file).',
         },
-        tokenEndpoint: {
-          type: 'string',
-          pattern: https,
-          description: 'Token endpoint for the Graph reader.',
+        graphAuth: {
+          enum: [...unattendedGraphAuthModes],
+          description:
+            'How to sign in to Graph (default client-secret); tenant entra.tenants[0], authority entra.loginBase. See docs/graph-auth.md.',
         },
         clientId: {
           type: 'string',
           minLength: 1,
-          description: 'App with User.Read.All and GroupMember.Read.All application permissions.',
+          description:
+            'App (or user-assigned managed identity) with User.Read.All and GroupMember.Read.All application permissions (or env AZURE_CLIENT_ID).',
         },
         clientSecretFile: {
           type: 'string',
           minLength: 1,
-          description: 'File with the client secret (or env KENTRA_WEBHOOK_CLIENT_SECRET).',
+          description: 'File with the client secret, for client-secret (or env AZURE_CLIENT_SECRET).',
+        },
+        clientCertificateFile: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'PEM file with the certificate and its private key, for client-certificate (or env AZURE_CLIENT_CERTIFICATE_PATH).',
+        },
+        federatedTokenFile: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'Token file a federated credential trusts, for workload-identity (or env AZURE_FEDERATED_TOKEN_FILE, as AKS injects it).',
         },
         pollIntervalSeconds: {
           type: 'number',

@@ -23,9 +23,11 @@
  *     clockSkewSeconds: 60              # at most 300
  *   live:                               # omit for token checks only (plain OIDC behaviour)
  *     graphBase: https://graph.microsoft.com
- *     tokenEndpoint: https://login.microsoftonline.com/<tenant id>/oauth2/v2.0/token
- *     clientId: <app id with User.Read.All + GroupMember.Read.All>
- *     clientSecretFile: graph-secret    # or env KENTRA_WEBHOOK_CLIENT_SECRET
+ *     graphAuth: client-secret          # | client-certificate | workload-identity | managed-identity
+ *     clientId: <app id with User.Read.All + GroupMember.Read.All>   # or env AZURE_CLIENT_ID
+ *     clientSecretFile: graph-secret    # or env AZURE_CLIENT_SECRET
+ *     clientCertificateFile: graph.pem  # or env AZURE_CLIENT_CERTIFICATE_PATH (certificate + key)
+ *     federatedTokenFile: /var/run/secrets/azure/tokens/azure-identity-token   # or AZURE_FEDERATED_TOKEN_FILE
  *     pollIntervalSeconds: 5
  *     maxStalenessSeconds: 60
  *     store:                            # omit: this process polls and holds the state alone
@@ -39,6 +41,7 @@
  */
 
 import { parse } from 'yaml';
+import type { UnattendedGraphAuthMode } from '../adapters/entra/graph-auth-modes.js';
 import type { AccessFile } from '../domain/access/model.js';
 import { checkSchema } from '../domain/config-check/check.js';
 import { invalidConfig, type ValidationIssue } from '../domain/config-check/issues.js';
@@ -78,9 +81,13 @@ export interface WebhookConfig {
     | {
         /** Without version, e.g. https://graph.microsoft.com */
         graphBase: string;
-        tokenEndpoint: string;
-        clientId: string;
+        /** How the webhook signs in to Graph (the shared Graph access; docs/graph-auth.md). */
+        graphAuth: UnattendedGraphAuthMode;
+        /** The app, or a user-assigned managed identity; else AZURE_CLIENT_ID. */
+        clientId: string | undefined;
         clientSecretFile: string | undefined;
+        clientCertificateFile: string | undefined;
+        federatedTokenFile: string | undefined;
         pollIntervalSeconds: number;
         maxStalenessSeconds: number;
         /** Shared state in Redis; undefined: this process polls Graph and holds the state alone. */
@@ -107,9 +114,8 @@ export interface StoreConfig {
 export type WebhookConfigDocument = Omit<WebhookConfig, 'entra' | 'live'> & {
   entra: Partial<WebhookConfig['entra']> & { clockSkewSeconds: number };
   live:
-    | (Omit<NonNullable<WebhookConfig['live']>, 'graphBase' | 'tokenEndpoint'> & {
+    | (Omit<NonNullable<WebhookConfig['live']>, 'graphBase'> & {
         graphBase?: string;
-        tokenEndpoint?: string;
       })
     | undefined;
 };
@@ -220,9 +226,11 @@ function withDefaults(root: Section): WebhookConfigDocument {
     live: live
       ? {
           graphBase: url(live.graphBase),
-          tokenEndpoint: url(live.tokenEndpoint),
-          clientId: live.clientId as string,
+          graphAuth: (live.graphAuth as UnattendedGraphAuthMode | undefined) ?? 'client-secret',
+          clientId: text(live.clientId),
           clientSecretFile: text(live.clientSecretFile),
+          clientCertificateFile: text(live.clientCertificateFile),
+          federatedTokenFile: text(live.federatedTokenFile),
           pollIntervalSeconds: (live.pollIntervalSeconds as number | undefined) ?? defaultPollIntervalSeconds,
           maxStalenessSeconds: (live.maxStalenessSeconds as number | undefined) ?? 60,
           ...(live.store ? { store: storeDefaults(live.store as Section) } : {}),
@@ -307,7 +315,6 @@ export function resolveWebhookConfig(
     live: live && {
       ...live,
       graphBase: live.graphBase ?? file?.tenant.graph ?? graphFor(loginBase),
-      tokenEndpoint: live.tokenEndpoint ?? `${loginBase}/${tenants[0]}/oauth2/v2.0/token`,
     },
     policy: {
       ...document.policy,

@@ -8,16 +8,15 @@
  * and a token without the required authentication context are rejected.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
-import { stringify } from 'yaml';
-import { type ControlPlane, startControlPlane } from '../harness/control-plane.js';
-import { type DemoUser, type EmulatorHandle, startEmulator } from '../harness/emulator.js';
+import type { ControlPlane } from '../harness/control-plane.js';
+import type { DemoUser, EmulatorHandle } from '../harness/emulator.js';
 import { kubectl } from '../harness/kubectl.js';
 import { runCli } from '../helpers/cli.js';
+import { type EntraCluster, startEntraCluster } from '../helpers/entra-cluster.js';
 import { tokenKubeconfig } from '../helpers/token-kubeconfig.js';
 
 const namespace = 'shop';
@@ -29,8 +28,9 @@ describe('issue #5 acceptance: demo users signed in through the emulator, on the
   let cluster: ControlPlane;
   let dir: string;
   let accessPath: string;
+  let world: EntraCluster;
 
-  const kentra = async (args: string[]) =>
+  const _kentra = async (args: string[]) =>
     runCli([...args, '--access', accessPath], {
       cwd: dir,
       env: { KUBECONFIG: cluster.adminKubeconfig, KENTRA_GRAPH_TOKEN: await entra.graphToken() },
@@ -53,68 +53,38 @@ describe('issue #5 acceptance: demo users signed in through the emulator, on the
   }
 
   before(async () => {
-    entra = await startEmulator();
-    dir = await mkdtemp(join(tmpdir(), 'kentra-acceptance-'));
-    accessPath = join(dir, 'kentra.yaml');
-    await writeFile(join(dir, 'entra-ca.pem'), entra.caPem);
-    await writeFile(
-      accessPath,
-      stringify({
-        apiVersion: 'kentra.dev/v1alpha1',
-        kind: 'Access',
-        name: 'acceptance',
-        tenant: {
-          id: entra.tenantId,
-          authority: entra.url,
-          graph: entra.url,
-          certificateAuthorityFile: 'entra-ca.pem',
-        },
-        app: { clientId: entra.clientId },
-        clusters: [{ name: 'emu', kubernetesVersion: '1.36' }],
-        policy: { denyGuests: true, requireAuthenticationContext: 'c1', maxTokenAge: '2h' },
+    world = await startEntraCluster({
+      name: 'acceptance',
+      policy: { denyGuests: true, requireAuthenticationContext: 'c1', maxTokenAge: '2h' },
+      rules: [
+        { group: 'platform-admins', clusterRole: 'cluster-admin' },
+        { group: 'developers', clusterRole: editor, namespaces: [namespace] },
+        { group: 'viewers', clusterRole: 'view' },
+      ],
+      role: {
+        namespace,
+        name: editor,
         rules: [
-          { group: 'platform-admins', clusterRole: 'cluster-admin' },
-          { group: 'developers', clusterRole: editor, namespaces: [namespace] },
-          { group: 'viewers', clusterRole: 'view' },
+          '{apiGroups: [apps], resources: [deployments], verbs: [get, list, create, update, patch, delete]}',
+          '{apiGroups: [""], resources: [configmaps], verbs: [get, list, create]}',
         ],
-      }),
-    );
-    const rendered = await runCli(['cluster', 'config', '-o', 'json', '--access', accessPath], { cwd: dir });
-    assert.equal(rendered.code, 0, rendered.stderr);
-    const config = JSON.parse(rendered.stdout);
-    assert.equal(config.jwt[0].issuer.url, entra.issuer, 'the derived issuer is the emulator v2 issuer');
-    cluster = await startControlPlane({ authenticationConfig: stringify(config), log: () => {} });
-    const setup = await kubectl(cluster.adminKubeconfig, ['apply', '-f', '-'], {
-      input: `
-apiVersion: v1
-kind: Namespace
-metadata: {name: ${namespace}}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: ${editor}}
-rules:
-- {apiGroups: [apps], resources: [deployments], verbs: [get, list, create, update, patch, delete]}
-- {apiGroups: [""], resources: [configmaps], verbs: [get, list, create]}
-`,
+      },
+      // The policy asks for authentication context c1: an access token with it passes.
+      probeToken: async (emulator) => {
+        entra = emulator;
+        return signIn(emulator.users.developer);
+      },
     });
-    assert.equal(setup.code, 0, setup.stderr);
-    const applied = await kentra(['rbac', 'apply']);
-    assert.equal(applied.code, 0, applied.stderr);
-    assert.match(applied.stdout, /Plan: 3 to create/);
-    // The API server fetches the issuer's discovery in the background: wait until a good token passes.
-    const probe = await kubeconfigFor(await signIn(entra.users.developer));
-    for (let attempt = 0; (await kubectl(probe, ['auth', 'whoami'])).code !== 0; attempt++) {
-      assert.ok(attempt < 100, 'the API server never accepted an emulator token');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    ({ entra, cluster, dir, accessPath } = world);
+    assert.equal(
+      world.authenticationConfig.jwt[0]?.issuer.url,
+      entra.issuer,
+      'the derived issuer is the emulator v2 issuer',
+    );
+    assert.match(world.applied.stdout, /Plan: 3 to create/);
   });
 
-  after(async () => {
-    await cluster?.stop();
-    await entra?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => world?.stop());
 
   it('each demo user can do exactly what their groups grant (kubectl auth can-i)', async () => {
     const table: [keyof EmulatorHandle['users'], string[], boolean][] = [

@@ -53,7 +53,7 @@ describe('rendered AuthenticationConfiguration on the real kube-apiserver', () =
     const first = cases[0];
     assert.ok(first && first.expect !== 'reject');
     // The authenticator becomes ready shortly after fetching discovery; wait for the first good answer.
-    const firstToken = await issuer.sign(first.claims);
+    const firstToken = await issuer.signExact(first.claims);
     for (
       let attempt = 0;
       (await whoAmI(cluster.server, cluster.caPem, firstToken)).status !== 201;
@@ -64,7 +64,7 @@ describe('rendered AuthenticationConfiguration on the real kube-apiserver', () =
     }
     for (const { name, claims, expect } of cases) {
       const local = authenticateClaims(authenticator, claims);
-      const remote = await whoAmI(cluster.server, cluster.caPem, await issuer.sign(claims));
+      const remote = await whoAmI(cluster.server, cluster.caPem, await issuer.signExact(claims));
       if (expect === 'reject') {
         assert.equal(remote.status, 401, `${name}: the API server should reject`);
         assert.equal(local.authenticated, false, `${name}: kentra should reject`);
@@ -88,7 +88,7 @@ describe('rendered AuthenticationConfiguration on the real kube-apiserver', () =
   async function readyWith(options: Parameters<typeof startControlPlane>[0], good: Record<string, unknown>) {
     const plane = await startControlPlane({ ...options, log: quiet });
     await issuer.discoveryFetched;
-    const token = await issuer.sign(good);
+    const token = await issuer.signExact(good);
     for (let attempt = 0; (await whoAmI(plane.server, plane.caPem, token)).status !== 201; attempt++) {
       if (attempt >= 50) {
         await plane.stop();
@@ -111,7 +111,7 @@ describe('rendered AuthenticationConfiguration on the real kube-apiserver', () =
     assert.ok(member);
     const plane = await readyWith({ authenticationConfig: stringify(config) }, member.claims);
     try {
-      const remote = await whoAmI(plane.server, plane.caPem, await issuer.sign(member.claims));
+      const remote = await whoAmI(plane.server, plane.caPem, await issuer.signExact(member.claims));
       const local = authenticateClaims(authenticator, member.claims);
       assert.ok(local.authenticated);
       assert.equal(remote.user?.username, local.user.username);
@@ -137,7 +137,7 @@ describe('rendered AuthenticationConfiguration on the real kube-apiserver', () =
     assert.ok(member);
     const plane = await readyWith({ extraArgs: flags }, member.claims);
     try {
-      const remote = await whoAmI(plane.server, plane.caPem, await issuer.sign(member.claims));
+      const remote = await whoAmI(plane.server, plane.caPem, await issuer.signExact(member.claims));
       assert.equal(remote.user?.username, `entra:${member.claims.oid}`);
       assert.deepEqual(
         remote.user?.groups.filter((group) => group !== 'system:authenticated'),
@@ -146,11 +146,15 @@ describe('rendered AuthenticationConfiguration on the real kube-apiserver', () =
       const foreign = await whoAmI(
         plane.server,
         plane.caPem,
-        await issuer.sign({ ...member.claims, tid: '99999999-0d1f-4a3c-9b5d-7e9f1a3c5e7b' }),
+        await issuer.signExact({ ...member.claims, tid: '99999999-0d1f-4a3c-9b5d-7e9f1a3c5e7b' }),
       );
       assert.equal(foreign.status, 401, 'the required tid claim pins the tenant');
       // What the flags cannot express is really not enforced: a guest gets in.
-      const guest = await whoAmI(plane.server, plane.caPem, await issuer.sign({ ...member.claims, acct: 1 }));
+      const guest = await whoAmI(
+        plane.server,
+        plane.caPem,
+        await issuer.signExact({ ...member.claims, acct: 1 }),
+      );
       assert.equal(guest.status, 201);
     } finally {
       await plane.stop();

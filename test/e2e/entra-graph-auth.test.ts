@@ -24,7 +24,7 @@ describe(`kentra entra setup --graph-auth device-code (kentra: ${kentra.name})`,
     const { code, stdout, stderr } = await kentra.run(
       [
         ...['entra', 'setup', '--access', world.accessPath],
-        ...['--graph-auth', 'device-code', '--device-code-client-id', adminCliClientId],
+        ...['--graph-auth', 'device-code', '--graph-client-id', adminCliClientId],
       ],
       {
         cwd: world.dir,

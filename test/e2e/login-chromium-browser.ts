@@ -2,7 +2,9 @@
  * A `--browser-command` for the login e2e that drives the real headless
  * Chromium through the emulator's sign-in page, exactly as a person would
  * (Entra's field names loginfmt / passwd and button idSIButton9), then waits
- * for kentra's "Signed in" page on the loopback listener.
+ * for the loopback listener's answer: kentra's "Signed in" page, or msal-node's
+ * own "Auth code was successfully acquired" (@azure/identity's browser sign-in,
+ * which opens this script through xdg-open's $BROWSER).
  *
  *   node --import tsx test/e2e/login-chromium-browser.ts URL
  */
@@ -28,7 +30,10 @@ try {
   }
   await page.fill('input[name="passwd"]', password);
   await page.click('#idSIButton9');
-  await page.waitForSelector('h1:text("Signed in")', { timeout: 60_000 });
+  await page
+    .getByText(/^(Signed in|Auth code was successfully acquired\b.*)$/)
+    .first()
+    .waitFor({ timeout: 60_000 });
 } finally {
   await browser.close();
 }

@@ -7,17 +7,16 @@
  * and fails, naming the check, on each broken link; whoami shows both views.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { type ControlPlane, startControlPlane } from '../harness/control-plane.js';
-import { type DemoUser, type EmulatorHandle, startEmulator } from '../harness/emulator.js';
+import type { ControlPlane } from '../harness/control-plane.js';
+import type { DemoUser, EmulatorHandle } from '../harness/emulator.js';
 import { kentra } from '../harness/kentra-command.js';
 import { kubectl } from '../harness/kubectl.js';
-import { whoAmI } from '../helpers/whoami.js';
+import { type EntraCluster, startEntraCluster } from '../helpers/entra-cluster.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const standInBrowser = `${process.execPath} --import ${import.meta.resolve('tsx')} ${join(repoRoot, 'test/e2e/login-stand-in-browser.ts')}`;
@@ -37,6 +36,7 @@ describe(`issue #6 acceptance: kentra verify and kentra whoami against the emula
   let dir: string;
   let accessPath: string;
   let accessFile: Record<string, unknown>;
+  let world: EntraCluster;
 
   const env = async (user: DemoUser): Promise<Record<string, string | undefined>> => ({
     PATH: process.env.PATH,
@@ -92,66 +92,23 @@ describe(`issue #6 acceptance: kentra verify and kentra whoami against the emula
   }
 
   before(async () => {
-    entra = await startEmulator();
-    dir = await mkdtemp(join(tmpdir(), 'kentra-verify-'));
-    accessPath = join(dir, 'kentra.yaml');
-    await writeFile(join(dir, 'entra-ca.pem'), entra.caPem);
-    accessFile = {
-      apiVersion: 'kentra.dev/v1alpha1',
-      kind: 'Access',
+    world = await startEntraCluster({
       name: 'verify',
-      tenant: {
-        id: entra.tenantId,
-        authority: entra.url,
-        graph: entra.url,
-        certificateAuthorityFile: 'entra-ca.pem',
-      },
-      app: { clientId: entra.clientId },
-      clusters: [{ name: 'emu', kubernetesVersion: '1.36' }],
       policy: { denyGuests: true, maxTokenAge: '2h' },
       rules: [
         { group: 'platform-admins', clusterRole: 'cluster-admin' },
         { group: 'developers', clusterRole: editor, namespaces: [namespace] },
       ],
-    };
-    await writeFile(accessPath, stringify(accessFile));
-    const rendered = await kentra.run(['cluster', 'config', '-o', 'yaml', '--access', accessPath], {
-      cwd: dir,
+      role: {
+        namespace,
+        name: editor,
+        rules: ['{apiGroups: [""], resources: [configmaps], verbs: [get, list, create]}'],
+      },
     });
-    assert.equal(rendered.code, 0, rendered.stderr);
-    cluster = await startControlPlane({ authenticationConfig: rendered.stdout, log: () => {} });
-    const setup = await kubectl(cluster.adminKubeconfig, ['apply', '-f', '-'], {
-      input: `
-apiVersion: v1
-kind: Namespace
-metadata: {name: ${namespace}}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: ${editor}}
-rules:
-- {apiGroups: [""], resources: [configmaps], verbs: [get, list, create]}
-`,
-    });
-    assert.equal(setup.code, 0, setup.stderr);
-    const applied = await kentra.run(['rbac', 'apply', '--access', accessPath], {
-      cwd: dir,
-      env: await env(entra.users.admin),
-    });
-    assert.equal(applied.code, 0, applied.stderr);
-    // The API server fetches the issuer's discovery in the background: wait until a good token passes.
-    const { idToken } = await entra.signInWithPassword({ user: entra.users.developer });
-    for (let attempt = 0; (await whoAmI(cluster.server, cluster.caPem, idToken)).status !== 201; attempt++) {
-      assert.ok(attempt < 100, 'the API server never accepted an emulator token');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    ({ entra, cluster, dir, accessPath, accessFile } = world);
   });
 
-  after(async () => {
-    await cluster?.stop();
-    await entra?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => world?.stop());
 
   it('passes every check on the correctly configured cluster (table and exit status 0)', async () => {
     const json = await verifyAs(entra.users.developer);

@@ -254,9 +254,9 @@ function auditDeps(input: string, out: (text: string) => void, err: (text: strin
     readText: async () => {
       throw Object.assign(new Error('no access file'), { code: 'ENOENT' });
     },
-    fetch: (async () => {
+    openGraph: async () => {
       throw new Error('no network in the fuzz run');
-    }) as FetchLike,
+    },
   };
 }
 

@@ -1,12 +1,4 @@
-/**
- * A real Kubernetes control plane for tests and the demo: upstream etcd and
- * kube-apiserver (built by tools/build-control-plane.sh into a per-machine
- * cache), started on free loopback ports with generated certificates, RBAC
- * authorization and an audit log. Nothing here fakes the API server.
- */
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -21,7 +13,7 @@ import {
   loadCertificateAuthority,
 } from '../../src/adapters/pki.js';
 import { freePort } from './ports.js';
-import { type Daemon, startDaemon } from './processes.js';
+import { type Daemon, runToolScript, startDaemon } from './processes.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -83,21 +75,9 @@ let binaries: Promise<string> | undefined;
 export function ensureControlPlaneBinaries(log: (line: string) => void = defaultLog): Promise<string> {
   binaries ??= (async () => {
     const started = Date.now();
-    const child = spawn('bash', [join(repoRoot, 'tools/build-control-plane.sh')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) if (line.trim()) log(line);
-    });
-    const [code] = (await once(child, 'close')) as [number | null];
-    if (code !== 0)
-      throw new Error(`building the control plane failed (status ${code}); see the lines above`);
+    const binDir = await runToolScript(join(repoRoot, 'tools/build-control-plane.sh'), log);
     log(`[control-plane] binaries ready after ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    return stdout.trim();
+    return binDir;
   })();
   return binaries;
 }

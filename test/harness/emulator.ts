@@ -27,6 +27,9 @@
  *   entra.fetch(url, init?)                         // fetch() that trusts the emulator CA
  *   entra.jwks(version?)                            // jose JWKS getter for the tenant's keys (v2 default)
  *   entra.fetchJson(url, init?)                     // { status, headers, body } with JSON parsed
+ *   entra.managedIdentity                           // { endpoint, header, imdsHost }: IDENTITY_ENDPOINT,
+ *                                                   //   IDENTITY_HEADER, AZURE_POD_IDENTITY_AUTHORITY_HOST
+ *   entra.hostIdentityClientId / webhookIdentityClientId  // the demo system- and user-assigned identities
  *   entra.stop()
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -39,9 +42,11 @@ import type { EmulatorControl } from '../../src/emulator/control.js';
 import {
   demoAutomationClientId,
   demoAutomationSecret,
+  demoHostIdentityClientId,
   demoKentraClientId,
   demoOtherClientId,
   demoRestrictedClientId,
+  demoWebhookIdentityClientId,
 } from '../../src/emulator/default-seed.js';
 import { type RunningEmulator, startEmulatorServer } from '../../src/emulator/server.js';
 import { v1Issuer, v2Issuer } from '../../src/emulator/tokens.js';
@@ -104,6 +109,11 @@ export interface EmulatorHandle {
   readonly otherClientId: string;
   readonly restrictedClientId: string;
   readonly graphBase: string;
+  /** The managed-identity endpoint: IDENTITY_ENDPOINT + IDENTITY_HEADER, or AZURE_POD_IDENTITY_AUTHORITY_HOST. */
+  readonly managedIdentity: { endpoint: string; header: string; imdsHost: string };
+  /** The demo tenant's system-assigned and user-assigned managed identities (client IDs). */
+  readonly hostIdentityClientId: string;
+  readonly webhookIdentityClientId: string;
   readonly users: Record<DemoUserKey, DemoUser>;
   readonly groups: Record<string, string>;
   readonly control: EmulatorControl;
@@ -175,7 +185,14 @@ async function httpsJson(agent: Agent, url: string, init: RequestInit = {}) {
 }
 
 export async function startEmulator(
-  options: { seed?: string; stateDir?: string; tokenLifetimeSeconds?: number; port?: number } = {},
+  options: {
+    seed?: string;
+    stateDir?: string;
+    tokenLifetimeSeconds?: number;
+    port?: number;
+    /** CAs the emulator trusts when it reads a federated credential's issuer (a test issuer's). */
+    trustedCaPems?: string[];
+  } = {},
 ): Promise<EmulatorHandle> {
   const ownDir = options.stateDir ? undefined : await mkdtemp(join(tmpdir(), 'kentra-emulator-'));
   const stateDir = options.stateDir ?? (ownDir as string);
@@ -187,6 +204,7 @@ export async function startEmulator(
       seed: options.seed ? { text: options.seed, source: 'test seed' } : undefined,
       tokenLifetimeSeconds: options.tokenLifetimeSeconds,
       port: options.port,
+      trustedCaPems: options.trustedCaPems,
       onError: (error) => serverErrors.push(error),
     });
   } catch (error) {
@@ -342,6 +360,9 @@ export async function startEmulator(
     otherClientId: demoOtherClientId,
     restrictedClientId: demoRestrictedClientId,
     graphBase: `${url}/v1.0`,
+    managedIdentity: running.managedIdentity,
+    hostIdentityClientId: demoHostIdentityClientId,
+    webhookIdentityClientId: demoWebhookIdentityClientId,
     users,
     groups,
     control: running.control,

@@ -103,3 +103,17 @@ export async function run(
   running.delete(child);
   return { code: code ?? -1, stdout, stderr };
 }
+
+/**
+ * Runs one of tools/*.sh, which builds or installs a test dependency into the per-machine cache (or
+ * reuses it) and prints the folder on stdout; its progress lines go to `log`.
+ */
+export async function runToolScript(script: string, log: (line: string) => void): Promise<string> {
+  const result = await run('bash', [script], {
+    onStderr: (chunk) => {
+      for (const line of chunk.split('\n')) if (line.trim()) log(line);
+    },
+  });
+  if (result.code !== 0) throw new Error(`${script} failed (status ${result.code}); see the lines above`);
+  return result.stdout.trim();
+}

@@ -1,173 +1,221 @@
 /**
- * How kentra authenticates to Microsoft Graph for `kentra entra setup|check`,
- * with @azure/identity: an Azure CLI sign-in, a device code, an app's secret,
- * certificate or workload identity (federated token file) from the
- * environment, or a ready token (KENTRA_GRAPH_TOKEN). The environment is the
- * injected one, not process.env, so the credentials are built here rather
- * than with EnvironmentCredential (which reads process.env itself).
+ * How kentra authenticates to Microsoft Graph, for every command that reads or
+ * writes it and for the webhook: one @azure/identity credential per
+ * `--graph-auth` mode, built from the injected environment (the variables
+ * @azure/identity documents: AZURE_TENANT_ID, AZURE_CLIENT_ID,
+ * AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH, AZURE_FEDERATED_TOKEN_FILE;
+ * KENTRA_GRAPH_TOKEN is the `token` mode). The environment is the injected one,
+ * not process.env, so the credentials are built here rather than with
+ * EnvironmentCredential or DefaultAzureCredential, which read process.env
+ * themselves. Two exceptions are @azure/identity's own: managed identity reads
+ * its endpoint variables (IDENTITY_ENDPOINT, ...) and the browser mode its
+ * launcher (xdg-open, $BROWSER) from the process environment.
  *
- * The authority host is a setting (tenant.authority in kentra.yaml), so the
- * same code signs in against the local emulator. A private CA is trusted
- * through the pipeline option `tlsOptions.ca` that every credential accepts
- * (TokenCredentialOptions extends @azure/core-client's CommonClientOptions,
- * whose pipeline adds a TLS policy); TLS checks stay on.
+ * The authority host is a setting (kentra.yaml tenant.authority), so the same
+ * code signs in against the local emulator. A private CA is trusted through
+ * the pipeline option `tlsOptions.ca` that every credential accepts
+ * (TokenCredentialOptions extends @azure/core-client's CommonClientOptions);
+ * TLS checks stay on. docs/graph-auth.md describes the modes.
  */
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import {
   AzureCliCredential,
+  ChainedTokenCredential,
   ClientCertificateCredential,
   ClientSecretCredential,
   DeviceCodeCredential,
+  InteractiveBrowserCredential,
+  ManagedIdentityCredential,
   type TokenCredential,
   WorkloadIdentityCredential,
 } from '@azure/identity';
-import { defaultAuthority, graphResourceFor } from '../../domain/entra/clouds.js';
+import { decodeJwt } from 'jose';
+import { defaultAuthority as publicAuthority } from '../../domain/entra/clouds.js';
 import { azureCliClientId } from '../../domain/entra/well-known.js';
 import { KentraError } from '../../errors.js';
-import type { GraphAuthMode } from './graph-auth-modes.js';
+import type { GraphAuthMode, ResolvedGraphAuthMode } from './graph-auth-modes.js';
 
-export type { GraphAuthMode } from './graph-auth-modes.js';
+export type { GraphAuthMode, ResolvedGraphAuthMode } from './graph-auth-modes.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 export interface GraphCredentialOptions {
   mode: GraphAuthMode;
-  /** Undefined: not known yet (the Azure CLI's own tenant, or any work account for a device code). */
+  /** Undefined: not known (the Azure CLI's own tenant, or any work account for an interactive sign-in). */
   tenantId: string | undefined;
   /** e.g. https://login.microsoftonline.com, or the emulator's URL. */
   authorityHost: string;
   /** PEM of a private CA that signs the authority's TLS certificate (the emulator's). */
   caPem?: string;
-  /** Graph base URL from kentra.yaml; decides the token's resource. */
-  graphBaseUrl: string;
-  env: Readonly<Record<string, string | undefined>>;
-  /** Public client for the device code flow (default: the Azure CLI's, as @azure/identity does). */
-  deviceCodeClientId?: string;
+  env: Env;
+  /** Public client for device-code and browser sign-in (default: the Azure CLI's). */
+  clientId?: string;
   /** Where the device-code instructions go (stderr). */
   prompt: (message: string) => void;
-  now: () => number;
+  /** A person is at a terminal, so `auto` may end in a device-code sign-in. */
+  interactive: boolean;
 }
 
 export interface GraphCredential {
-  /** The mode that was chosen (auto resolves to one of the others). */
-  mode: Exclude<GraphAuthMode, 'auto'>;
-  accessToken: () => Promise<string>;
+  /** The modes tried, in order (`auto` resolves to one, or to the Azure CLI then a device code). */
+  modes: ResolvedGraphAuthMode[];
+  credential: TokenCredential;
 }
 
-/** Graph's `.default` scope for a Graph base URL (its cloud's Graph resource; domain/entra/clouds.ts). */
-export function graphScope(graphBaseUrl: string): string {
-  return `${graphResourceFor(graphBaseUrl)}/.default`;
-}
+/** Managed identity announces itself through these (App Service, Arc, Cloud Shell, ML, pod identity). */
+const managedIdentityVariables = ['IDENTITY_ENDPOINT', 'MSI_ENDPOINT', 'AZURE_POD_IDENTITY_AUTHORITY_HOST'];
 
-/** Which credential `auto` picks, in the order a user expects: explicit token, app identity, the CLI. */
-export function resolveMode(
+/**
+ * What `auto` tries, decided by the environment alone (no network probe): an explicit token,
+ * an app identity from AZURE_* variables, workload identity, an announced managed identity; then
+ * the Azure CLI when `az` is installed, then a device code when a person is at a terminal.
+ * An empty list: no Graph credential here.
+ */
+export function resolveModes(
   mode: GraphAuthMode,
-  env: GraphCredentialOptions['env'],
-): GraphCredential['mode'] {
-  if (mode !== 'auto') return mode;
-  if (env.KENTRA_GRAPH_TOKEN) return 'token';
-  if (env.AZURE_CLIENT_ID && env.AZURE_CLIENT_SECRET) return 'client-secret';
-  if (env.AZURE_CLIENT_ID && env.AZURE_CLIENT_CERTIFICATE_PATH) return 'client-certificate';
-  if (env.AZURE_CLIENT_ID && env.AZURE_FEDERATED_TOKEN_FILE) return 'workload-identity';
-  return 'azure-cli';
+  env: Env,
+  context: { interactive: boolean; azureCliInstalled: boolean },
+): ResolvedGraphAuthMode[] {
+  if (mode !== 'auto') return [mode];
+  if (env.KENTRA_GRAPH_TOKEN) return ['token'];
+  if (env.AZURE_CLIENT_ID && env.AZURE_CLIENT_SECRET) return ['client-secret'];
+  if (env.AZURE_CLIENT_ID && env.AZURE_CLIENT_CERTIFICATE_PATH) return ['client-certificate'];
+  if (env.AZURE_CLIENT_ID && env.AZURE_FEDERATED_TOKEN_FILE) return ['workload-identity'];
+  if (managedIdentityVariables.some((name) => env[name])) return ['managed-identity'];
+  return [
+    ...(context.azureCliInstalled ? (['azure-cli'] as const) : []),
+    ...(context.interactive ? (['device-code'] as const) : []),
+  ];
 }
 
-function required(env: GraphCredentialOptions['env'], mode: string, names: readonly string[]): string[] {
+/** Whether an `az` executable is on the environment's PATH (a stat per directory; nothing is run). */
+export function azureCliOnPath(env: Env): boolean {
+  return (env.PATH ?? '').split(delimiter).some((dir) => {
+    if (!dir) return false;
+    try {
+      accessSync(join(dir, 'az'), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+const modeHint =
+  'Choose a --graph-auth mode whose inputs are set (docs/graph-auth.md): azure-cli, device-code, browser, ' +
+  'client-secret, client-certificate, workload-identity, managed-identity, or token (KENTRA_GRAPH_TOKEN).';
+
+function required(env: Env, mode: string, names: readonly string[]): string[] {
   const missing = names.filter((name) => !env[name]);
   if (missing.length > 0)
     throw new KentraError(
       'entra.auth',
       `--graph-auth ${mode} needs ${missing.join(', ')} in the environment`,
       {
-        hint: 'Set them, or choose another --graph-auth (azure-cli, device-code, client-secret, client-certificate, workload-identity, token).',
+        hint: modeHint,
       },
     );
   return names.map((name) => env[name] ?? '');
 }
 
-export function createGraphCredential(options: GraphCredentialOptions): GraphCredential {
+/** A Graph credential for the mode, or undefined when `auto` finds none in this environment. */
+export function createGraphCredential(
+  options: GraphCredentialOptions,
+  azureCliInstalled: (env: Env) => boolean = azureCliOnPath,
+): GraphCredential | undefined {
+  const modes = resolveModes(options.mode, options.env, {
+    interactive: options.interactive,
+    azureCliInstalled: options.mode === 'auto' && azureCliInstalled(options.env),
+  });
+  if (modes.length === 0) return undefined;
+  const credentials = modes.map((mode) => credentialFor(mode, options));
+  return {
+    modes,
+    credential:
+      credentials.length === 1
+        ? (credentials[0] as TokenCredential)
+        : new ChainedTokenCredential(...credentials),
+  };
+}
+
+function credentialFor(mode: ResolvedGraphAuthMode, options: GraphCredentialOptions): TokenCredential {
   const { env } = options;
-  const mode = resolveMode(options.mode, env);
-  const tenantId = options.tenantId ?? (mode === 'device-code' ? 'organizations' : undefined);
-  if (tenantId === undefined && mode !== 'azure-cli' && mode !== 'token')
-    throw new KentraError(
-      'entra.auth',
-      `--graph-auth ${mode} needs the tenant: tenant.id in kentra.yaml is a placeholder`,
-      {
-        hint: 'Write your tenant ID into tenant.id, or sign in with --graph-auth azure-cli or device-code (kentra then writes the tenant it signed in to).',
-      },
-    );
-  const scope = graphScope(options.graphBaseUrl);
-  if (mode === 'token') {
-    const [token] = required(env, mode, ['KENTRA_GRAPH_TOKEN']);
-    return { mode, accessToken: async () => token ?? '' };
-  }
-  const authorityHost = options.authorityHost.replace(/\/+$/, '');
+  const needsTenant = (): string => {
+    if (options.tenantId) return options.tenantId;
+    throw new KentraError('entra.auth', `--graph-auth ${mode} needs the tenant`, {
+      hint: 'Write your tenant ID into tenant.id in kentra.yaml, or set AZURE_TENANT_ID.',
+    });
+  };
+  const authorityHost = options.authorityHost.replace(/\/+$/, '') || publicAuthority;
   const common = {
     authorityHost,
     // Instance discovery asks login.microsoftonline.com about the host; a private authority is known already.
-    disableInstanceDiscovery: authorityHost !== defaultAuthority,
+    disableInstanceDiscovery: authorityHost !== publicAuthority,
     ...(options.caPem ? { tlsOptions: { ca: options.caPem } } : {}),
   };
-  let credential: TokenCredential;
+  const interactiveClient = {
+    ...common,
+    tenantId: options.tenantId ?? 'organizations',
+    clientId: options.clientId ?? azureCliClientId,
+  };
   switch (mode) {
+    case 'token': {
+      const [token] = required(env, mode, ['KENTRA_GRAPH_TOKEN']);
+      return fixedToken(token ?? '');
+    }
     case 'azure-cli':
-      credential = new AzureCliCredential({ tenantId });
-      break;
+      return new AzureCliCredential({ tenantId: options.tenantId });
     case 'device-code':
-      credential = new DeviceCodeCredential({
-        ...common,
-        tenantId,
-        clientId: options.deviceCodeClientId ?? env.AZURE_CLIENT_ID ?? azureCliClientId,
+      return new DeviceCodeCredential({
+        ...interactiveClient,
         userPromptCallback: (info) => options.prompt(info.message),
       });
-      break;
+    case 'browser':
+      return new InteractiveBrowserCredential(interactiveClient);
     case 'client-secret': {
       const [clientId, secret] = required(env, mode, ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']);
-      credential = new ClientSecretCredential(tenantId ?? '', clientId ?? '', secret ?? '', common);
-      break;
+      return new ClientSecretCredential(needsTenant(), clientId ?? '', secret ?? '', common);
     }
     case 'client-certificate': {
       const [clientId, certificatePath] = required(env, mode, [
         'AZURE_CLIENT_ID',
         'AZURE_CLIENT_CERTIFICATE_PATH',
       ]);
-      credential = new ClientCertificateCredential(
-        tenantId ?? '',
+      return new ClientCertificateCredential(
+        needsTenant(),
         clientId ?? '',
-        certificatePath ?? '',
+        {
+          certificatePath: certificatePath ?? '',
+          certificatePassword: env.AZURE_CLIENT_CERTIFICATE_PASSWORD,
+        },
         common,
       );
-      break;
     }
     case 'workload-identity': {
       const [clientId, tokenFilePath] = required(env, mode, [
         'AZURE_CLIENT_ID',
         'AZURE_FEDERATED_TOKEN_FILE',
       ]);
-      credential = new WorkloadIdentityCredential({ ...common, tenantId, clientId, tokenFilePath });
-      break;
+      return new WorkloadIdentityCredential({ ...common, tenantId: needsTenant(), clientId, tokenFilePath });
     }
+    case 'managed-identity':
+      // A user-assigned identity is chosen by AZURE_CLIENT_ID, as DefaultAzureCredential does.
+      return new ManagedIdentityCredential({
+        ...(env.AZURE_CLIENT_ID ? { clientId: env.AZURE_CLIENT_ID } : {}),
+        ...(options.caPem ? { tlsOptions: { ca: options.caPem } } : {}),
+      });
   }
-  return { mode, accessToken: cachedToken(credential, scope, mode, options.now) };
 }
 
-/** One token per expiry: the Graph client asks before every request; the Azure CLI credential does not cache. */
-function cachedToken(credential: TokenCredential, scope: string, mode: string, now: () => number) {
-  let cached: { token: string; expiresOn: number } | undefined;
-  return async () => {
-    if (cached && cached.expiresOn - now() > 120_000) return cached.token;
-    let token: Awaited<ReturnType<TokenCredential['getToken']>>;
-    try {
-      token = await credential.getToken(scope);
-    } catch (cause) {
-      throw new KentraError('entra.auth', `cannot get a Microsoft Graph token (--graph-auth ${mode})`, {
-        cause,
-        hint:
-          mode === 'azure-cli'
-            ? 'Sign in with `az login --tenant <tenant>`, or use --graph-auth device-code, or set AZURE_CLIENT_ID with AZURE_CLIENT_SECRET / AZURE_FEDERATED_TOKEN_FILE.'
-            : 'Check the identity and the tenant (kentra.yaml tenant.id, tenant.authority); KENTRA_DEBUG=1 shows the cause.',
-      });
-    }
-    if (!token) throw new KentraError('entra.auth', `no Microsoft Graph token from --graph-auth ${mode}`);
-    cached = { token: token.token, expiresOn: token.expiresOnTimestamp };
-    return cached.token;
-  };
+/** KENTRA_GRAPH_TOKEN as a credential: its own `exp` (when it is a JWT) says how long it lasts. */
+function fixedToken(token: string): TokenCredential {
+  let expiresOnTimestamp = Number.MAX_SAFE_INTEGER; // an opaque token: only Graph knows
+  try {
+    const exp = decodeJwt(token).exp;
+    if (typeof exp === 'number') expiresOnTimestamp = exp * 1000;
+  } catch {
+    // not a JWT
+  }
+  return { getToken: async () => ({ token, expiresOnTimestamp, tokenType: 'Bearer' }) };
 }

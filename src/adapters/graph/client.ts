@@ -63,7 +63,7 @@ export class GraphRequestError extends KentraError {
 
 function graphHint(status: number): string | undefined {
   if (status === 401)
-    return 'The Graph access token is missing or expired: set KENTRA_GRAPH_TOKEN to a fresh token.';
+    return 'The Graph access token was refused: check the identity and tenant of --graph-auth (a KENTRA_GRAPH_TOKEN may have expired).';
   if (status === 403)
     return 'The token lacks permission: reading groups needs GroupMember.Read.All or Group.Read.All.';
   if (status === 429 || status === 503) return 'Microsoft Graph kept throttling; try again in a few minutes.';

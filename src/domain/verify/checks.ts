@@ -286,7 +286,7 @@ const groupsClaim: Check = (facts) => {
       claim === 'groups'
         ? inDirectory !== undefined
           ? `Entra says the user is in ${inDirectory} group(s): the app does not emit them. Set groupMembershipClaims (SecurityGroup or ApplicationGroup) in the app manifest (\`kentra entra setup\` does).`
-          : 'Either the user is in no group (then this is expected), or the app does not emit groups: set groupMembershipClaims (SecurityGroup or ApplicationGroup) in the app manifest (`kentra entra setup` does). With KENTRA_GRAPH_TOKEN set, verify tells which.'
+          : 'Either the user is in no group (then this is expected), or the app does not emit groups: set groupMembershipClaims (SecurityGroup or ApplicationGroup) in the app manifest (`kentra entra setup` does). With a Microsoft Graph sign-in (--graph-auth), verify tells which.'
         : `Assign the user an app role so that "${claim}" is in the token.`,
     );
   return pass(id, title, `${claimStrings(claims, claim).length} value(s) in "${claim}"`);

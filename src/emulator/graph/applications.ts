@@ -2,8 +2,15 @@
  * /applications: create, list/filter, get (by object ID or `(appId='...')`),
  * patch, addPassword and removePassword (reference §3.1, §3.2).
  */
+import { keyCredentialOf } from '../certificates.js';
 import { newGuid, opaque, sha256 } from '../ids.js';
-import type { Application, AppRole, GroupMembershipClaims, PermissionScope } from '../model.js';
+import {
+  type Application,
+  type AppRole,
+  type GroupMembershipClaims,
+  isRegistered,
+  type PermissionScope,
+} from '../model.js';
 import { collection } from './odata.js';
 import { readApplications, writeApplications } from './permissions.js';
 import {
@@ -24,7 +31,7 @@ export function applicationOf(req: GraphRequest, match: RegExpExecArray): Applic
   const objectId = match[1]?.toLowerCase();
   const appId = match[2]?.toLowerCase();
   const found = [...req.tenant.applications.values()].find(
-    (a) => !a.builtIn && (objectId ? a.id === objectId : a.appId === appId),
+    (a) => isRegistered(a) && (objectId ? a.id === objectId : a.appId === appId),
   );
   if (!found) throw notFound(objectId ?? appId ?? '');
   return found;
@@ -78,6 +85,9 @@ function apply(target: Application, body: Json): void {
       case 'web':
         target.webRedirectUris = strings(object(value, key).redirectUris ?? [], 'web.redirectUris');
         break;
+      case 'keyCredentials':
+        target.keyCredentials = keyCredentialsOf(value, target);
+        break;
       case 'appRoles':
         if (!Array.isArray(value)) throw badRequest("Property 'appRoles' must be a list.");
         target.appRoles = value.map((r) => {
@@ -130,6 +140,32 @@ function apply(target: Application, body: Json): void {
   }
 }
 
+/**
+ * PATCH keyCredentials replaces the list, as in Graph: an entry with `key` (base64 DER) adds a
+ * certificate; an entry with only the `keyId` of an existing one keeps it.
+ */
+function keyCredentialsOf(value: unknown, target: Application): Application['keyCredentials'] {
+  if (!Array.isArray(value)) throw badRequest("Property 'keyCredentials' must be a list.");
+  return value.map((entry) => {
+    const credential = object(entry, 'keyCredentials[]');
+    const kept = target.keyCredentials.find((c) => c.keyId === credential.keyId);
+    if (typeof credential.key !== 'string') {
+      if (kept) return kept;
+      throw badRequest("Each new keyCredential needs 'key' (the certificate, base64 DER).");
+    }
+    if (credential.type !== 'AsymmetricX509Cert' || credential.usage !== 'Verify')
+      throw badRequest("The emulator takes keyCredentials of type 'AsymmetricX509Cert' with usage 'Verify'.");
+    try {
+      return keyCredentialOf(credential.key, {
+        keyId: typeof credential.keyId === 'string' ? credential.keyId : newGuid(),
+        displayName: typeof credential.displayName === 'string' ? credential.displayName : null,
+      });
+    } catch {
+      throw badRequest("Property 'key' of a keyCredential is not a valid certificate.");
+    }
+  });
+}
+
 export const applicationRoutes: GraphRoute[] = [
   {
     method: 'GET',
@@ -137,7 +173,7 @@ export const applicationRoutes: GraphRoute[] = [
     permissions: readApplications,
     handle: (req) => {
       const apps = [...req.tenant.applications.values()]
-        .filter((a) => !a.builtIn)
+        .filter(isRegistered)
         .map((a) => applicationJson(a, req.tenant));
       respond(req, 200, collection(req, 'applications', apps));
     },
@@ -166,6 +202,8 @@ export const applicationRoutes: GraphRoute[] = [
         oauth2PermissionScopes: [],
         appRoles: [],
         passwordCredentials: [],
+        keyCredentials: [],
+        federatedIdentityCredentials: [],
         createdDateTime: new Date(req.ctx.now()).toISOString(),
         builtIn: false,
         extra: {},

@@ -1,42 +1,21 @@
 /**
  * /applications/{id}/federatedIdentityCredentials: list, create, get, delete
  * (reference §3.2): at most 20 per app, unique name, unique issuer + subject,
- * exactly one audience. The emulator stores them; its token endpoint does not
- * accept client assertions from other issuers.
+ * exactly one audience. The token endpoint accepts the tokens they describe as
+ * the app's credential (client-assertion.ts).
  * Source: learn.microsoft.com/graph/api/application-post-federatedidentitycredentials
  */
 import { GraphFailure } from '../errors.js';
 import { newGuid } from '../ids.js';
-import type { Application } from '../model.js';
+import type { FederatedIdentityCredential } from '../model.js';
 import { applicationOf } from './applications.js';
 import { collection } from './odata.js';
 import { readApplications, writeApplications } from './permissions.js';
 import { badRequest, entity, type GraphRoute, jsonBody, notFound, param, respond } from './request.js';
 
-interface FederatedCredential {
-  id: string;
-  name: string;
-  issuer: string;
-  subject: string;
-  audiences: string[];
-  description: string | null;
-}
-
-/** Kept beside the application objects (not a Graph property of application). */
-const credentials = new WeakMap<Application, FederatedCredential[]>();
-
-function listOf(app: Application): FederatedCredential[] {
-  let list = credentials.get(app);
-  if (!list) {
-    list = [];
-    credentials.set(app, list);
-  }
-  return list;
-}
-
 const base = String.raw`applications(?:/([^/(]+)|\(appId='([^']+)'\))/federatedIdentityCredentials`;
 
-const json = (c: FederatedCredential) => ({ ...c });
+const json = (c: FederatedIdentityCredential) => ({ ...c });
 
 export const federatedCredentialRoutes: GraphRoute[] = [
   {
@@ -48,7 +27,11 @@ export const federatedCredentialRoutes: GraphRoute[] = [
       respond(
         req,
         200,
-        collection(req, `applications('${app.id}')/federatedIdentityCredentials`, listOf(app).map(json)),
+        collection(
+          req,
+          `applications('${app.id}')/federatedIdentityCredentials`,
+          app.federatedIdentityCredentials.map(json),
+        ),
       );
     },
   },
@@ -65,7 +48,7 @@ export const federatedCredentialRoutes: GraphRoute[] = [
       const audiences = body.audiences;
       if (!Array.isArray(audiences) || audiences.length !== 1 || typeof audiences[0] !== 'string')
         throw badRequest("Property 'audiences' must hold exactly one value.");
-      const list = listOf(app);
+      const list = app.federatedIdentityCredentials;
       if (list.length >= 20)
         throw badRequest('An application can have at most 20 federated identity credentials.');
       if (list.some((c) => c.name === body.name || (c.issuer === body.issuer && c.subject === body.subject)))
@@ -74,7 +57,7 @@ export const federatedCredentialRoutes: GraphRoute[] = [
           'Request_MultipleObjectsWithSameKeyValue',
           'A federated identity credential with this name, or this issuer and subject, already exists.',
         );
-      const created: FederatedCredential = {
+      const created: FederatedIdentityCredential = {
         id: newGuid(),
         name: String(body.name),
         issuer: String(body.issuer),
@@ -94,7 +77,7 @@ export const federatedCredentialRoutes: GraphRoute[] = [
     handle: (req, m) => {
       const app = applicationOf(req, m);
       const key = param(m, 3);
-      const list = listOf(app);
+      const list = app.federatedIdentityCredentials;
       const index = list.findIndex((c) => c.id === key || c.name === key);
       if (index < 0) throw notFound(key);
       list.splice(index, 1);

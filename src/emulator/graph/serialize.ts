@@ -2,11 +2,13 @@
  * Directory objects as Microsoft Graph JSON (v1.0 property names and shapes;
  * reference §3 and §4). Secrets and passwords are never part of the output.
  */
+import { customKeyIdentifier } from '../certificates.js';
 import type { Directory } from '../directory.js';
 import type {
   Application,
   AppRoleAssignment,
   Group,
+  KeyCredential,
   PasswordCredential,
   ServicePrincipal,
   Tenant,
@@ -70,6 +72,20 @@ export function groupJson(group: Group): Json {
   };
 }
 
+/** Graph returns a certificate's metadata; `key` (the certificate itself) only with $select, so never here. */
+export function keyCredentialJson(c: KeyCredential): Json {
+  return {
+    customKeyIdentifier: customKeyIdentifier(c),
+    displayName: c.displayName,
+    endDateTime: c.endDateTime,
+    key: null,
+    keyId: c.keyId,
+    startDateTime: c.startDateTime,
+    type: 'AsymmetricX509Cert',
+    usage: 'Verify',
+  };
+}
+
 export function passwordCredentialJson(c: PasswordCredential, secretText: string | null = null): Json {
   return {
     customKeyIdentifier: null,
@@ -107,7 +123,7 @@ export function applicationJson(app: Application, tenant: Tenant): Json {
       preAuthorizedApplications: [],
     },
     appRoles: app.appRoles,
-    keyCredentials: [],
+    keyCredentials: app.keyCredentials.map(keyCredentialJson),
     passwordCredentials: app.passwordCredentials.map((c) => passwordCredentialJson(c)),
     publicClient: { redirectUris: app.publicClientRedirectUris },
     // SPA redirect URIs are stored as given (a PATCH of `spa`), so a misconfigured app reads back as one.
@@ -133,7 +149,7 @@ export function servicePrincipalJson(sp: ServicePrincipal, tenant: Tenant, direc
     appRoleAssignmentRequired: sp.appRoleAssignmentRequired,
     displayName: sp.displayName,
     servicePrincipalNames: sp.servicePrincipalNames,
-    servicePrincipalType: 'Application',
+    servicePrincipalType: sp.servicePrincipalType,
     signInAudience: app?.signInAudience ?? 'AzureADMyOrg',
     tags: [],
     appRoles: app?.appRoles ?? [],

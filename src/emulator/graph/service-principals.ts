@@ -67,6 +67,7 @@ export const servicePrincipalRoutes: GraphRoute[] = [
         id: newGuid(),
         appId: app.appId,
         displayName: app.displayName,
+        servicePrincipalType: 'Application',
         appRoleAssignmentRequired: false,
         servicePrincipalNames: [app.appId, ...app.identifierUris],
         createdDateTime: new Date(req.ctx.now()).toISOString(),

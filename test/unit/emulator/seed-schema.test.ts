@@ -21,6 +21,9 @@ describe('seed schema', () => {
     const [contoso] = tenantsFromSeedText(example, 'docs/emulator.md');
     assert.equal(contoso?.domain, 'contoso.example');
     assert.equal(contoso?.conditionalAccessPolicies.length, 1);
+    const apps = [...(contoso?.applications.values() ?? [])];
+    assert.equal(apps.find((a) => a.displayName === 'my-cli')?.keyCredentials.length, 1);
+    assert.equal(apps.find((a) => a.displayName === 'host-identity')?.managedIdentity, 'systemAssigned');
   });
 
   it('names what Entra would refuse: short secrets, unknown optional claims, controls the emulator does not enforce', () => {

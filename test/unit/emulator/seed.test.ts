@@ -80,6 +80,50 @@ tenants:
     assert.match(message, /requestedAccessTokenVersion: 3 is not one of 1, 2/);
   });
 
+  it('checks credentials and managed identities: PEM certificates, https issuers, one system identity', () => {
+    const shape = seedProblems(`
+tenants:
+  - domain: contoso.example
+    applications:
+      - displayName: ci
+        certificates: [{certificate: not-a-pem}]
+        federatedCredentials:
+          - {name: gh, issuer: http://issuer.example, subject: repo:x}
+      - displayName: odd
+        managedIdentity: groupAssigned
+`);
+    assert.match(
+      shape,
+      /applications\[0\]\.certificates\[0\]\.certificate: "not-a-pem" is not valid \(A PEM certificate\.\)/,
+    );
+    assert.match(
+      shape,
+      /federatedCredentials\[0\]\.issuer: "http:\/\/issuer\.example" is not valid \(An https issuer URL\.\)/,
+    );
+    assert.match(
+      shape,
+      /applications\[1\]\.managedIdentity: "groupAssigned" is not one of "systemAssigned", "userAssigned"/,
+    );
+    const built = seedProblems(`
+tenants:
+  - domain: contoso.example
+    applications:
+      - displayName: ci
+        certificates: [{certificate: "-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----"}]
+        federatedCredentials:
+          - {name: gh, issuer: https://issuer.example, subject: repo:x, audiences: [a, b]}
+      - {displayName: host, managedIdentity: systemAssigned, secrets: [{value: a-secret-of-sixteen-chars}]}
+      - {displayName: second-host, managedIdentity: systemAssigned}
+`);
+    assert.match(
+      built,
+      /applications\[0\]\.certificates\[0\]\.certificate: is not a readable X\.509 certificate/,
+    );
+    assert.match(built, /federatedCredentials\[0\]\.audiences: takes exactly one value/);
+    assert.match(built, /applications\[1\]\.secrets: a managed identity has no app registration/);
+    assert.match(built, /applications\[2\]\.managedIdentity: only one system-assigned managed identity/);
+  });
+
   it('reports references to groups, users and roles that do not exist', () => {
     const message = seedProblems(`
 tenants:

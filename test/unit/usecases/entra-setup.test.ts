@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FetchLike } from '../../../src/adapters/graph/client.js';
+import { openGraph } from '../../../src/adapters/graph/open-graph.js';
 import { entraSetup } from '../../../src/usecases/entra-setup.js';
 
 const accessText = `apiVersion: kentra.dev/v1alpha1
@@ -68,9 +69,8 @@ describe('entraSetup', () => {
     const progress: string[] = [];
     let written = '';
     const result = await entraSetup(
-      { access: 'kentra.yaml', dryRun: false, graphAuth: 'token' },
+      { access: 'kentra.yaml', dryRun: false },
       {
-        env: { KENTRA_GRAPH_TOKEN: 'opaque' },
         now: () => Date.parse('2026-06-01T00:00:00Z'),
         progress: (line) => progress.push(line),
         files: {
@@ -79,7 +79,16 @@ describe('entraSetup', () => {
             written = text;
           },
         },
-        fetch,
+        openGraph: async (access) =>
+          openGraph({
+            auth: { mode: 'token' },
+            tenant: access.file.tenant,
+            env: { KENTRA_GRAPH_TOKEN: 'opaque' },
+            now: () => Date.parse('2026-06-01T00:00:00Z'),
+            progress: (line) => progress.push(line),
+            interactive: false,
+            fetch,
+          }),
         sleep: async (ms) => {
           slept.push(ms);
         },

@@ -80,7 +80,7 @@ describe('resolveGroups through Microsoft Graph', () => {
     assert.deepEqual(byId.issues, []);
     assert.match(byId.warnings[0] ?? '', /not checked/);
     const byName = await resolveGroups([rule(0, 'developers')], undefined);
-    assert.match(byName.issues[0]?.hint ?? '', /KENTRA_GRAPH_TOKEN/);
+    assert.match(byName.issues[0]?.hint ?? '', /--graph-auth/);
   });
 
   it('asks Graph a few groups at a time, and a Graph failure fails the whole resolution', async () => {

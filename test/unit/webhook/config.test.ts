@@ -60,6 +60,11 @@ describe('webhook configuration', () => {
         /cache\.maxEntries: expected a whole number, got number/,
       ],
       [{ ...base, entra: { audiences: ['app'] } }, /entra\.tenants: is required when no accessFile is given/],
+      [
+        { ...base, entra, live: { graphAuth: 'device-code' } },
+        /live\.graphAuth: "device-code" is not one of "client-secret", "client-certificate", "workload-identity", "managed-identity"/,
+      ],
+      [{ ...base, entra, live: { tokenEndpoint: 'https://login/token' } }, /live\.tokenEndpoint/],
     ];
     for (const [document, message] of cases) assert.match(parseFails(document).message, message);
   });
@@ -121,7 +126,7 @@ describe('webhook configuration', () => {
     assert.equal(config.entra.loginBase, 'https://127.0.0.1:9443');
     assert.equal(config.entra.stsBase, 'https://127.0.0.1:9443', 'a non-Entra authority serves v1 itself');
     assert.equal(config.live?.graphBase, 'https://127.0.0.1:9443/graph');
-    assert.equal(config.live?.tokenEndpoint, `https://127.0.0.1:9443/${tenant}/oauth2/v2.0/token`);
+    assert.equal(config.live?.graphAuth, 'client-secret', 'the default mode');
   });
 
   it('accepts the example configuration shipped in deploy/webhook', async () => {

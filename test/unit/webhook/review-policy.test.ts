@@ -10,8 +10,8 @@ import { defaultIdentity } from '../../../src/domain/identity/mapping.js';
 import type { WebhookConfig } from '../../../src/webhook/config.js';
 import { silentLog } from '../../../src/webhook/log.js';
 import { buildPipeline } from '../../../src/webhook/webhook.js';
+import { startTestIssuer, type TestIssuer } from '../../helpers/test-issuer.js';
 import { FakeGraph } from './fake-graph.js';
-import { startTestIssuer, type TestIssuer } from './test-issuer.js';
 
 describe('review-time policy', () => {
   let issuer: TestIssuer;
@@ -37,9 +37,11 @@ describe('review-time policy', () => {
       },
       live: {
         graphBase: 'https://graph.test',
-        tokenEndpoint: 'https://login.test/token',
+        graphAuth: 'client-secret',
         clientId: 'reader',
         clientSecretFile: undefined,
+        clientCertificateFile: undefined,
+        federatedTokenFile: undefined,
         pollIntervalSeconds: 3600,
         maxStalenessSeconds: 3600,
       },
@@ -70,7 +72,7 @@ describe('review-time policy', () => {
     await built.state?.syncOnce();
     pipeline = built.pipeline;
   });
-  after(() => issuer.stop());
+  after(() => issuer.close());
 
   const now = () => Math.floor(Date.now() / 1000);
   const review = async (claims: Record<string, unknown>) =>

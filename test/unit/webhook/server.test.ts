@@ -15,8 +15,8 @@ import { parseWebhookConfig, resolveWebhookConfig } from '../../../src/webhook/c
 import { jsonLog } from '../../../src/webhook/log.js';
 import { startWebhook, type Webhook } from '../../../src/webhook/webhook.js';
 import { negativeTokens } from '../../fixtures/negative-tokens.js';
+import { startTestIssuer, type TestIssuer } from '../../helpers/test-issuer.js';
 import { FakeGraph } from './fake-graph.js';
-import { startTestIssuer, type TestIssuer } from './test-issuer.js';
 
 interface Answer {
   status: number;
@@ -67,7 +67,7 @@ describe('kentra webhook server', () => {
   });
   after(async () => {
     await webhook.stop(100);
-    await issuer.stop();
+    await issuer.close();
   });
 
   function call(method: string, path: string, body?: string): Promise<Answer> {

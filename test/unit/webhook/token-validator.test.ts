@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { JwksCache } from '../../../src/webhook/jwks-cache.js';
 import { TokenValidator, type TokenValidatorOptions } from '../../../src/webhook/token-validator.js';
 import { negativeTokens } from '../../fixtures/negative-tokens.js';
-import { startTestIssuer, type TestIssuer } from './test-issuer.js';
+import { startTestIssuer, type TestIssuer } from '../../helpers/test-issuer.js';
 
 describe('TokenValidator', () => {
   let issuer: TestIssuer;
@@ -31,7 +31,7 @@ describe('TokenValidator', () => {
     issuer = await startTestIssuer(now);
     jwks = new JwksCache({ jwksUri: issuer.jwksUri, fetch: issuer.fetch, now, minRefreshIntervalMs: 30_000 });
   });
-  after(() => issuer.stop());
+  after(() => issuer.close());
 
   it('accepts a well-formed v2 token and returns its claims', async () => {
     const oid = randomUUID();
@@ -77,7 +77,7 @@ describe('JwksCache', () => {
   before(async () => {
     issuer = await startTestIssuer(now);
   });
-  after(() => issuer.stop());
+  after(() => issuer.close());
 
   it('fetches once, then rate-limits refreshes caused by unknown key ids', async () => {
     const cache = new JwksCache({

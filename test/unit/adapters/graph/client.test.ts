@@ -92,7 +92,7 @@ describe('GraphClient against a local Graph-shaped server', () => {
       assert.equal(error.status, 401);
       assert.match(error.message, /InvalidAuthenticationToken/);
       assert.doesNotMatch(error.message + (error.hint ?? ''), /wrong-token-value/);
-      assert.match(error.hint ?? '', /KENTRA_GRAPH_TOKEN/);
+      assert.match(error.hint ?? '', /--graph-auth/);
       return true;
     });
   });

@@ -282,7 +282,7 @@ describe('kentra audit', () => {
     assert.equal(graph.code, 2);
     assert.match(
       graph.stderr,
-      /error \[usage\]: --signins graph needs a Microsoft Graph token in KENTRA_GRAPH_TOKEN\n {2}hint: /,
+      /error \[usage\]: --signins graph needs a Microsoft Graph sign-in, and none was found\n {2}hint: Choose one with --graph-auth/,
     );
     const since = await audit(['--k8s-audit', 'audit.log', '--since', 'yesterday']);
     assert.equal(since.code, 2);

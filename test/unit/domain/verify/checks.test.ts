@@ -174,7 +174,7 @@ describe('verify checks', () => {
     assert.match(byId(results)['groups-claim']?.summary ?? '', /groups-overage form/);
     const absent = byId(runChecks(facts({}, noGroups)))['groups-claim'];
     assert.equal(absent?.status, 'fail');
-    assert.match(absent?.hint ?? '', /groupMembershipClaims.*KENTRA_GRAPH_TOKEN/);
+    assert.match(absent?.hint ?? '', /groupMembershipClaims.*--graph-auth/);
     const inNone = byId(runChecks(facts({ directoryGroupCount: gathered(0) }, noGroups)))['groups-claim'];
     assert.equal(inNone?.status, 'pass');
     assert.equal(inNone?.summary, 'no groups in the token, and Entra agrees: the user is in no group');

@@ -1,10 +1,9 @@
 /**
  * runAudit's dependencies for a run over files in `cwd` with nothing else
- * around: no stdin, no ./kentra.yaml, no network; stdout and stderr go where
+ * around: no stdin, no ./kentra.yaml, no Graph; stdout and stderr go where
  * the test says.
  */
 import { Readable } from 'node:stream';
-import type { FetchLike } from '../../../../src/adapters/graph/client.js';
 import type { TextSink } from '../../../../src/ports/text-sink.js';
 import type { AuditDeps } from '../../../../src/usecases/audit.js';
 
@@ -26,8 +25,8 @@ export function offlineAuditDeps(
     readText: async () => {
       throw Object.assign(new Error('absent'), { code: 'ENOENT' });
     },
-    fetch: (async () => {
-      throw new Error('no network in this test');
-    }) as FetchLike,
+    openGraph: async () => {
+      throw new Error('no Graph in this test');
+    },
   };
 }
