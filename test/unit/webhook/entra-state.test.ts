@@ -4,6 +4,24 @@ import { EntraState } from '../../../src/webhook/entra-state.js';
 import { silentLog } from '../../../src/webhook/log.js';
 import { FakeGraph } from './fake-graph.js';
 
+/** An EntraState over the fake Graph after its first full round (2 s polls, 30 s staleness). */
+async function syncedState(
+  graph: FakeGraph,
+  now: () => number,
+  options: Partial<ConstructorParameters<typeof EntraState>[0]> = {},
+): Promise<EntraState> {
+  const state = new EntraState({
+    graph,
+    now,
+    pollIntervalMs: 2000,
+    maxStalenessMs: 30_000,
+    log: silentLog,
+    ...options,
+  });
+  await state.syncOnce();
+  return state;
+}
+
 describe('EntraState', () => {
   let clock: number;
   let graph: FakeGraph;
@@ -18,15 +36,7 @@ describe('EntraState', () => {
     graph.addGroup('ops', ['alice']);
     graph.addGroup('platform', ['ops']); // nested: alice is in platform through ops
     graph.addGroup('finance', []);
-    state = new EntraState({
-      graph,
-      now: () => clock,
-      pollIntervalMs: 2000,
-      maxStalenessMs: 30_000,
-      maxBackoffMs: 16_000,
-      log: silentLog,
-    });
-    await state.syncOnce();
+    state = await syncedState(graph, () => clock, { maxBackoffMs: 16_000 });
   });
 
   it('keeps the token groups that are still true, including nested ones', async () => {
@@ -135,15 +145,7 @@ describe('EntraState with the access file scope: active memberships are granted 
     graph.addGroup('ops', ['alice']);
     graph.addGroup('oncall', ['ops']); // named by the access file; alice is in it through ops
     graph.addGroup('finance', ['carol']); // not named
-    state = new EntraState({
-      graph,
-      now: () => clock,
-      pollIntervalMs: 2000,
-      maxStalenessMs: 30_000,
-      scope: { ids: ['oncall'], names: [] },
-      log: silentLog,
-    });
-    await state.syncOnce();
+    state = await syncedState(graph, () => clock, { scope: { ids: ['oncall'], names: [] } });
   });
 
   it('grants a named group the user is in now, though the token does not list it', async () => {
