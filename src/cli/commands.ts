@@ -3,12 +3,14 @@ import type { Root } from '../composition/root.js';
 import { registerAccess } from './access.js';
 import { registerAudit } from './audit.js';
 import { registerCluster } from './cluster.js';
+import { registerElevate } from './elevate.js';
 import { registerEmulatorCommand } from './emulator.js';
 import { registerEntra } from './entra.js';
 import { registerGetToken } from './get-token.js';
 import { registerInit } from './init.js';
 import { registerKubeconfig } from './kubeconfig.js';
 import { registerLogout } from './logout.js';
+import { registerPortal } from './portal.js';
 import { registerRbac } from './rbac.js';
 import { registerVerify } from './verify.js';
 import { registerWebhook } from './webhook.js';
@@ -29,8 +31,10 @@ export function registerCommands(program: Command, root: Root): void {
   registerLogout(program, root);
   registerWhoami(program, root);
   registerVerify(program, root);
+  registerElevate(program, root);
   registerAccess(program, root);
   registerAudit(program, root);
   registerWebhook(program, root);
+  registerPortal(program, root);
   registerEmulatorCommand(program, root);
 }

@@ -68,6 +68,12 @@ const graphRoles = [
   'GroupMember.ReadWrite.All',
   'Policy.Read.All',
   'Policy.ReadWrite.ConditionalAccess',
+  'PrivilegedAssignmentSchedule.Read.AzureADGroup',
+  'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+  'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
+  'RoleManagementPolicy.Read.AzureADGroup',
+  'RoleManagementPolicy.ReadWrite.AzureADGroup',
   'User.Read.All',
   'User.ReadWrite.All',
 ].map(graphRole);

@@ -3,6 +3,8 @@
  * Graph endpoints can project them without renaming; secrets and passwords are
  * kept only as hashes or in memory, never served.
  */
+import type { TenantPim } from './pim-model.js';
+
 export type UserType = 'Member' | 'Guest';
 
 export interface User {
@@ -203,6 +205,8 @@ export interface Tenant {
   namedLocations: NamedLocation[];
   /** Pairwise `sub` salt: unique per tenant, stable for a seed. */
   subjectSalt: string;
+  /** PIM for Groups: onboarded groups and their policies, eligibility, activations, requests. */
+  privilegedAccess: TenantPim;
 }
 
 /** An app registration of the tenant (not a first-party app, not a managed identity). */

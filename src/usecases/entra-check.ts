@@ -5,6 +5,7 @@
  * checks the token version the cluster expects and that every group the
  * rules name is assigned. Sends no write request.
  */
+
 import {
   applicationsByAppId,
   applicationsByName,
@@ -12,11 +13,18 @@ import {
   explainDenied,
   servicePrincipalOf,
 } from '../adapters/graph/applications.js';
-import { isAdminLikeRule, isExpired } from '../domain/access/model.js';
+import type { GraphClient } from '../adapters/graph/client.js';
+import { groupMemberIds } from '../adapters/graph/groups.js';
+import { type AccessFile, type AccessRule, isAdminLikeRule, isExpired } from '../domain/access/model.js';
+import type { ResolvedGroup } from '../domain/bindings/desired.js';
 import { formatPath } from '../domain/config-check/issues.js';
-import { checkRegistration, type Finding } from '../domain/entra-app/findings.js';
+import { checkRegistration, type Finding, type StandingAdmin } from '../domain/entra-app/findings.js';
+import { previewGrants } from '../domain/pim/grant-preview.js';
+import { aggregatedBootstrapDefaults } from '../domain/rbac/bootstrap-defaults.js';
+import { everything } from '../domain/rbac/capabilities.js';
 import { KentraError } from '../errors.js';
 import { type EntraIo, openTenantGraph } from './entra-connect.js';
+import { groupPimState } from './jit-groups.js';
 import { loadAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 
@@ -62,6 +70,7 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
   let expectedGroups: { id: string; name: string }[] | undefined;
   let unknownGroups: { field: string; message: string }[] | undefined;
   let adminGroups: { field: string; name: string; isAssignableToRole: boolean | undefined }[] | undefined;
+  let standingAdmins: StandingAdmin[] | undefined;
   if (fromAccessFile) {
     const rules = file.rules.filter((rule) => !isExpired(rule, io.now()));
     let resolved: Awaited<ReturnType<typeof resolveGroups>>;
@@ -88,6 +97,7 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
           ]
         : [];
     });
+    standingAdmins = await standingAdminsOf(file, rules, resolved.groups, graph, io.now());
   }
   const findings = checkRegistration({
     application,
@@ -98,6 +108,7 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
     expectedGroups,
     unknownGroups,
     adminGroups,
+    standingAdmins,
     now: io.now(),
   });
   return {
@@ -109,4 +120,46 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
     errors: findings.filter((finding) => finding.severity === 'error').length,
     warnings: findings.filter((finding) => finding.severity === 'warning').length,
   };
+}
+
+/**
+ * Rules whose role allows every verb on every resource (cluster-admin, or a
+ * role with `*` everywhere; judged by the offline evaluator against the
+ * bootstrap roles) and the permanent members of their groups: PIM's
+ * `assigned` members, or, when PIM cannot be read, every member.
+ */
+async function standingAdminsOf(
+  file: AccessFile,
+  rules: readonly AccessRule[],
+  groups: ReadonlyMap<number, ResolvedGroup>,
+  graph: GraphClient,
+  now: number,
+): Promise<StandingAdmin[]> {
+  const roles = aggregatedBootstrapDefaults();
+  const out: StandingAdmin[] = [];
+  for (const rule of rules) {
+    const group = groups.get(rule.index);
+    if (!group) continue;
+    const only = { ...file, rules: [rule] };
+    const admin = previewGrants(only, group, roles, now)
+      .flatMap((cluster) => cluster.grants)
+      .find((grant) => grant.can.includes(everything.label));
+    if (!admin) continue;
+    let permanent: string[];
+    let approximate = false;
+    try {
+      permanent = (await groupPimState(graph, group.id)).permanentMembers;
+    } catch {
+      approximate = true;
+      permanent = await groupMemberIds(graph, group.id);
+    }
+    out.push({
+      field: `rules[${rule.index}]`,
+      group: group.displayName,
+      grant: `${admin.role} ${admin.scope}`,
+      permanentMembers: permanent.length,
+      approximate,
+    });
+  }
+  return out;
 }

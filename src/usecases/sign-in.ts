@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { AppCredential, AuthorityConfig } from '../adapters/entra/applications.js';
 import {
   refreshWithCache,
+  type StepUpRequest,
   signInAsApp,
   signInWithBrowser,
   signInWithDeviceCode,
@@ -17,7 +18,7 @@ import type { CacheEntry } from '../adapters/token-cache/entry.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
 import { expectationProblems } from '../domain/exec-credential/expectations.js';
 import { KentraError } from '../errors.js';
-import type { GetTokenDeps, GetTokenInput, OpenedBrowser } from './get-token-cache.js';
+import { type GetTokenDeps, type GetTokenInput, type OpenedBrowser, prepare } from './get-token-cache.js';
 import { type Flow, scopesFor } from './sign-in-plan.js';
 
 /** Refreshes silently; undefined when the refresh token can no longer be used (sign in again). */
@@ -55,21 +56,83 @@ export async function signIn(
 ): Promise<CacheEntry> {
   const network: NetworkWatch = {};
   const config = await authorityConfig(input, deps, network);
-  const scopes = scopesFor(input, flow);
-  // A browser command that fails (Chromium missing or crashing, a typo) can never finish the
-  // sign-in: end it then, with the reason, instead of waiting for --timeout.
+  const result = await attempt(input, deps, flow, config, scopesFor(input, flow)).catch((error: unknown) => {
+    throw signInError(error, errorContext(input, network));
+  });
+  const entry = checked(toEntry(input, key, result, deps.now()), input, deps);
+  if (
+    input.loginHint &&
+    entry.account &&
+    entry.account.username.toLowerCase() !== input.loginHint.toLowerCase()
+  )
+    deps.say(
+      `kentra: warning: signed in as ${entry.account.username}, not ${input.loginHint} (--login-hint); the token is cached for ${input.loginHint}.`,
+    );
+  return entry;
+}
+
+/**
+ * An access token for another resource (Microsoft Graph, for `kentra elevate`)
+ * from the cluster sign-in's cached refresh token: silently, or, for a step-up
+ * (`claims`, `amr_values`) the silent path cannot satisfy, through the same
+ * interactive flow the sign-in used. Nothing is written to the token cache.
+ */
+export async function accessTokenFor(
+  input: GetTokenInput,
+  deps: GetTokenDeps,
+  current: CacheEntry,
+  scopes: string[],
+  stepUp: StepUpRequest & { interactive?: boolean } = {},
+): Promise<string> {
+  const network: NetworkWatch = {};
+  const config = await authorityConfig(input, deps, network);
+  try {
+    if (stepUp.interactive) {
+      const { flow } = prepare(input, deps.env, await deps.browser.available());
+      const loginHint = current.account?.username ?? input.loginHint;
+      return (await attempt({ ...input, loginHint }, deps, flow, config, scopes, stepUp)).accessToken;
+    }
+    if (!current.msalCache || !current.account)
+      throw new KentraError('auth.interaction_required', 'the cached sign-in has no refresh token');
+    return (
+      await refreshWithCache(config, current.msalCache, current.account.homeAccountId, scopes, stepUp.claims)
+    ).accessToken;
+  } catch (error) {
+    if (!stepUp.interactive && needsNewSignIn(error))
+      throw new KentraError('auth.interaction_required', 'a new sign-in is needed for this token', {
+        cause: error,
+      });
+    throw signInError(error, errorContext(input, network));
+  }
+}
+
+/**
+ * One sign-in through the chosen flow, within --timeout (a step-up adds its
+ * claims and authorize parameters). A browser command that fails (Chromium
+ * missing or crashing, a typo) can never finish the sign-in: it ends then,
+ * with the reason, instead of waiting for the timeout.
+ */
+async function attempt(
+  input: GetTokenInput,
+  deps: GetTokenDeps,
+  flow: Flow,
+  config: AuthorityConfig,
+  scopes: string[],
+  stepUp: StepUpRequest = {},
+): Promise<TokenResult> {
   let browserFailed: (error: KentraError) => void = () => {};
   const browserFailure = new Promise<never>((_, reject) => {
     browserFailed = reject;
   });
   browserFailure.catch(() => {}); // observed through the race below
-  const attempt = (async (): Promise<TokenResult> => {
+  const flowResult = (async (): Promise<TokenResult> => {
     switch (flow) {
       case 'authcode':
         return signInWithBrowser(config, {
           scopes,
           loginHint: input.loginHint,
           port: input.listenPort,
+          ...stepUp,
           openBrowser: async (url) => {
             deps.say(`kentra: sign in to Entra in your browser. If no browser opens, visit:\n  ${url}`);
             try {
@@ -88,29 +151,14 @@ export async function signIn(
           scopes,
           timeoutSeconds: Math.ceil(input.timeoutMs / 1000),
           prompt: (message) => deps.say(`kentra: ${message}`),
+          claims: stepUp.claims,
         });
       case 'client-credentials':
       case 'workload-identity':
         return signInAsApp(config, appCredential(flow, deps), scopes);
     }
   })();
-  const result = await withDeadline(
-    Promise.race([attempt, browserFailure]),
-    input.timeoutMs,
-    deps.interrupted,
-  ).catch((error: unknown) => {
-    throw signInError(error, errorContext(input, network));
-  });
-  const entry = checked(toEntry(input, key, result, deps.now()), input, deps);
-  if (
-    input.loginHint &&
-    entry.account &&
-    entry.account.username.toLowerCase() !== input.loginHint.toLowerCase()
-  )
-    deps.say(
-      `kentra: warning: signed in as ${entry.account.username}, not ${input.loginHint} (--login-hint); the token is cached for ${input.loginHint}.`,
-    );
-  return entry;
+  return withDeadline(Promise.race([flowResult, browserFailure]), input.timeoutMs, deps.interrupted);
 }
 
 /**

@@ -16,8 +16,9 @@
  *   entra.control                                   // rotateKeys, addToGroup/removeFromGroup, setUserEnabled,
  *                                                   // revokeSignInSessions, add/removeConditionalAccessPolicy,
  *                                                   // setFault/clearFaults, requestCount(endpoint), signIns(),
- *                                                   // directoryAudits(), mintIdToken({user, clientId, ...})
- *   entra.signInWithPassword({ user, clientId?, scope?, claims?, mfaCode? })  // auth code + PKCE via the
+ *                                                   // directoryAudits(), mintIdToken({user, clientId, ...}),
+ *                                                   // advanceClock(ms) (PIM schedules), scheduleNow()
+ *   entra.signInWithPassword({ user, clientId?, scope?, claims?, amrValues?, mfaCode? })  // auth code + PKCE via the
  *                                                   // stand-in browser -> { idToken, accessToken, refreshToken }
  *   entra.browser()                                 // a StandInBrowser (signIn(url, creds), approveDeviceCode(...))
  *   entra.networkClient                             // msal-node INetworkModule that trusts the emulator CA
@@ -75,6 +76,8 @@ export interface SignInOptions {
   /** Default `openid profile offline_access`. */
   scope?: string;
   claims?: string;
+  /** `amr_values` (e.g. `ngcmfa`): ask for a second factor. */
+  amrValues?: string;
   mfaCode?: string;
   tenant?: string;
 }
@@ -266,6 +269,7 @@ export async function startEmulator(
       code_challenge_method: 'S256',
       client_info: '1',
       ...(signIn.claims ? { claims: signIn.claims } : {}),
+      ...(signIn.amrValues ? { amr_values: signIn.amrValues } : {}),
     }).toString();
     // Query mode: the stand-in does not deliver to the (unused) loopback port 1.
     const params = await new StandInBrowser(caPem).signIn(authorize.toString(), credentials);

@@ -25,7 +25,13 @@ export interface TokenResult {
   msalCache?: string;
 }
 
-export interface InteractiveOptions {
+/** A step-up: a claims request (e.g. an authentication context) and extra authorize parameters (amr_values). */
+export interface StepUpRequest {
+  claims?: string;
+  extraQueryParameters?: Record<string, string>;
+}
+
+export interface InteractiveOptions extends StepUpRequest {
   scopes: string[];
   loginHint?: string;
   /** Fixed loopback port (0 or undefined: a random one). */
@@ -53,6 +59,8 @@ export async function signInWithBrowser(
     loginHint: options.loginHint,
     preferredPort: options.port || undefined,
     openBrowser: options.openBrowser,
+    ...(options.claims ? { claims: options.claims } : {}),
+    ...(options.extraQueryParameters ? { extraQueryParameters: options.extraQueryParameters } : {}),
     successTemplate: successPage,
     errorTemplate: errorPage,
   });
@@ -61,6 +69,8 @@ export async function signInWithBrowser(
 
 export interface DeviceCodeOptions {
   scopes: string[];
+  /** A claims request (an authentication context step-up); device code has no amr_values. */
+  claims?: string;
   /** Shows Entra's instruction ("open https://… and enter the code …") on stderr. */
   prompt: (message: string) => void;
   timeoutSeconds: number;
@@ -75,6 +85,7 @@ export async function signInWithDeviceCode(
   const result = await app.acquireTokenByDeviceCode({
     scopes: options.scopes,
     timeout: options.timeoutSeconds,
+    ...(options.claims ? { claims: options.claims } : {}),
     deviceCodeCallback: (response) => options.prompt(response.message),
   });
   if (!result) throw new KentraError('auth.failed', 'device code sign-in returned no token');
@@ -91,6 +102,7 @@ export async function refreshWithCache(
   msalCache: string,
   homeAccountId: string,
   scopes: string[],
+  claims?: string,
 ): Promise<TokenResult> {
   const cache = new MemoryCachePlugin(msalCache);
   const app = publicApp(config, cache);
@@ -98,7 +110,12 @@ export async function refreshWithCache(
   const account = accounts.find((candidate: AccountInfo) => candidate.homeAccountId === homeAccountId);
   if (!account)
     throw new KentraError('auth.interaction_required', 'the cached sign-in has no account to refresh');
-  const result = await app.acquireTokenSilent({ account, scopes, forceRefresh: true });
+  const result = await app.acquireTokenSilent({
+    account,
+    scopes,
+    forceRefresh: true,
+    ...(claims ? { claims } : {}),
+  });
   return normalise(result, cache.contents);
 }
 
