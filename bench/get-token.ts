@@ -47,11 +47,11 @@ const settings = {
   clientId,
   tokenType: 'id' as const,
   scopes: [],
-  grantType: 'auto' as const,
+  login: 'auto' as const,
 };
 await new TokenCacheStore(join(work, 'kentra')).write({
   version: 1,
-  key: cacheKeyFor(settings, 'authcode'),
+  key: cacheKeyFor(settings, 'browser'),
   token,
   obtainedAt: now,
   expiresAt: now + 3_600_000,

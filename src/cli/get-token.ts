@@ -20,7 +20,8 @@ export function registerGetToken(program: Command, root: Root): void {
     .command('get-token')
     .description('print a token for kubectl (exec credential plugin)');
   for (const [name, flag] of Object.entries(getTokenFlags)) {
-    const spec = flag.value ? `--${name} <${flag.value}>` : `--${name}`;
+    const long = flag.value ? `--${name} <${flag.value}>` : `--${name}`;
+    const spec = flag.short ? `-${flag.short}, ${long}` : long;
     if (flag.multiple)
       command.option(spec, flag.help, (value: string, all: string[] = []) => [...all, value]);
     else if (flag.default !== undefined) command.option(spec, flag.help, flag.default);

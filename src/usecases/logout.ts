@@ -10,6 +10,7 @@ import { selectContext } from '../domain/kubeconfig/merged.js';
 import { KentraError } from '../errors.js';
 import { cacheKeyFor } from './cache-key.js';
 import type { GetTokenInput } from './get-token-cache.js';
+import type { LoginMode } from './sign-in-plan.js';
 
 export interface LogoutRequest {
   context?: string;
@@ -49,9 +50,11 @@ export async function logout(request: LogoutRequest, deps: LogoutDeps): Promise<
   const { context, args } = await execArgsOfContext(request, deps.kubeconfig);
   const input = deps.parseGetTokenArgs(args);
   const removed: Forgotten[] = [];
-  // The user entry, and the app entry when the context may sign in as an app (access tokens only).
-  const keys: CacheKey[] = [cacheKeyFor(input, 'authcode')];
-  if (input.tokenType === 'access') keys.push(cacheKeyFor(input, 'client-credentials'));
+  // The context's --login entry; with auto, the user entry and, when the context may sign in
+  // as an app (access tokens only), the app entry.
+  const flows: LoginMode[] =
+    input.login !== 'auto' ? [input.login] : input.tokenType === 'access' ? ['browser', 'spn'] : ['browser'];
+  const keys: CacheKey[] = flows.map((flow) => cacheKeyFor(input, flow));
   for (const key of keys) {
     const entry = await store.read(key);
     if (await store.remove(key)) removed.push(describe(key, entry?.account?.username));

@@ -216,10 +216,10 @@ describe(`kubectl + kentra get-token + emulator + kube-apiserver (kentra: ${kent
         clientId: entra.clientId,
         tokenType: 'id',
         scopes: [],
-        grantType: 'auto',
+        login: 'auto',
         loginHint: user.upn,
       },
-      'authcode',
+      'browser',
     );
     const store = new TokenCacheStore(join(cacheDir, 'kentra'));
     const first = await store.read(key);

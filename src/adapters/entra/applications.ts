@@ -1,19 +1,11 @@
 /**
- * msal-node wiring: one PublicClientApplication (user sign-in) or
- * ConfidentialClientApplication (CI: client secret or workload-identity
- * federated token) per get-token run, with kentra's network client and an
+ * msal-node wiring: one PublicClientApplication (a person's sign-in) per
+ * get-token run, with kentra's network client and an
  * in-memory cache plugin whose contents kentra stores in its own token cache
  * entry (so one file per account holds the refresh token; MSAL never writes a
  * file of its own).
  */
-import { readFile } from 'node:fs/promises';
-import {
-  ConfidentialClientApplication,
-  type Configuration,
-  type ICachePlugin,
-  LogLevel,
-  PublicClientApplication,
-} from '@azure/msal-node';
+import { type Configuration, type ICachePlugin, LogLevel, PublicClientApplication } from '@azure/msal-node';
 import { isEntraLoginHost } from '../../domain/entra/clouds.js';
 import { KentraError } from '../../errors.js';
 import { createNetworkClient } from './network-client.js';
@@ -43,11 +35,7 @@ export class MemoryCachePlugin implements ICachePlugin {
   }
 }
 
-export function msalConfiguration(
-  config: AuthorityConfig,
-  cache: MemoryCachePlugin,
-  credential?: Pick<Configuration['auth'], 'clientSecret' | 'clientAssertion'>,
-): Configuration {
+export function msalConfiguration(config: AuthorityConfig, cache: MemoryCachePlugin): Configuration {
   const host = new URL(config.authorityHost);
   if (host.protocol !== 'https:')
     throw new KentraError('config.invalid', `--authority ${config.authorityHost} is not https`, {
@@ -61,7 +49,6 @@ export function msalConfiguration(
       // msal-node accepts a non-Microsoft authority only when it is listed here
       // (host with port); it then skips instance discovery (Authority.ts). Entra's own hosts need no listing.
       knownAuthorities: isEntraLoginHost(host.hostname) ? [] : [host.host],
-      ...credential,
     },
     cache: { cachePlugin: cache },
     system: {
@@ -79,25 +66,4 @@ export function msalConfiguration(
 
 export function publicApp(config: AuthorityConfig, cache: MemoryCachePlugin): PublicClientApplication {
   return new PublicClientApplication(msalConfiguration(config, cache));
-}
-
-export type AppCredential =
-  | { kind: 'secret'; secret: string }
-  | { kind: 'federated-token-file'; path: string };
-
-/** MSAL's auth fields for an app credential. */
-export function credentialAuth(
-  credential: AppCredential,
-): Pick<Configuration['auth'], 'clientSecret' | 'clientAssertion'> {
-  if (credential.kind === 'secret') return { clientSecret: credential.secret };
-  // Re-read on every request: the kubelet / CI runner rotates the projected token file.
-  return { clientAssertion: async () => (await readFile(credential.path, 'utf8')).trim() };
-}
-
-export function confidentialApp(
-  config: AuthorityConfig,
-  cache: MemoryCachePlugin,
-  credential: AppCredential,
-): ConfidentialClientApplication {
-  return new ConfidentialClientApplication(msalConfiguration(config, cache, credentialAuth(credential)));
 }

@@ -129,10 +129,10 @@ describe('kentra logout', () => {
           clientId: 'app',
           tokenType: 'id',
           scopes: [],
-          grantType: 'auto',
+          login: 'auto',
           loginHint: account,
         },
-        'authcode',
+        'browser',
       );
       await new TokenCacheStore(join(cacheDir, 'kentra')).write({
         version: 1,

@@ -29,11 +29,11 @@ const input: GetTokenInput = {
   tokenType: 'id',
   scopes: [],
   loginHint: 'alice@contoso.com',
-  grantType: 'auto',
+  login: 'auto',
   timeoutMs: 3 * minute,
   forceRefresh: false,
 };
-const key = cacheKeyFor(input, 'authcode');
+const key = cacheKeyFor(input, 'browser');
 
 function entry(token: string, obtainedAt: number, lifetimeMs = hour, refreshable = true): CacheEntry {
   return {
@@ -170,17 +170,18 @@ describe('get-token with a fake clock', () => {
     assert.deepEqual(w.calls, []);
   });
 
-  it('signs in again when the refresh token is no longer accepted', async () => {
+  it('signs in again when the refresh token is no longer accepted, saying why in one line', async () => {
     const w = world();
     w.seed(entry('cached', start));
-    w.refreshWith(async () => undefined);
+    w.refreshWith(async () => ({ refused: 'the session was revoked (AADSTS50173)' }));
     w.advance(2 * hour);
     assert.equal(tokenOf(await getToken(input, w.deps)), 'signed-in');
+    assert.deepEqual(w.said, ['kentra: the session was revoked (AADSTS50173); signing in again.']);
     assert.deepEqual(w.calls, [
       'lock',
       'load flows',
       'refresh cached',
-      'sign in (authcode)',
+      'sign in (browser)',
       'write signed-in',
       'unlock',
     ]);
@@ -260,11 +261,11 @@ describe('get-token with a fake clock', () => {
   it('chooses device code where no browser can open, and an app flow when a secret is set', async () => {
     const noBrowser = world({ browser: false });
     await getToken(input, noBrowser.deps);
-    assert.ok(noBrowser.calls.includes('sign in (device-code)'));
+    assert.ok(noBrowser.calls.includes('sign in (devicecode)'));
 
     const app = world({ env: { AZURE_CLIENT_SECRET: 'set' } });
     await getToken({ ...input, tokenType: 'access', loginHint: undefined }, app.deps);
-    assert.ok(app.calls.includes('sign in (client-credentials)'));
+    assert.ok(app.calls.includes('sign in (spn)'));
   });
 
   it('still answers when the cache folder cannot be made, and says why once', async () => {
