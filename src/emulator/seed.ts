@@ -462,6 +462,7 @@ function buildTenant(seed: SeedTenant, path: string, problems: SeedProblems): Te
             }
           : null,
         clientAppTypes: p.conditions.clientAppTypes ?? ['all'],
+        authenticationFlows: p.conditions.authenticationFlows ?? null,
       },
       grantControls: p.grantControls
         ? { operator: p.grantControls.operator ?? 'OR', builtInControls: p.grantControls.builtInControls }

@@ -89,6 +89,46 @@ describe('emulator: token endpoint grants', () => {
     });
   }
 
+  it('blocks device code, and only device code, under an authentication-flows policy (53003)', async () => {
+    const policy = entra.control.addConditionalAccessPolicy({
+      displayName: 'Block device code flow',
+      includeApplications: ['All'],
+      includeUsers: ['All'],
+      transferMethods: ['deviceCodeFlow'],
+      grant: 'block',
+    });
+    try {
+      const started = await entra.fetchJson(`${entra.url}/${entra.tenantId}/oauth2/v2.0/devicecode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: entra.clientId, scope: 'openid profile' }).toString(),
+      });
+      const device = started.body as Record<string, string>;
+      const user = entra.users.developer;
+      await entra
+        .browser()
+        .approveDeviceCode(String(device.verification_uri), String(device.user_code), {
+          username: user.upn,
+          password: user.password,
+        })
+        .catch(() => {}); // the page shows the refusal
+      const poll = await tokenCall(entra, {
+        client_id: entra.clientId,
+        grant_type: 'device_code',
+        device_code: String(device.device_code),
+      });
+      assert.equal(aadsts(poll.body), 53003);
+      const failed = entra.control.signIns().at(-1);
+      assert.equal(failed?.authenticationProtocol, 'deviceCode');
+      assert.equal((failed?.status as { errorCode: number } | undefined)?.errorCode, 53003);
+      // The browser (authorization code) is another flow: the policy does not apply to it.
+      const tokens = await entra.signInWithPassword({ user });
+      assert.equal(claimsOf(tokens.idToken).oid, user.oid);
+    } finally {
+      entra.control.removeConditionalAccessPolicy(policy);
+    }
+  });
+
   it('rejects a wrong device code on the verification page (70018)', async () => {
     const page = await entra.browser().navigate(`${entra.url}/devicelogin`, { form: { otc: 'NOTACODE1' } });
     assert.equal(page.status, 400);
