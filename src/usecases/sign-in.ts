@@ -48,14 +48,15 @@ export async function refresh(
     );
     return checked(toEntry(input, key, result, deps.now()), input, deps);
   } catch (error) {
-    if (needsNewSignIn(error)) return { refused: refusalReason(error) };
+    if (needsNewSignIn(error)) return { refused: refusalReason(error, network.lastErrorAnswer) };
     throw signInError(error, errorContext(input, network));
   }
 }
 
 /** Why a refresh was refused, in a few words: Entra's AADSTS meaning when it is a known one. */
-function refusalReason(error: unknown): string {
-  const code = aadstsCode(error instanceof Error ? error.message : String(error));
+function refusalReason(error: unknown, entraAnswer: string | undefined): string {
+  const code =
+    aadstsCode(error instanceof Error ? error.message : String(error)) ?? aadstsCode(entraAnswer ?? '');
   const fact = signInErrorFact(code);
   return fact ? `${fact.summary} (AADSTS${code})` : 'the cached sign-in can no longer be refreshed';
 }
@@ -217,6 +218,9 @@ async function authorityConfig(
     onNetworkFailure: (url, error) => {
       network.lastFailure = { url, error };
     },
+    onErrorAnswer: (_url, description) => {
+      network.lastErrorAnswer = description;
+    },
   };
 }
 
@@ -288,6 +292,8 @@ function credentialError(flow: LoginMode, input: GetTokenInput, error: unknown):
 /** The last network failure of one attempt: MSAL hides it behind a generic error (see signInError). */
 interface NetworkWatch {
   lastFailure?: { url: URL; error: Error };
+  /** Entra's last error_description (never a token: Entra's error text names the problem). */
+  lastErrorAnswer?: string;
 }
 
 function errorContext(input: GetTokenInput, network: NetworkWatch) {
@@ -296,6 +302,7 @@ function errorContext(input: GetTokenInput, network: NetworkWatch) {
     tenant: input.tenant,
     accessGroup: input.accessGroup,
     networkFailure: network.lastFailure,
+    entraError: network.lastErrorAnswer,
   };
 }
 

@@ -20,6 +20,8 @@ export interface AuthorityConfig {
   log?: (line: string) => void;
   /** See NetworkClientOptions.onFailure. */
   onNetworkFailure?: (url: URL, error: Error) => void;
+  /** See NetworkClientOptions.onErrorAnswer. */
+  onErrorAnswer?: (url: URL, description: string) => void;
 }
 
 /** Holds MSAL's serialized cache between calls; `contents` is what kentra persists. */
@@ -52,7 +54,11 @@ export function msalConfiguration(config: AuthorityConfig, cache: MemoryCachePlu
     },
     cache: { cachePlugin: cache },
     system: {
-      networkClient: createNetworkClient({ caPem: config.caPem, onFailure: config.onNetworkFailure }),
+      networkClient: createNetworkClient({
+        caPem: config.caPem,
+        onFailure: config.onNetworkFailure,
+        onErrorAnswer: config.onErrorAnswer,
+      }),
       loggerOptions: {
         piiLoggingEnabled: false,
         logLevel: LogLevel.Warning,

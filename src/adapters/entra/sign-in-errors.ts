@@ -18,6 +18,8 @@ export interface SignInErrorContext {
   networkFailure?: { url: URL; error: Error };
   /** The Entra group that grants access to this cluster, when the kubeconfig names one. */
   accessGroup?: string;
+  /** Entra's last error answer during the attempt (its error_description), which MSAL may have dropped. */
+  entraError?: string;
 }
 
 /** kentra's advice for an AADSTS code (its meaning comes from the domain's table). */
@@ -116,7 +118,13 @@ const known: Record<number, Hinted> = {
 
 export function signInError(error: unknown, context: SignInErrorContext): KentraError {
   if (error instanceof KentraError) return error;
-  const raw = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  // MSAL keeps Entra's AADSTS text in most errors; where it dropped it (the device code poll),
+  // Entra's own answer, seen by kentra's network client, says it.
+  const raw =
+    aadstsCode(message) === undefined && aadstsCode(context.entraError ?? '') !== undefined
+      ? (context.entraError ?? message)
+      : message;
   const code = aadstsCode(raw);
   const firstLine = describe(raw);
   const entry = code === undefined || !Object.hasOwn(known, code) ? undefined : known[code];
