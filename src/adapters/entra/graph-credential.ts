@@ -16,12 +16,11 @@
  * built by credentials.ts, which `kentra get-token`'s app and Azure CLI modes
  * share. docs/graph-auth.md describes the modes.
  */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { ChainedTokenCredential, type TokenCredential } from '@azure/identity';
 import { decodeJwt } from 'jose';
 import { azureCliClientId } from '../../domain/entra/well-known.js';
 import { KentraError } from '../../errors.js';
+import { executableOnPath } from '../executables.js';
 import { createCredential } from './credentials.js';
 import type { GraphAuthMode, ResolvedGraphAuthMode } from './graph-auth-modes.js';
 
@@ -80,15 +79,7 @@ export function resolveModes(
 
 /** Whether an `az` executable is on the environment's PATH (a stat per directory; nothing is run). */
 export function azureCliOnPath(env: Env): boolean {
-  return (env.PATH ?? '').split(delimiter).some((dir) => {
-    if (!dir) return false;
-    try {
-      accessSync(join(dir, 'az'), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return executableOnPath('az', env) !== undefined;
 }
 
 const modeHint =
