@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Root } from '../composition/root.js';
 import { registerAccess } from './access.js';
+import { registerAccounts } from './accounts.js';
 import { registerAudit } from './audit.js';
 import { registerCluster } from './cluster.js';
 import { registerEmulatorCommand } from './emulator.js';
@@ -27,6 +28,7 @@ export function registerCommands(program: Command, root: Root): void {
   registerGetToken(program, root);
   registerKubeconfig(program, root);
   registerLogout(program, root);
+  registerAccounts(program, root);
   registerWhoami(program, root);
   registerVerify(program, root);
   registerAccess(program, root);

@@ -70,6 +70,7 @@ const graphRoles = [
   'Policy.ReadWrite.ConditionalAccess',
   'User.Read.All',
   'User.ReadWrite.All',
+  'User.RevokeSessions.All',
 ].map(graphRole);
 
 const graphScopes = ['User.Read', ...graphRoles.map((r) => r.value)];

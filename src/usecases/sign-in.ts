@@ -53,6 +53,36 @@ export async function refresh(
   }
 }
 
+/**
+ * An access token for another resource (Microsoft Graph, for `kentra logout --revoke`)
+ * from a cached user sign-in's refresh token, silently: Entra's refresh tokens are
+ * multi-resource, so the sign-in kubectl uses serves Graph too, for the same user.
+ * Nothing is written to the token cache.
+ */
+export async function accessTokenFor(
+  input: GetTokenInput,
+  deps: GetTokenDeps,
+  current: CacheEntry,
+  scopes: string[],
+): Promise<string> {
+  if (!current.msalCache || !current.account)
+    throw new KentraError(
+      'auth.interaction_required',
+      'the cached token is not a user sign-in with a refresh token',
+      {
+        hint: 'Sign in as a person first (--login browser or devicecode).',
+      },
+    );
+  const network: NetworkWatch = {};
+  const config = await authorityConfig(input, deps, network);
+  try {
+    return (await refreshWithCache(config, current.msalCache, current.account.homeAccountId, scopes))
+      .accessToken;
+  } catch (error) {
+    throw signInError(error, errorContext(input, network));
+  }
+}
+
 /** Why a refresh was refused, in a few words: Entra's AADSTS meaning when it is a known one. */
 function refusalReason(error: unknown, entraAnswer: string | undefined): string {
   const code =
