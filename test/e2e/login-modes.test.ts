@@ -397,4 +397,46 @@ describe(`kentra get-token --login MODE, then kubectl auth whoami (kentra: ${ken
       entra.control.removeConditionalAccessPolicy(policy);
     }
   });
+
+  it('logout --revoke: the user’s sessions end in Entra, and kentra forgets the user', async () => {
+    const user = entra.users.developer;
+    const kubeconfig = await context('revoke', [
+      ...['--client-id', entra.clientId, '--login', 'browser', '--login-hint', user.upn],
+      ...['--browser-command', standIn],
+    ]);
+    const env = environment('revoke', {
+      KENTRA_TEST_USER: user.upn,
+      KENTRA_TEST_PASSWORD: user.password,
+      KENTRA_TEST_CA_FILE: entra.caFile,
+    });
+    const signedIn = await signInByHand(kubeconfig, env);
+    assert.equal(signedIn.code, 0, signedIn.stderr);
+    const store = new TokenCacheStore(join(dir, 'cache-revoke', 'kentra'));
+    const [before] = await store.list();
+    assert.ok(before?.entry.msalCache, 'a refresh token is cached');
+    entra.control.resetRequestCounts();
+
+    const revoked = await kentra.run(['logout', '--revoke', '--graph', entra.url], {
+      env: { ...env, KUBECONFIG: kubeconfig },
+    });
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.equal(
+      revoked.stdout,
+      `Revoked every Entra sign-in session of ${user.upn}.\n` +
+        `Signed out ${user.upn} (tenant ${entra.tenantId.toLowerCase()}, app ${entra.clientId}) for context revoke.\n`,
+    );
+    assert.equal(entra.control.requestCount('graph POST'), 1, JSON.stringify(entra.control.requestCounts()));
+    assert.deepEqual(await store.list(), []);
+    const { body } = await entra.graph(`/users/${user.oid}?$select=signInSessionsValidFromDateTime`);
+    assert.ok(Date.parse(String(body.signInSessionsValidFromDateTime)) >= before.entry.obtainedAt - 1000);
+
+    // The refresh token kentra held is dead in Entra now: put it back, aged, and let kubectl try it.
+    await store.write({ ...before.entry, expiresAt: Date.now() - 1000 });
+    const refused = await run(kubectlPath, ['--kubeconfig', kubeconfig, 'auth', 'whoami'], { env });
+    assert.notEqual(refused.code, 0);
+    assert.match(
+      refused.stderr,
+      /no valid token cached \(the session was revoked \(a password change, or an administrator revoked it\) \(AADSTS50173\)\) and kubectl runs without a terminal/,
+    );
+  });
 });
