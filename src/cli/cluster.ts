@@ -41,7 +41,8 @@ Examples:
   kentra cluster config --cluster prod --format flags
   kentra cluster config --format eks -o json > eks-identity-provider.json
   kentra cluster config --format kind --out-dir ./cluster   # authentication-config.yaml + kind-config.yaml
-  kentra cluster config --webhook --webhook-url https://10.0.0.10:8443 --webhook-ca-file ca.crt`,
+  kentra cluster config --webhook --webhook-url https://10.0.0.10:8443 --webhook-ca-file ca.crt \
+    --webhook-client-cert apiserver-kentra.crt --webhook-client-key apiserver-kentra.key`,
     )
     .option(
       '--webhook',
@@ -55,6 +56,11 @@ Examples:
       '--webhook-ca-file <path>',
       "with --webhook: CA (PEM) that signed the webhook's serving certificate",
     )
+    .option(
+      '--webhook-client-cert <path>',
+      'with --webhook: client certificate the API server presents (the webhook requires one by default)',
+    )
+    .option('--webhook-client-key <path>', 'with --webhook: its private key')
     .option(
       '--webhook-cache-ttl <duration>',
       "with --webhook: the API server's cache of webhook answers",
@@ -78,6 +84,8 @@ interface ClusterConfigFlags {
   webhook?: boolean;
   webhookUrl?: string;
   webhookCaFile?: string;
+  webhookClientCert?: string;
+  webhookClientKey?: string;
   webhookCacheTtl: string;
 }
 
@@ -90,7 +98,14 @@ async function renderWebhookSide(flags: ClusterConfigFlags, root: Root): Promise
   const { writeWebhookClient } = await import('./webhook.js');
   const caFile = await root.resolve(flags.webhookCaFile);
   await writeWebhookClient(
-    { url: flags.webhookUrl, caFile, cacheTtl: flags.webhookCacheTtl, output: flags.output },
+    {
+      url: flags.webhookUrl,
+      caFile,
+      cacheTtl: flags.webhookCacheTtl,
+      output: flags.output,
+      ...(flags.webhookClientCert ? { clientCert: await root.resolve(flags.webhookClientCert) } : {}),
+      ...(flags.webhookClientKey ? { clientKey: await root.resolve(flags.webhookClientKey) } : {}),
+    },
     root,
   );
 }

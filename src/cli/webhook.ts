@@ -79,6 +79,11 @@ export async function writeWebhookClient(flags: WebhookKubeconfigFlags, root: Ro
   const { ctx } = root;
   const { renderWebhookClientFromFiles } = await import('../usecases/webhook-render.js');
   const rendered = await renderWebhookClientFromFiles(flags, root.files.readText);
+  if (!flags.clientCert || !flags.clientKey)
+    ctx.stderr.write(
+      'warning: no client certificate for the API server: kentra webhook refuses callers without one ' +
+        'unless its configuration says tls.clientAuth: none (give the client certificate and key options)\n',
+    );
   if (flags.output === 'json')
     ctx.stdout.write(
       `${JSON.stringify({ kubeconfig: rendered.kubeconfig, flags: rendered.flags }, null, 2)}\n`,

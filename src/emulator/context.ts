@@ -5,6 +5,7 @@
 import type { Directory } from './directory.js';
 import type { ExternalIssuers } from './external-issuers.js';
 import type { Grants } from './grants.js';
+import type { GraphThrottle } from './graph/throttle.js';
 import type { SigningKeys } from './keys.js';
 import type { SignInLog } from './signin-log.js';
 
@@ -35,4 +36,6 @@ export interface EmulatorContext {
   readonly tokenLifetimeSeconds: number;
   readonly requestCounts: Map<string, number>;
   readonly faults: Fault[];
+  /** Entra-like request limits per tenant and app on Graph. */
+  readonly graphThrottle: GraphThrottle;
 }

@@ -54,6 +54,8 @@ export interface EmulatorControl {
   addConditionalAccessPolicy(policy: PolicyInput, tenantId?: string): string;
   removeConditionalAccessPolicy(id: string, tenantId?: string): void;
   setFault(fault: Fault): void;
+  /** Graph requests allowed per 10 s per tenant and app (Infinity: no throttling); returns the 429s so far. */
+  setGraphThrottle(requestsPer10s: number): number;
   clearFaults(): void;
   /**
    * Requests seen per endpoint: discovery, jwks, authorize, token, devicecode, devicelogin, login, graph, ...
@@ -163,6 +165,10 @@ export function createControl(ctx: EmulatorContext): EmulatorControl {
     removeConditionalAccessPolicy(id, tenantId) {
       const tenant = tenantOf(tenantId);
       tenant.conditionalAccessPolicies = tenant.conditionalAccessPolicies.filter((p) => p.id !== id);
+    },
+    setGraphThrottle: (requestsPer10s) => {
+      ctx.graphThrottle.limit = requestsPer10s;
+      return ctx.graphThrottle.throttled;
     },
     setFault: (fault) => {
       ctx.faults.push({ ...fault });

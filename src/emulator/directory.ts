@@ -49,6 +49,11 @@ export class Directory {
   readonly membershipChanges: MembershipChange[] = [];
   readonly audits: DirectoryAudit[] = [];
 
+  /** Per tenant: member ID -> IDs of the groups it is a direct member of (kept with every membership change). */
+  private readonly memberOf = new Map<Tenant, Map<string, Set<string>>>();
+  /** Per tenant: lower-cased UPN and mail -> user (the first user in seed order wins, as a scan would). */
+  private readonly signInNames = new Map<Tenant, Map<string, User>>();
+
   constructor(
     tenants: readonly Tenant[],
     private readonly now: () => number,
@@ -57,7 +62,34 @@ export class Directory {
     for (const tenant of tenants) {
       this.byKey.set(tenant.id, tenant);
       this.byKey.set(tenant.domain, tenant);
+      const index = new Map<string, Set<string>>();
+      this.memberOf.set(tenant, index);
+      for (const group of tenant.groups.values())
+        for (const member of group.members) this.indexMembership(tenant, group.id, member, true);
+      const names = new Map<string, User>();
+      for (const user of tenant.users.values())
+        for (const name of [user.userPrincipalName, user.mail])
+          if (name && !names.has(name.toLowerCase())) names.set(name.toLowerCase(), user);
+      this.signInNames.set(tenant, names);
     }
+  }
+
+  private indexMembership(tenant: Tenant, groupId: string, memberId: string, present: boolean): void {
+    const index = this.memberOf.get(tenant);
+    if (!index) return;
+    let groups = index.get(memberId);
+    if (!groups) {
+      if (!present) return;
+      groups = new Set();
+      index.set(memberId, groups);
+    }
+    if (present) groups.add(groupId);
+    else groups.delete(groupId);
+  }
+
+  /** IDs of the groups the principal is a direct member of. */
+  directGroupIds(tenant: Tenant, principalId: string): ReadonlySet<string> {
+    return this.memberOf.get(tenant)?.get(principalId) ?? new Set();
   }
 
   get defaultTenant(): Tenant {
@@ -75,10 +107,8 @@ export class Directory {
   findUser(name: string, tenant?: Tenant): { tenant: Tenant; user: User } | undefined {
     const key = name.trim().toLowerCase();
     for (const t of tenant ? [tenant] : this.tenants) {
-      for (const user of t.users.values()) {
-        if (user.userPrincipalName.toLowerCase() === key || user.mail?.toLowerCase() === key)
-          return { tenant: t, user };
-      }
+      const user = this.signInNames.get(t)?.get(key);
+      if (user) return { tenant: t, user };
     }
     return undefined;
   }
@@ -113,13 +143,11 @@ export class Directory {
   transitiveGroupIds(tenant: Tenant, principalId: string): string[] {
     const result = new Set<string>();
     const queue = [principalId];
-    while (queue.length > 0) {
-      const current = queue.shift() as string;
-      for (const group of tenant.groups.values()) {
-        if (group.members.has(current) && !result.has(group.id)) {
-          result.add(group.id);
-          queue.push(group.id);
-        }
+    for (let i = 0; i < queue.length; i++) {
+      for (const group of this.directGroupIds(tenant, queue[i] as string)) {
+        if (result.has(group)) continue;
+        result.add(group);
+        queue.push(group);
       }
     }
     return [...result];
@@ -144,9 +172,7 @@ export class Directory {
    * group it is a *direct* member of (Graph: group assignments apply to direct members).
    */
   assignedRoleIds(tenant: Tenant, principalId: string, resource: ServicePrincipal): string[] {
-    const groups = new Set(
-      [...tenant.groups.values()].filter((g) => g.members.has(principalId)).map((g) => g.id),
-    );
+    const groups = this.directGroupIds(tenant, principalId);
     return tenant.appRoleAssignments
       .filter(
         (a) => a.resourceId === resource.id && (a.principalId === principalId || groups.has(a.principalId)),
@@ -162,12 +188,14 @@ export class Directory {
   addMember(tenant: Tenant, group: Group, memberId: string, actor: Actor): boolean {
     if (group.members.has(memberId)) return false;
     group.members.add(memberId);
+    this.indexMembership(tenant, group.id, memberId, true);
     this.recordMembership(tenant, group, memberId, false, actor);
     return true;
   }
 
   removeMember(tenant: Tenant, group: Group, memberId: string, actor: Actor): boolean {
     if (!group.members.delete(memberId)) return false;
+    this.indexMembership(tenant, group.id, memberId, false);
     this.recordMembership(tenant, group, memberId, true, actor);
     return true;
   }

@@ -272,6 +272,8 @@ export class GraphFailure extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra response headers, e.g. Retry-After on throttling. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

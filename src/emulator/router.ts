@@ -221,7 +221,7 @@ export function createRouter(
             clientRequestId: headerOf(req, 'client-request-id'),
             now: context.now(),
           }),
-          { 'request-id': requestId },
+          { ...failure.headers, 'request-id': requestId },
         );
         return;
       }

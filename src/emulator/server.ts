@@ -15,6 +15,7 @@ import { Directory } from './directory.js';
 import { externalIssuers } from './external-issuers.js';
 import { Grants } from './grants.js';
 import { graphHandler } from './graph/handler.js';
+import { GraphThrottle } from './graph/throttle.js';
 import { SigningKeys } from './keys.js';
 import { type ManagedIdentityEndpoint, startManagedIdentityEndpoint } from './managed-identity.js';
 import { createRouter } from './router.js';
@@ -118,6 +119,7 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
     requestCounts: new Map(),
     faults: [],
+    graphThrottle: new GraphThrottle(now),
   };
   const ctx = context;
   return {

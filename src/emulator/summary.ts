@@ -37,9 +37,15 @@ export interface EmulatorSummary {
       userType: string;
       groups: number;
     }[];
+    /** All users and groups; `users` lists the first `summaryUserLimit` only. */
+    userCount: number;
+    groupCount: number;
   }[];
   demo: { kentraClientId: string; password: string; mfaCode: string } | null;
 }
+
+/** A generated tenant has 100,000 users: the start-up summary shows the first ones and the counts. */
+export const summaryUserLimit = 50;
 
 export function emulatorSummary(running: RunningEmulator, builtIn: boolean): EmulatorSummary {
   const { directory } = running.context;
@@ -68,13 +74,15 @@ export function emulatorSummary(running: RunningEmulator, builtIn: boolean): Emu
           publicClient: a.isFallbackPublicClient,
           ...(a.managedIdentity ? { managedIdentity: a.managedIdentity } : {}),
         })),
-      users: [...t.users.values()].map((u) => ({
+      users: [...t.users.values()].slice(0, summaryUserLimit).map((u) => ({
         userPrincipalName: u.userPrincipalName,
         displayName: u.displayName,
         accountEnabled: u.accountEnabled,
         userType: u.userType,
         groups: directory.transitiveGroupIds(t, u.id).length,
       })),
+      userCount: t.users.size,
+      groupCount: t.groups.size,
     })),
     demo: builtIn
       ? { kentraClientId: demoKentraClientId, password: demoPassword, mfaCode: demoMfaCode }
@@ -141,6 +149,8 @@ export function renderSummary(s: EmulatorSummary): string {
           .join(', '),
       ]),
     ]);
+    if (t.userCount > t.users.length)
+      text += `  … and ${t.userCount - t.users.length} more users (${t.groupCount} groups in all)\n`;
   }
   return text;
 }

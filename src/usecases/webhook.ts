@@ -9,12 +9,16 @@ import type { FetchLike } from '../adapters/graph/client.js';
 import { openGraph } from '../adapters/graph/open-graph.js';
 import { fetchTrusting } from '../adapters/http-fetch.js';
 import { createCertificateAuthority } from '../adapters/pki.js';
+import { type AccessFile, isObjectId } from '../domain/access/model.js';
 import { KentraError } from '../errors.js';
 import type { TextSink } from '../ports/text-sink.js';
 import { parseWebhookConfig, resolveWebhookConfig, type WebhookConfig } from '../webhook/config.js';
+import type { GroupScope } from '../webhook/directory-state.js';
 import { graphReaderFrom } from '../webhook/graph-reader.js';
 import { defaultSharedIdentity, type SharedIdentity } from '../webhook/identity.js';
 import { jsonLog } from '../webhook/log.js';
+import { WebhookMetrics } from '../webhook/metrics.js';
+import type { RedisStateStore } from '../webhook/shared/redis-store.js';
 import { startWebhook, type Webhook } from '../webhook/webhook.js';
 import { loadAccessFile, type ReadText } from './load-access.js';
 
@@ -42,6 +46,8 @@ export interface WebhookFlags {
 export interface LoadedWebhookConfig {
   config: WebhookConfig;
   shared: SharedIdentity;
+  /** The groups the access file's rules grant through; undefined without an access file (all groups). */
+  scope: GroupScope | undefined;
 }
 
 export async function loadWebhookConfig(
@@ -77,17 +83,18 @@ export async function loadWebhookConfig(
   const shared = access
     ? { identity: access.file.identity, policy: access.file.policy }
     : defaultSharedIdentity(config.entra.tenants);
-  return { config, shared };
+  return { config, shared, scope: access ? grantScope(access.file) : undefined };
 }
 
 export async function runWebhook(flags: WebhookFlags, io: WebhookRunIo): Promise<{ stoppedBy: string }> {
-  const { config, shared } = await loadWebhookConfig(flags, io);
+  const { config, shared, scope } = await loadWebhookConfig(flags, io);
   if (flags.check) return { stoppedBy: 'check' };
   const log = jsonLog(io.logSink, io.now, config.log.level);
   const caPem = config.entra.caFile
     ? await readOrExplain(io.readText, config.entra.caFile, '.entra.caFile')
     : undefined;
   const fetch: FetchLike = caPem ? fetchTrusting(caPem) : (globalThis.fetch as FetchLike);
+  const metrics = new WebhookMetrics();
   let graph: ReturnType<typeof graphReaderFrom> | undefined;
   if (config.live) {
     const live = config.live;
@@ -107,12 +114,8 @@ export async function runWebhook(flags: WebhookFlags, io: WebhookRunIo): Promise
         ...(live.clientCertificateFile ? { AZURE_CLIENT_CERTIFICATE_PATH: live.clientCertificateFile } : {}),
         ...(live.federatedTokenFile ? { AZURE_FEDERATED_TOKEN_FILE: live.federatedTokenFile } : {}),
       },
-      {
-        caPem,
-        fetch,
-        now: io.now,
-        log,
-      },
+      // Graph requests counted by status, and a hung request given up on (graphFetch).
+      { caPem, fetch: graphFetch(fetch, metrics, live.pollIntervalSeconds), now: io.now, log },
     );
     graph = graphReaderFrom(client, `${live.graphBase}/v1.0`);
   }
@@ -125,7 +128,18 @@ export async function runWebhook(flags: WebhookFlags, io: WebhookRunIo): Promise
           : {}),
       }
     : await selfSigned(config.listen.host);
-  const webhook = await startWebhook(config, { now: io.now, fetch, graph, log, tls, shared });
+  const store = config.live?.store ? await openStore(config, scope, io, flags.config, caPem) : undefined;
+  const webhook = await startWebhook(config, {
+    now: io.now,
+    fetch,
+    graph,
+    log,
+    tls,
+    shared,
+    scope,
+    metrics,
+    ...(store ? { store } : {}),
+  });
   io.onListening?.(webhook);
   const stoppedBy = await io.interrupted;
   await webhook.stop();
@@ -176,6 +190,65 @@ function openLiveGraph(
       { cause, hint: `graphAuth ${live.graphAuth} needs ${liveInputs[live.graphAuth]}; docs/graph-auth.md.` },
     );
   }
+}
+
+/**
+ * Every group a rule grants through, for any cluster (a superset of this cluster's is safe): only these
+ * and the groups nested under them can put a user into a RoleBinding kentra manages.
+ */
+export function grantScope(file: AccessFile): GroupScope {
+  const groups = [...new Set(file.rules.map((rule) => rule.group))];
+  return { ids: groups.filter(isObjectId), names: groups.filter((g) => !isObjectId(g)) };
+}
+
+/**
+ * Counts every Graph response by status for `kentra_webhook_graph_requests_total`, and gives up on a
+ * request that hangs (a round must end so the poller can back off and staleness can fail closed).
+ */
+function graphFetch(fetch: FetchLike, metrics: WebhookMetrics, pollIntervalSeconds: number): FetchLike {
+  const timeoutMs = Math.max(10_000, pollIntervalSeconds * 2000);
+  return async (url, init) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Graph within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      const response = await Promise.race([fetch(url, init), timeout]);
+      metrics.graphCalls.inc({ status: String(response.status) });
+      return response;
+    } catch (error) {
+      metrics.graphCalls.inc({ status: 'error' });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** Connects the shared store named by live.store: its URL from the Secret file or the environment. */
+async function openStore(
+  config: WebhookConfig,
+  scope: GroupScope | undefined,
+  io: Pick<WebhookRunIo, 'readText' | 'env'>,
+  source: string,
+  caPem: string | undefined,
+): Promise<{ store: RedisStateStore; name: string }> {
+  const settings = config.live?.store;
+  if (!settings) throw new Error('no store configured');
+  const url = settings.urlFile
+    ? (await readOrExplain(io.readText, settings.urlFile, '.live.store.urlFile')).trim()
+    : io.env.KENTRA_WEBHOOK_STORE_URL;
+  if (!url || !/^rediss?:\/\//.test(url))
+    throw new KentraError('config.invalid', `${source}: .live.store needs a redis:// or rediss:// URL`, {
+      hint: 'Put the URL in the file live.store.urlFile names (a mounted Secret), or in KENTRA_WEBHOOK_STORE_URL.',
+    });
+  const { redisClient, storeName } = await import('../adapters/redis.js');
+  const { RedisStateStore } = await import('../webhook/shared/redis-store.js');
+  const { scopeFingerprint } = await import('../webhook/shared/snapshot.js');
+  const name = storeName(url);
+  const options = caPem ? { caPem } : {};
+  const prefix = `${settings.keyPrefix}:${config.entra.tenants[0]}:${scopeFingerprint(scope)}`;
+  return { store: new RedisStateStore(redisClient(url, options), redisClient(url, options), prefix), name };
 }
 
 async function selfSigned(host: string): Promise<{ certPem: string; keyPem: string }> {

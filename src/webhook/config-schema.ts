@@ -41,6 +41,13 @@ export const webhookConfigSchema = {
       properties: {
         host: { type: 'string', minLength: 1, description: 'Address to listen on (default 0.0.0.0).' },
         port: { type: 'integer', minimum: 0, maximum: 65535, description: 'Port (default 8443).' },
+        healthPort: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 65535,
+          description:
+            'Plain-HTTP port for /healthz, /readyz and /metrics (probes and scrapers have no client certificate); default none.',
+        },
       },
     },
     tls: {
@@ -53,7 +60,13 @@ export const webhookConfigSchema = {
         clientCaFile: {
           type: 'string',
           minLength: 1,
-          description: 'PEM CA of client certificates: only the API server may call.',
+          description:
+            'PEM CA of client certificates: only the API server may call /authenticate. Required unless clientAuth is none.',
+        },
+        clientAuth: {
+          enum: ['required', 'none'],
+          description:
+            'required (default): callers of /authenticate present a certificate from clientCaFile; none: anyone who reaches the port may (warned at start, shown by /readyz).',
         },
       },
     },
@@ -155,6 +168,38 @@ export const webhookConfigSchema = {
           maximum: 86400,
           description:
             'Older live state is not trusted: reviews are denied (default 60; not below the poll interval).',
+        },
+        store: {
+          type: section,
+          additionalProperties: false,
+          description:
+            'Shared state in Redis: one leader per tenant polls Graph and streams every change; every replica answers from memory. Omit to poll alone.',
+          properties: {
+            urlFile: {
+              type: 'string',
+              minLength: 1,
+              description:
+                'File (a mounted Secret) with the redis:// or rediss:// URL, password included; else env KENTRA_WEBHOOK_STORE_URL.',
+            },
+            keyPrefix: {
+              type: 'string',
+              minLength: 1,
+              description:
+                'Key prefix (default kentra:webhook); the tenant and the grant scope are appended.',
+            },
+            leaseSeconds: {
+              type: 'number',
+              minimum: 1,
+              maximum: 300,
+              description: 'Leader lease TTL: a dead leader is replaced within it (default 15).',
+            },
+            snapshotSeconds: {
+              type: 'number',
+              minimum: 1,
+              maximum: 86400,
+              description: 'How often the leader writes a snapshot when the state changed (default 60).',
+            },
+          },
         },
       },
     },

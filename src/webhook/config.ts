@@ -8,8 +8,10 @@
  *   kind: WebhookConfiguration
  *   accessFile: kentra.yaml             # tenant, app, mapping, policy: the file `kentra cluster config`
  *                                       # renders the structured authentication config from
- *   listen: {host: 0.0.0.0, port: 8443}
+ *   listen: {host: 0.0.0.0, port: 8443, healthPort: 8080}   # health, readiness, metrics: plain HTTP, no client cert
  *   tls: {certFile: tls.crt, keyFile: tls.key, clientCaFile: apiserver-client-ca.crt}
+ *                                       # /authenticate requires the API server's client certificate;
+ *                                       # `clientAuth: none` (instead of clientCaFile) serves anyone, with a warning
  *   entra:                              # each field defaults from the access file
  *     tenants: [<tenant id>]            # the tenant allow-list
  *     audiences: [<app client id>]
@@ -28,6 +30,11 @@
  *     federatedTokenFile: /var/run/secrets/azure/tokens/azure-identity-token   # or AZURE_FEDERATED_TOKEN_FILE
  *     pollIntervalSeconds: 5
  *     maxStalenessSeconds: 60
+ *     store:                            # omit: this process polls and holds the state alone
+ *       urlFile: /etc/kentra/redis-url  # redis[s]://[user:password@]host:port[/db], from a Secret (or env
+ *                                       # KENTRA_WEBHOOK_STORE_URL); one leader per tenant polls Graph
+ *       leaseSeconds: 15                # a dead leader is replaced within this time
+ *       snapshotSeconds: 60
  *   policy: {maxTokenAgeSeconds: 43200, allowedNetworks: [10.0.0.0/8]}   # on top of the access file's
  *   cache: {ttlSeconds: 60, maxEntries: 100000}
  *   log: {level: info}
@@ -48,8 +55,17 @@ import { blockListOf, type LivePolicySettings } from './policy.js';
 
 export interface WebhookConfig {
   accessFile: string | undefined;
-  listen: { host: string; port: number };
-  tls: { certFile: string; keyFile: string; clientCaFile?: string } | undefined;
+  /** `healthPort`: /healthz, /readyz and /metrics over plain HTTP for probes and scrapers (0: any free port). */
+  listen: { host: string; port: number; healthPort?: number };
+  tls:
+    | {
+        certFile: string;
+        keyFile: string;
+        clientCaFile?: string;
+        /** `required` (the default) needs clientCaFile; `none` serves /authenticate to anyone (warned). */
+        clientAuth: 'required' | 'none';
+      }
+    | undefined;
   entra: {
     tenants: string[];
     audiences: string[];
@@ -74,6 +90,8 @@ export interface WebhookConfig {
         federatedTokenFile: string | undefined;
         pollIntervalSeconds: number;
         maxStalenessSeconds: number;
+        /** Shared state in Redis; undefined: this process polls Graph and holds the state alone. */
+        store?: StoreConfig;
       }
     | undefined;
   /** Rules only the live reviewer can enforce; the access file's policy applies on top. */
@@ -81,6 +99,15 @@ export interface WebhookConfig {
   cache: { ttlSeconds: number; maxEntries: number };
   limits: { maxBodyBytes: number; maxTokenLength: number };
   log: { level: LogLevel };
+}
+
+export interface StoreConfig {
+  /** A file holding the Redis URL (a mounted Secret); else env KENTRA_WEBHOOK_STORE_URL. */
+  urlFile: string | undefined;
+  /** Key prefix; the tenant and the grant scope are appended. */
+  keyPrefix: string;
+  leaseSeconds: number;
+  snapshotSeconds: number;
 }
 
 /** The file as written: what is left out is filled by resolveWebhookConfig (access file, then defaults). */
@@ -116,9 +143,23 @@ export function parseWebhookConfig(text: string, source: string): WebhookConfigD
   return withDefaults(document as Section);
 }
 
-/** What the schema cannot say: CIDR ranges that parse, staleness not below the poll interval. */
+/**
+ * What the schema cannot say: CIDR ranges that parse, staleness not below the poll interval, and a
+ * client CA unless the file says `clientAuth: none` (secure by default: /authenticate only answers the
+ * API server).
+ */
 function crossFieldIssues(root: Section): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
+  const tls = root.tls as Section | null | undefined;
+  if (tls && tls.clientAuth !== 'none' && tls.clientCaFile === undefined)
+    issues.push({
+      path: ['tls', 'clientCaFile'],
+      message: 'is required: /authenticate only answers the API server',
+      hint:
+        'Set tls.clientCaFile to the CA of the client certificate the API server presents (the file its ' +
+        'webhook kubeconfig names under client-certificate), or, to serve anyone who can reach the port, ' +
+        'say so with tls.clientAuth: none.',
+    });
   const policy = (root.policy ?? {}) as Section;
   ((policy.allowedNetworks ?? []) as string[]).forEach((cidr, i) => {
     try {
@@ -159,11 +200,16 @@ function withDefaults(root: Section): WebhookConfigDocument {
   const text = (value: unknown) => value as string | undefined;
   return {
     accessFile: text(root.accessFile),
-    listen: { host: text(listen.host) ?? '0.0.0.0', port: (listen.port as number | undefined) ?? 8443 },
+    listen: {
+      host: text(listen.host) ?? '0.0.0.0',
+      port: (listen.port as number | undefined) ?? 8443,
+      ...(listen.healthPort === undefined ? {} : { healthPort: listen.healthPort as number }),
+    },
     tls: tls
       ? {
           certFile: tls.certFile as string,
           keyFile: tls.keyFile as string,
+          clientAuth: (tls.clientAuth as 'required' | 'none' | undefined) ?? 'required',
           ...(tls.clientCaFile === undefined ? {} : { clientCaFile: tls.clientCaFile as string }),
         }
       : undefined,
@@ -187,6 +233,7 @@ function withDefaults(root: Section): WebhookConfigDocument {
           federatedTokenFile: text(live.federatedTokenFile),
           pollIntervalSeconds: (live.pollIntervalSeconds as number | undefined) ?? defaultPollIntervalSeconds,
           maxStalenessSeconds: (live.maxStalenessSeconds as number | undefined) ?? 60,
+          ...(live.store ? { store: storeDefaults(live.store as Section) } : {}),
         }
       : undefined,
     policy: {
@@ -202,6 +249,15 @@ function withDefaults(root: Section): WebhookConfigDocument {
       maxTokenLength: (limits.maxTokenLength as number | undefined) ?? 32 * 1024,
     },
     log: { level: (log.level as LogLevel | undefined) ?? 'info' },
+  };
+}
+
+function storeDefaults(store: Section): StoreConfig {
+  return {
+    urlFile: store.urlFile as string | undefined,
+    keyPrefix: (store.keyPrefix as string | undefined) ?? 'kentra:webhook',
+    leaseSeconds: (store.leaseSeconds as number | undefined) ?? 15,
+    snapshotSeconds: (store.snapshotSeconds as number | undefined) ?? 60,
   };
 }
 

@@ -1,31 +1,31 @@
 /**
- * Entra's live view of users and groups, kept in memory and current by polling
- * Graph delta queries (`users/delta`, `groups/delta` with `members@delta`;
- * entra-protocol.md §4.1). It is what makes offboarding instant: a review
- * checks the user's account, session revocation and group memberships here,
- * on every request, although the token itself stays valid for an hour.
+ * Entra's live view for reviews: the directory state (directory-state.ts) kept
+ * current by the delta poller (delta-poller.ts), plus groups overage resolved
+ * on demand. It is what makes offboarding instant: a review checks the user's
+ * account, session revocation and group memberships here, on every request,
+ * although the token itself stays valid for an hour.
  *
- * Staleness is explicit: `syncedAt` is the end of the last complete delta
- * round. While Graph throttles (429 + Retry-After) or is unavailable (503) the
- * poller backs off and reviews keep being answered from the last known state,
- * until that state is older than `maxStalenessMs`; then every review is denied
- * (fail closed) until a round succeeds again.
+ * Every page Graph delivers is applied at once; a round that fails later loses
+ * nothing already applied and hides nothing (the version moves per page).
+ *
+ * Staleness is explicit: `syncedAt` is the start of the older of the two
+ * streams' last complete rounds. While Graph throttles (429 + Retry-After) or
+ * is unavailable (503) the poller backs off and reviews keep being answered
+ * from the last known state, until that state is older than `maxStalenessMs`;
+ * then every review is denied (fail closed) until a round succeeds again.
  *
  * Groups overage (the token lists no groups but has more: `_claim_names` or
  * `hasgroups`; decided in domain/entra/claims.ts) is resolved with
- * `POST /users/{id}/getMemberGroups`, cached per user and dropped when a delta
- * round touches that user's memberships.
+ * `POST /users/{id}/getMemberGroups`, cached per user until any change
+ * concerning that user is applied.
  */
 import { hasGroupsOverage } from '../domain/entra/claims.js';
+import { abortableSleep } from './abortable-sleep.js';
+import { DeltaPoller } from './delta-poller.js';
+import type { ChangeBatch } from './directory-changes.js';
+import { DirectoryState, type GroupScope } from './directory-state.js';
 import { type GraphReader, GraphUnavailable } from './graph-reader.js';
 import type { Log } from './log.js';
-
-interface UserRecord {
-  accountEnabled: boolean;
-  /** Epoch ms of `signInSessionsValidFromDateTime`: tokens issued before it are revoked. */
-  sessionsValidFrom: number;
-  guest: boolean;
-}
 
 export type LiveVerdict = { ok: true; groups: readonly string[] } | { ok: false; reason: LiveDenyReason };
 
@@ -46,38 +46,64 @@ export interface EntraStateOptions {
   maxStalenessMs: number;
   /** Longest back-off after repeated failures without Retry-After. */
   maxBackoffMs?: number;
+  /** The groups the access file grants through; without it every group's members are held. */
+  scope?: GroupScope;
   log: Log;
   /** Sleeps that stop() can cut short; injected so tests control time. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Where the poller's batches go (default: applied here). With a shared store the leader writes them
+   * to the stream instead, and every replica applies them from there.
+   */
+  sink?: (batch: ChangeBatch) => Promise<void>;
+  /** Whether this process polls Graph now (default: always; with a shared store: while it leads). */
+  shouldPoll?: () => boolean;
+  /** Runs before each round this process polls (the leader catches up with the stream first). */
+  beforeRound?: () => Promise<void>;
 }
 
-const userSelect = 'id,accountEnabled,signInSessionsValidFromDateTime,userType';
-
 export class EntraState {
-  private readonly users = new Map<string, UserRecord>();
-  /** group id -> direct member ids (users and groups). */
-  private readonly members = new Map<string, Set<string>>();
-  /** member id -> group ids it is a direct member of. */
-  private readonly memberOf = new Map<string, Set<string>>();
-  private readonly overage = new Map<string, { groups: readonly string[]; fetchedAt: number }>();
+  /** Replaced only by reset(). */
+  directory: DirectoryState;
+  private readonly poller: DeltaPoller;
+  private readonly overage = new Map<
+    string,
+    { groups: readonly string[]; fetchedAt: number; stamp: number }
+  >();
   private readonly overageInFlight = new Map<string, Promise<readonly string[]>>();
-  private transitiveMemo = new Map<string, ReadonlySet<string>>();
-  private usersLink: string | undefined;
-  private groupsLink: string | undefined;
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
-  /** Epoch ms of the end of the last complete delta round; 0 before the first. */
-  syncedAt = 0;
-  /** Bumped whenever a delta round changed anything. */
-  version = 0;
   consecutiveFailures = 0;
   lastError: string | undefined;
 
-  constructor(private readonly options: EntraStateOptions) {}
+  constructor(private readonly options: EntraStateOptions) {
+    this.directory = new DirectoryState(options.scope);
+    this.poller = new DeltaPoller({
+      graph: options.graph,
+      now: options.now,
+      sink: options.sink ?? (async (batch) => this.apply(batch)),
+      position: () => ({
+        cursors: this.directory.cursors,
+        pendingMembers: this.directory.pendingMembers(),
+      }),
+      log: options.log,
+    });
+  }
 
-  /** Starts polling; resolves after the first full synchronisation attempt. */
+  /** Applies one batch (from this process's poller or from the shared stream). */
+  apply(batch: ChangeBatch): void {
+    this.directory.apply(batch);
+  }
+
+  /** Forgets everything (a gap in the shared stream): not ready until a full round arrives. */
+  reset(): void {
+    this.directory = new DirectoryState(this.options.scope);
+    this.overage.clear();
+  }
+
+  /** Starts polling; resolves after the first synchronisation attempt (when this process polls). */
   start(): Promise<void> {
-    const first = this.syncOnce().then(
+    const first = ((this.options.shouldPoll?.() ?? true) ? this.syncOnce() : Promise.resolve()).then(
       () => undefined,
       () => undefined,
     );
@@ -90,8 +116,23 @@ export class EntraState {
     await this.loop;
   }
 
+  /** Start of the older stream's last complete round (0 before both completed one). */
+  get syncedAt(): number {
+    return this.directory.syncedAt;
+  }
+
+  /** Moves with every applied change. */
+  get version(): number {
+    return this.directory.version;
+  }
+
   get ready(): boolean {
     return this.syncedAt > 0;
+  }
+
+  /** The last version at which anything concerning this user changed (remembered answers end there). */
+  stampOf(oid: string): number {
+    return this.directory.stampOf(oid);
   }
 
   /** Why no review may be answered from this state right now (fail closed), or undefined. */
@@ -113,21 +154,22 @@ export class EntraState {
     const unfit = this.unfit();
     if (unfit) return { ok: false, reason: unfit };
     const oid = claims.oid as string;
-    const user = this.users.get(oid);
+    const user = this.directory.user(oid);
     if (!user) return { ok: false, reason: 'user_unknown' };
-    if (!user.accountEnabled) return { ok: false, reason: 'account_disabled' };
+    if (!user.enabled) return { ok: false, reason: 'account_disabled' };
     const iat = typeof claims.iat === 'number' ? claims.iat * 1000 : 0;
-    if (iat < user.sessionsValidFrom) return { ok: false, reason: 'sessions_revoked' };
+    if (iat < user.validFrom) return { ok: false, reason: 'sessions_revoked' };
     if (hasGroupsOverage(claims)) {
       try {
-        return { ok: true, groups: await this.memberGroups(oid) };
+        const groups = await this.memberGroups(oid);
+        return { ok: true, groups: groups.filter((g) => this.directory.isInScope(g)) };
       } catch (error) {
         this.options.log('warn', 'overage.unresolved', { oid, error: describe(error) });
         return { ok: false, reason: 'groups_unresolved' };
       }
     }
     const tokenGroups = Array.isArray(claims.groups) ? (claims.groups as unknown[]) : [];
-    const current = this.transitiveGroups(oid);
+    const current = this.directory.groupsOf(oid);
     return {
       ok: true,
       groups: tokenGroups.filter((g): g is string => typeof g === 'string' && current.has(g)),
@@ -137,25 +179,8 @@ export class EntraState {
   /** One delta round over users and groups; throws after recording the failure. */
   async syncOnce(): Promise<void> {
     try {
-      const changedUsers = await this.drain(
-        this.usersLink ?? `/users/delta?$select=${userSelect}`,
-        (item) => this.applyUser(item),
-        (link) => {
-          this.usersLink = link;
-        },
-      );
-      const changedGroups = await this.drain(
-        this.groupsLink ?? '/groups/delta?$select=displayName,members',
-        (item) => this.applyGroup(item),
-        (link) => {
-          this.groupsLink = link;
-        },
-      );
-      if (changedUsers || changedGroups) {
-        this.version++;
-        this.transitiveMemo = new Map();
-      }
-      this.syncedAt = this.options.now();
+      await this.options.beforeRound?.();
+      await this.poller.round();
       if (this.consecutiveFailures > 0)
         this.options.log('info', 'graph.recovered', { afterFailures: this.consecutiveFailures });
       this.consecutiveFailures = 0;
@@ -189,129 +214,24 @@ export class EntraState {
       await sleep(this.nextDelay(lastError), this.abort.signal);
       if (this.abort.signal.aborted) return;
       lastError = undefined;
+      if (this.options.shouldPoll && !this.options.shouldPoll()) continue;
       await this.syncOnce().catch((error: unknown) => {
         lastError = error ?? new Error('sync failed');
       });
     }
   }
 
-  /** Follows @odata.nextLink pages to the @odata.deltaLink; returns whether anything changed. */
-  private async drain(
-    start: string,
-    apply: (item: Record<string, unknown>) => boolean,
-    keepLink: (deltaLink: string) => void,
-  ): Promise<boolean> {
-    let changed = false;
-    let next: string | undefined = start;
-    while (next) {
-      const page = await this.options.graph.get(next);
-      const items = Array.isArray(page.value) ? (page.value as Record<string, unknown>[]) : [];
-      for (const item of items) if (apply(item)) changed = true;
-      const nextLink = page['@odata.nextLink'];
-      const deltaLink = page['@odata.deltaLink'];
-      next = typeof nextLink === 'string' ? nextLink : undefined;
-      if (!next) {
-        if (typeof deltaLink !== 'string') throw new Error('a delta page had neither nextLink nor deltaLink');
-        keepLink(deltaLink);
-      }
-    }
-    return changed;
-  }
-
-  private applyUser(item: Record<string, unknown>): boolean {
-    const id = item.id;
-    if (typeof id !== 'string') return false;
-    if (item['@removed'] !== undefined) {
-      this.overage.delete(id);
-      return this.users.delete(id);
-    }
-    const existing = this.users.get(id);
-    const known = existing ?? { accountEnabled: true, sessionsValidFrom: 0, guest: false };
-    // With `Prefer: return=minimal` (or a minimal emulator) only changed properties arrive: merge.
-    const next: UserRecord = {
-      accountEnabled: typeof item.accountEnabled === 'boolean' ? item.accountEnabled : known.accountEnabled,
-      sessionsValidFrom:
-        typeof item.signInSessionsValidFromDateTime === 'string'
-          ? Date.parse(item.signInSessionsValidFromDateTime) || 0
-          : known.sessionsValidFrom,
-      guest: typeof item.userType === 'string' ? item.userType === 'Guest' : known.guest,
-    };
-    this.users.set(id, next);
-    return (
-      next.accountEnabled !== known.accountEnabled ||
-      next.sessionsValidFrom !== known.sessionsValidFrom ||
-      next.guest !== known.guest ||
-      existing === undefined
-    );
-  }
-
-  private applyGroup(item: Record<string, unknown>): boolean {
-    const id = item.id;
-    if (typeof id !== 'string') return false;
-    if (item['@removed'] !== undefined) {
-      for (const member of this.members.get(id) ?? []) this.unlink(id, member);
-      this.members.delete(id);
-      this.overage.clear();
-      return true;
-    }
-    let changed = false;
-    if (!this.members.has(id)) {
-      this.members.set(id, new Set());
-      changed = true;
-    }
-    const delta = item['members@delta'];
-    if (!Array.isArray(delta)) return changed;
-    for (const entry of delta as Record<string, unknown>[]) {
-      const member = entry.id;
-      if (typeof member !== 'string') continue;
-      const isGroup = entry['@odata.type'] === '#microsoft.graph.group';
-      if (entry['@removed'] !== undefined) this.unlink(id, member);
-      else this.link(id, member);
-      // A nested group changes many users' transitive groups: drop all overage caches.
-      if (isGroup) this.overage.clear();
-      else this.overage.delete(member);
-      changed = true;
-    }
-    return changed;
-  }
-
-  private link(group: string, member: string): void {
-    this.members.get(group)?.add(member);
-    let groups = this.memberOf.get(member);
-    if (!groups) {
-      groups = new Set();
-      this.memberOf.set(member, groups);
-    }
-    groups.add(group);
-  }
-
-  private unlink(group: string, member: string): void {
-    this.members.get(group)?.delete(member);
-    this.memberOf.get(member)?.delete(group);
-  }
-
-  /** Groups the object is a member of, directly or through nested groups. */
-  private transitiveGroups(id: string): ReadonlySet<string> {
-    const memo = this.transitiveMemo.get(id);
-    if (memo) return memo;
-    const seen = new Set<string>();
-    const queue = [...(this.memberOf.get(id) ?? [])];
-    while (queue.length > 0) {
-      const group = queue.pop() as string;
-      if (seen.has(group)) continue;
-      seen.add(group);
-      for (const parent of this.memberOf.get(group) ?? []) queue.push(parent);
-    }
-    this.transitiveMemo.set(id, seen);
-    return seen;
-  }
-
   private memberGroups(oid: string): Promise<readonly string[]> {
     const cached = this.overage.get(oid);
-    if (cached && this.options.now() - cached.fetchedAt <= this.options.maxStalenessMs)
+    if (
+      cached &&
+      cached.stamp === this.directory.stampOf(oid) &&
+      this.options.now() - cached.fetchedAt <= this.options.maxStalenessMs
+    )
       return Promise.resolve(cached.groups);
     let pending = this.overageInFlight.get(oid);
     if (!pending) {
+      const stamp = this.directory.stampOf(oid);
       pending = (async () => {
         // Transitive, like the token's groups claim; securityEnabledOnly matches groupMembershipClaims=SecurityGroup.
         const answer = await this.options.graph.post(`/users/${encodeURIComponent(oid)}/getMemberGroups`, {
@@ -320,7 +240,7 @@ export class EntraState {
         const groups = Array.isArray(answer.value)
           ? answer.value.filter((g): g is string => typeof g === 'string')
           : [];
-        this.overage.set(oid, { groups, fetchedAt: this.options.now() });
+        this.overage.set(oid, { groups, fetchedAt: this.options.now(), stamp });
         return groups;
       })().finally(() => this.overageInFlight.delete(oid));
       this.overageInFlight.set(oid, pending);
@@ -331,17 +251,4 @@ export class EntraState {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
 }

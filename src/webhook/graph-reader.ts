@@ -40,23 +40,36 @@ export function graphReaderFrom(client: GraphClient, versionedBase: string): Gra
       return new GraphUnavailable(error.status, undefined, what);
     if (error instanceof KentraError && error.code === 'net.unreachable')
       return new GraphUnavailable(0, undefined, what);
+    // A connection torn while the body was read surfaces as a plain error from the fetch implementation.
+    if (!(error instanceof KentraError)) return new GraphUnavailable(0, undefined, what);
     return error;
+  };
+  const whole = (answer: unknown, what: string): Record<string, unknown> => {
+    // A truncated body parses to nothing: never treat it as an empty page.
+    if (typeof answer !== 'object' || answer === null || Array.isArray(answer))
+      throw new GraphUnavailable(0, undefined, `${what} (an incomplete answer)`);
+    return answer as Record<string, unknown>;
   };
   return {
     get: async (pathOrUrl) => {
       const path = relative(pathOrUrl);
+      const what = path.split('?')[0] ?? path;
+      let answer: unknown;
       try {
-        return await client.get<Record<string, unknown>>(path);
+        answer = await client.get<unknown>(path);
       } catch (error) {
-        throw unavailable(error, path.split('?')[0] ?? path);
+        throw unavailable(error, what);
       }
+      return whole(answer, what);
     },
     post: async (path, body) => {
+      let answer: unknown;
       try {
-        return await client.post<Record<string, unknown>>(path, body);
+        answer = await client.post<unknown>(path, body);
       } catch (error) {
         throw unavailable(error, path);
       }
+      return whole(answer, path);
     },
   };
 }

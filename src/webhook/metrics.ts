@@ -107,7 +107,7 @@ export class WebhookMetrics {
   readonly cache = new Counter('kentra_webhook_cache_total', 'Token cache lookups, by result (hit|miss).');
   readonly graphCalls = new Counter(
     'kentra_webhook_graph_requests_total',
-    'Microsoft Graph requests, by operation and outcome.',
+    'Microsoft Graph responses, by HTTP status (error: no answer).',
   );
   readonly jwksFetches = new Counter('kentra_webhook_jwks_fetches_total', 'JWKS fetches, by outcome.');
   private readonly gauges: Gauge[] = [];

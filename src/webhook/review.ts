@@ -37,11 +37,14 @@ export interface VerifiedToken {
   claims: EntraClaims;
   /** First 12 characters of the token's SHA-256: enough to correlate log lines, useless as a credential. */
   hash: string;
-  /** The last live outcome and the state version it was computed for. */
-  decision?: { version: number; outcome: ReviewOutcome };
+  /**
+   * The last outcome; `version` is the user's state stamp it was computed for (live.stampOf), `seen` the
+   * state's overall version when it was last known to hold (a fast path: nothing changed anywhere).
+   */
+  decision?: { version: number; seen?: number; outcome: ReviewOutcome };
 }
 
-export type LiveState = Pick<EntraState, 'check' | 'unfit' | 'version'>;
+export type LiveState = Pick<EntraState, 'check' | 'unfit' | 'stampOf' | 'version'>;
 
 export interface ReviewPipelineDeps {
   validator: Pick<TokenValidator, 'validate'>;
@@ -55,7 +58,7 @@ export interface ReviewPipelineDeps {
   metrics: WebhookMetrics;
 }
 
-/** Live denials that depend only on the user and the state version, so they may be reused. */
+/** Live denials that depend only on the user's state, so they may be reused while it is unchanged. */
 const userSpecific: ReadonlySet<LiveDenyReason> = new Set([
   'user_unknown',
   'account_disabled',
@@ -138,19 +141,26 @@ export class ReviewPipeline {
     }
     const unfit = live.unfit();
     if (unfit) return { authenticated: false, stage: 'live', reason: unfit };
+    // A remembered answer holds only while nothing concerning its user changed (fields, memberships, nesting):
+    // nothing changed at all (one field read), or the changes since were about others (one map lookup).
+    const seen = live.version;
     const memo = verified.decision;
-    if (memo && memo.version === live.version) return memo.outcome;
-    const version = live.version;
+    if (memo?.seen === seen) return memo.outcome;
+    const version = live.stampOf(claims.oid);
+    if (memo && memo.version === version) {
+      memo.seen = seen;
+      return memo.outcome;
+    }
     const state = await live.check(claims);
     if (!state.ok) {
       const outcome: ReviewOutcome = { authenticated: false, stage: 'live', reason: state.reason };
-      if (userSpecific.has(state.reason)) verified.decision = { version, outcome };
+      if (userSpecific.has(state.reason)) verified.decision = { version, seen, outcome };
       return outcome;
     }
     // The mapping sees the groups that are true now, exactly as if Entra had put them in the token.
     const { _claim_names: _names, _claim_sources: _sources, ...rest } = claims;
     const outcome = this.map({ ...rest, groups: state.groups });
-    verified.decision = { version, outcome };
+    verified.decision = { version, seen, outcome };
     return outcome;
   }
 

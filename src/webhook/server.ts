@@ -1,13 +1,15 @@
 /**
  * The webhook's HTTPS front: `POST /authenticate` (TokenReview v1, the path in
- * the kubeconfig that `kentra cluster config --webhook` renders), `/metrics`
- * (Prometheus text), `/healthz` (the process serves) and `/readyz` (keys and
- * live Entra state are usable). Bodies are capped before they are parsed, so a
- * 1 MB token or a slow endless body costs nothing. Optional client-certificate
- * authentication lets only the API server call it.
+ * the kubeconfig that `kentra cluster config --webhook` renders) and
+ * `/debug/state` (counts only), both behind the API server's client
+ * certificate unless the configuration says `tls.clientAuth: none`; and
+ * `/metrics` (Prometheus text), `/healthz` (the process serves) and `/readyz`
+ * (keys and live Entra state are usable), which probes and scrapers reach
+ * without a client certificate on the plain-HTTP health port. Bodies are capped
+ * before they are parsed, so a 1 MB token or a slow endless body costs nothing.
  */
 import { once } from 'node:events';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Log } from './log.js';
@@ -29,12 +31,18 @@ export interface WebhookServerOptions {
   notReady: () => string | undefined;
   /** Largest request body, in bytes (default 64 KiB; Entra tokens stay well under 16 KiB). */
   maxBodyBytes?: number;
+  /** Plain-HTTP port for /healthz, /readyz and /metrics (0: any free one); undefined: none. */
+  healthPort?: number;
+  /** Counts for /debug/state (served only behind a client certificate). */
+  debugState?: () => Record<string, number | string | boolean | null>;
 }
 
 export interface RunningWebhookServer {
   /** https://host:port */
   url: string;
   port: number;
+  /** http://host:port of the health port, when there is one. */
+  healthUrl: string | undefined;
   /** Stops accepting, lets in-flight reviews finish (up to `graceMs`), then closes. */
   close(graceMs?: number): Promise<void>;
 }
@@ -60,17 +68,31 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     },
   );
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/healthz') return sendText(res, 200, 'ok\n');
-    if (req.method === 'GET' && path === '/readyz') {
+  /** /healthz, /readyz, /metrics; true when the path was one of them. */
+  function health(req: IncomingMessage, res: ServerResponse, path: string | undefined): boolean {
+    if (req.method !== 'GET') return false;
+    if (path === '/healthz') sendText(res, 200, 'ok\n');
+    else if (path === '/readyz') {
       const reason = options.notReady();
-      return sendText(res, reason ? 503 : 200, reason ? `not ready: ${reason}\n` : 'ok\n');
-    }
-    if (req.method === 'GET' && path === '/metrics') {
+      const open = options.clientCaPem
+        ? ''
+        : ' (warning: /authenticate does not require a client certificate: tls.clientAuth none)';
+      sendText(res, reason ? 503 : 200, `${reason ? `not ready: ${reason}` : 'ok'}${open}\n`);
+    } else if (path === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
       res.end(options.metrics.render());
-      return;
+    } else return false;
+    return true;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (health(req, res, path)) return;
+    if (req.method === 'GET' && path === '/debug/state') {
+      // Counts only, and only to a caller with the API server's client certificate.
+      if (!options.clientCaPem || !options.debugState)
+        return send(res, 404, { error: '/debug/state needs tls.clientCaFile (client certificates)' });
+      return send(res, 200, options.debugState());
     }
     if (path !== '/authenticate')
       return send(res, 404, { error: 'not found; TokenReviews go to POST /authenticate' });
@@ -112,17 +134,28 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     res.once('finish', () => req.socket.destroy());
   }
 
+  const healthServer =
+    options.healthPort === undefined
+      ? undefined
+      : createHttpServer((req, res) => {
+          if (!health(req, res, (req.url ?? '/').split('?')[0]))
+            send(res, 404, { error: 'the health port serves /healthz, /readyz and /metrics' });
+        });
   server.listen(options.port, options.host);
-  await once(server, 'listening');
+  healthServer?.listen(options.healthPort, options.host);
+  await Promise.all([once(server, 'listening'), healthServer && once(healthServer, 'listening')]);
   const port = (server.address() as AddressInfo).port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `https://${host}:${port}`,
     port,
+    healthUrl: healthServer && `http://${host}:${(healthServer.address() as AddressInfo).port}`,
     async close(graceMs = 10_000) {
       const closed = once(server, 'close');
       server.close();
       server.closeIdleConnections();
+      healthServer?.close();
+      healthServer?.closeAllConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
       clearTimeout(timer);

@@ -5,9 +5,12 @@
  * review pipeline, metrics and the HTTPS server. Tests and the bench build the
  * same object graph with loopback servers and fakes.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FetchLike } from '../adapters/graph/client.js';
 import { issuerFor, jwksUriFor } from '../domain/entra/issuers.js';
 import type { WebhookConfig } from './config.js';
+import type { GroupScope } from './directory-state.js';
 import { EntraState } from './entra-state.js';
 import type { GraphReader } from './graph-reader.js';
 import { defaultSharedIdentity, type SharedIdentity, sharedClaimMapper } from './identity.js';
@@ -18,6 +21,9 @@ import { livePolicy } from './policy.js';
 import { ResultCache } from './result-cache.js';
 import { ReviewPipeline, type VerifiedToken } from './review.js';
 import { type RunningWebhookServer, startWebhookServer } from './server.js';
+import type { RedisStateStore } from './shared/redis-store.js';
+import { SharedLiveState } from './shared/shared-state.js';
+import { scopeFingerprint } from './shared/snapshot.js';
 import { TokenValidator } from './token-validator.js';
 
 export interface WebhookDeps {
@@ -30,12 +36,19 @@ export interface WebhookDeps {
   tls: { certPem: string; keyPem: string; clientCaPem?: string };
   /** Mapping and policy from the access file (shared with the structured config); default: kentra's. */
   shared?: SharedIdentity;
+  /** The groups the access file grants through: only their memberships are held (default: all groups). */
+  scope?: GroupScope;
+  /** The shared store (config.live.store), connected by the caller's adapter. */
+  store?: { store: RedisStateStore; name: string };
+  /** Metrics (default: new); the caller may count Graph requests into it. */
+  metrics?: WebhookMetrics;
 }
 
 export interface Webhook {
   readonly pipeline: ReviewPipeline;
   readonly metrics: WebhookMetrics;
   readonly state: EntraState | undefined;
+  readonly shared: SharedLiveState | undefined;
   readonly server: RunningWebhookServer;
   /** Why reviews cannot be answered usefully yet, or undefined. */
   notReady(): string | undefined;
@@ -44,7 +57,7 @@ export interface Webhook {
 
 /** Everything but the HTTPS server: the bench drives this in-process. */
 export function buildPipeline(config: WebhookConfig, deps: Omit<WebhookDeps, 'tls'>) {
-  const metrics = new WebhookMetrics();
+  const metrics = deps.metrics ?? new WebhookMetrics();
   const bases = { v1: config.entra.stsBase, v2: config.entra.loginBase };
   const jwks = new Map<string, JwksCache>();
   const keysFor = (tenantId: string): JwksCache => {
@@ -80,15 +93,30 @@ export function buildPipeline(config: WebhookConfig, deps: Omit<WebhookDeps, 'tl
     keysFor,
   });
   let state: EntraState | undefined;
+  let shared: SharedLiveState | undefined;
   if (config.live) {
     if (!deps.graph) throw new Error('live checks are configured but no Graph reader was given');
+    const store = config.live.store;
+    if (store && deps.store)
+      shared = new SharedLiveState({
+        store: deps.store.store,
+        storeName: deps.store.name,
+        identity: { tenant: config.entra.tenants[0] as string, scope: scopeFingerprint(deps.scope) },
+        holder: `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
+        leaseTtlMs: store.leaseSeconds * 1000,
+        snapshotIntervalMs: store.snapshotSeconds * 1000,
+        now: deps.now,
+        log: deps.log,
+      });
     state = new EntraState({
+      ...shared?.hooks(),
       graph: deps.graph,
       now: deps.now,
       pollIntervalMs: config.live.pollIntervalSeconds * 1000,
       maxStalenessMs: config.live.maxStalenessSeconds * 1000,
       // At least two attempts fit in the staleness bound, so one failed round never causes a denial.
       maxBackoffMs: Math.min(30_000, (config.live.maxStalenessSeconds * 1000) / 2),
+      ...(deps.scope ? { scope: deps.scope } : {}),
       log: deps.log,
     });
   }
@@ -132,7 +160,23 @@ export function buildPipeline(config: WebhookConfig, deps: Omit<WebhookDeps, 'tl
     'Failed delta rounds in a row.',
     () => liveState?.consecutiveFailures ?? 0,
   );
+  metrics.gauge(
+    'kentra_webhook_leader',
+    'Whether this replica polls Graph for the tenant (always 1 without a shared store).',
+    () => (shared ? Number(shared.leader) : liveState ? 1 : 0),
+  );
+  metrics.gauge(
+    'kentra_webhook_stream_lag_entries',
+    'Shared-stream entries not applied here yet (0 without a shared store).',
+    () => shared?.lag() ?? 0,
+  );
+  metrics.gauge('kentra_webhook_cache_hit_ratio', 'Token cache hits / lookups since start.', () => {
+    const lookups = cache.hits + cache.misses;
+    return lookups === 0 ? 0 : cache.hits / lookups;
+  });
   const notReady = (): string | undefined => {
+    const store = shared?.notReady();
+    if (store) return store;
     const unfit = liveState?.unfit();
     if (unfit) return unfit;
     for (const tenant of config.entra.tenants) {
@@ -144,16 +188,40 @@ export function buildPipeline(config: WebhookConfig, deps: Omit<WebhookDeps, 'tl
     return undefined;
   };
   const warmUp = () => Promise.all(config.entra.tenants.map((tenant) => keysFor(tenant).refresh()));
-  return { pipeline, metrics, state, cache, notReady, warmUp };
+  /** /debug/state: counts and ages only, never a user, group or token. */
+  const debugState = () => {
+    const counts = liveState?.directory.counts();
+    return {
+      live: liveState !== undefined,
+      ready: notReady() ?? 'yes',
+      stateVersion: liveState?.version ?? 0,
+      stateAgeSeconds: liveState?.ready ? Math.round(liveState.stalenessMs() / 1000) : null,
+      ...(counts ?? {}),
+      shared: shared !== undefined,
+      leader: shared ? shared.leader : liveState !== undefined,
+      streamLag: shared?.lag() ?? 0,
+      storeUp: shared?.storeUp ?? null,
+      cachedTokens: cache.size,
+    };
+  };
+  return { pipeline, metrics, state, shared, cache, notReady, warmUp, debugState };
 }
 
 export async function startWebhook(config: WebhookConfig, deps: WebhookDeps): Promise<Webhook> {
   const built = buildPipeline(config, deps);
+  if (built.state) await built.shared?.start(built.state);
   await Promise.all([built.warmUp(), built.state?.start()]);
+  if (!deps.tls.clientCaPem)
+    deps.log('warn', 'webhook.open', {
+      detail:
+        '/authenticate does not require a client certificate (tls.clientAuth: none): anyone who reaches the port can have tokens reviewed',
+    });
   const server = await startWebhookServer({
     ...deps.tls,
     host: config.listen.host,
     port: config.listen.port,
+    ...(config.listen.healthPort === undefined ? {} : { healthPort: config.listen.healthPort }),
+    debugState: built.debugState,
     pipeline: built.pipeline,
     metrics: built.metrics,
     log: deps.log,
@@ -162,6 +230,9 @@ export async function startWebhook(config: WebhookConfig, deps: WebhookDeps): Pr
   });
   deps.log('info', 'webhook.started', {
     url: `${server.url}/authenticate`,
+    ...(server.healthUrl ? { health: server.healthUrl } : {}),
+    shared: built.shared !== undefined,
+    clientCertificates: deps.tls.clientCaPem ? 'required' : 'not required',
     tenants: config.entra.tenants,
     live: config.live !== undefined,
     ready: built.notReady() ?? 'yes',
@@ -170,12 +241,14 @@ export async function startWebhook(config: WebhookConfig, deps: WebhookDeps): Pr
     pipeline: built.pipeline,
     metrics: built.metrics,
     state: built.state,
+    shared: built.shared,
     server,
     notReady: built.notReady,
     async stop(graceMs) {
       deps.log('info', 'webhook.stopping', {});
       await server.close(graceMs);
       await built.state?.stop();
+      await built.shared?.stop();
       deps.log('info', 'webhook.stopped', {});
     },
   };

@@ -4,8 +4,9 @@
  * kubectl request through the webhook is denied within the staleness bound,
  * although the token is still valid; the same token keeps working on a
  * kube-apiserver with plain structured authentication from the same access
- * file. The user with more than 200 groups gets their groups and access
- * through the webhook (and is refused by the structured config).
+ * file. The user with more than 200 groups gets the groups that grant
+ * something, and access, through the webhook (and is refused by the
+ * structured config).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -121,8 +122,9 @@ describe('kentra webhook: instant offboarding against a real kube-apiserver', ()
     const groups: string[] = JSON.parse(whoami.stdout).status.userInfo.groups;
     const entraGroups = groups.filter((g) => g.startsWith('entra:group:'));
     console.log(`[overage] webhook resolved ${entraGroups.length} groups for the >200-groups user`);
-    assert.ok(entraGroups.length > 200, `only ${entraGroups.length} groups`);
-    assert.ok(entraGroups.includes(`entra:group:${entra.groups.developers}`));
+    // getMemberGroups returns all 211; the webhook keeps the ones the access file grants through
+    // (docs/webhook.md, "What the webhook holds"): here developers.
+    assert.deepEqual(entraGroups, [`entra:group:${entra.groups.developers}`]);
     assert.equal(await access(viaWebhook), 'allowed');
     const structured = await world.tokenKubeconfig(world.structured as never, idToken);
     assert.equal(await access(structured), 'unauthorized', 'the structured config rejects the overage form');

@@ -17,6 +17,7 @@ import { loadAccessFile } from '../../src/usecases/load-access.js';
 import { runWebhook } from '../../src/usecases/webhook.js';
 import { renderWebhookClient } from '../../src/webhook/render.js';
 import type { Webhook } from '../../src/webhook/webhook.js';
+import { tokenKubeconfig } from '../helpers/token-kubeconfig.js';
 import { type ControlPlane, startControlPlane } from './control-plane.js';
 import { type EmulatorHandle, startEmulator } from './emulator.js';
 import { kubectl } from './kubectl.js';
@@ -44,6 +45,104 @@ export interface WebhookWorldOptions {
   structured?: boolean;
 }
 
+export interface WebhookFiles {
+  accessPath: string;
+  configPath: string;
+  /** CA of the webhook's serving certificate (names 127.0.0.1). */
+  ca: { certPem: string };
+  /** The API server's client certificate for calling the webhook. */
+  apiserverClient: { certPem: string; keyPem: string };
+  clientCertFile: string;
+  clientKeyFile: string;
+}
+
+/**
+ * The files a `kentra webhook` needs next to the emulator: an access file, a serving certificate for
+ * 127.0.0.1, a client CA with the API server's client certificate, the Graph secret, and the config
+ * (`extra` is merged into it: a shared store, a health port).
+ */
+export async function writeWebhookFiles(
+  dir: string,
+  entra: EmulatorHandle,
+  options: WebhookWorldOptions & {
+    extra?: { live?: Record<string, unknown>; listen?: Record<string, unknown> };
+    /** Groups (IDs or names) the access file grants through; default: developers and platform-admins. */
+    ruleGroups?: readonly string[];
+  },
+): Promise<WebhookFiles> {
+  const accessPath = join(dir, 'kentra.yaml');
+  await writeFile(
+    accessPath,
+    stringify({
+      apiVersion: 'kentra.dev/v1alpha1',
+      kind: 'Access',
+      tenant: {
+        id: entra.tenantId,
+        authority: entra.url,
+        graph: entra.url,
+        certificateAuthorityFile: entra.caFile,
+      },
+      app: { name: 'kentra', clientId: entra.clientId, tokenVersion: 2 },
+      clusters: [{ name: 'test', kind: 'self-managed', kubernetesVersion: '1.36' }],
+      policy: { denyGuests: true, maxTokenAge: '2h', groupOverage: 'reject' },
+      // The groups the e2e tests bind: the webhook holds the memberships of these (and what nests under them).
+      rules: (options.ruleGroups ?? [entra.groups.developers, entra.groups['platform-admins']]).map(
+        (group) => ({
+          group,
+          clusterRole: 'view',
+        }),
+      ),
+    }),
+  );
+  const ca = await createCertificateAuthority('kentra-webhook-e2e', 1);
+  const serving = await ca.issue({
+    commonName: 'kentra-webhook',
+    ipAddresses: ['127.0.0.1'],
+    usage: 'server',
+  });
+  // Only the API server may call the webhook: it presents a client certificate from this CA.
+  const clientCa = await createCertificateAuthority('kentra-webhook-e2e-clients', 1);
+  const apiserverClient = await clientCa.issue({ commonName: 'kube-apiserver', usage: 'client' });
+  await writeFile(join(dir, 'client-ca.crt'), clientCa.certPem);
+  await writeFile(join(dir, 'apiserver-client.crt'), apiserverClient.certPem);
+  await writeFile(join(dir, 'apiserver-client.key'), apiserverClient.keyPem, { mode: 0o600 });
+  await writeFile(join(dir, 'tls.crt'), serving.certPem);
+  await writeFile(join(dir, 'tls.key'), serving.keyPem, { mode: 0o600 });
+  await writeFile(join(dir, 'graph-secret'), entra.automation.secret, { mode: 0o600 });
+  const configPath = join(dir, 'kentra-webhook.yaml');
+  await writeFile(
+    configPath,
+    stringify({
+      apiVersion: 'kentra.dev/v1alpha1',
+      kind: 'WebhookConfiguration',
+      accessFile: accessPath,
+      listen: { host: '127.0.0.1', port: 0, ...options.extra?.listen },
+      tls: {
+        certFile: join(dir, 'tls.crt'),
+        keyFile: join(dir, 'tls.key'),
+        clientCaFile: join(dir, 'client-ca.crt'),
+      },
+      live: {
+        clientId: entra.automation.clientId,
+        clientSecretFile: join(dir, 'graph-secret'),
+        pollIntervalSeconds: options.pollIntervalSeconds,
+        maxStalenessSeconds: options.maxStalenessSeconds,
+        ...options.extra?.live,
+      },
+      cache: { ttlSeconds: 60 },
+      log: { level: 'info' },
+    }),
+  );
+  return {
+    accessPath,
+    configPath,
+    ca,
+    apiserverClient,
+    clientCertFile: join(dir, 'apiserver-client.crt'),
+    clientKeyFile: join(dir, 'apiserver-client.key'),
+  };
+}
+
 export async function startWebhookWorld(options: WebhookWorldOptions): Promise<WebhookWorld> {
   const entra = await startEmulator();
   const dir = await mkdtemp(join(tmpdir(), 'kentra-webhook-e2e-'));
@@ -55,63 +154,8 @@ export async function startWebhookWorld(options: WebhookWorldOptions): Promise<W
     for (const step of stops.reverse()) await step().catch(() => {});
   };
   try {
-    const accessPath = join(dir, 'kentra.yaml');
-    await writeFile(
-      accessPath,
-      stringify({
-        apiVersion: 'kentra.dev/v1alpha1',
-        kind: 'Access',
-        tenant: {
-          id: entra.tenantId,
-          authority: entra.url,
-          graph: entra.url,
-          certificateAuthorityFile: entra.caFile,
-        },
-        app: { name: 'kentra', clientId: entra.clientId, tokenVersion: 2 },
-        clusters: [{ name: 'test', kind: 'self-managed', kubernetesVersion: '1.36' }],
-        policy: { denyGuests: true, maxTokenAge: '2h', groupOverage: 'reject' },
-        rules: [{ group: entra.groups.developers, clusterRole: 'view' }],
-      }),
-    );
-    const ca = await createCertificateAuthority('kentra-webhook-e2e', 1);
-    const serving = await ca.issue({
-      commonName: 'kentra-webhook',
-      ipAddresses: ['127.0.0.1'],
-      usage: 'server',
-    });
-    // Only the API server may call the webhook: it presents a client certificate from this CA.
-    const clientCa = await createCertificateAuthority('kentra-webhook-e2e-clients', 1);
-    const apiserverClient = await clientCa.issue({ commonName: 'kube-apiserver', usage: 'client' });
-    await writeFile(join(dir, 'client-ca.crt'), clientCa.certPem);
-    await writeFile(join(dir, 'apiserver-client.crt'), apiserverClient.certPem);
-    await writeFile(join(dir, 'apiserver-client.key'), apiserverClient.keyPem, { mode: 0o600 });
-    await writeFile(join(dir, 'tls.crt'), serving.certPem);
-    await writeFile(join(dir, 'tls.key'), serving.keyPem, { mode: 0o600 });
-    await writeFile(join(dir, 'graph-secret'), entra.automation.secret, { mode: 0o600 });
-    const configPath = join(dir, 'kentra-webhook.yaml');
-    await writeFile(
-      configPath,
-      stringify({
-        apiVersion: 'kentra.dev/v1alpha1',
-        kind: 'WebhookConfiguration',
-        accessFile: accessPath,
-        listen: { host: '127.0.0.1', port: 0 },
-        tls: {
-          certFile: join(dir, 'tls.crt'),
-          keyFile: join(dir, 'tls.key'),
-          clientCaFile: join(dir, 'client-ca.crt'),
-        },
-        live: {
-          clientId: entra.automation.clientId,
-          clientSecretFile: join(dir, 'graph-secret'),
-          pollIntervalSeconds: options.pollIntervalSeconds,
-          maxStalenessSeconds: options.maxStalenessSeconds,
-        },
-        cache: { ttlSeconds: 60 },
-        log: { level: 'info' },
-      }),
-    );
-
+    const files = await writeWebhookFiles(dir, entra, options);
+    const { accessPath, configPath, ca, apiserverClient } = files;
     let logText = '';
     let interrupt: (signal: string) => void = () => {};
     const interrupted = new Promise<string>((resolve) => {
@@ -181,33 +225,24 @@ export async function startWebhookWorld(options: WebhookWorldOptions): Promise<W
       structured,
       dir,
       logs: () => logText,
-      async tokenKubeconfig(cluster, token) {
-        const path = join(dir, `token-${++counter}.kubeconfig`);
-        const kubeconfig = {
-          apiVersion: 'v1',
-          kind: 'Config',
-          clusters: [
-            {
-              name: 'c',
-              cluster: {
-                server: cluster.server,
-                'certificate-authority-data': Buffer.from(cluster.caPem).toString('base64'),
-              },
-            },
-          ],
-          users: [{ name: 'u', user: { token } }],
-          contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-          'current-context': 'c',
-        };
-        await writeFile(path, stringify(kubeconfig), { mode: 0o600 });
-        return path;
-      },
+      tokenKubeconfig: (cluster, token) =>
+        writeTokenKubeconfig(join(dir, `token-${++counter}.kubeconfig`), cluster, token),
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Writes a kubeconfig that presents `token` to `cluster`; returns its path. */
+export async function writeTokenKubeconfig(
+  path: string,
+  cluster: ControlPlane,
+  token: string,
+): Promise<string> {
+  await writeFile(path, tokenKubeconfig(cluster.server, cluster.caPem, token), { mode: 0o600 });
+  return path;
 }
 
 /**

@@ -47,6 +47,7 @@ export async function graphHandler(
   if (!route)
     throw new GraphFailure(405, 'Request_BadRequest', `The ${ex.method} method is not supported on ${path}.`);
   const { tenant, caller } = await authenticate(ctx, ex);
+  ctx.graphThrottle.admit(tenant.id, caller.appId);
   const req: GraphRequest = { ctx, ex, version, path, query: ex.url.searchParams, tenant, caller };
   requirePermission(req, route.permissions);
   const match = route.pattern.exec(path);

@@ -49,7 +49,7 @@ function memberships(req: GraphRequest, u: User, transitive: boolean, cast: stri
   const { directory } = req.ctx;
   const ids = transitive
     ? directory.transitiveGroupIds(req.tenant, u.id)
-    : [...req.tenant.groups.values()].filter((g) => g.members.has(u.id)).map((g) => g.id);
+    : [...directory.directGroupIds(req.tenant, u.id)];
   const items = ids
     .map((id) => directoryObjectJson(req.tenant, id))
     .filter((item): item is Json => item !== undefined);

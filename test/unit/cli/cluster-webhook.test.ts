@@ -24,10 +24,12 @@ describe('kentra cluster config --webhook', () => {
       [
         ...['cluster', 'config', '--webhook', '--webhook-url', 'https://10.0.0.10:8443'],
         ...['--webhook-ca-file', 'ca.crt', '--webhook-cache-ttl', '5s', '-o', 'json'],
+        ...['--webhook-client-cert', 'client.crt', '--webhook-client-key', 'client.key'],
       ],
       { cwd: dir },
     );
     assert.equal(viaCluster.code, 0, viaCluster.stderr);
+    assert.equal(viaCluster.stderr, '', 'no warning with a client certificate');
     const viaWebhook = await runCli(
       [
         'webhook',
@@ -36,6 +38,7 @@ describe('kentra cluster config --webhook', () => {
         'https://10.0.0.10:8443',
         '--ca-file',
         join(dir, 'ca.crt'),
+        ...['--client-cert', join(dir, 'client.crt'), '--client-key', join(dir, 'client.key')],
         ...common,
       ],
       { cwd: dir },
@@ -54,6 +57,8 @@ describe('kentra cluster config --webhook', () => {
     );
     const clusters = rendered.kubeconfig.clusters as { cluster: Record<string, string> }[];
     assert.equal(clusters[0]?.cluster.server, 'https://10.0.0.10:8443/authenticate');
+    const users = rendered.kubeconfig.users as { user: Record<string, string> }[];
+    assert.equal(users[0]?.user['client-certificate'], join(dir, 'client.crt'), 'the API server presents it');
     assert.equal(
       Buffer.from(clusters[0]?.cluster['certificate-authority-data'] ?? '', 'base64').toString(),
       caPem,

@@ -50,7 +50,7 @@ describe('policy.allowedNetworks', () => {
     const base = {
       apiVersion: 'kentra.dev/v1alpha1',
       kind: 'WebhookConfiguration',
-      tls: { certFile: 'c', keyFile: 'k' },
+      tls: { certFile: 'c', keyFile: 'k', clientCaFile: 'ca' },
       accessFile: 'kentra.yaml',
     };
     const fromFile = resolveWebhookConfig(

@@ -1,4 +1,7 @@
-/** With tls.clientCaFile set, only callers with a client certificate from that CA (the API server) get in. */
+/**
+ * With tls.clientCaFile set, only callers with a client certificate from that CA (the API server) get
+ * in — to /authenticate and /debug/state; probes and scrapers use the plain-HTTP health port.
+ */
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { describe, it } from 'node:test';
@@ -26,11 +29,13 @@ describe('webhook client-certificate authentication', () => {
       metrics: new WebhookMetrics(),
       log: silentLog,
       notReady: () => undefined,
+      healthPort: 0,
+      debugState: () => ({ users: 3, leader: true }),
     });
-    const call = (client?: KeyPairPem) =>
+    const call = (client?: KeyPairPem, path = '/healthz') =>
       new Promise<number>((resolve, reject) => {
         const req = request(
-          `${server.url}/healthz`,
+          `${server.url}${path}`,
           {
             ca: serverCa.certPem,
             agent: false,
@@ -50,6 +55,15 @@ describe('webhook client-certificate authentication', () => {
       await assert.rejects(call(), /certificate|socket hang up|ECONNRESET/i);
       const stranger = await otherCa.issue({ commonName: 'stranger', usage: 'client' });
       await assert.rejects(call(stranger), /certificate|socket hang up|ECONNRESET|unknown ca/i);
+      assert.equal(await call(apiserver, '/debug/state'), 200);
+      await assert.rejects(call(undefined, '/debug/state'), /certificate|socket hang up|ECONNRESET/i);
+      // The health port: no certificate needed, and nothing but health, readiness and metrics.
+      for (const path of ['/healthz', '/readyz', '/metrics'])
+        assert.equal((await fetch(`${server.healthUrl}${path}`)).status, 200, path);
+      const readyz = await (await fetch(`${server.healthUrl}/readyz`)).text();
+      assert.equal(readyz, 'ok\n', 'no warning: client certificates are required');
+      for (const path of ['/authenticate', '/debug/state'])
+        assert.equal((await fetch(`${server.healthUrl}${path}`, { method: 'GET' })).status, 404, path);
     } finally {
       await server.close(100);
     }

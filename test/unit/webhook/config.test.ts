@@ -139,6 +139,39 @@ describe('webhook configuration', () => {
     assert.equal(document.accessFile, '/etc/kentra/kentra.yaml');
     assert.equal(document.live?.pollIntervalSeconds, 5);
     assert.equal(document.tls?.certFile, '/etc/kentra/tls/tls.crt');
+    assert.equal(document.tls?.clientAuth, 'required');
+    assert.equal(document.tls?.clientCaFile, '/etc/kentra/client-ca/ca.crt');
+    assert.equal(document.listen.healthPort, 8080);
+    assert.deepEqual(document.live?.store, {
+      urlFile: '/etc/kentra/redis/url',
+      keyPrefix: 'kentra:webhook',
+      leaseSeconds: 15,
+      snapshotSeconds: 60,
+    });
+  });
+
+  it('requires client certificates unless tls.clientAuth says none; --check refuses with the fix', async () => {
+    const entra = { tenants: [tenant], audiences: ['app'] };
+    const tls = { certFile: 'tls.crt', keyFile: 'tls.key' };
+    const refused = parseFails({ ...base, entra, tls });
+    assert.match(refused.message, /tls\.clientCaFile: is required/);
+    assert.match(refused.message, /hint: .*tls\.clientAuth: none/);
+    assert.match(
+      parseFails({ ...base, entra, tls: { ...tls, clientAuth: 'maybe' } }).message,
+      /tls\.clientAuth: "maybe" is not one of "required", "none"/,
+    );
+    const open = parseWebhookConfig(
+      stringify({ ...base, entra, tls: { ...tls, clientAuth: 'none' } }),
+      'hook.yaml',
+    );
+    assert.equal(open.tls?.clientAuth, 'none');
+    const dir = await mkdtemp(join(tmpdir(), 'kentra-webhook-cli-'));
+    const file = join(dir, 'no-client-ca.yaml');
+    await writeFile(file, stringify({ ...base, entra, tls }));
+    const check = await runCli(['webhook', '--config', file, '--check']);
+    assert.equal(check.code, 1);
+    assert.match(check.stderr, /\[config\.invalid\][\s\S]*tls\.clientCaFile: is required/);
+    assert.match(check.stderr, /tls\.clientAuth: none/);
   });
 
   it('`kentra webhook --check` validates a file and reports the bad field', async () => {

@@ -93,7 +93,7 @@ describe('EntraState', () => {
       'still within bound',
     );
 
-    graph.fail(503, 3);
+    graph.failOn('/users/delta', 503, 3);
     const delays: number[] = [];
     for (let i = 0; i < 3; i++) delays.push(state.nextDelay(await state.syncOnce().catch((e: unknown) => e)));
     assert.deepEqual(

@@ -16,7 +16,7 @@ export class FakeGraph implements GraphReader {
   readonly users = new Map<string, { accountEnabled: boolean; sessionsValidFrom?: string }>();
   readonly groups = new Map<string, Set<string>>();
   private readonly log: Change[] = [];
-  private faults: Array<{ status: number; retryAfter?: string }> = [];
+  private faults: Array<{ status: number; retryAfter?: string; match?: string }> = [];
   readonly calls: string[] = [];
 
   addUser(id: string, accountEnabled = true): void {
@@ -68,6 +68,15 @@ export class FakeGraph implements GraphReader {
     for (let i = 0; i < count; i++) this.faults.push({ status, retryAfter });
   }
 
+  /** The next `count` requests whose URL contains `match` fail with this status. */
+  failOn(match: string, status: number, count: number, retryAfter?: string): void {
+    for (let i = 0; i < count; i++) this.faults.push({ status, retryAfter, match });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   async get(pathOrUrl: string): Promise<Record<string, unknown>> {
     this.calls.push(`GET ${pathOrUrl}`);
     this.maybeFail(pathOrUrl);
@@ -115,7 +124,9 @@ export class FakeGraph implements GraphReader {
   }
 
   private maybeFail(what: string): void {
-    const fault = this.faults.shift();
+    const index = this.faults.findIndex((f) => f.match === undefined || what.includes(f.match));
+    if (index < 0) return;
+    const [fault] = this.faults.splice(index, 1);
     if (!fault) return;
     throw new GraphUnavailable(
       fault.status,

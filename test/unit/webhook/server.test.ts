@@ -176,7 +176,10 @@ describe('kentra webhook server', () => {
 
   it('serves /healthz, /readyz and Prometheus /metrics', async () => {
     assert.deepEqual(await call('GET', '/healthz'), { status: 200, body: 'ok\n' });
-    assert.deepEqual(await call('GET', '/readyz'), { status: 200, body: 'ok\n' });
+    assert.deepEqual(await call('GET', '/readyz'), {
+      status: 200,
+      body: 'ok (warning: /authenticate does not require a client certificate: tls.clientAuth none)\n',
+    });
     const metrics = await call('GET', '/metrics');
     assert.equal(metrics.status, 200);
     assert.match(metrics.body, /^kentra_webhook_reviews_total\{result="allowed"\} [1-9]/m);
