@@ -58,7 +58,10 @@ describe('prerequisites on a machine without Chromium, redis-server, jq, python3
       result.stderr,
       /cannot run the tests: missing chromium \(browser sign-in tests.*\); not installed here \((not running as root|no apt-get on PATH)\)/,
     );
-    assert.match(result.stderr, /Install with: {2}(sudo )?apt-get install -y chromium redis-server jq python3-venv\n/);
+    assert.match(
+      result.stderr,
+      /Install with: {2}(sudo )?apt-get install -y chromium redis-server jq python3-venv\n/,
+    );
     assert.match(result.stderr, /\[prerequisites\] stopped after \d+\.\d s/);
     assert.ok(!existsSync(join(result.home, '.cache/kentra')), 'no kubectl build was started');
   });
