@@ -36,7 +36,13 @@ import { TokenCacheStore } from '../../src/adapters/token-cache/store.js';
 import { defaultSeed } from '../../src/emulator/default-seed.js';
 import { azureCliFor } from '../harness/azure-cli.js';
 import { type ControlPlane, startControlPlane } from '../harness/control-plane.js';
-import { type DemoUser, type EmulatorHandle, startEmulator } from '../harness/emulator.js';
+import {
+  blockDeviceCode,
+  type DemoUser,
+  deviceCodeApprover,
+  type EmulatorHandle,
+  startEmulator,
+} from '../harness/emulator.js';
 import { kentra } from '../harness/kentra-command.js';
 import { kubectlPath } from '../harness/kubectl.js';
 import { type RunResult, run } from '../harness/processes.js';
@@ -124,6 +130,20 @@ describe(`kentra get-token --login MODE, then kubectl auth whoami (kentra: ${ken
     return env;
   }
 
+  /** A person's context (`--login MODE`, the stand-in browser) and its environment: the browser signs `user` in. */
+  async function personContext(name: string, login: string, user: DemoUser) {
+    const kubeconfig = await context(name, [
+      ...['--client-id', entra.clientId, '--login', login, '--login-hint', user.upn],
+      ...['--browser-command', standIn],
+    ]);
+    const env = environment(name, {
+      KENTRA_TEST_USER: user.upn,
+      KENTRA_TEST_PASSWORD: user.password,
+      KENTRA_TEST_CA_FILE: entra.caFile,
+    });
+    return { kubeconfig, env };
+  }
+
   /** kubectl as a script runs it (no terminal): `auth whoami`, the username the API server mapped. */
   async function whoami(kubeconfig: string, env: NodeJS.ProcessEnv): Promise<string> {
     const result = await run(kubectlPath, ['--kubeconfig', kubeconfig, 'auth', 'whoami', '-o', 'json'], {
@@ -149,20 +169,7 @@ describe(`kentra get-token --login MODE, then kubectl auth whoami (kentra: ${ken
     );
 
   /** Approves the device code kentra prints on stderr, as a person on another device would. */
-  function approveDeviceCode(user: DemoUser) {
-    const approvals: Promise<unknown>[] = [];
-    const onStderr = (text: string) => {
-      const prompt = /open the page (\S+) and enter the code (\S+)/.exec(text);
-      if (prompt?.[1] && prompt[2])
-        approvals.push(
-          entra
-            .browser()
-            .approveDeviceCode(prompt[1], prompt[2], { username: user.upn, password: user.password })
-            .catch((error: unknown) => error),
-        );
-    };
-    return { onStderr, approvals };
-  }
+  const approveDeviceCode = (user: DemoUser) => deviceCodeApprover(entra, user);
 
   /** `kentra get-token` with a context's arguments, as a person at a terminal runs it. */
   async function signInByHand(kubeconfig: string, env: NodeJS.ProcessEnv, onStderr?: (text: string) => void) {
@@ -176,15 +183,7 @@ describe(`kentra get-token --login MODE, then kubectl auth whoami (kentra: ${ken
 
   it('browser: a person signs in through the browser, kubectl runs on the cached sign-in', async () => {
     const user = entra.users.developer;
-    const kubeconfig = await context('browser', [
-      ...['--client-id', entra.clientId, '--login', 'browser', '--login-hint', user.upn],
-      ...['--browser-command', standIn],
-    ]);
-    const env = environment('browser', {
-      KENTRA_TEST_USER: user.upn,
-      KENTRA_TEST_PASSWORD: user.password,
-      KENTRA_TEST_CA_FILE: entra.caFile,
-    });
+    const { kubeconfig, env } = await personContext('browser', 'browser', user);
     const signedIn = await signInByHand(kubeconfig, env);
     assert.equal(signedIn.code, 0, signedIn.stderr);
     assert.match(signedIn.stderr, /sign in to Entra in your browser/);
@@ -211,18 +210,7 @@ describe(`kentra get-token --login MODE, then kubectl auth whoami (kentra: ${ken
     const user = entra.users.admin;
     const cli = await azureCliFor(entra, join(dir, 'az-home'));
     const { onStderr, approvals } = approveDeviceCode(user);
-    const login = await cli.az(
-      [
-        'login',
-        '--use-device-code',
-        '--tenant',
-        entra.tenantId,
-        '--skip-subscription-discovery',
-        '-o',
-        'none',
-      ],
-      onStderr,
-    );
+    const login = await cli.login(onStderr);
     await Promise.all(approvals);
     assert.equal(login.code, 0, login.stderr);
     // A shim first on the PATH logs every run of az, then runs the real one.
@@ -359,23 +347,9 @@ describe(`kentra get-token --login MODE, then kubectl auth whoami (kentra: ${ken
 
   it('Conditional Access blocks device code: kentra says so in one line and signs in once in the browser', async () => {
     const user = entra.users.noGroups;
-    const policy = entra.control.addConditionalAccessPolicy({
-      displayName: 'Block device code flow',
-      includeApplications: ['All'],
-      includeUsers: ['All'],
-      transferMethods: ['deviceCodeFlow'],
-      grant: 'block',
-    });
+    const policy = blockDeviceCode(entra.control);
     try {
-      const kubeconfig = await context('ca-fallback', [
-        ...['--client-id', entra.clientId, '--login', 'devicecode', '--login-hint', user.upn],
-        ...['--browser-command', standIn],
-      ]);
-      const env = environment('ca-fallback', {
-        KENTRA_TEST_USER: user.upn,
-        KENTRA_TEST_PASSWORD: user.password,
-        KENTRA_TEST_CA_FILE: entra.caFile,
-      });
+      const { kubeconfig, env } = await personContext('ca-fallback', 'devicecode', user);
       const { onStderr, approvals } = approveDeviceCode(user);
       entra.control.resetRequestCounts();
       const signedIn: RunResult = await signInByHand(kubeconfig, env, onStderr);
@@ -400,15 +374,7 @@ describe(`kentra get-token --login MODE, then kubectl auth whoami (kentra: ${ken
 
   it('logout --revoke: the user’s sessions end in Entra, and kentra forgets the user', async () => {
     const user = entra.users.developer;
-    const kubeconfig = await context('revoke', [
-      ...['--client-id', entra.clientId, '--login', 'browser', '--login-hint', user.upn],
-      ...['--browser-command', standIn],
-    ]);
-    const env = environment('revoke', {
-      KENTRA_TEST_USER: user.upn,
-      KENTRA_TEST_PASSWORD: user.password,
-      KENTRA_TEST_CA_FILE: entra.caFile,
-    });
+    const { kubeconfig, env } = await personContext('revoke', 'browser', user);
     const signedIn = await signInByHand(kubeconfig, env);
     assert.equal(signedIn.code, 0, signedIn.stderr);
     const store = new TokenCacheStore(join(dir, 'cache-revoke', 'kentra'));

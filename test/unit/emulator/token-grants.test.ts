@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type EmulatorHandle, startEmulator } from '../../harness/emulator.js';
+import { blockDeviceCode, type EmulatorHandle, startEmulator } from '../../harness/emulator.js';
 import { aadsts, claimsOf, tokenCall } from './flow-helpers.js';
 
 describe('emulator: token endpoint grants', () => {
@@ -90,13 +90,7 @@ describe('emulator: token endpoint grants', () => {
   }
 
   it('blocks device code, and only device code, under an authentication-flows policy (53003)', async () => {
-    const policy = entra.control.addConditionalAccessPolicy({
-      displayName: 'Block device code flow',
-      includeApplications: ['All'],
-      includeUsers: ['All'],
-      transferMethods: ['deviceCodeFlow'],
-      grant: 'block',
-    });
+    const policy = blockDeviceCode(entra.control);
     try {
       const started = await entra.fetchJson(`${entra.url}/${entra.tenantId}/oauth2/v2.0/devicecode`, {
         method: 'POST',

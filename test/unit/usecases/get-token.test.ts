@@ -34,6 +34,14 @@ const input: GetTokenInput = {
   forceRefresh: false,
 };
 const key = cacheKeyFor(input, 'browser');
+/** kubectl without a terminal (an IDE, a script): KUBERNETES_EXEC_INFO says interactive false. */
+const withoutTerminal = {
+  KUBERNETES_EXEC_INFO: JSON.stringify({
+    apiVersion: 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    spec: { interactive: false },
+  }),
+};
 
 function entry(token: string, obtainedAt: number, lifetimeMs = hour, refreshable = true): CacheEntry {
   return {
@@ -212,15 +220,7 @@ describe('get-token with a fake clock', () => {
   });
 
   it('never prompts when kubectl runs without a terminal and nothing can be refreshed', async () => {
-    const w = world({
-      env: {
-        KUBERNETES_EXEC_INFO: JSON.stringify({
-          apiVersion: 'client.authentication.k8s.io/v1',
-          kind: 'ExecCredential',
-          spec: { interactive: false },
-        }),
-      },
-    });
+    const w = world({ env: withoutTerminal });
     w.seed(entry('cached', start, hour, false));
     w.advance(2 * hour);
     await assert.rejects(
@@ -284,15 +284,7 @@ describe('get-token with a fake clock', () => {
   });
 
   it('says why a refresh was refused when kubectl runs without a terminal', async () => {
-    const w = world({
-      env: {
-        KUBERNETES_EXEC_INFO: JSON.stringify({
-          apiVersion: 'client.authentication.k8s.io/v1',
-          kind: 'ExecCredential',
-          spec: { interactive: false },
-        }),
-      },
-    });
+    const w = world({ env: withoutTerminal });
     w.seed(entry('cached', start));
     w.refreshWith(async () => ({ refused: 'the refresh token expired from inactivity (AADSTS700082)' }));
     w.advance(2 * hour);
