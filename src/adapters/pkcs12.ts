@@ -53,6 +53,20 @@ const oid = {
   sha1And128BitRc2Cbc: '1.2.840.113549.1.12.1.5',
 } as const;
 
+/**
+ * The most key-derivation rounds kentra runs for one file. OpenSSL writes 2048, Windows
+ * 2000 to 10000, PBKDF2 guidance reaches 600,000; a damaged count in the billions would
+ * otherwise hold get-token for hours.
+ */
+const maxIterations = 1_000_000;
+
+function iterationsOf(tlv: Tlv): number {
+  const count = integer(tlv);
+  if (count < 1 || count > maxIterations)
+    throw invalid(`it asks for ${count} key-derivation rounds (kentra runs at most ${maxIterations})`);
+  return count;
+}
+
 /** Digest OIDs (MAC, and PBKDF2's HMAC PRF) with Node's names and the hash's block size (for the PKCS #12 KDF). */
 const digests: Record<string, { name: string; block: number }> = {
   '1.3.14.3.2.26': { name: 'sha1', block: 64 },
@@ -161,7 +175,7 @@ function macMatches(macData: Tlv, authSafe: Buffer, password: Buffer): boolean {
   if (!hash || !salt || !digest) throw invalid('its MAC uses an unknown digest');
   const expected = octets(digest);
   const size = createHash(hash.name).digest().length;
-  const key = pkcs12Kdf(hash, password, octets(salt), iterations ? integer(iterations) : 1, 3, size);
+  const key = pkcs12Kdf(hash, password, octets(salt), iterations ? iterationsOf(iterations) : 1, 3, size);
   const actual = createHmac(hash.name, key).update(authSafe).digest();
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
@@ -184,14 +198,14 @@ function decrypt(algorithm: Tlv, data: Buffer, bmpPassword: Buffer, utf8Password
     if (!prf || !cipher || !salt || !iterations || !iv)
       throw invalid('it is encrypted with a PBES2 scheme other than PBKDF2 with AES-CBC');
     const keyLength = Number(cipher.slice(4, 7)) / 8;
-    const key = pbkdf2Sync(utf8Password, octets(salt), integer(iterations), keyLength, prf);
+    const key = pbkdf2Sync(utf8Password, octets(salt), iterationsOf(iterations), keyLength, prf);
     return decipher(cipher, key, octets(iv), data);
   }
   if (scheme === oid.sha1And3DesCbc && parameters) {
     const [salt, iterations] = children(expect(parameters, 0x30, 'pkcs-12PbeParams'));
     if (!salt || !iterations) throw invalid('its 3DES parameters are incomplete');
     const sha1 = { name: 'sha1', block: 64 };
-    const rounds = integer(iterations);
+    const rounds = iterationsOf(iterations);
     const key = pkcs12Kdf(sha1, bmpPassword, octets(salt), rounds, 1, 24);
     const iv = pkcs12Kdf(sha1, bmpPassword, octets(salt), rounds, 2, 8);
     return decipher('des-ede3-cbc', key, iv, data);
