@@ -19,7 +19,7 @@ export type LoginChoice = LoginMode | 'auto';
  * Other spellings of a mode: `--grant-type`'s values (kubeconfigs written before
  * `--login` existed keep working) and kubelogin's `interactive` for the browser.
  */
-export const loginAliases: Readonly<Record<string, LoginChoice>> = {
+const loginAliases: Readonly<Record<string, LoginChoice>> = {
   authcode: 'browser',
   'device-code': 'devicecode',
   'client-credentials': 'spn',
@@ -90,11 +90,6 @@ export function retryAfterRefusal(
 /** Modes whose token is an access token only (no ID token: no person signs in through kentra's app). */
 export function yieldsAccessTokenOnly(login: LoginChoice): boolean {
   return login !== 'auto' && !isInteractive(login);
-}
-
-/** Modes in which an app (or a managed identity) signs in as itself: no person, no refresh token. */
-export function isAppFlow(flow: LoginMode): boolean {
-  return flow === 'spn' || flow === 'workloadidentity' || flow === 'msi';
 }
 
 const oidcScopes = ['openid', 'profile', 'offline_access'];

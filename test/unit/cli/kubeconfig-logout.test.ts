@@ -92,6 +92,39 @@ describe('kentra kubeconfig', () => {
     assert.equal(parse(await readFile(path, 'utf8')).clusters[0].cluster.server, 'https://moved.example');
   });
 
+  it('writes --login (also from --grant-type), the spn certificate as an absolute path and the managed identity', async () => {
+    const args = (run: { stdout: string }) =>
+      (parse(run.stdout) as { users: { user: { exec: { args: string[] } } }[] }).users[0]?.user.exec.args ??
+      [];
+    const spn = await runCli(
+      [...base, '--client-id', 'sp', '--login', 'spn', '--client-certificate', 'certs/sp.pfx', '--stdout'],
+      { env: {}, cwd: root },
+    );
+    assert.equal(spn.code, 0, spn.stderr);
+    assert.deepEqual(args(spn).slice(5), [
+      '--login',
+      'spn',
+      '--client-certificate',
+      join(root, 'certs/sp.pfx'),
+    ]);
+    const msi = await runCli(
+      [...base, '--client-id', 'app', '-l', 'msi', '--identity-client-id', 'mi-1', '--stdout'],
+      { env: {}, cwd: root },
+    );
+    assert.deepEqual(args(msi).slice(5), ['--login', 'msi', '--identity-client-id', 'mi-1']);
+    const older = await runCli([...base, '--client-id', 'app', '--grant-type', 'device-code', '--stdout'], {
+      env: {},
+      cwd: root,
+    });
+    assert.deepEqual(args(older).slice(5), ['--login', 'devicecode']);
+    const bad = await runCli([...base, '--client-id', 'app', '--login', 'ropc', '--stdout'], { env: {} });
+    assert.equal(bad.code, 2);
+    assert.match(
+      bad.stderr,
+      /--login must be one of auto, browser, devicecode, azurecli, msi, workloadidentity, spn/,
+    );
+  });
+
   it('prints a standalone kubeconfig with --stdout and writes no file', async () => {
     const run = await runCli([...forAccount('a@x'), '--stdout'], { env: { HOME: root } });
     assert.equal(run.code, 0, run.stderr);
