@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Root } from '../composition/root.js';
 import { registerAccess } from './access.js';
+import { registerAccounts } from './accounts.js';
 import { registerAudit } from './audit.js';
 import { registerCluster } from './cluster.js';
 import { registerElevate } from './elevate.js';
@@ -29,6 +30,7 @@ export function registerCommands(program: Command, root: Root): void {
   registerGetToken(program, root);
   registerKubeconfig(program, root);
   registerLogout(program, root);
+  registerAccounts(program, root);
   registerWhoami(program, root);
   registerVerify(program, root);
   registerElevate(program, root);

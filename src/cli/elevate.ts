@@ -2,7 +2,6 @@ import { type Command, Option } from 'commander';
 import type { Root } from '../composition/root.js';
 import type { ClusterGrant } from '../domain/pim/grant-preview.js';
 import type { ActivateResult, EndResult, Options, StatusResult } from '../usecases/elevate.js';
-import { grantTypes } from '../usecases/sign-in-plan.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
 
 interface ElevateFlags {
@@ -14,7 +13,7 @@ interface ElevateFlags {
   kubeconfig?: string;
   context?: string;
   loginHint?: string;
-  grantType?: (typeof grantTypes)[number];
+  login?: 'auto' | 'browser' | 'devicecode';
   browserCommand?: string;
   status?: boolean;
   end?: boolean;
@@ -55,7 +54,14 @@ export function registerElevate(program: Command, root: Root): void {
     .option('--kubeconfig <path>', 'kubeconfig (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', "kubeconfig context whose token to refresh (default: the cluster's)")
     .option('--login-hint <upn>', 'the account to sign in with')
-    .addOption(new Option('--grant-type <type>', 'how to sign in (default: auto)').choices(grantTypes))
+    .addOption(
+      // Elevation is a person's act: only the modes where a person signs in.
+      new Option('-l, --login <mode>', 'how to sign in (default: auto, as get-token)').choices([
+        'auto',
+        'browser',
+        'devicecode',
+      ]),
+    )
     .option('--browser-command <cmd>', 'command that opens the sign-in URL (given as last argument)')
     .option('--status', 'show active and pending elevations')
     .option('--end', 'end an active elevation now')

@@ -15,7 +15,7 @@ import { parseGetTokenArgs } from '../usecases/get-token-args.js';
 import type { GetTokenDeps, GetTokenInput } from '../usecases/get-token-cache.js';
 import { type LoadedAccessFile, loadAccessFile } from '../usecases/load-access.js';
 import { selectCluster } from '../usecases/select-cluster.js';
-import type { GrantType } from '../usecases/sign-in-plan.js';
+import type { LoginChoice } from '../usecases/sign-in-plan.js';
 import { userGraph } from '../usecases/user-graph.js';
 import { obtainToken, signInFromAccessFile, tokenSourceFromKubeconfig } from '../usecases/user-token.js';
 
@@ -36,7 +36,7 @@ export interface ElevationFlags {
   kubeconfig?: string;
   context?: string;
   loginHint?: string;
-  grantType?: GrantType;
+  login?: LoginChoice;
   browserCommand?: string;
   timeoutMs: number;
 }
@@ -76,7 +76,7 @@ async function clusterSignIn(
   }
   const source = signInFromAccessFile(access, {
     loginHint: flags.loginHint,
-    grantType: flags.grantType,
+    login: flags.login,
     browserCommand: flags.browserCommand,
     timeoutMs: flags.timeoutMs,
   });

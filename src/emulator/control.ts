@@ -26,6 +26,8 @@ export interface PolicyInput {
   /** Named location names or IDs, 'All' or 'AllTrusted'. */
   includeLocations?: string[];
   excludeLocations?: string[];
+  /** Only sign-ins through these flows (Graph conditions.authenticationFlows.transferMethods). */
+  transferMethods?: ('deviceCodeFlow' | 'authenticationTransfer')[];
   grant: 'block' | 'mfa';
 }
 
@@ -159,6 +161,9 @@ export function createControl(ctx: EmulatorContext): EmulatorControl {
                 }
               : null,
           clientAppTypes: ['all'],
+          authenticationFlows: input.transferMethods
+            ? { transferMethods: input.transferMethods.join(',') }
+            : null,
         },
         grantControls: { operator: 'OR', builtInControls: [input.grant] },
       };

@@ -76,6 +76,7 @@ const graphRoles = [
   'RoleManagementPolicy.ReadWrite.AzureADGroup',
   'User.Read.All',
   'User.ReadWrite.All',
+  'User.RevokeSessions.All',
 ].map(graphRole);
 
 const graphScopes = ['User.Read', ...graphRoles.map((r) => r.value)];

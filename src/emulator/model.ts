@@ -188,6 +188,12 @@ export interface ConditionalAccessPolicy {
     };
     locations: { includeLocations: string[]; excludeLocations: string[] } | null;
     clientAppTypes: string[];
+    /**
+     * Graph's conditionalAccessAuthenticationFlows: `transferMethods` is a comma-separated flags
+     * value (`deviceCodeFlow`, `authenticationTransfer`); the policy then applies only to sign-ins
+     * through those flows. null: every flow.
+     */
+    authenticationFlows: { transferMethods: string } | null;
   };
   grantControls: { operator: 'AND' | 'OR'; builtInControls: string[] } | null;
 }

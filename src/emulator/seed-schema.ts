@@ -130,6 +130,7 @@ export interface SeedPolicy {
     };
     locations?: { includeLocations?: string[]; excludeLocations?: string[] };
     clientAppTypes?: string[];
+    authenticationFlows?: { transferMethods: string };
   };
   grantControls?: { operator?: 'AND' | 'OR'; builtInControls: string[] };
 }
@@ -403,6 +404,20 @@ export const seedSchema = {
               properties: { includeLocations: names, excludeLocations: names },
             },
             clientAppTypes: names,
+            authenticationFlows: {
+              type: 'object',
+              required: ['transferMethods'],
+              additionalProperties: false,
+              properties: {
+                transferMethods: {
+                  type: 'string',
+                  pattern:
+                    '^(deviceCodeFlow|authenticationTransfer)(,(deviceCodeFlow|authenticationTransfer))*$',
+                  description:
+                    'Comma-separated: deviceCodeFlow, authenticationTransfer. The policy applies only to sign-ins through these flows.',
+                },
+              },
+            },
           },
         },
         grantControls: {

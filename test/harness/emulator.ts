@@ -184,6 +184,44 @@ async function httpsJson(agent: Agent, url: string, init: RequestInit = {}) {
   return { status, headers, body };
 }
 
+/**
+ * Approves every device code a process prints on stderr (Entra's "open the page URL and enter the
+ * code CODE") on the emulator's page, as `user` on another device would. Each approval settles with
+ * undefined, or with the error the page gave (a refusal such as a Conditional Access block is shown
+ * there, and the process learns it from its next poll).
+ */
+export function deviceCodeApprover(entra: EmulatorHandle, user: DemoUser) {
+  const approvals: Promise<unknown>[] = [];
+  const onStderr = (text: string) => {
+    const prompt = /open the page (\S+) and enter the code (\S+)/.exec(text);
+    if (prompt?.[1] && prompt[2])
+      approvals.push(
+        entra
+          .browser()
+          .approveDeviceCode(prompt[1], prompt[2], { username: user.upn, password: user.password })
+          .then(
+            () => undefined,
+            (error: unknown) => error,
+          ),
+      );
+  };
+  return { onStderr, approvals };
+}
+
+/**
+ * A Conditional Access policy that blocks device code sign-ins of everyone (the "authentication
+ * flows" condition) while every other flow passes; returns its ID for removeConditionalAccessPolicy.
+ */
+export function blockDeviceCode(control: EmulatorControl): string {
+  return control.addConditionalAccessPolicy({
+    displayName: 'Block device code flow',
+    includeApplications: ['All'],
+    includeUsers: ['All'],
+    transferMethods: ['deviceCodeFlow'],
+    grant: 'block',
+  });
+}
+
 export async function startEmulator(
   options: {
     seed?: string;

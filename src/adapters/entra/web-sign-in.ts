@@ -46,10 +46,7 @@ export async function startAuthorization(
   options: StartOptions,
 ): Promise<AuthorizeStart> {
   const { verifier, challenge } = await crypto.generatePkceCodes();
-  const app = confidentialApp(config, new MemoryCachePlugin(undefined), {
-    kind: 'secret',
-    secret: config.clientSecret,
-  });
+  const app = confidentialApp(config, new MemoryCachePlugin(undefined), config.clientSecret);
   const url = await app.getAuthCodeUrl({
     scopes: options.scopes,
     redirectUri: options.redirectUri,
@@ -70,7 +67,7 @@ export async function redeemCode(
   options: { code: string; redirectUri: string; scopes: string[]; verifier: string; nonce: string },
 ): Promise<WebTokens> {
   const cache = new MemoryCachePlugin(undefined);
-  const app = confidentialApp(config, cache, { kind: 'secret', secret: config.clientSecret });
+  const app = confidentialApp(config, cache, config.clientSecret);
   const result = await app.acquireTokenByCode({
     code: options.code,
     redirectUri: options.redirectUri,
@@ -94,7 +91,7 @@ export async function silentToken(
   options: { msalCache: string; homeAccountId: string; scopes: string[] },
 ): Promise<WebTokens> {
   const cache = new MemoryCachePlugin(options.msalCache);
-  const app = confidentialApp(config, cache, { kind: 'secret', secret: config.clientSecret });
+  const app = confidentialApp(config, cache, config.clientSecret);
   const account = (await app.getTokenCache().getAllAccounts()).find(
     (a) => a.homeAccountId === options.homeAccountId,
   );

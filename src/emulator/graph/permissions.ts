@@ -9,6 +9,8 @@ export const readUsers = [
   'Directory.ReadWrite.All',
 ];
 export const writeUsers = ['User.ReadWrite.All', 'Directory.ReadWrite.All'];
+/** revokeSignInSessions: its own least-privileged permission, or a write permission on users. */
+export const revokeSessions = ['User.RevokeSessions.All', ...writeUsers];
 export const readGroups = [
   'Group.Read.All',
   'Group.ReadWrite.All',
