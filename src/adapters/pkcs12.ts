@@ -9,7 +9,10 @@
  * authSafe holds ContentInfos of `data` (plain SafeContents) or `encryptedData`
  * (SafeContents encrypted with a password-based scheme); SafeContents hold bags:
  * keyBag, pkcs8ShroudedKeyBag (EncryptedPrivateKeyInfo), certBag (X.509 DER).
- * Password-based encryption:
+ * The ASN.1 is read by PeculiarVentures' schemas (@peculiar/asn1-pfx, -cms,
+ * -pkcs8, -x509 on @peculiar/asn1-schema, BER and DER alike); the few structures
+ * no package declares are declared in ./pkcs12-schemas.ts.
+ * Password-based encryption, with node:crypto (no package does it):
  * - PBES2: PBKDF2 + AES-CBC (RFC 8018 §6.2), the UTF-8 password: OpenSSL 3's
  *   default and Windows' "AES256-SHA256" export;
  * - pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 Appendix C), key and IV from the
@@ -18,7 +21,14 @@
  * - RC2-40 (`openssl pkcs12 -legacy` certificates) is not in the crypto library
  *   Node ships (OpenSSL 3 without its legacy provider): refused with a hint.
  * The MAC (Appendix B, ID 3, HMAC) is checked first, so a wrong password is
- * said as such. DER with definite lengths only (what OpenSSL and Windows write).
+ * said as such.
+ *
+ * Node's createPrivateKey({ format: 'der', type: 'pkcs8', passphrase }) opens a
+ * shrouded key of either scheme too, but not every file's: OpenSSL runs any
+ * round count it is given, and it always adds the BMPString terminator, so the
+ * absent password (no bytes at all, Appendix B.1) cannot be handed to it. The
+ * encrypted certificates need this decryption anyway, so one path serves both
+ * (test/unit/adapters/pkcs12.test.ts shows the difference).
  */
 import {
   createDecipheriv,
@@ -30,7 +40,35 @@ import {
   timingSafeEqual,
   X509Certificate,
 } from 'node:crypto';
+import { id_data, id_encryptedData } from '@peculiar/asn1-cms';
+import {
+  AuthenticatedSafe,
+  CertBag,
+  id_certBag,
+  id_keyBag,
+  id_pbeWithSHAAnd3_KeyTripleDES_CBC,
+  id_pbeWithSHAAnd128BitRC2_CBC,
+  id_pbewithSHAAnd40BitRC2_CBC,
+  id_pkcs8ShroudedKeyBag,
+  id_x509Certificate,
+  type MacData,
+  SafeContents,
+} from '@peculiar/asn1-pfx';
+import { EncryptedPrivateKeyInfo } from '@peculiar/asn1-pkcs8';
+import { OctetString } from '@peculiar/asn1-schema';
+import type { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { KentraError } from '../errors.js';
+import {
+  BerOctetString,
+  CmsEncryptedData,
+  id_PBES2,
+  id_PBKDF2,
+  Pbes2Params,
+  Pbkdf2Params,
+  Pkcs12PbeParams,
+  parseAsn1,
+  parsePfx,
+} from './pkcs12-schemas.js';
 
 export interface CertificateAndKey {
   /** The certificate that belongs to the key first, then any others of the file (a chain). */
@@ -39,20 +77,6 @@ export interface CertificateAndKey {
   privateKeyPem: string;
 }
 
-const oid = {
-  data: '1.2.840.113549.1.7.1',
-  encryptedData: '1.2.840.113549.1.7.6',
-  keyBag: '1.2.840.113549.1.12.10.1.1',
-  shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
-  certBag: '1.2.840.113549.1.12.10.1.3',
-  x509Certificate: '1.2.840.113549.1.9.22.1',
-  pbes2: '1.2.840.113549.1.5.13',
-  pbkdf2: '1.2.840.113549.1.5.12',
-  sha1And3DesCbc: '1.2.840.113549.1.12.1.3',
-  sha1And40BitRc2Cbc: '1.2.840.113549.1.12.1.6',
-  sha1And128BitRc2Cbc: '1.2.840.113549.1.12.1.5',
-} as const;
-
 /**
  * The most key-derivation rounds kentra runs for one file. OpenSSL writes 2048, Windows
  * 2000 to 10000, PBKDF2 guidance reaches 600,000; a damaged count in the billions would
@@ -60,32 +84,41 @@ const oid = {
  */
 const maxIterations = 1_000_000;
 
-function iterationsOf(tlv: Tlv): number {
-  const count = integer(tlv);
-  if (count < 1 || count > maxIterations)
+/** An INTEGER round count as the schemas give it: a bigint, or asn1-schema's number or decimal string. */
+function iterationsOf(value: bigint | number | string): number {
+  const count = BigInt(value);
+  if (count < 1n || count > BigInt(maxIterations))
     throw invalid(`it asks for ${count} key-derivation rounds (kentra runs at most ${maxIterations})`);
-  return count;
+  return Number(count);
 }
 
 /** Digest OIDs (MAC, and PBKDF2's HMAC PRF) with Node's names and the hash's block size (for the PKCS #12 KDF). */
-const digests: Record<string, { name: string; block: number }> = {
-  '1.3.14.3.2.26': { name: 'sha1', block: 64 },
-  '2.16.840.1.101.3.4.2.1': { name: 'sha256', block: 64 },
-  '2.16.840.1.101.3.4.2.2': { name: 'sha384', block: 128 },
-  '2.16.840.1.101.3.4.2.3': { name: 'sha512', block: 128 },
-};
-const hmacPrfs: Record<string, string> = {
-  '1.2.840.113549.2.7': 'sha1',
-  '1.2.840.113549.2.8': 'sha224',
-  '1.2.840.113549.2.9': 'sha256',
-  '1.2.840.113549.2.10': 'sha384',
-  '1.2.840.113549.2.11': 'sha512',
-};
-const aesCbc: Record<string, string> = {
-  '2.16.840.1.101.3.4.1.2': 'aes-128-cbc',
-  '2.16.840.1.101.3.4.1.22': 'aes-192-cbc',
-  '2.16.840.1.101.3.4.1.42': 'aes-256-cbc',
-};
+const digests = new Map([
+  ['1.3.14.3.2.26', { name: 'sha1', block: 64 }],
+  ['2.16.840.1.101.3.4.2.1', { name: 'sha256', block: 64 }],
+  ['2.16.840.1.101.3.4.2.2', { name: 'sha384', block: 128 }],
+  ['2.16.840.1.101.3.4.2.3', { name: 'sha512', block: 128 }],
+]);
+const hmacPrfs = new Map([
+  ['1.2.840.113549.2.7', 'sha1'],
+  ['1.2.840.113549.2.8', 'sha224'],
+  ['1.2.840.113549.2.9', 'sha256'],
+  ['1.2.840.113549.2.10', 'sha384'],
+  ['1.2.840.113549.2.11', 'sha512'],
+]);
+const aesCbc = new Map([
+  ['2.16.840.1.101.3.4.1.2', 'aes-128-cbc'],
+  ['2.16.840.1.101.3.4.1.22', 'aes-192-cbc'],
+  ['2.16.840.1.101.3.4.1.42', 'aes-256-cbc'],
+]);
+
+/** The password in the two forms the schemes use. */
+interface Password {
+  /** PKCS #12 PBE and the MAC (RFC 7292 Appendix B.1). */
+  bmp: Buffer;
+  /** PBES2 (RFC 8018 §6.2: an octet string, UTF-8 by OpenSSL's and Windows' convention). */
+  utf8: Buffer;
+}
 
 /** Reads a PKCS #12 file's certificate and key; `password` undefined tries the empty password. */
 export function readPkcs12(file: Buffer, password: string | undefined): CertificateAndKey {
@@ -93,62 +126,42 @@ export function readPkcs12(file: Buffer, password: string | undefined): Certific
     return readPfx(file, password);
   } catch (error) {
     if (error instanceof KentraError) throw error;
-    throw invalid(`it is not a PKCS #12 file kentra can read (${(error as Error).message})`);
+    // The schemas throw plain Errors (and TypeErrors, RangeErrors) on what does not fit them.
+    throw invalid(
+      `it is not a PKCS #12 file kentra can read (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }
 
 function readPfx(file: Buffer, given: string | undefined): CertificateAndKey {
-  const [version, authSafe, macData] = children(expect(parseOne(file), 0x30, 'PFX'));
-  if (!version || integer(version) !== 3) throw invalid('its PFX version is not 3');
-  const [type, wrapped] = children(expect(authSafe, 0x30, 'authSafe'));
-  if (!type || oidOf(type) !== oid.data || !wrapped) throw invalid('its authSafe is not plain data');
-  const safe = octets(onlyChild(expect(wrapped, 0xa0, 'authSafe content')));
-  // RFC 7292 Appendix B.1: the BMPString password with its two-byte terminator; an absent
-  // password is an empty string of bytes (OpenSSL writes both kinds of files).
-  const candidates = given === undefined ? [bmp(''), Buffer.alloc(0)] : [bmp(given)];
-  const password = macData ? candidates.find((p) => macMatches(macData, safe, p)) : candidates[0];
-  if (!password)
-    throw new KentraError('config.invalid', 'the PFX password is wrong', {
-      hint:
-        given === undefined
-          ? 'The file is protected by a password: set AZURE_CLIENT_CERTIFICATE_PASSWORD.'
-          : 'Check AZURE_CLIENT_CERTIFICATE_PASSWORD.',
-    });
-  const utf8 = given === undefined || password.length === 0 ? Buffer.alloc(0) : Buffer.from(given, 'utf8');
+  const { pfx, macData } = parsePfx(file);
+  if (pfx.version !== 3) throw invalid('its PFX version is not 3');
+  // RFC 7292 §4: a password-integrity file's authSafe is `data`; public-key integrity (signedData) is
+  // written by neither OpenSSL nor Windows.
+  if (pfx.authSafe.contentType !== id_data) throw invalid('its authSafe is not plain data');
+  const safe = octetsIn(pfx.authSafe.content);
+  const password = passwordOf(given, macData, safe);
   const keys: KeyObject[] = [];
   const certificates: X509Certificate[] = [];
-  for (const info of children(expect(parseOne(safe), 0x30, 'AuthenticatedSafe'))) {
-    const [contentType, content] = children(expect(info, 0x30, 'ContentInfo'));
-    if (!contentType || !content) throw invalid('a ContentInfo is incomplete');
-    const kind = oidOf(contentType);
-    let contents: Buffer;
-    if (kind === oid.data) contents = octets(onlyChild(content));
-    else if (kind === oid.encryptedData) {
-      const [, encryptedContentInfo] = children(expect(onlyChild(content), 0x30, 'EncryptedData'));
-      const [, algorithm, encrypted] = children(expect(encryptedContentInfo, 0x30, 'EncryptedContentInfo'));
-      if (!algorithm || !encrypted) throw invalid('an EncryptedContentInfo is incomplete');
-      contents = decrypt(algorithm, implicitOctets(encrypted), password, utf8);
-    } else
-      throw invalid(`it holds content of type ${kind}, which PKCS #12 files from OpenSSL or Windows do not`);
-    for (const bag of children(expect(parseOne(contents), 0x30, 'SafeContents'))) {
-      const [bagId, value] = children(expect(bag, 0x30, 'SafeBag'));
-      if (!bagId || !value) continue;
-      const bagValue = onlyChild(value);
-      switch (oidOf(bagId)) {
-        case oid.keyBag:
-          keys.push(createPrivateKey({ key: bagValue.der, format: 'der', type: 'pkcs8' }));
+  for (const info of parseAsn1(safe, AuthenticatedSafe)) {
+    for (const bag of parseAsn1(safeContentsOf(info.contentType, info.content, password), SafeContents)) {
+      switch (bag.bagId) {
+        case id_keyBag:
+          keys.push(createPrivateKey({ key: Buffer.from(bag.bagValue), format: 'der', type: 'pkcs8' }));
           break;
-        case oid.shroudedKeyBag: {
-          const [algorithm, encrypted] = children(expect(bagValue, 0x30, 'EncryptedPrivateKeyInfo'));
-          if (!algorithm || !encrypted) throw invalid('an encrypted key is incomplete');
-          const der = decrypt(algorithm, octets(encrypted), password, utf8);
+        case id_pkcs8ShroudedKeyBag: {
+          const shrouded = parseAsn1(bag.bagValue, EncryptedPrivateKeyInfo);
+          const der = decrypt(
+            shrouded.encryptionAlgorithm,
+            Buffer.from(shrouded.encryptedData.buffer),
+            password,
+          );
           keys.push(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
           break;
         }
-        case oid.certBag: {
-          const [certId, certValue] = children(expect(bagValue, 0x30, 'CertBag'));
-          if (certId && oidOf(certId) === oid.x509Certificate && certValue)
-            certificates.push(new X509Certificate(octets(onlyChild(certValue))));
+        case id_certBag: {
+          const { certId, certValue } = parseAsn1(bag.bagValue, CertBag);
+          if (certId === id_x509Certificate) certificates.push(new X509Certificate(octetsIn(certValue)));
           break;
         }
         default:
@@ -166,51 +179,97 @@ function readPfx(file: Buffer, given: string | undefined): CertificateAndKey {
   };
 }
 
-/** MacData { DigestInfo { algorithm, digest }, macSalt, iterations DEFAULT 1 } (RFC 7292 §4). */
-function macMatches(macData: Tlv, authSafe: Buffer, password: Buffer): boolean {
-  const [digestInfo, salt, iterations] = children(expect(macData, 0x30, 'MacData'));
-  const [algorithm, digest] = children(expect(digestInfo, 0x30, 'DigestInfo'));
-  const [digestOid] = children(expect(algorithm, 0x30, 'AlgorithmIdentifier'));
-  const hash = digestOid && Object.hasOwn(digests, oidOf(digestOid)) ? digests[oidOf(digestOid)] : undefined;
-  if (!hash || !salt || !digest) throw invalid('its MAC uses an unknown digest');
-  const expected = octets(digest);
+/**
+ * The password the MAC confirms, before anything is decrypted, so that a wrong one is said as
+ * such rather than as a damaged file. RFC 7292 Appendix B.1: the BMPString password with its
+ * two-byte terminator; an absent password is an empty string of bytes (OpenSSL writes both kinds
+ * of files), so with none given both are tried.
+ */
+function passwordOf(given: string | undefined, mac: MacData | undefined, authSafe: Buffer): Password {
+  const candidates = given === undefined ? [bmp(''), Buffer.alloc(0)] : [bmp(given)];
+  const found = mac ? candidates.find((p) => macMatches(mac, authSafe, p)) : candidates[0];
+  if (!found)
+    throw new KentraError('config.invalid', 'the PFX password is wrong', {
+      hint:
+        given === undefined
+          ? 'The file is protected by a password: set AZURE_CLIENT_CERTIFICATE_PASSWORD.'
+          : 'Check AZURE_CLIENT_CERTIFICATE_PASSWORD.',
+    });
+  const utf8 = given === undefined || found.length === 0 ? Buffer.alloc(0) : Buffer.from(given, 'utf8');
+  return { bmp: found, utf8 };
+}
+
+/** MacData { DigestInfo { algorithm, digest }, macSalt, iterations DEFAULT 1 } (RFC 7292 §4): HMAC with the Appendix B key. */
+function macMatches(mac: MacData, authSafe: Buffer, password: Buffer): boolean {
+  const hash = digests.get(mac.mac.digestAlgorithm.algorithm);
+  if (!hash) throw invalid('its MAC uses an unknown digest');
+  const expected = Buffer.from(mac.mac.digest.buffer);
   const size = createHash(hash.name).digest().length;
-  const key = pkcs12Kdf(hash, password, octets(salt), iterations ? iterationsOf(iterations) : 1, 3, size);
+  const salt = Buffer.from(mac.macSalt.buffer);
+  const key = pkcs12Kdf(hash, password, salt, iterationsOf(mac.iterations), 3, size);
   const actual = createHmac(hash.name, key).update(authSafe).digest();
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** Decrypts with the AlgorithmIdentifier's scheme: PBES2 (UTF-8 password) or PKCS #12 PBE (BMPString). */
-function decrypt(algorithm: Tlv, data: Buffer, bmpPassword: Buffer, utf8Password: Buffer): Buffer {
-  const [schemeOid, parameters] = children(expect(algorithm, 0x30, 'AlgorithmIdentifier'));
-  const scheme = schemeOid ? oidOf(schemeOid) : '';
-  if (scheme === oid.pbes2 && parameters) {
-    const [kdf, encryption] = children(expect(parameters, 0x30, 'PBES2-params'));
-    const [kdfOid, kdfParameters] = children(expect(kdf, 0x30, 'keyDerivationFunc'));
-    if (!kdfOid || oidOf(kdfOid) !== oid.pbkdf2 || !kdfParameters)
-      throw invalid('it is encrypted with a key derivation other than PBKDF2');
-    const [salt, iterations, ...rest] = children(expect(kdfParameters, 0x30, 'PBKDF2-params'));
-    const prfAlgorithm = rest.find((part) => part.tag === 0x30);
-    const prfOid = prfAlgorithm ? children(prfAlgorithm)[0] : undefined;
-    const prf = prfOid ? hmacPrfs[oidOf(prfOid)] : 'sha1';
-    const [cipherOid, iv] = children(expect(encryption, 0x30, 'encryptionScheme'));
-    const cipher = cipherOid ? aesCbc[oidOf(cipherOid)] : undefined;
-    if (!prf || !cipher || !salt || !iterations || !iv)
-      throw invalid('it is encrypted with a PBES2 scheme other than PBKDF2 with AES-CBC');
-    const keyLength = Number(cipher.slice(4, 7)) / 8;
-    const key = pbkdf2Sync(utf8Password, octets(salt), iterationsOf(iterations), keyLength, prf);
-    return decipher(cipher, key, octets(iv), data);
+/** The SafeContents DER of one ContentInfo of the AuthenticatedSafe (RFC 7292 §4.1), decrypted when it is encrypted. */
+function safeContentsOf(contentType: string, content: ArrayBuffer, password: Password): Buffer {
+  if (contentType === id_data) return octetsIn(content);
+  if (contentType === id_encryptedData) {
+    const { contentEncryptionAlgorithm, encryptedContent } = parseAsn1(
+      content,
+      CmsEncryptedData,
+    ).encryptedContentInfo;
+    // [0] IMPLICIT OCTET STRING, primitive (DER) or in pieces (BER); absent means nothing was encrypted.
+    const pieces = encryptedContent?.value
+      ? [encryptedContent.value]
+      : (encryptedContent?.constructedValue ?? []);
+    if (pieces.length === 0) throw invalid('an EncryptedContentInfo is incomplete');
+    return decrypt(
+      contentEncryptionAlgorithm,
+      Buffer.concat(pieces.map((piece) => Buffer.from(piece.buffer))),
+      password,
+    );
   }
-  if (scheme === oid.sha1And3DesCbc && parameters) {
-    const [salt, iterations] = children(expect(parameters, 0x30, 'pkcs-12PbeParams'));
-    if (!salt || !iterations) throw invalid('its 3DES parameters are incomplete');
+  throw invalid(
+    `it holds content of type ${contentType}, which PKCS #12 files from OpenSSL or Windows do not`,
+  );
+}
+
+/** Decrypts with the AlgorithmIdentifier's scheme: PBES2 (UTF-8 password) or PKCS #12 PBE (BMPString). */
+function decrypt(algorithm: AlgorithmIdentifier, data: Buffer, password: Password): Buffer {
+  const scheme = algorithm.algorithm;
+  if (scheme === id_PBES2 && algorithm.parameters) {
+    const { keyDerivationFunc: kdf, encryptionScheme } = parseAsn1(algorithm.parameters, Pbes2Params);
+    if (kdf.algorithm !== id_PBKDF2 || !kdf.parameters)
+      throw invalid('it is encrypted with a key derivation other than PBKDF2');
+    const { salt, iterationCount, prf: prfAlgorithm } = parseAsn1(kdf.parameters, Pbkdf2Params);
+    // RFC 8018 A.2: prf DEFAULT algid-hmacWithSHA1.
+    const prf = prfAlgorithm ? hmacPrfs.get(prfAlgorithm.algorithm) : 'sha1';
+    const cipher = aesCbc.get(encryptionScheme.algorithm);
+    if (!prf || !cipher || !encryptionScheme.parameters)
+      throw invalid('it is encrypted with a PBES2 scheme other than PBKDF2 with AES-CBC');
+    // RFC 8018 B.2.5 (and RFC 3565 for AES): the CBC parameters are the IV as an OCTET STRING.
+    const iv = Buffer.from(parseAsn1(encryptionScheme.parameters, OctetString).buffer);
+    const keyLength = Number(cipher.slice(4, 7)) / 8;
+    const key = pbkdf2Sync(
+      password.utf8,
+      Buffer.from(salt.buffer),
+      iterationsOf(iterationCount),
+      keyLength,
+      prf,
+    );
+    return decipher(cipher, key, iv, data);
+  }
+  if (scheme === id_pbeWithSHAAnd3_KeyTripleDES_CBC && algorithm.parameters) {
+    const { salt, iterations } = parseAsn1(algorithm.parameters, Pkcs12PbeParams);
     const sha1 = { name: 'sha1', block: 64 };
     const rounds = iterationsOf(iterations);
-    const key = pkcs12Kdf(sha1, bmpPassword, octets(salt), rounds, 1, 24);
-    const iv = pkcs12Kdf(sha1, bmpPassword, octets(salt), rounds, 2, 8);
+    const saltBytes = Buffer.from(salt.buffer);
+    const key = pkcs12Kdf(sha1, password.bmp, saltBytes, rounds, 1, 24);
+    const iv = pkcs12Kdf(sha1, password.bmp, saltBytes, rounds, 2, 8);
     return decipher('des-ede3-cbc', key, iv, data);
   }
-  if (scheme === oid.sha1And40BitRc2Cbc || scheme === oid.sha1And128BitRc2Cbc)
+  if (scheme === id_pbewithSHAAnd40BitRC2_CBC || scheme === id_pbeWithSHAAnd128BitRC2_CBC)
     throw new KentraError(
       'config.invalid',
       'the PFX file is encrypted with RC2, which kentra cannot decrypt',
@@ -228,6 +287,11 @@ function decipher(name: string, key: Buffer, iv: Buffer, data: Buffer): Buffer {
   // Wrong key material shows as bad padding; the MAC check before makes that a damaged file.
   const d = createDecipheriv(name, key, iv);
   return Buffer.concat([d.update(data), d.final()]);
+}
+
+/** The bytes of an OCTET STRING given as DER/BER (an explicitly tagged `data` content, a certificate's value). */
+function octetsIn(der: ArrayBuffer | Buffer): Buffer {
+  return Buffer.from(parseAsn1(der, BerOctetString).buffer);
 }
 
 /** The PKCS #12 key derivation (RFC 7292 Appendix B.2): ID 1 key, 2 IV, 3 MAC key. */
@@ -274,100 +338,6 @@ function bmp(password: string): Buffer {
   const out = Buffer.alloc((password.length + 1) * 2);
   for (let i = 0; i < password.length; i++) out.writeUInt16BE(password.charCodeAt(i), i * 2);
   return out;
-}
-
-// --- a DER reader: just what the structures above need --------------------------------------
-
-interface Tlv {
-  tag: number;
-  /** The value bytes. */
-  value: Buffer;
-  /** The whole element (tag, length, value). */
-  der: Buffer;
-}
-
-function parseAt(buffer: Buffer, offset: number): Tlv {
-  const tag = buffer[offset];
-  let length = buffer[offset + 1];
-  if (tag === undefined || length === undefined) throw new Error('truncated');
-  if ((tag & 0x1f) === 0x1f) throw new Error('multi-byte tags are not used by PKCS #12');
-  let start = offset + 2;
-  if (length & 0x80) {
-    const count = length & 0x7f;
-    if (count === 0) throw new Error('indefinite lengths (BER) are not supported; DER is');
-    if (count > 4) throw new Error('length too large');
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + (buffer[start + i] ?? 0);
-    start += count;
-  }
-  const end = start + length;
-  if (end > buffer.length) throw new Error('truncated');
-  return { tag, value: buffer.subarray(start, end), der: buffer.subarray(offset, end) };
-}
-
-function parseOne(buffer: Buffer): Tlv {
-  const tlv = parseAt(buffer, 0);
-  if (tlv.der.length !== buffer.length) throw new Error('trailing bytes');
-  return tlv;
-}
-
-function children(tlv: Tlv | undefined): Tlv[] {
-  if (!tlv) return [];
-  if (!(tlv.tag & 0x20)) throw new Error(`element with tag ${tlv.tag} is not constructed`);
-  const out: Tlv[] = [];
-  for (let offset = 0; offset < tlv.value.length; ) {
-    const child = parseAt(tlv.value, offset);
-    out.push(child);
-    offset += child.der.length;
-  }
-  return out;
-}
-
-function onlyChild(tlv: Tlv): Tlv {
-  const [child] = children(tlv);
-  if (!child) throw new Error('an explicit tag holds nothing');
-  return child;
-}
-
-function expect(tlv: Tlv | undefined, tag: number, what: string): Tlv {
-  if (!tlv || tlv.tag !== tag) throw new Error(`${what} is missing or malformed`);
-  return tlv;
-}
-
-/** An OCTET STRING's bytes; a constructed one (allowed in BER, seen in Windows exports) is its pieces joined. */
-function octets(tlv: Tlv): Buffer {
-  if (tlv.tag === 0x04) return tlv.value;
-  if (tlv.tag === 0x24) return Buffer.concat(children(tlv).map(octets));
-  throw new Error('an OCTET STRING is malformed');
-}
-
-/** `[0] IMPLICIT OCTET STRING` (EncryptedContentInfo.encryptedContent), primitive or constructed. */
-function implicitOctets(tlv: Tlv): Buffer {
-  if (tlv.tag === 0x80) return tlv.value;
-  if (tlv.tag === 0xa0) return Buffer.concat(children(tlv).map(octets));
-  throw new Error('the encrypted content is malformed');
-}
-
-function integer(tlv: Tlv): number {
-  if (tlv.tag !== 0x02 || tlv.value.length > 6) throw new Error('an INTEGER is malformed');
-  let value = 0;
-  for (const byte of tlv.value) value = value * 256 + byte;
-  return value;
-}
-
-function oidOf(tlv: Tlv): string {
-  if (tlv.tag !== 0x06 || tlv.value.length === 0) throw new Error('an OBJECT IDENTIFIER is malformed');
-  const first = tlv.value[0] as number;
-  const arcs = [Math.min(2, Math.floor(first / 40)), first - Math.min(2, Math.floor(first / 40)) * 40];
-  let arc = 0;
-  for (const byte of tlv.value.subarray(1)) {
-    arc = arc * 128 + (byte & 0x7f);
-    if (!(byte & 0x80)) {
-      arcs.push(arc);
-      arc = 0;
-    }
-  }
-  return arcs.join('.');
 }
 
 function invalid(reason: string): KentraError {

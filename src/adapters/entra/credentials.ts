@@ -27,7 +27,6 @@ import {
 } from '@azure/identity';
 import { defaultAuthority as publicAuthority } from '../../domain/entra/clouds.js';
 import { KentraError } from '../../errors.js';
-import { readPkcs12 } from '../pkcs12.js';
 
 /** Who signs in, and with what. */
 export type CredentialSpec =
@@ -121,6 +120,8 @@ function certificateCredential(
         },
         options,
       );
+    // The PKCS #12 reader and its ASN.1 schemas (@peculiar/asn1-*) load only when a PFX is given.
+    const { readPkcs12 } = await import('../pkcs12.js');
     const { certificatePem, privateKeyPem } = readPkcs12(file, spec.password);
     return new ClientCertificateCredential(
       spec.tenantId,
