@@ -1,7 +1,9 @@
 /**
  * PKCS #12 files as OpenSSL 3 and older tools write them (test/fixtures/certificates,
  * README there): each gives the certificate that belongs to its key, first, and the
- * key; a wrong password, a legacy cipher and a damaged file are said plainly.
+ * key; a wrong password, a legacy cipher and a damaged file are said plainly. Files
+ * OpenSSL's command cannot write (BER, the absent password) come from
+ * test/helpers/pkcs12-writer.ts.
  */
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
@@ -9,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { readPkcs12 } from '../../../src/adapters/pkcs12.js';
 import { KentraError } from '../../../src/errors.js';
+import { type PfxRecipe, shroudedKey, writePfx } from '../../helpers/pkcs12-writer.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/certificates/${name}`, import.meta.url));
@@ -112,5 +115,45 @@ describe('reading a PFX (PKCS #12) file', () => {
     );
     const pfx = der(0x30, der(0x02, Buffer.from([3])), authSafe, mac);
     assert.throws(() => readPkcs12(pfx, password), refusal(/asks for 1099511627776 key-derivation rounds/));
+  });
+
+  /** The fixture's key and certificate in a file of the test writer's. */
+  const recipe = (changes: Partial<PfxRecipe>): PfxRecipe => ({
+    key: createPrivateKey(fixture('spn.pem')),
+    certificates: [certificate],
+    password,
+    keyScheme: 'pbes2',
+    certificateScheme: 'pbes2',
+    iterations: 16,
+    mac: true,
+    ber: false,
+    ...changes,
+  });
+  const readsTheKey = (file: Buffer, given: string | undefined) => {
+    const { certificatePem, privateKeyPem } = readPkcs12(file, given);
+    assert.equal(certificatesOf(certificatePem)[0]?.fingerprint256, certificate.fingerprint256);
+    assert.ok(certificate.checkPrivateKey(createPrivateKey(privateKeyPem)));
+  };
+
+  it('reads BER as Java, NSS and BouncyCastle write it: indefinite lengths, OCTET STRINGs in pieces', () => {
+    for (const certificateScheme of ['pbes2', '3des', 'none'] as const) {
+      const file = writePfx(recipe({ ber: true, certificateScheme }));
+      assert.deepEqual([...file.subarray(0, 2)], [0x30, 0x80], 'the PFX has an indefinite length');
+      readsTheKey(file, password);
+    }
+  });
+
+  it('opens 3DES under the absent password (no bytes, not the empty BMPString), which createPrivateKey cannot', () => {
+    const absent = recipe({ password: null, keyScheme: '3des', certificateScheme: '3des' });
+    readsTheKey(writePfx(absent), undefined);
+    // Why kentra decrypts shrouded keys itself: OpenSSL always adds the BMPString terminator.
+    assert.throws(
+      () => createPrivateKey({ key: shroudedKey(absent), format: 'der', type: 'pkcs8', passphrase: '' }),
+      /bad decrypt/,
+    );
+    // The same key under the empty BMPString password is one OpenSSL opens: the scheme is not the cause.
+    const empty = recipe({ password: '', keyScheme: '3des' });
+    createPrivateKey({ key: shroudedKey(empty), format: 'der', type: 'pkcs8', passphrase: '' });
+    readsTheKey(writePfx(empty), '');
   });
 });
