@@ -100,7 +100,9 @@ const textDamage = fc.array(
   { maxLength: 2 },
 );
 
-function damage(text: string, edits: readonly { at: number; cut: number; insert: string }[]): string {
+type Edit = { at: number; cut: number; insert: string };
+
+function damage(text: string, edits: readonly Edit[]): string {
   let out = text;
   for (const edit of edits) {
     const at = out.length === 0 ? 0 : edit.at % out.length;
@@ -143,4 +145,24 @@ export function hostileObjects(base: unknown): fc.Arbitrary<unknown> {
     for (const change of ops) doc = apply(doc, change);
     return doc;
   });
+}
+
+/** The same edits on binary input (a PFX file), one byte per latin1 character; none at all sometimes. */
+export const byteDamage: fc.Arbitrary<Edit[]> = fc.oneof(
+  { arbitrary: fc.constant<Edit[]>([]), weight: 1 },
+  {
+    arbitrary: fc.array(
+      fc.record({
+        at: fc.nat(),
+        cut: fc.nat({ max: 8 }),
+        insert: fc.uint8Array({ maxLength: 6 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    weight: 9,
+  },
+);
+
+export function damageBytes(bytes: Buffer, edits: readonly Edit[]): Buffer {
+  return Buffer.from(damage(bytes.toString('latin1'), edits), 'latin1');
 }

@@ -2,13 +2,15 @@
  * The parsers of untrusted input, each as a fuzz target: what reaches kentra
  * from files people edit (kentra.yaml, the webhook config, the emulator seed,
  * kubeconfig), from logs (audit lines, sign-in exports), from the network
- * (TokenReview bodies, JWT headers and payloads, Graph responses).
+ * (TokenReview bodies, JWT headers and payloads, Graph responses), and the
+ * certificate files a service principal signs in with (PKCS #12).
  *
  * Each target's `run` calls the product's own entry for that input and checks
  * what a correct result must look like; harness.ts turns anything else into a
  * failure with a replayable seed.
  */
 import assert from 'node:assert/strict';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +27,7 @@ import { type FetchLike, GraphClient } from '../../src/adapters/graph/client.js'
 import { groupById, groupsByDisplayName } from '../../src/adapters/graph/groups.js';
 import { memberGroupIds } from '../../src/adapters/graph/membership.js';
 import { openKubeconfig } from '../../src/adapters/kube/kubeconfig.js';
+import { readPkcs12 } from '../../src/adapters/pkcs12.js';
 import { displayValue } from '../../src/adapters/render/terminal-text.js';
 import { isObjectId } from '../../src/domain/access/model.js';
 import { authenticateClaims } from '../../src/domain/identity/authenticator.js';
@@ -32,6 +35,7 @@ import { authenticatorFromAccessFile } from '../../src/domain/identity/from-acce
 import { entraView } from '../../src/domain/verify/entra-view.js';
 import { defaultSeed } from '../../src/emulator/default-seed.js';
 import { tenantsFromSeedText } from '../../src/emulator/seed.js';
+import { KentraError } from '../../src/errors.js';
 import { runAudit } from '../../src/usecases/audit.js';
 import { writeKubeconfig } from '../../src/usecases/kubeconfig.js';
 import { loadAccessFile } from '../../src/usecases/load-access.js';
@@ -39,9 +43,10 @@ import { parseWebhookConfig, resolveWebhookConfig } from '../../src/webhook/conf
 import type { JwksCache } from '../../src/webhook/jwks-cache.js';
 import { parseTokenReview } from '../../src/webhook/token-review.js';
 import { type RejectReason, TokenValidator } from '../../src/webhook/token-validator.js';
+import { authenticatedSafe, type PfxRecipe, type Scheme, sealPfx } from '../helpers/pkcs12-writer.js';
 import { auditEvent, groupAddAudit, signIn } from '../unit/domain/audit/fixtures.js';
 import type { FuzzTarget } from './harness.js';
-import { hostileDocuments, hostileObjects, hostileValue } from './mutate.js';
+import { byteDamage, damageBytes, hostileDocuments, hostileObjects, hostileValue } from './mutate.js';
 
 const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url);
 const repoFile = (path: string) => new URL(`../../${path}`, import.meta.url);
@@ -533,6 +538,100 @@ function graphTarget(): FuzzTarget<{
   };
 }
 
+/**
+ * PKCS #12 files (`get-token --login spn --client-certificate x.pfx`, `--graph-auth
+ * client-certificate`): the test writer's files in every scheme, DER and BER, with and
+ * without a MAC (one key-derivation round, so ten thousand cases stay fast), and two of
+ * OpenSSL's, damaged byte-wise either as a whole or inside the AuthenticatedSafe and then
+ * sealed with a fresh MAC, so that the damage reaches what the MAC guards. A result must
+ * put the key's certificate first; a refusal must not carry the password.
+ */
+function pkcs12Target(): FuzzTarget<{
+  base: number;
+  inside: boolean;
+  edits: Parameters<typeof damageBytes>[1];
+  password: 'right' | 'none' | 'wrong';
+}> {
+  const password = 'kentra-fuzz-pfx-password';
+  const bases: { file: Buffer; password: string | undefined; recipe?: PfxRecipe; safe?: Buffer }[] = [];
+  return {
+    name: 'pkcs12',
+    input: 'PKCS #12 files (--client-certificate x.pfx)',
+    arbitrary: fc.record({
+      base: fc.nat(),
+      inside: fc.boolean(),
+      edits: byteDamage,
+      password: fc.constantFrom('right' as const, 'right' as const, 'none' as const, 'wrong' as const),
+    }),
+    async setup() {
+      const { readFile } = await import('node:fs/promises');
+      const certificates = fixture('certificates/');
+      const openssl = async (name: string, given: string | undefined) =>
+        bases.push({ file: await readFile(new URL(name, certificates)), password: given });
+      await openssl('spn-nomac.pfx', undefined);
+      await openssl('spn-3des.pfx', 'kentra-test-pfx-password');
+      const key = createPrivateKey(await readFile(new URL('spn.pem', certificates)));
+      const own = new X509Certificate(await readFile(new URL('cert.pem', certificates)));
+      // A second, unrelated certificate listed first: the reader must still put the key's first.
+      const other = new X509Certificate(
+        readPkcs12(
+          await readFile(new URL('spn-aes.pfx', certificates)),
+          'kentra-test-pfx-password',
+        ).certificatePem.split(/(?<=-----END CERTIFICATE-----\n)/)[1] ?? '',
+      );
+      const schemes: [Scheme, Scheme, boolean][] = [
+        ['pbes2', 'pbes2', true],
+        ['3des', '3des', true],
+        ['pbes2', 'none', true],
+        ['none', '3des', true],
+        ['none', 'none', false],
+      ];
+      for (const ber of [false, true])
+        for (const [keyScheme, certificateScheme, mac] of schemes)
+          for (const filePassword of [password, null]) {
+            const recipe: PfxRecipe = {
+              key,
+              certificates: [other, own],
+              password: filePassword,
+              keyScheme,
+              certificateScheme,
+              iterations: 1,
+              mac,
+              ber,
+            };
+            const safe = authenticatedSafe(recipe);
+            bases.push({ file: sealPfx(safe, recipe), password: filePassword ?? undefined, recipe, safe });
+          }
+    },
+    run({ base, inside, edits, password: which }) {
+      const chosen = bases[base % bases.length] as (typeof bases)[number];
+      const file =
+        inside && chosen.recipe && chosen.safe
+          ? sealPfx(damageBytes(chosen.safe, edits), chosen.recipe)
+          : damageBytes(chosen.file, edits);
+      const given = which === 'right' ? chosen.password : which === 'none' ? undefined : 'not-the-password';
+      let result: ReturnType<typeof readPkcs12>;
+      try {
+        result = readPkcs12(file, given);
+      } catch (error) {
+        if (error instanceof KentraError && given)
+          assert.ok(
+            !`${error.message} ${error.hint ?? ''}`.includes(given),
+            'a refusal never carries the password',
+          );
+        throw error;
+      }
+      const key = createPrivateKey(result.privateKeyPem);
+      const [first] =
+        result.certificatePem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+      assert.ok(
+        first && new X509Certificate(first).checkPrivateKey(key),
+        "the key's certificate comes first",
+      );
+    },
+  };
+}
+
 export async function fuzzTargets(): Promise<FuzzTarget<never>[]> {
   return [
     await accessFileTarget(),
@@ -544,6 +643,7 @@ export async function fuzzTargets(): Promise<FuzzTarget<never>[]> {
     tokenReviewTarget(),
     jwtTarget(),
     graphTarget(),
+    pkcs12Target(),
   ] as FuzzTarget<never>[];
 }
 
