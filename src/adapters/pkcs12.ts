@@ -219,7 +219,8 @@ function safeContentsOf(contentType: string, content: ArrayBuffer, password: Pas
       content,
       CmsEncryptedData,
     ).encryptedContentInfo;
-    // [0] IMPLICIT OCTET STRING, primitive (DER) or in pieces (BER); absent means nothing was encrypted.
+    // [0] IMPLICIT OCTET STRING, primitive (DER) or in pieces (BER). RFC 5652 §6.1 lets it be absent
+    // (the content travels elsewhere), which a PFX cannot use.
     const pieces = encryptedContent?.value
       ? [encryptedContent.value]
       : (encryptedContent?.constructedValue ?? []);
