@@ -22,7 +22,7 @@ export function sharedAudienceWarnings(file: AccessFile): string[] {
       if (shared.length === 0 || seen.has(key)) continue;
       seen.add(key);
       warnings.push(
-        `clusters ${a.name} (${a.environment}) and ${b.name} (${b.environment}) accept the same audience ${shared.join(', ')}: a token captured at one works at the other; give each environment its own clusters[].audience`,
+        `clusters ${a.name} (${a.environment}) and ${b.name} (${b.environment}) accept the same audience ${shared.join(', ')}: a token captured at one works at the other; remove their audience and run \`kentra entra setup\`, which gives each environment an app (an audience) of its own`,
       );
     }
   return warnings;
