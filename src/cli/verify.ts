@@ -92,14 +92,18 @@ async function runVerify(flags: VerifyFlags, root: Root): Promise<void> {
   const user = await root.userSide({ kubeconfig: flags.kubeconfig, context });
   const source = flags.userContext
     ? await user.tokenSource(flags.userContext)
-    : tokens.signInFromAccessFile(access, {
-        loginHint: flags.loginHint,
-        grantType: flags.grantType as GrantType | undefined,
-        browserCommand: flags.browserCommand,
-        tokenType: flags.tokenType,
-        scopes: flags.scope,
-        timeoutMs: durationMs(flags.timeout, '--timeout'),
-      });
+    : tokens.signInFromAccessFile(
+        access,
+        {
+          loginHint: flags.loginHint,
+          grantType: flags.grantType as GrantType | undefined,
+          browserCommand: flags.browserCommand,
+          tokenType: flags.tokenType,
+          scopes: flags.scope,
+          timeoutMs: durationMs(flags.timeout, '--timeout'),
+        },
+        cluster,
+      );
   // "Freshly obtained": a cached token proves nothing about today's configuration.
   const fresh =
     source.kind === 'get-token' ? { ...source, input: { ...source.input, forceRefresh: true } } : source;

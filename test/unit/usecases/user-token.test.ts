@@ -85,7 +85,9 @@ describe('user token sources', () => {
       resolvePath: (relative) => `/work/${relative}`,
       locate: () => undefined,
     };
-    const source = signInFromAccessFile(access, { loginHint: 'devi@x.example' });
+    const [cluster] = parsed.file.clusters;
+    assert.ok(cluster);
+    const source = signInFromAccessFile(access, { loginHint: 'devi@x.example' }, cluster);
     assert.ok(source.kind === 'get-token');
     assert.deepEqual(
       {
@@ -96,6 +98,41 @@ describe('user token sources', () => {
         fresh: source.input.forceRefresh,
       },
       { authority: 'https://127.0.0.1:9443', client: clientId, ca: '/work/ca.pem', type: 'id', fresh: true },
+    );
+  });
+
+  it("signs in for the cluster's environment app (#14.7), and refuses while setup has not made it", () => {
+    const prodApp = '7e1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+    const parsed = parseAccessFile({
+      apiVersion: 'kentra.dev/v1alpha1',
+      kind: 'Access',
+      tenant: { id: tenant },
+      app: { clientId },
+      clusters: [
+        { name: 'prod', environment: 'production', audience: prodApp },
+        { name: 'staging', environment: 'staging' },
+      ],
+      rules: [],
+    });
+    assert.ok(parsed.file, JSON.stringify(parsed.issues));
+    const access: LoadedAccessFile = {
+      path: 'kentra.yaml',
+      file: parsed.file,
+      warnings: [],
+      resolvePath: (relative) => relative,
+      locate: () => undefined,
+    };
+    const [prod, staging] = parsed.file.clusters;
+    assert.ok(prod && staging);
+    const source = signInFromAccessFile(access, {}, prod);
+    assert.ok(source.kind === 'get-token');
+    assert.equal(source.input.clientId, prodApp);
+    assert.throws(
+      () => signInFromAccessFile(access, {}, staging),
+      (error: unknown) =>
+        error instanceof KentraError &&
+        /environment "staging" has no app yet/.test(error.message) &&
+        /kentra entra setup/.test(error.hint ?? ''),
     );
   });
 });

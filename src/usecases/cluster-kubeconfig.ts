@@ -1,0 +1,69 @@
+/**
+ * `kentra kubeconfig --access kentra.yaml --cluster NAME`: the kubeconfig
+ * entries for one cluster of the access file, its settings taken from the
+ * file (flags given still win). The user's get-token requests a token whose
+ * `aud` is the one that cluster accepts (#14.7: its environment's app, see
+ * domain/access/cluster-apps.ts), and `--expect-issuer`/`--expect-audience`
+ * let get-token explain a token that the cluster would refuse.
+ */
+import { clusterSignIn } from '../domain/access/cluster-apps.js';
+import { KentraError } from '../errors.js';
+import {
+  type KubeconfigDeps,
+  type KubeconfigRequest,
+  type KubeconfigResult,
+  writeKubeconfig,
+} from './kubeconfig.js';
+import { loadAccessFile, type ReadText } from './load-access.js';
+import { selectCluster } from './select-cluster.js';
+
+/** kubeconfig flags; the ones left out come from the access file. */
+export type ClusterKubeconfigRequest = Partial<KubeconfigRequest> &
+  Pick<KubeconfigRequest, 'command' | 'scopes' | 'force' | 'useContext' | 'toStdout'> & {
+    access: string;
+    /** The access file's cluster (may be left out when the file has one). */
+    cluster?: string;
+  };
+
+export async function writeClusterKubeconfig(
+  request: ClusterKubeconfigRequest,
+  deps: KubeconfigDeps & { readText: ReadText },
+): Promise<KubeconfigResult> {
+  const access = await loadAccessFile(request.access, deps.readText);
+  const { file } = access;
+  const cluster = selectCluster(file, request.cluster);
+  const index = file.clusters.indexOf(cluster);
+  const signIn = clusterSignIn(file, cluster);
+  if (!signIn && !request.clientId)
+    throw new KentraError(
+      'access.invalid',
+      cluster.environment === undefined
+        ? `${access.path}: app.clientId is not set; there is no app to sign in to`
+        : `${access.path}: clusters[${index}].audience is not set: environment "${cluster.environment}" has no app yet`,
+      { hint: 'Run `kentra entra setup` (it writes the client IDs into the file), or pass --client-id.' },
+    );
+  const server = request.server ?? cluster.server;
+  if (!server)
+    throw new KentraError('usage', `cluster "${cluster.name}" has no server in ${access.path}`, {
+      hint: `Set clusters[${index}].server, or pass --server https://...`,
+    });
+  const tenantCa = file.tenant.certificateAuthorityFile;
+  const clusterCa = cluster.certificateAuthorityFile;
+  return writeKubeconfig(
+    {
+      ...request,
+      clusterName: request.clusterName ?? cluster.name,
+      server,
+      clusterCaFile: request.clusterCaFile ?? (clusterCa && access.resolvePath(clusterCa)),
+      tenant: request.tenant ?? file.tenant.id,
+      clientId: request.clientId ?? signIn?.clientId ?? '',
+      authority: request.authority ?? file.tenant.authority,
+      tokenType: request.tokenType ?? signIn?.tokenType,
+      scopes: request.scopes.length > 0 ? request.scopes : (signIn?.scopes ?? []),
+      idpCaFile: request.idpCaFile ?? (tenantCa && access.resolvePath(tenantCa)),
+      expectIssuer: request.expectIssuer ?? file.tenant.issuer,
+      expectAudience: request.expectAudience ?? signIn?.audience,
+    },
+    deps,
+  );
+}
