@@ -116,6 +116,18 @@ describe('per-cluster audience', () => {
       warnings[0] ?? '',
       /clusters prod \(production\) and dev \(development\) accept the same audience .*kentra entra setup/,
     );
+
+    // A cluster without an environment accepts app.clientId: an environment naming it shares it.
+    const mixed = file([
+      { name: 'legacy' },
+      { name: 'prod', environment: 'production', audience: clientId },
+      { name: 'staging', environment: 'staging', audience: stagingApp },
+    ]);
+    assert.deepEqual(
+      sharedAudienceWarnings(mixed).map((warning) => warning.split(':')[0]),
+      [`clusters legacy (no environment) and prod (production) accept the same audience ${clientId}`],
+    );
+    assert.deepEqual(sharedAudienceWarnings(file([{ name: 'a' }, { name: 'b' }])), [], 'no environments');
   });
 });
 
