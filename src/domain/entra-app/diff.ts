@@ -81,6 +81,15 @@ function mergedClaims(current: OptionalClaims | null, desired: OptionalClaims): 
   return merged;
 }
 
+/** What a part of the diff reads, and where it records its changes and its part of the PATCH. */
+interface DiffStep {
+  desired: DesiredApplication;
+  actual: Application;
+  grants: ScopeGrants;
+  changes: FieldChange[];
+  patch: ApplicationPatch;
+}
+
 export function diffApplication(
   desired: DesiredApplication,
   actual: Application,
@@ -129,7 +138,8 @@ export function diffApplication(
       desired.groupMembershipClaims,
       actual.groupMembershipClaims === desired.groupMembershipClaims,
     );
-  diffApi(desired, actual, grants, changes, patch);
+  const step: DiffStep = { desired, actual, grants, changes, patch };
+  diffApi(step);
   // Optional claims kentra needs are added; claims someone else chose (e.g. acct) are kept.
   const wantedClaims = desired.optionalClaims;
   if (wantedClaims)
@@ -146,7 +156,7 @@ export function diffApplication(
     const current = actual[platform]?.redirectUris ?? [];
     compare(platform, `${platform}.redirectUris`, current, wanted, sameSet(current, wanted));
   }
-  diffResourceAccess(desired, actual, grants, changes, patch);
+  diffResourceAccess(step);
   return { changes, patch };
 }
 
@@ -156,13 +166,7 @@ export function diffApplication(
  * file grants it to (pre-authorizations of other scopes are kept). Only the parts of `api` that
  * differ are sent, with the token version, as before.
  */
-function diffApi(
-  desired: DesiredApplication,
-  actual: Application,
-  grants: ScopeGrants,
-  changes: FieldChange[],
-  patch: ApplicationPatch,
-): void {
+function diffApi({ desired, actual, grants, changes, patch }: DiffStep): void {
   const api: Partial<ApiSettings> = {};
   const version = actual.api?.requestedAccessTokenVersion ?? null;
   if (desired.api && version !== desired.api.requestedAccessTokenVersion) {
@@ -234,13 +238,7 @@ function diffApi(
  * Permissions kentra needs are added to what the app already asks of each API (never removed);
  * on the web client, kentra's scope is required of exactly the granted cluster apps.
  */
-function diffResourceAccess(
-  desired: DesiredApplication,
-  actual: Application,
-  grants: ScopeGrants,
-  changes: FieldChange[],
-  patch: ApplicationPatch,
-): void {
+function diffResourceAccess({ desired, actual, grants, changes, patch }: DiffStep): void {
   let changed = false;
   for (const want of desired.requiredResourceAccess) {
     const current = scopesOf(actual.requiredResourceAccess, want.resourceAppId);
