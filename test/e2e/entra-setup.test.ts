@@ -204,8 +204,14 @@ describe('kentra entra setup against the emulator', () => {
     const secret = /client secret kentra-web .*:\n\s+(\S+)\n\s+shown once/.exec(run.stdout)?.[1] ?? '';
     assert.ok(secret.length >= 16, run.stdout);
     assert.doesNotMatch(run.stderr, new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-    assert.match(run.stdout, /moved to the web client's own app: client secret kentra-web removed from kentra-portal/);
-    assert.match(run.stdout, /moved to the web client's own app: web redirect URIs removed from kentra-portal/);
+    assert.match(
+      run.stdout,
+      /moved to the web client's own app: client secret kentra-web removed from kentra-portal/,
+    );
+    assert.match(
+      run.stdout,
+      /moved to the web client's own app: web redirect URIs removed from kentra-portal/,
+    );
     const written = parse(await world.readAccess());
     const webClientId = String(written.app.web.clientId);
     assert.notEqual(webClientId, cluster.appId);
@@ -281,7 +287,10 @@ describe('kentra entra setup against the emulator', () => {
     const token = { KENTRA_GRAPH_TOKEN: await world.graphToken() };
     const run = await world.kentra(['entra', 'setup'], undefined, token);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, new RegExp(`wrote into the access file: tenant\\.id ${tenantId}, app\\.clientId `));
+    assert.match(
+      run.stdout,
+      new RegExp(`wrote into the access file: tenant\\.id ${tenantId}, app\\.clientId `),
+    );
     const text = await world.readAccess();
     assert.equal(parse(text).tenant.id, tenantId);
     assert.match(text, /# the e2e tenant/, 'comments kept');
