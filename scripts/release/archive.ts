@@ -10,17 +10,22 @@ import { createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { licenseFile } from './targets.js';
 
 const exec = promisify(execFile);
 
-/** Packs `executable` as `name` (mode 0755) into a gzip'd tar at `archive`. */
+const licensePath = fileURLToPath(new URL(`../../${licenseFile}`, import.meta.url));
+
+/** Packs `executable` as `name` (mode 0755) and the licence into a gzip'd tar at `archive`. */
 export async function archiveExecutable(executable: string, name: string, archive: string): Promise<void> {
   const stage = await mkdtemp(join(tmpdir(), 'kentra-archive-'));
   try {
     await copyFile(executable, join(stage, name));
     await chmod(join(stage, name), 0o755);
-    await exec('tar', ['-czf', archive, '-C', stage, name]);
+    await copyFile(licensePath, join(stage, licenseFile));
+    await exec('tar', ['-czf', archive, '-C', stage, name, licenseFile]);
   } finally {
     await rm(stage, { recursive: true, force: true });
   }

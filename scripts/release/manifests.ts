@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { repoRoot } from './bun-compile.js';
-import { archiveName, binaryName, type ReleaseTarget, releaseTargets } from './targets.js';
+import { archiveName, binaryName, licenseFile, type ReleaseTarget, releaseTargets } from './targets.js';
 
 export interface ReleaseMetadata {
   name: string;
@@ -102,7 +102,10 @@ export function renderKrewManifest(release: Release): string {
         selector: { matchLabels: { os: target.goos, arch: target.goarch } },
         uri: downloadUrl(release, archive.file),
         sha256: archive.sha256.toLowerCase(),
-        files: [{ from: executableInArchive(metadata, target), to: '.' }],
+        files: [
+          { from: executableInArchive(metadata, target), to: '.' },
+          { from: licenseFile, to: '.' },
+        ],
         bin: executableInArchive(metadata, target),
       })),
     },

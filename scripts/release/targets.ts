@@ -48,3 +48,6 @@ export function hostTarget(): ReleaseTarget {
   if (!found) throw new Error(`kentra ships no binary for ${process.platform}-${process.arch}`);
   return found;
 }
+
+/** The licence file every archive carries beside the executable (krew's index asks for one). */
+export const licenseFile = 'LICENSE';

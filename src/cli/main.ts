@@ -20,7 +20,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     return 1;
   }
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(helpAsFlag(argv), { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -33,6 +33,14 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     ctx.stderr.write(formatError(failure, ctx.env.KENTRA_DEBUG === '1'));
     return failure.exitCode;
   }
+}
+
+/**
+ * `kentra help rbac plan` asks what `kentra rbac plan --help` answers; commander's help command reads
+ * only the word after it, and would show the `rbac` group instead.
+ */
+function helpAsFlag(argv: readonly string[]): string[] {
+  return argv[0] === 'help' && argv.length > 2 ? [...argv.slice(1), '--help'] : [...argv];
 }
 
 export function buildProgram(ctx: CliContext): Command {

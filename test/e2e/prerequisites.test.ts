@@ -17,7 +17,7 @@ import { run } from '../harness/processes.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-describe('prerequisites on a machine without Chromium, redis-server, jq and kubectl', () => {
+describe('prerequisites on a machine without Chromium, redis-server, jq, python3 and kubectl', () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kentra-prerequisites-'));
@@ -52,12 +52,16 @@ describe('prerequisites on a machine without Chromium, redis-server, jq and kube
     assert.match(result.stderr, /^ {2}chromium +MISSING$/m);
     assert.match(result.stderr, /^ {2}redis-server +MISSING$/m);
     assert.match(result.stderr, /^ {2}jq +MISSING$/m);
+    assert.match(result.stderr, /^ {2}python3 +MISSING$/m);
     assert.match(result.stderr, /^ {2}kubectl +missing: will be built with Go$/m);
     assert.match(
       result.stderr,
       /cannot run the tests: missing chromium \(browser sign-in tests.*\); not installed here \((not running as root|no apt-get on PATH)\)/,
     );
-    assert.match(result.stderr, /Install with: {2}(sudo )?apt-get install -y chromium redis-server jq\n/);
+    assert.match(
+      result.stderr,
+      /Install with: {2}(sudo )?apt-get install -y chromium redis-server jq python3-venv\n/,
+    );
     assert.match(result.stderr, /\[prerequisites\] stopped after \d+\.\d s/);
     assert.ok(!existsSync(join(result.home, '.cache/kentra')), 'no kubectl build was started');
   });

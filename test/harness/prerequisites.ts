@@ -2,7 +2,8 @@
  * What the end-to-end tests need from the machine, found (or provided) before
  * the first test, with a one-screen summary for the CI log:
  *
- * - Chromium, redis-server, jq: Debian packages. As root with apt-get they are
+ * - Chromium, redis-server, jq, python3 with venv (it installs the real Azure CLI
+ *   from PyPI for the `--graph-auth azure-cli` e2e): Debian packages. As root with apt-get they are
  *   installed; otherwise the run stops at once with the exact install command.
  * - kubectl: the machine's own, else built from k8s.io/kubernetes/cmd/kubectl by
  *   tools/build-kubectl.sh (the API server's Go recipe and cache).
@@ -41,6 +42,8 @@ interface Packaged {
   envVar?: string;
   commands: readonly string[];
   versionArgs: readonly string[];
+  /** Arguments of a run that must exit 0 for the command to be usable (else it counts as missing). */
+  usableArgs?: readonly string[];
 }
 
 const packaged: readonly Packaged[] = [
@@ -66,6 +69,15 @@ const packaged: readonly Packaged[] = [
     aptPackage: 'jq',
     commands: ['jq'],
     versionArgs: ['--version'],
+  },
+  {
+    name: 'python3',
+    purpose: 'installs the Azure CLI from PyPI (3.10+ with venv)',
+    aptPackage: 'python3-venv',
+    commands: ['python3'],
+    versionArgs: ['--version'],
+    // tools/install-azure-cli.sh makes a venv; azure-cli 2.91 needs Python 3.10 or later.
+    usableArgs: ['-c', 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 10) else 1)'],
   },
 ];
 
@@ -113,6 +125,13 @@ async function findPackaged(item: Packaged, env: NodeJS.ProcessEnv): Promise<Fou
   const explicit = item.envVar ? env[item.envVar] : undefined;
   const path = explicit ?? item.commands.map((command) => onPath(command, env)).find(Boolean);
   if (!path) return undefined;
+  if (item.usableArgs) {
+    try {
+      await exec(path, [...item.usableArgs], { env, timeout: 5000 });
+    } catch {
+      return undefined;
+    }
+  }
   return { path, version: await versionOf(path, item.versionArgs, env) };
 }
 

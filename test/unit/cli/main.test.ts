@@ -90,6 +90,14 @@ describe('unknown commands and flags, as kubectl answers them', () => {
     assert.equal(sub.code, 0);
     assert.match(sub.stdout, /^Usage: kentra rbac plan/);
   });
+
+  it('`kentra help <group> <command>` shows the nested command, as `kentra <group> <command> --help` does', async () => {
+    const nested = await runCli(['help', 'rbac', 'plan']);
+    assert.equal(nested.code, 0);
+    assert.match(nested.stdout, /^Usage: kentra rbac plan/);
+    assert.match(nested.stdout, /--graph-auth/);
+    assert.equal(nested.stdout, (await runCli(['rbac', 'plan', '--help'])).stdout);
+  });
 });
 
 describe('formatError', () => {
