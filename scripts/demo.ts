@@ -19,7 +19,14 @@ import { type ControlPlane, startControlPlane } from '../test/harness/control-pl
 import { type DemoUser, startEmulator } from '../test/harness/emulator.js';
 import { kentra as kentraCommand } from '../test/harness/kentra-command.js';
 import { assertKubectlInstalled, kubectl } from '../test/harness/kubectl.js';
-import { access, grantView, msUntilDenied, startWebhookWorld } from '../test/harness/webhook-world.js';
+import { pimWorldOn, webhookRuleGroups } from '../test/harness/pim-world.js';
+import {
+  access,
+  grantView,
+  msUntilDenied,
+  startWebhookWorld,
+  type WebhookWorld,
+} from '../test/harness/webhook-world.js';
 import { tokenKubeconfig } from '../test/helpers/token-kubeconfig.js';
 
 const keep = process.argv.includes('--keep');
@@ -261,6 +268,8 @@ try {
     pollIntervalSeconds: 1,
     maxStalenessSeconds: 30,
     structured: true,
+    // The webhook's access file names the PIM groups too (step 13): it grants their active memberships.
+    ruleGroups: webhookRuleGroups,
   });
   try {
     const { entra: idp } = world;
@@ -283,6 +292,11 @@ try {
     console.log(
       `  plain OIDC cluster: still ${await access(viaStructured)} (the token is valid ${expiresIn} s more)`,
     );
+
+    say(
+      '13. Just-in-time access (PIM for Groups): Devi is denied, elevates into on-call, is allowed at once, and denied when it ends',
+    );
+    await justInTime(world);
   } finally {
     await world.stop();
   }
@@ -293,4 +307,80 @@ try {
   }
 } finally {
   await cluster.stop();
+}
+
+/**
+ * Step 13 on the webhook world of step 12: a pod Devi may not delete, `kentra elevate` into the
+ * on-call group (a PIM group she is eligible for), the same kubectl allowed at once; then the
+ * emulator's clock passes the elevation's end and the webhook cluster denies again within a poll.
+ */
+async function justInTime(world: WebhookWorld): Promise<void> {
+  const pim = await pimWorldOn(world, { stopWorld: false });
+  try {
+    const devi = world.entra.users.developer;
+    const structured = world.structured as ControlPlane;
+    for (const plane of [structured, world.viaWebhook])
+      await kubectl(plane.adminKubeconfig, ['run', 'crashy', '--image=busybox', '--restart=Never']);
+    const oldToken = await pim.signIn(devi);
+    const deletePod = async (context: 'oidc' | 'webhook') => {
+      const result = await pim.kubectlAs(devi, context, ['delete', 'pod', 'crashy', '--wait=false']);
+      return (result.stdout || result.stderr).trim().split('\n')[0] ?? '';
+    };
+    console.log(`$ kubectl --context oidc delete pod crashy      (Devi)\n${await deletePod('oidc')}`);
+    const options = await pim.kentra(devi, ['elevate']);
+    console.log(`$ kentra elevate\n${options.stdout.trimEnd()}`);
+    const requested = Date.now();
+    const elevated = await pim.kentra(devi, [
+      ...[
+        'elevate',
+        'oncall',
+        '--for',
+        '1h',
+        '--reason',
+        'INC-4711: checkout pods stuck',
+        '--cluster',
+        'oidc',
+      ],
+    ]);
+    console.log(`$ kentra elevate oncall --for 1h --reason "INC-4711: checkout pods stuck" --cluster oidc`);
+    console.log((elevated.stdout || elevated.stderr).trimEnd());
+    const allowed = await deletePod('oidc');
+    console.log(
+      `$ kubectl --context oidc delete pod crashy      (Devi, ${((Date.now() - requested) / 1000).toFixed(1)} s after the request)\n${allowed}`,
+    );
+    // The webhook cluster, with the token Devi had BEFORE the elevation: the webhook grants the group live.
+    const oldTokenKubeconfig = await world.tokenKubeconfig(world.viaWebhook, oldToken);
+    const withOldToken = async () => {
+      const result = await kubectl(oldTokenKubeconfig, ['delete', 'pod', 'crashy', '--wait=false']);
+      return result.code === 0 || /NotFound/.test(result.stderr) ? 'allowed' : 'forbidden';
+    };
+    const until = async (want: 'allowed' | 'forbidden', since: number) => {
+      while (Date.now() - since < 30_000) if ((await withOldToken()) === want) return Date.now() - since;
+      return Number.POSITIVE_INFINITY;
+    };
+    // kube-apiserver caches a token's authentication for 10 s; asking before the webhook's next poll would
+    // pin the old answer that long. So first the webhook's own TokenReview answer, then kubectl.
+    const oncall = `entra:group:${world.entra.groups.oncall}`;
+    while (!(await pim.webhookGroups(oldToken)).includes(oncall) && Date.now() - requested < 30_000);
+    const reviewMs = Date.now() - requested;
+    const webhookMs = await until('allowed', requested);
+    console.log(
+      `  webhook cluster, with the token from BEFORE the elevation: the webhook grants oncall after ${(reviewMs / 1000).toFixed(1)} s, ` +
+        `kubectl delete pod allowed after ${(webhookMs / 1000).toFixed(1)} s`,
+    );
+    const ended = Date.now();
+    world.entra.control.advanceClock(60 * 60_000);
+    console.log("  (the emulator's PIM clock moves one hour on: the elevation ends)");
+    const deniedMs = await until('forbidden', ended);
+    console.log(
+      `  webhook cluster: delete pods forbidden again after ${(deniedMs / 1000).toFixed(1)} s (same old token)`,
+    );
+    console.log(
+      `  plain OIDC cluster: still ${await pim.deletePod(devi, 'oidc', 'crashy')} until the token expires (why the webhook exists)`,
+    );
+    const status = await pim.kentra(devi, ['elevate', '--status']);
+    console.log(`$ kentra elevate --status\n${status.stdout.trimEnd()}`);
+  } finally {
+    await pim.stop();
+  }
 }

@@ -28,7 +28,11 @@ export type ErrorCode =
   | 'verify.failed'
   | 'entra.permission'
   | 'entra.app'
-  | 'entra.auth';
+  | 'entra.auth'
+  | 'pim.not_eligible'
+  | 'pim.refused'
+  | 'pim.pending'
+  | 'pim.timeout';
 
 export interface KentraErrorOptions {
   hint?: string;

@@ -1,14 +1,17 @@
 import type { Command } from 'commander';
 import type { Root } from '../composition/root.js';
 import { registerAccess } from './access.js';
+import { registerAccounts } from './accounts.js';
 import { registerAudit } from './audit.js';
 import { registerCluster } from './cluster.js';
+import { registerElevate } from './elevate.js';
 import { registerEmulatorCommand } from './emulator.js';
 import { registerEntra } from './entra.js';
 import { registerGetToken } from './get-token.js';
 import { registerInit } from './init.js';
 import { registerKubeconfig } from './kubeconfig.js';
 import { registerLogout } from './logout.js';
+import { registerPortal } from './portal.js';
 import { registerRbac } from './rbac.js';
 import { registerVerify } from './verify.js';
 import { registerWebhook } from './webhook.js';
@@ -27,10 +30,13 @@ export function registerCommands(program: Command, root: Root): void {
   registerGetToken(program, root);
   registerKubeconfig(program, root);
   registerLogout(program, root);
+  registerAccounts(program, root);
   registerWhoami(program, root);
   registerVerify(program, root);
+  registerElevate(program, root);
   registerAccess(program, root);
   registerAudit(program, root);
   registerWebhook(program, root);
+  registerPortal(program, root);
   registerEmulatorCommand(program, root);
 }

@@ -20,7 +20,8 @@ export function registerGetToken(program: Command, root: Root): void {
     .command('get-token')
     .description('print a token for kubectl (exec credential plugin)');
   for (const [name, flag] of Object.entries(getTokenFlags)) {
-    const spec = flag.value ? `--${name} <${flag.value}>` : `--${name}`;
+    const long = flag.value ? `--${name} <${flag.value}>` : `--${name}`;
+    const spec = flag.short ? `-${flag.short}, ${long}` : long;
     if (flag.multiple)
       command.option(spec, flag.help, (value: string, all: string[] = []) => [...all, value]);
     else if (flag.default !== undefined) command.option(spec, flag.help, flag.default);
@@ -32,15 +33,23 @@ export function registerGetToken(program: Command, root: Root): void {
 kubectl runs this command for you (see \`kentra kubeconfig\`). stdout carries only the
 ExecCredential JSON; messages and sign-in prompts go to stderr. A valid cached token is
 answered without network; a token close to expiry is refreshed with the refresh token; only
-then is a sign-in opened (browser, or device code where no browser can open). When kubectl
-runs without a terminal (KUBERNETES_EXEC_INFO spec.interactive=false) kentra never prompts.
+then is a sign-in opened. When kubectl runs without a terminal (KUBERNETES_EXEC_INFO
+spec.interactive=false) kentra never prompts.
 
-CI: AZURE_FEDERATED_TOKEN_FILE (workload identity) or AZURE_CLIENT_SECRET select app sign-in.
-Cache: $KUBECACHEDIR/kentra or ~/.kube/cache/kentra (one 0600 file per account).
+--login (Azure/kubelogin's names): browser, devicecode (a person); azurecli (az's account, its
+token cached by kentra); msi (the host's managed identity; --identity-client-id for a
+user-assigned one); workloadidentity (AZURE_FEDERATED_TOKEN_FILE); spn (--client-certificate
+PEM or PFX, else AZURE_CLIENT_SECRET). Without it: AZURE_FEDERATED_TOKEN_FILE or
+AZURE_CLIENT_SECRET select an app sign-in, else the browser where one can open (the Windows
+browser from WSL), else device code. Device code blocked by Conditional Access (AADSTS53003)
+is retried once in the browser.
+Cache: $KUBECACHEDIR/kentra or ~/.kube/cache/kentra (one 0600 file per account; kentra accounts).
 
 Examples:
   kentra get-token --tenant contoso.onmicrosoft.com --client-id 6f1c…
-  kentra get-token --tenant $TID --client-id $APP --grant-type device-code
+  kentra get-token --tenant $TID --client-id $APP --login devicecode
+  kentra get-token --tenant $TID --client-id $APP --login azurecli
+  kentra get-token --tenant $TID --client-id $SP --login spn --client-certificate sp.pfx --scope $APP/.default
   kentra get-token --tenant $TID --client-id $APP --token-type access --scope api://$APP/.default`,
   );
   command.action(async (options: Record<string, unknown>) => {

@@ -44,11 +44,13 @@ the legacy \`auth-provider: azure\`, and int128/kubelogin (\`kubectl oidc-login 
 Entra ID issuer. Only their exec changes; every other entry, comment and order in the files
 is kept. Each user is changed in the KUBECONFIG file that holds it, under kubectl's lock.
 
-  kubelogin -l devicecode        --grant-type device-code
-  kubelogin -l interactive       --grant-type authcode (browser)
-  kubelogin -l spn               --grant-type client-credentials (secret from AZURE_CLIENT_SECRET)
-  kubelogin -l workloadidentity  --grant-type workload-identity (AZURE_FEDERATED_TOKEN_FILE)
-  kubelogin -l azurecli|msi|ropc browser or device code for now (said per user)
+  kubelogin -l devicecode        --login devicecode
+  kubelogin -l interactive       --login browser
+  kubelogin -l spn               --login spn (secret from AZURE_CLIENT_SECRET, or --client-certificate)
+  kubelogin -l workloadidentity  --login workloadidentity (AZURE_FEDERATED_TOKEN_FILE)
+  kubelogin -l azurecli          --login azurecli (az's account; the token cached by kentra)
+  kubelogin -l msi               --login msi (--client-id becomes --identity-client-id)
+  kubelogin -l ropc              browser or device code (kentra never sends a password; said per user)
   AKS: --token-type access --scope <server-id>/.default, the audience kubelogin asked for.
   oidc-login: the issuer gives --tenant and --authority and stays as --expect-issuer.
 
@@ -95,8 +97,8 @@ function summary(result: ConvertResult): string {
   if (result.converted.length === 0) lines.push('No user to convert.');
   else lines.push(`${verb} ${result.converted.length} user${result.converted.length === 1 ? '' : 's'}:`);
   for (const user of result.converted) {
-    const grant = user.args[user.args.indexOf('--grant-type') + 1];
-    const now = user.args.includes('--grant-type') ? `--grant-type ${grant}` : '(browser or device code)';
+    const login = user.args[user.args.indexOf('--login') + 1];
+    const now = user.args.includes('--login') ? `--login ${login}` : '(browser or device code)';
     lines.push(`  ${user.user}  (${user.file})`);
     lines.push(`    ${before[user.from]} ${user.mode}  ->  kentra get-token ${now}`);
     for (const note of user.notes) lines.push(`    note: ${note}`);

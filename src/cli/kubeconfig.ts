@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { Root } from '../composition/root.js';
 import { defaultAuthority } from '../domain/entra/clouds.js';
 import { KentraError } from '../errors.js';
+import { loginChoiceOf, loginModes } from '../usecases/sign-in-plan.js';
 import { registerKubeconfigConvert } from './kubeconfig-convert.js';
 
 interface Options {
@@ -25,7 +26,10 @@ interface Options {
   tokenType?: string;
   scope: string[];
   loginHint?: string;
-  grantType: string;
+  login?: string;
+  grantType?: string;
+  clientCertificate?: string;
+  identityClientId?: string;
   idpCertificateAuthority?: string;
   browserCommand?: string;
   accessGroup?: string;
@@ -79,7 +83,10 @@ export function registerKubeconfig(program: Command, root: Root): void {
       '--authority <url>',
       `authority host (the kentra emulator, a sovereign cloud; default ${defaultAuthority})`,
     )
-    .option('--token-type <type>', 'id or access (see kentra get-token --help; default id)')
+    .option(
+      '--token-type <type>',
+      'id or access (default: id; access for --login azurecli, msi, workloadidentity, spn)',
+    )
     .option(
       '--scope <scope>',
       'scope to request (repeatable)',
@@ -87,11 +94,10 @@ export function registerKubeconfig(program: Command, root: Root): void {
       [],
     )
     .option('--login-hint <upn>', 'the account; one context per account keeps their tokens apart')
-    .option(
-      '--grant-type <type>',
-      'auto | authcode | device-code | client-credentials | workload-identity',
-      'auto',
-    )
+    .option('-l, --login <mode>', `how get-token signs in: ${loginModes.join(' | ')} (default: auto)`)
+    .option('--grant-type <type>', 'the older name of --login')
+    .option('--client-certificate <file>', '--login spn: PEM or PFX file of the service principal')
+    .option('--identity-client-id <id>', '--login msi: client ID of a user-assigned managed identity')
     .option('--idp-certificate-authority <file>', "PEM file with the CA of the authority's TLS certificate")
     .option('--browser-command <cmd>', 'command that opens the sign-in URL')
     .option('--access-group <name>', 'Entra group that grants access (named in "not assigned" errors)')
@@ -142,6 +148,13 @@ Examples:
             throw new KentraError('usage', `required option '${flag}' not specified`, {
               hint: 'See `kentra kubeconfig --help` (--access kentra.yaml --cluster NAME takes them from the access file); `kentra kubeconfig convert` rewrites an existing kubeconfig instead.',
             });
+      const loginText = options.login ?? options.grantType ?? 'auto';
+      const login = loginChoiceOf(loginText);
+      if (!login)
+        throw new KentraError(
+          'usage',
+          `--login must be one of auto, ${loginModes.join(', ')}, not "${loginText}"`,
+        );
       if (options.tokenType !== undefined && options.tokenType !== 'id' && options.tokenType !== 'access')
         throw new KentraError('usage', `--token-type must be "id" or "access", not "${options.tokenType}"`);
       if (options.output !== 'table' && options.output !== 'json')
@@ -166,7 +179,9 @@ Examples:
         tokenType: options.tokenType as 'id' | 'access' | undefined,
         scopes: options.scope,
         loginHint: options.loginHint,
-        grantType: options.grantType,
+        login,
+        clientCertificate: options.clientCertificate,
+        identityClientId: options.identityClientId,
         idpCaFile: options.idpCertificateAuthority,
         browserCommand: options.browserCommand,
         accessGroup: options.accessGroup,

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { displayValue as v } from '../adapters/render/terminal-text.js';
 import type { Root } from '../composition/root.js';
 import type { CheckResult } from '../domain/verify/checks.js';
-import { type GrantType, grantTypes } from '../usecases/sign-in-plan.js';
+import { type LoginChoice, loginChoiceOf, loginModes } from '../usecases/sign-in-plan.js';
 import type { VerifyResult } from '../usecases/verify.js';
 import { type GraphAuthFlags, graphAuthOf, withGraphAuth } from './graph-auth.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
@@ -14,6 +14,7 @@ interface VerifyFlags extends GraphAuthFlags {
   context?: string;
   userContext?: string;
   loginHint?: string;
+  login?: string;
   grantType?: string;
   browserCommand?: string;
   tokenType: 'id' | 'access';
@@ -56,7 +57,17 @@ export function registerVerify(program: Command, root: Root): void {
       'verify the token of this kubeconfig context (one that runs kentra get-token)',
     )
     .option('--login-hint <upn>', 'the account to sign in with')
-    .addOption(new Option('--grant-type <type>', 'how to sign in (default: auto)').choices(grantTypes))
+    .addOption(
+      new Option('-l, --login <mode>', 'how to sign in (default: auto, as get-token)').choices([
+        'auto',
+        ...loginModes,
+      ]),
+    )
+    .addOption(
+      new Option('--grant-type <type>', 'the older name of --login')
+        .choices(['auto', 'authcode', 'device-code', 'client-credentials', 'workload-identity'])
+        .hideHelp(),
+    )
     .option('--browser-command <cmd>', 'command that opens the sign-in URL (given as last argument)')
     .addOption(
       new Option('--token-type <type>', 'verify an ID token or an access token')
@@ -96,7 +107,7 @@ async function runVerify(flags: VerifyFlags, root: Root): Promise<void> {
         access,
         {
           loginHint: flags.loginHint,
-          grantType: flags.grantType as GrantType | undefined,
+          login: loginChoiceOf(flags.login ?? flags.grantType ?? 'auto') as LoginChoice,
           browserCommand: flags.browserCommand,
           tokenType: flags.tokenType,
           scopes: flags.scope,

@@ -3,7 +3,7 @@ import { displayValue as v } from '../adapters/render/terminal-text.js';
 import type { Root } from '../composition/root.js';
 import type { WhoamiResult } from '../usecases/whoami.js';
 import { type GraphAuthFlags, graphAuthOf, withGraphAuth } from './graph-auth.js';
-import { type OutputFormat, outputOption, renderData } from './output.js';
+import { type OutputFormat, outputOption, renderData, timeUntil } from './output.js';
 
 interface WhoamiFlags extends GraphAuthFlags {
   kubeconfig?: string;
@@ -78,11 +78,6 @@ function row(label: string, values: readonly string[]): string[] {
   return values.map((value, i) => `  ${(i === 0 ? label : '').padEnd(14)}${v(value)}`);
 }
 
-function remaining(expiresAt: string, now: number): string {
-  const minutes = Math.round((Date.parse(expiresAt) - now) / 60_000);
-  return minutes <= 0 ? 'expired' : minutes < 120 ? `in ${minutes}m` : `in ${Math.round(minutes / 60)}h`;
-}
-
 export function whoamiTable(result: WhoamiResult, now: number): string {
   const names = new Map((result.entra?.groups ?? []).map((group) => [group.id, group.name]));
   const lines = ['Kubernetes (the API server, SelfSubjectReview)'];
@@ -129,7 +124,7 @@ export function whoamiTable(result: WhoamiResult, now: number): string {
     );
     lines.push(
       ...row('expires', [
-        entra.expiresAt ? `${entra.expiresAt} (${remaining(entra.expiresAt, now)})` : '(none)',
+        entra.expiresAt ? `${entra.expiresAt} (${timeUntil(entra.expiresAt, now)})` : '(none)',
       ]),
     );
     lines.push(...row('auth context', entra.authenticationContexts));

@@ -41,10 +41,17 @@ export function getTokenDeps(ctx: CliContext): GetTokenDeps {
       const { acquireLock } = await import('../adapters/token-cache/lock.js');
       return acquireLock(`${store.entryPath(key)}.lock`, options);
     },
+    // The browser port: the platform, this environment and the file system (WSL detection,
+    // which opener exists), read by the adapter when a sign-in needs a browser.
     browser: {
-      available: async () => (await import('../adapters/browser.js')).browserAvailable(ctx.env, platform),
-      open: async (url, command) =>
-        (await import('../adapters/browser.js')).openUrl(url, ctx.env, platform, command),
+      available: async () => {
+        const browser = await import('../adapters/browser.js');
+        return browser.browserAvailable(browser.systemBrowserHost(ctx.env, platform));
+      },
+      open: async (url, command) => {
+        const browser = await import('../adapters/browser.js');
+        return browser.openUrl(url, browser.systemBrowserHost(ctx.env, platform), command);
+      },
     },
     flows: () => import('../usecases/sign-in.js'),
   };

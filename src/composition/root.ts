@@ -26,6 +26,7 @@ import type { CliContext } from '../ports/cli-context.js';
 import type { AccessInputDeps } from '../usecases/access-inputs.js';
 import type { GetTokenDeps } from '../usecases/get-token-cache.js';
 import type { LoadedAccessFile } from '../usecases/load-access.js';
+import type { Elevation, ElevationFlags } from './elevate.js';
 import { getTokenDeps, storeFor } from './get-token.js';
 import type { UserSide } from './user-side.js';
 
@@ -72,6 +73,8 @@ export interface Root {
   userSide(flags: KubeconfigSelection): Promise<UserSide>;
   /** RBAC sources for `kentra access`: manifests, or the cluster of a kubeconfig context. */
   accessInputs(flags: KubeconfigSelection): Promise<AccessInputDeps>;
+  /** `kentra elevate`: the access file, the cluster sign-in, Graph as the signed-in user. */
+  elevation(flags: ElevationFlags): Promise<Elevation>;
 }
 
 export function composeRoot(ctx: CliContext): Root {
@@ -153,6 +156,7 @@ export function composeRoot(ctx: CliContext): Root {
         readText: files.readText,
         progress: root.progress,
       }),
+    elevation: async (flags) => (await import('./elevate.js')).elevation({ ...root, now: ctx.now }, flags),
   };
   return root;
 }

@@ -40,6 +40,7 @@ export async function handleAuthorize(ctx: EmulatorContext, ex: Exchange, scope:
       loginHint: params.get('login_hint') ?? undefined,
       prompt: params.get('prompt') ?? undefined,
       claims: params.get('claims') ?? undefined,
+      amrValues: (params.get('amr_values') ?? '').split(/\s+/).filter(Boolean),
       clientInfo: params.get('client_info') === '1',
       correlationId: params.get('client-request-id') ?? undefined,
     };

@@ -17,7 +17,12 @@ export interface SignInContext {
   /** Auth context IDs (c1..c25) the client asked for in its claims request. */
   requestedAcrs: string[];
   mfaDone: boolean;
+  /** The sign-in's transfer method, when it has one: a device code sign-in is `deviceCodeFlow`. */
+  transferMethod?: TransferMethod;
 }
+
+/** Graph's conditionalAccessTransferMethods the emulator can tell apart (it has no authentication transfer). */
+export type TransferMethod = 'deviceCodeFlow';
 
 export interface AppliedPolicy {
   id: string;
@@ -85,6 +90,18 @@ function userMatches(policy: ConditionalAccessPolicy, user: User, groups: Set<st
   return includes && !excludes;
 }
 
+/**
+ * The "authentication flows" condition (Entra: Conditions > Authentication flows): a policy
+ * that names transfer methods applies only to sign-ins through one of them, e.g. blocking
+ * device code while the browser stays allowed.
+ */
+function flowMatches(policy: ConditionalAccessPolicy, method: TransferMethod | undefined): boolean {
+  const flows = policy.conditions.authenticationFlows;
+  if (!flows) return true;
+  const named = flows.transferMethods.split(',').map((m) => m.trim());
+  return method !== undefined && named.includes(method);
+}
+
 function appMatches(
   policy: ConditionalAccessPolicy,
   appIds: string[],
@@ -118,6 +135,7 @@ export function evaluateConditionalAccess(
       context.user !== undefined &&
       contexts !== undefined &&
       userMatches(policy, context.user, groups) &&
+      flowMatches(policy, context.transferMethod) &&
       (!locations ||
         (locationMatches(tenant, locations.includeLocations, context.ip) &&
           !locationMatches(tenant, locations.excludeLocations, context.ip)));

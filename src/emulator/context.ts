@@ -1,12 +1,13 @@
 /**
  * Everything the emulator's handlers share: the directory, keys, grants, sign-in
- * log, clock, base URL, request counters and injected faults.
+ * log, clock, base URL, request counters, injected faults and PIM.
  */
 import type { Directory } from './directory.js';
 import type { ExternalIssuers } from './external-issuers.js';
 import type { Grants } from './grants.js';
 import type { GraphThrottle } from './graph/throttle.js';
 import type { SigningKeys } from './keys.js';
+import type { PrivilegedAccess } from './privileged-access.js';
 import type { SignInLog } from './signin-log.js';
 
 /** A fault the test control injects: matching requests get a status, a delay, or both. */
@@ -38,4 +39,6 @@ export interface EmulatorContext {
   readonly faults: Fault[];
   /** Entra-like request limits per tenant and app on Graph. */
   readonly graphThrottle: GraphThrottle;
+  /** PIM for Groups: activations, approvals and the schedule clock tests can advance. */
+  readonly privilegedAccess: PrivilegedAccess;
 }

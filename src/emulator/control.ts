@@ -1,8 +1,8 @@
 /**
  * In-process control of a running emulator, for tests and demos: rotate keys,
  * change the directory (membership, disable, revoke), add Conditional Access
- * policies, inject faults, read request counts and the logs, and mint tokens
- * with chosen lifetimes for negative tests.
+ * policies, inject faults, read request counts and the logs, mint tokens
+ * with chosen lifetimes for negative tests, and move PIM's schedule clock.
  */
 import type { EmulatorContext, Fault } from './context.js';
 import type { DirectoryAudit } from './directory.js';
@@ -26,6 +26,8 @@ export interface PolicyInput {
   /** Named location names or IDs, 'All' or 'AllTrusted'. */
   includeLocations?: string[];
   excludeLocations?: string[];
+  /** Only sign-ins through these flows (Graph conditions.authenticationFlows.transferMethods). */
+  transferMethods?: ('deviceCodeFlow' | 'authenticationTransfer')[];
   grant: 'block' | 'mfa';
 }
 
@@ -66,6 +68,14 @@ export interface EmulatorControl {
   directoryAudits(): readonly DirectoryAudit[];
   /** An ID token signed by the active key, with a chosen issue time and lifetime (for expiry tests). */
   mintIdToken(options: MintOptions): Promise<string>;
+  /**
+   * Moves PIM's schedule clock forward by `ms` and applies what is then due
+   * (activations that end are removed, with their audit records). Tokens keep
+   * the machine's time: see schedule-clock.ts.
+   */
+  advanceClock(ms: number): void;
+  /** The schedule clock's time (ms): the emulator's clock plus what was advanced. */
+  scheduleNow(): number;
 }
 
 export function createControl(ctx: EmulatorContext): EmulatorControl {
@@ -151,6 +161,9 @@ export function createControl(ctx: EmulatorContext): EmulatorControl {
                 }
               : null,
           clientAppTypes: ['all'],
+          authenticationFlows: input.transferMethods
+            ? { transferMethods: input.transferMethods.join(',') }
+            : null,
         },
         grantControls: { operator: 'OR', builtInControls: [input.grant] },
       };
@@ -176,6 +189,11 @@ export function createControl(ctx: EmulatorContext): EmulatorControl {
     resetRequestCounts: () => ctx.requestCounts.clear(),
     signIns: () => ctx.signIns.events,
     directoryAudits: () => directory.audits,
+    advanceClock(ms) {
+      ctx.privilegedAccess.clock.advance(ms);
+      ctx.privilegedAccess.settle();
+    },
+    scheduleNow: () => ctx.privilegedAccess.clock.now(),
     async mintIdToken(options) {
       const tenant = tenantOf(options.tenantId);
       const user = userOf(tenant, options.user);

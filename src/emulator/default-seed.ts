@@ -27,6 +27,8 @@ export const demoMfaCode = '246810';
 /** How many `project-NNN` groups the many-groups user is in: above Entra's 200-group JWT limit. */
 export const manyGroupsCount = 210;
 
+const upn = (local: string) => `${local}@${demoDomain}`;
+
 function user(
   local: string,
   displayName: string,
@@ -34,7 +36,7 @@ function user(
   extra: Partial<SeedUser> = {},
 ): SeedUser {
   return {
-    userPrincipalName: `${local}@${demoDomain}`,
+    userPrincipalName: upn(local),
     displayName,
     password: demoPassword,
     mfaCode: demoMfaCode,
@@ -58,7 +60,21 @@ const graphPermissions = [
   'AuditLog.Read.All',
   'Policy.Read.All',
   'Policy.ReadWrite.ConditionalAccess',
+  'PrivilegedAssignmentSchedule.Read.AzureADGroup',
+  'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+  'RoleManagementPolicy.Read.AzureADGroup',
 ];
+
+/**
+ * Groups onboarded to PIM for Groups, one per activation path: plain (justification),
+ * approval by Alex, MFA at activation, authentication context c1 (the step-up policy below).
+ */
+export const demoPimGroups = {
+  oncall: 'oncall',
+  approval: 'prod-deployers',
+  mfa: 'security-responders',
+  authContext: 'break-glass',
+} as const;
 
 export function defaultSeed(): SeedDocument {
   return {
@@ -88,6 +104,16 @@ export function defaultSeed(): SeedDocument {
             members: ['platform-admins', 'developers'],
           },
           ...projectGroups.map((displayName) => ({ displayName })),
+          {
+            displayName: demoPimGroups.oncall,
+            description: 'On-call engineers (PIM: activate for up to 4 hours)',
+          },
+          { displayName: demoPimGroups.approval, description: 'Production deployers (PIM: Alex approves)' },
+          { displayName: demoPimGroups.mfa, description: 'Security responders (PIM: MFA at activation)' },
+          {
+            displayName: demoPimGroups.authContext,
+            description: 'Break-glass (PIM: authentication context c1)',
+          },
         ],
         applications: [
           {
@@ -170,6 +196,20 @@ export function defaultSeed(): SeedDocument {
               users: { includeUsers: ['All'] },
             },
             grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+          },
+        ],
+        privilegedAccessGroups: [
+          { group: demoPimGroups.oncall, maximumDuration: 'PT4H', eligible: [upn('devi.developer')] },
+          {
+            group: demoPimGroups.approval,
+            approvers: [upn('alex.admin')],
+            eligible: [upn('devi.developer')],
+          },
+          { group: demoPimGroups.mfa, requireMfa: true, eligible: [upn('devi.developer')] },
+          {
+            group: demoPimGroups.authContext,
+            authenticationContext: 'c1',
+            eligible: [upn('devi.developer')],
           },
         ],
       },

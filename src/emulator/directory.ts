@@ -16,10 +16,13 @@ export interface DirectoryAudit {
   activityDateTime: string;
   operationType: 'Add' | 'Assign' | 'Update' | 'Unassign' | 'Delete';
   result: 'success';
-  loggedByService: 'Core Directory';
+  /** `PIM` for Privileged Identity Management's own records (requests, approvals, expiry). */
+  loggedByService: 'Core Directory' | 'PIM';
   correlationId: string;
   initiatedBy: Record<string, unknown>;
   targetResources: Record<string, unknown>[];
+  /** Graph's key/value list (PIM records carry the justification, request ID, start and end here). */
+  additionalDetails?: { key: string; value: string }[];
 }
 
 /** Who made a change, for audit records. */
@@ -185,18 +188,19 @@ export class Directory {
     object.version = this.version;
   }
 
-  addMember(tenant: Tenant, group: Group, memberId: string, actor: Actor): boolean {
+  /** `at` (ms): when the change happened, if not now (PIM applies schedule changes on its own clock). */
+  addMember(tenant: Tenant, group: Group, memberId: string, actor: Actor, at?: number): boolean {
     if (group.members.has(memberId)) return false;
     group.members.add(memberId);
     this.indexMembership(tenant, group.id, memberId, true);
-    this.recordMembership(tenant, group, memberId, false, actor);
+    this.recordMembership(tenant, group, memberId, false, actor, at);
     return true;
   }
 
-  removeMember(tenant: Tenant, group: Group, memberId: string, actor: Actor): boolean {
+  removeMember(tenant: Tenant, group: Group, memberId: string, actor: Actor, at?: number): boolean {
     if (!group.members.delete(memberId)) return false;
     this.indexMembership(tenant, group.id, memberId, false);
-    this.recordMembership(tenant, group, memberId, true, actor);
+    this.recordMembership(tenant, group, memberId, true, actor, at);
     return true;
   }
 
@@ -247,6 +251,7 @@ export class Directory {
     memberId: string,
     removed: boolean,
     actor: Actor,
+    at = this.now(),
   ): void {
     this.touch(group);
     this.membershipChanges.push({
@@ -272,7 +277,7 @@ export class Directory {
       tenantId: tenant.id,
       category: 'GroupManagement',
       activityDisplayName: removed ? 'Remove member from group' : 'Add member to group',
-      activityDateTime: new Date(this.now()).toISOString(),
+      activityDateTime: new Date(at).toISOString(),
       operationType: removed ? 'Unassign' : 'Assign',
       result: 'success',
       loggedByService: 'Core Directory',
@@ -300,7 +305,8 @@ export class Directory {
   }
 }
 
-function initiatedBy(actor: Actor): Record<string, unknown> {
+/** Graph's `initiatedBy` of a directory audit. */
+export function initiatedBy(actor: Actor): Record<string, unknown> {
   switch (actor.kind) {
     case 'user':
       return {

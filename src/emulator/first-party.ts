@@ -68,8 +68,15 @@ const graphRoles = [
   'GroupMember.ReadWrite.All',
   'Policy.Read.All',
   'Policy.ReadWrite.ConditionalAccess',
+  'PrivilegedAssignmentSchedule.Read.AzureADGroup',
+  'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+  'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
+  'RoleManagementPolicy.Read.AzureADGroup',
+  'RoleManagementPolicy.ReadWrite.AzureADGroup',
   'User.Read.All',
   'User.ReadWrite.All',
+  'User.RevokeSessions.All',
 ].map(graphRole);
 
 const graphScopes = ['User.Read', ...graphRoles.map((r) => r.value)];

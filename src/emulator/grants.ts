@@ -32,6 +32,8 @@ export interface AuthorizeRequest {
   loginHint: string | undefined;
   prompt: string | undefined;
   claims: string | undefined;
+  /** `amr_values`: methods the client asks for; `mfa` or `ngcmfa` demand a second factor (MS-OAPX 2.2.2.10). */
+  amrValues: string[];
   clientInfo: boolean;
   correlationId: string | undefined;
 }

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StsFailure } from './errors.js';
 
 const maxBody = 1024 * 1024;
+const drainLimit = 16 * maxBody;
 
 export interface Exchange {
   readonly req: IncomingMessage;
@@ -43,9 +44,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBody) throw new StsFailure(9002313, 'The request body is larger than 1 MiB.');
-    chunks.push(chunk as Buffer);
+    if (size <= maxBody) chunks.push(chunk as Buffer);
+    // Past the limit the rest is read and dropped: leaving the loop destroys the
+    // request, and with it the socket, so a client still sending would see a
+    // connection reset instead of Entra's error. Only a flood ends it early.
+    else if (size > drainLimit) break;
   }
+  if (size > maxBody) throw new StsFailure(9002313, 'The request body is larger than 1 MiB.');
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -97,6 +97,7 @@ export function admitUser(
     ip: a.meta.ip,
     requestedAcrs: options.requestedAcrs,
     mfaDone: options.mfaDone,
+    ...(a.protocol === 'deviceCode' ? { transferMethod: 'deviceCodeFlow' as const } : {}),
   });
   if (outcome.blocked) throw failedSignIn(ctx, a, new StsFailure(53003), outcome);
   return outcome;

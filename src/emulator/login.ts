@@ -169,7 +169,12 @@ export function finishAuthentication(
     if (error instanceof StsFailure) return fail(ctx, ex, flow, error);
     throw error;
   }
-  if (outcome.mfaRequired) {
+  // The client may ask for a second factor itself (amr_values), e.g. to satisfy PIM's MFA-on-activation rule.
+  const mfaAsked =
+    purpose.kind === 'authorize' &&
+    purpose.request.amrValues.some((value) => value === 'mfa' || value === 'ngcmfa') &&
+    !amr.includes('mfa');
+  if (outcome.mfaRequired || mfaAsked) {
     // A silent request cannot show the second-factor page.
     if (purpose.kind === 'authorize' && purpose.request.prompt?.toLowerCase() === 'none') {
       return fail(ctx, ex, flow, new StsFailure(50076, client.displayName));

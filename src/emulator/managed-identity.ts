@@ -97,7 +97,9 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 async function answer(ctx: EmulatorContext, req: IncomingMessage, secret: string): Promise<unknown> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (url.pathname !== managedIdentityPath)
+  // msal-node's IMDS source canonicalizes the URL with a trailing slash (UrlString in msal-common;
+  // AZURE_POD_IDENTITY_AUTHORITY_HOST + the token path); IMDS answers both spellings.
+  if (url.pathname.replace(/\/$/, '') !== managedIdentityPath)
     throw new Refusal(404, 'not_found', `No endpoint at ${url.pathname}.`);
   if (req.method !== 'GET') throw new Refusal(405, 'invalid_request', 'Only GET is supported.');
   const query = url.searchParams;

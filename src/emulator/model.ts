@@ -3,6 +3,8 @@
  * Graph endpoints can project them without renaming; secrets and passwords are
  * kept only as hashes or in memory, never served.
  */
+import type { TenantPim } from './pim-model.js';
+
 export type UserType = 'Member' | 'Guest';
 
 export interface User {
@@ -188,6 +190,12 @@ export interface ConditionalAccessPolicy {
     };
     locations: { includeLocations: string[]; excludeLocations: string[] } | null;
     clientAppTypes: string[];
+    /**
+     * Graph's conditionalAccessAuthenticationFlows: `transferMethods` is a comma-separated flags
+     * value (`deviceCodeFlow`, `authenticationTransfer`); the policy then applies only to sign-ins
+     * through those flows. null: every flow.
+     */
+    authenticationFlows: { transferMethods: string } | null;
   };
   grantControls: { operator: 'AND' | 'OR'; builtInControls: string[] } | null;
 }
@@ -205,6 +213,8 @@ export interface Tenant {
   namedLocations: NamedLocation[];
   /** Pairwise `sub` salt: unique per tenant, stable for a seed. */
   subjectSalt: string;
+  /** PIM for Groups: onboarded groups and their policies, eligibility, activations, requests. */
+  privilegedAccess: TenantPim;
 }
 
 /** An app registration of the tenant (not a first-party app, not a managed identity). */

@@ -290,5 +290,7 @@ async function dispatch(
   const match = route.pattern.exec(ex.url.pathname);
   if (!match) throw new StsFailure(9002313);
   if (!route.methods.includes(ex.method)) throw new StsFailure(900561, route.methods.join(' or '));
+  // PIM activations that started or ended since the last request take effect before this one is answered.
+  ctx.privilegedAccess.settle();
   await route.handle(ctx, ex, match);
 }

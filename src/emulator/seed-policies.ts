@@ -98,6 +98,7 @@ export function addConditionalAccessPolicies(build: TenantBuild): void {
             }
           : null,
         clientAppTypes: p.conditions.clientAppTypes ?? ['all'],
+        authenticationFlows: p.conditions.authenticationFlows ?? null,
       },
       grantControls: p.grantControls
         ? { operator: p.grantControls.operator ?? 'OR', builtInControls: p.grantControls.builtInControls }

@@ -23,6 +23,25 @@ export interface SeedTenant {
   applications?: SeedApplication[];
   namedLocations?: SeedNamedLocation[];
   conditionalAccessPolicies?: SeedPolicy[];
+  privilegedAccessGroups?: SeedPimGroup[];
+}
+
+/** A group onboarded to PIM for Groups: its member-activation policy and who is eligible. */
+export interface SeedPimGroup {
+  /** Display name of a group in `groups`. */
+  group: string;
+  /** Longest activation, ISO 8601 (default PT8H). */
+  maximumDuration?: string;
+  /** Default true, as in a new PIM policy. */
+  requireJustification?: boolean;
+  requireMfa?: boolean;
+  requireTicket?: boolean;
+  /** Authentication context (c1..c99) the activating token must carry in `acrs`. */
+  authenticationContext?: string;
+  /** User principal names or group display names; activation needs one of them to approve when given. */
+  approvers?: string[];
+  /** User principal names eligible for membership. */
+  eligible?: string[];
 }
 
 export interface SeedUser {
@@ -111,6 +130,7 @@ export interface SeedPolicy {
     };
     locations?: { includeLocations?: string[]; excludeLocations?: string[] };
     clientAppTypes?: string[];
+    authenticationFlows?: { transferMethods: string };
   };
   grantControls?: { operator?: 'AND' | 'OR'; builtInControls: string[] };
 }
@@ -182,6 +202,10 @@ export const seedSchema = {
         applications: listOf({ $ref: '#/$defs/application' }),
         namedLocations: listOf({ $ref: '#/$defs/namedLocation' }),
         conditionalAccessPolicies: listOf({ $ref: '#/$defs/policy' }),
+        privilegedAccessGroups: {
+          ...listOf({ $ref: '#/$defs/privilegedAccessGroup' }),
+          description: 'Groups onboarded to PIM for Groups: member-activation policy and eligible users.',
+        },
       },
     },
     user: {
@@ -380,6 +404,20 @@ export const seedSchema = {
               properties: { includeLocations: names, excludeLocations: names },
             },
             clientAppTypes: names,
+            authenticationFlows: {
+              type: 'object',
+              required: ['transferMethods'],
+              additionalProperties: false,
+              properties: {
+                transferMethods: {
+                  type: 'string',
+                  pattern:
+                    '^(deviceCodeFlow|authenticationTransfer)(,(deviceCodeFlow|authenticationTransfer))*$',
+                  description:
+                    'Comma-separated: deviceCodeFlow, authenticationTransfer. The policy applies only to sign-ins through these flows.',
+                },
+              },
+            },
           },
         },
         grantControls: {
@@ -394,6 +432,38 @@ export const seedSchema = {
             },
           },
         },
+      },
+    },
+    privilegedAccessGroup: {
+      type: 'object',
+      required: ['group'],
+      additionalProperties: false,
+      properties: {
+        group: { ...text, description: 'Display name of a group in groups.' },
+        maximumDuration: {
+          type: 'string',
+          // ISO 8601 as PIM writes it (PT8H, PT30M, P1D); domain/pim/iso-duration.ts reads it.
+          pattern: '^P(?=\\d|T\\d)(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$',
+          default: 'PT8H',
+          description: 'Longest activation, an ISO 8601 duration such as PT4H.',
+        },
+        requireJustification: { type: 'boolean', default: true },
+        requireMfa: {
+          type: 'boolean',
+          default: false,
+          description: 'The activating token must carry amr mfa.',
+        },
+        requireTicket: { type: 'boolean', default: false },
+        authenticationContext: {
+          type: 'string',
+          pattern: '^c([1-9]|[1-9][0-9])$',
+          description: 'An authentication context ID c1..c99 the activating token must carry in acrs.',
+        },
+        approvers: {
+          ...names,
+          description: 'User principal names or group display names; approval is required when given.',
+        },
+        eligible: { ...names, description: 'User principal names eligible for membership.' },
       },
     },
   },

@@ -2,16 +2,18 @@
  * Seed loading: YAML (or JSON) text -> validated SeedDocument -> Tenant objects
  * with every name reference (group members, assignments, policy targets)
  * resolved to object IDs. Any problem becomes one KentraError listing every bad
- * field. The parts of a tenant are built by seed-people.ts, seed-apps.ts and
- * seed-policies.ts, sharing a TenantBuild (seed-build.ts).
+ * field. The parts of a tenant are built by seed-people.ts, seed-apps.ts,
+ * seed-policies.ts and seed-pim.ts, sharing a TenantBuild (seed-build.ts).
  */
 import { parseDocument } from 'yaml';
 import { KentraError } from '../errors.js';
 import { stableGuid } from './ids.js';
 import type { Tenant } from './model.js';
+import { emptyPim } from './pim-model.js';
 import { addApplications, addAssignments, checkManagedIdentities } from './seed-apps.js';
 import type { TenantBuild } from './seed-build.js';
 import { addGroupMembers, addGroups, addUsers } from './seed-people.js';
+import { addPrivilegedAccessGroups } from './seed-pim.js';
 import { addConditionalAccessPolicies, addNamedLocations } from './seed-policies.js';
 import { readSeed, type SeedDocument, SeedProblems, type SeedTenant } from './seed-schema.js';
 
@@ -104,6 +106,7 @@ function buildTenant(seed: SeedTenant, path: string, problems: SeedProblems): Te
   addAssignments(build);
   addNamedLocations(build);
   addConditionalAccessPolicies(build);
+  addPrivilegedAccessGroups(build);
   return build.tenant;
 }
 
@@ -122,6 +125,7 @@ function emptyTenant(seed: SeedTenant): Tenant {
     conditionalAccessPolicies: [],
     namedLocations: [],
     subjectSalt: stableGuid(tenantId, 'pairwise-subject'),
+    privilegedAccess: emptyPim(),
   };
 }
 

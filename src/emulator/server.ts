@@ -18,7 +18,9 @@ import { graphHandler } from './graph/handler.js';
 import { GraphThrottle } from './graph/throttle.js';
 import { SigningKeys } from './keys.js';
 import { type ManagedIdentityEndpoint, startManagedIdentityEndpoint } from './managed-identity.js';
+import { PrivilegedAccess } from './privileged-access.js';
 import { createRouter } from './router.js';
+import { ScheduleClock } from './schedule-clock.js';
 import { tenantsFromSeed, tenantsFromSeedText } from './seed.js';
 import { SignInLog } from './signin-log.js';
 import { openCertificateAuthority, stateFiles } from './state-dir.js';
@@ -108,9 +110,10 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
   });
   const { port } = server.address() as AddressInfo;
   const url = `https://127.0.0.1:${port}`;
+  const directory = new Directory(tenants, now);
   context = {
     baseUrl: url,
-    directory: new Directory(tenants, now),
+    directory,
     keys,
     grants: new Grants(now),
     signIns: new SignInLog(),
@@ -120,6 +123,7 @@ export async function startEmulatorServer(options: EmulatorOptions): Promise<Run
     requestCounts: new Map(),
     faults: [],
     graphThrottle: new GraphThrottle(now),
+    privilegedAccess: new PrivilegedAccess(directory, new ScheduleClock(now)),
   };
   const ctx = context;
   return {

@@ -24,12 +24,20 @@ import {
   claimMappingsFromIdentity,
   defaultClaimMappings,
 } from '../domain/audit/claim-mappings.js';
+import {
+  type ElevationEvent,
+  ElevationIndex,
+  elevationFrom,
+  enrichElevations,
+  type ScheduleRequestRecord,
+} from '../domain/audit/elevation.js';
 import { type GroupChange, groupChangeFrom } from '../domain/audit/group-change.js';
 import { defaultJoinOptions, type JoinOptions } from '../domain/audit/join.js';
 import { auditEventFrom } from '../domain/audit/k8s-event.js';
 import { SignInIndex } from '../domain/audit/sign-in-index.js';
 import {
   inTimeRange,
+  matchesElevation,
   matchesGroupChange,
   matchesRequest,
   type TrailFilter,
@@ -90,7 +98,8 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
   const settings = await resolveSettings(request, deps);
   const progress = progressLine(deps);
   const problems = problemReporter(deps.stderr, progress.clear);
-  const { index, changes, groupNames } = await loadSignInLog(request, settings, deps, problems);
+  const { index, changes, elevations, groupNames } = await loadSignInLog(request, settings, deps, problems);
+  const windows = new ElevationIndex(elevations);
 
   const sources = await auditLogSources(request.auditPaths, { stdin: deps.stdin, cwd: deps.cwd });
   const followed = request.follow ? followTarget(sources) : undefined;
@@ -102,10 +111,17 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     skipped: 0,
     joins: { uti: 0, sid: 0, heuristic: 0, none: 0 },
     groupChanges: 0,
+    elevations: 0,
   };
-  const groupChanges = groupChangeStream(changes, request.filter, writer, summary);
+  const groupChanges = directoryEventStream(changes, elevations, request.filter, writer, summary);
   const handleLine = lineHandler(
-    { index, mappings: settings.mappings, join: settings.join, groupName: (id) => groupNames.get(id) },
+    {
+      index,
+      mappings: settings.mappings,
+      join: settings.join,
+      groupName: (id) => groupNames.get(id),
+      ...(windows.size > 0 ? { elevation: (member, group, time) => windows.at(member, group, time) } : {}),
+    },
     { filter: request.filter, writer, summary, problems, groupChanges },
   );
   const maxLineChars = request.maxLineChars ?? defaultMaxLineChars;
@@ -174,31 +190,43 @@ function progressLine(deps: AuditDeps): { show(text: string): void; clear(): voi
 }
 
 interface GroupChangeStream {
-  /** Writes the group changes up to `time` (they interleave with requests by time). */
+  /** Writes the directory events up to `time` (they interleave with requests by time). */
   emitUntil(time: number): void;
   readonly pending: boolean;
 }
 
-function groupChangeStream(
+/** Group changes and elevation steps, in time order, each written when the requests reach its time. */
+function directoryEventStream(
   changes: readonly GroupChange[],
+  elevations: readonly ElevationEvent[],
   filter: TrailFilter,
   writer: TrailWriter,
   summary: TrailSummary,
 ): GroupChangeStream {
+  const events = [
+    ...changes.map((change) => ({ time: Date.parse(change.time), change })),
+    ...elevations.map((elevation) => ({ time: Date.parse(elevation.time), elevation })),
+  ].sort((a, b) => a.time - b.time);
   let next = 0;
   return {
     get pending() {
-      return next < changes.length;
+      return next < events.length;
     },
     emitUntil: (time) => {
-      while (next < changes.length) {
-        const change = changes[next] as GroupChange;
-        if (!(Date.parse(change.time) <= time)) break;
+      while (next < events.length) {
+        const event = events[next] as (typeof events)[number];
+        if (!(event.time <= time)) break;
         next++;
-        if (!matchesGroupChange(change, filter)) continue;
-        writer.groupChange(change);
+        if ('change' in event) {
+          if (!matchesGroupChange(event.change, filter)) continue;
+          writer.groupChange(event.change);
+          summary.groupChanges++;
+        } else {
+          if (!matchesElevation(event.elevation, filter)) continue;
+          writer.elevation(event.elevation);
+          summary.elevations++;
+        }
         summary.written++;
-        summary.groupChanges++;
       }
     },
   };
@@ -270,6 +298,8 @@ interface SignInLog {
   index: SignInIndex;
   /** Group-membership changes, oldest first. */
   changes: GroupChange[];
+  /** PIM elevation steps, enriched from the schedule requests. */
+  elevations: ElevationEvent[];
   /** Entra group display names by object id, learnt from the directory audits. */
   groupNames: Map<string, string>;
 }
@@ -283,10 +313,20 @@ async function loadSignInLog(
   const index = new SignInIndex();
   const groupNames = new Map<string, string>();
   const changes: GroupChange[] = [];
+  const elevations: ElevationEvent[] = [];
+  const requests: ScheduleRequestRecord[] = [];
   for (const source of await signInSources(request, settings, deps)) {
     await source.load({
       signIn: (signIn) => index.add(signIn),
+      scheduleRequest: (scheduled) => requests.push(scheduled),
       directoryAudit: (audit) => {
+        const elevation = elevationFrom(audit);
+        if (elevation) {
+          elevations.push(elevation);
+          if (elevation.group.id && elevation.group.displayName)
+            groupNames.set(elevation.group.id, elevation.group.displayName);
+          return;
+        }
         const change = groupChangeFrom(audit);
         if (!change) return;
         changes.push(change);
@@ -298,7 +338,8 @@ async function loadSignInLog(
     });
   }
   changes.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
-  return { index, changes, groupNames };
+  enrichElevations(elevations, requests);
+  return { index, changes, elevations, groupNames };
 }
 
 async function resolveSettings(request: AuditRequest, deps: AuditDeps): Promise<Settings> {
@@ -416,10 +457,11 @@ function problemReporter(stderr: TextSink, beforeWrite: () => void): ProblemRepo
 
 function summaryText(summary: TrailSummary, mappings: ClaimMappings, interrupted: boolean): string {
   const j = summary.joins;
-  const requests = summary.written - summary.groupChanges;
+  const requests = summary.written - summary.groupChanges - summary.elevations;
   let text =
     `kentra audit: ${summary.events} audit events read, ${requests} shown` +
     (summary.groupChanges > 0 ? ` and ${summary.groupChanges} group changes` : '') +
+    (summary.elevations > 0 ? ` and ${summary.elevations} elevation steps` : '') +
     `; sign-in joined exactly for ${j.uti + j.sid} (uti ${j.uti}, sid ${j.sid}), by heuristic for ${j.heuristic}, not joined ${j.none}` +
     `; ${summary.skipped} lines skipped${interrupted ? '; interrupted' : ''}\n`;
   if (j.heuristic > 0 && j.uti + j.sid === 0)

@@ -4,9 +4,9 @@
  * the tests that seed a cache all name an entry through this one function.
  */
 import { type CacheKey, cacheKey } from '../adapters/token-cache/key.js';
-import { accountFor, type Flow, type SignInSettings, scopesFor } from './sign-in-plan.js';
+import { accountFor, type LoginMode, type SignInSettings, scopesFor } from './sign-in-plan.js';
 
-export function cacheKeyFor(settings: SignInSettings, flow: Flow): CacheKey {
+export function cacheKeyFor(settings: SignInSettings, flow: LoginMode): CacheKey {
   return cacheKey({
     authority: settings.authorityHost,
     tenant: settings.tenant,

@@ -5,6 +5,7 @@
  * checks the token version the cluster expects and that every group the
  * rules name is assigned. Sends no write request.
  */
+
 import {
   applicationsByAppId,
   applicationsByName,
@@ -14,17 +15,24 @@ import {
   servicePrincipalOf,
 } from '../adapters/graph/applications.js';
 import type { GraphClient } from '../adapters/graph/client.js';
+import { groupMemberIds } from '../adapters/graph/groups.js';
 import { clusterApps, rulesFor } from '../domain/access/cluster-apps.js';
-import { type AccessFile, isAdminLikeRule, isExpired } from '../domain/access/model.js';
+import { type AccessFile, type AccessRule, isAdminLikeRule, isExpired } from '../domain/access/model.js';
+import type { ResolvedGroup } from '../domain/bindings/desired.js';
 import { formatPath } from '../domain/config-check/issues.js';
 import {
   type CheckInput,
   checkRegistration,
   checkWebClient,
   type Finding,
+  type StandingAdmin,
 } from '../domain/entra-app/findings.js';
+import { previewGrants } from '../domain/pim/grant-preview.js';
+import { aggregatedBootstrapDefaults } from '../domain/rbac/bootstrap-defaults.js';
+import { everything } from '../domain/rbac/capabilities.js';
 import { KentraError } from '../errors.js';
 import { type EntraIo, openTenantGraph } from './entra-connect.js';
+import { groupPimState } from './jit-groups.js';
 import { loadAccessFile } from './load-access.js';
 import { resolveGroups } from './resolve-groups.js';
 
@@ -67,7 +75,7 @@ export async function entraCheck(options: EntraCheckOptions, io: EntraIo): Promi
     ? clusterApps(file)
     : [{ displayName: options.appId ?? '', clientId: options.appId, clusters: [], clientIdFields: [] }];
   const checked: AppCheck[] = [];
-  let fileFindings: Pick<CheckInput, 'unknownGroups' | 'adminGroups'> = {};
+  let fileFindings: Pick<CheckInput, 'unknownGroups' | 'adminGroups' | 'standingAdmins'> = {};
   let byName = new Map<string, string>();
   if (fromAccessFile) ({ fileFindings, byName } = await fileGroups(graph, file, io.now()));
   for (const [index, app] of [first, ...rest].entries()) {
@@ -179,5 +187,48 @@ async function fileGroups(graph: GraphClient, file: AccessFile, now: number) {
         ]
       : [];
   });
-  return { fileFindings: { unknownGroups, adminGroups }, byName };
+  const standingAdmins = await standingAdminsOf(file, rules, resolved.groups, graph, now);
+  return { fileFindings: { unknownGroups, adminGroups, standingAdmins }, byName };
+}
+
+/**
+ * Rules whose role allows every verb on every resource (cluster-admin, or a
+ * role with `*` everywhere; judged by the offline evaluator against the
+ * bootstrap roles) and the permanent members of their groups: PIM's
+ * `assigned` members, or, when PIM cannot be read, every member.
+ */
+async function standingAdminsOf(
+  file: AccessFile,
+  rules: readonly AccessRule[],
+  groups: ReadonlyMap<number, ResolvedGroup>,
+  graph: GraphClient,
+  now: number,
+): Promise<StandingAdmin[]> {
+  const roles = aggregatedBootstrapDefaults();
+  const out: StandingAdmin[] = [];
+  for (const rule of rules) {
+    const group = groups.get(rule.index);
+    if (!group) continue;
+    const only = { ...file, rules: [rule] };
+    const admin = previewGrants(only, group, roles, now)
+      .flatMap((cluster) => cluster.grants)
+      .find((grant) => grant.can.includes(everything.label));
+    if (!admin) continue;
+    let permanent: string[];
+    let approximate = false;
+    try {
+      permanent = (await groupPimState(graph, group.id)).permanentMembers;
+    } catch {
+      approximate = true;
+      permanent = await groupMemberIds(graph, group.id);
+    }
+    out.push({
+      field: `rules[${rule.index}]`,
+      group: group.displayName,
+      grant: `${admin.role} ${admin.scope}`,
+      permanentMembers: permanent.length,
+      approximate,
+    });
+  }
+  return out;
 }

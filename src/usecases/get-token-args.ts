@@ -9,13 +9,15 @@ import { createRequire } from 'node:module';
 import { defaultAuthority } from '../domain/entra/clouds.js';
 import { KentraError } from '../errors.js';
 import type { GetTokenInput } from './get-token-cache.js';
-import { type GrantType, grantTypes } from './sign-in-plan.js';
+import { type LoginChoice, loginChoiceOf, loginModes, yieldsAccessTokenOnly } from './sign-in-plan.js';
 
 export interface Flag {
   value?: string;
   help: string;
   multiple?: true;
   default?: string;
+  /** A one-letter spelling (commander and parseArgs; the cache hit reads long flags only). */
+  short?: string;
 }
 
 /** The one table of get-token flags: commander (help, full path), quickValues (fast path) and parseArgs read it. */
@@ -29,8 +31,7 @@ export const getTokenFlags: Record<string, Flag> = {
   },
   'token-type': {
     value: 'id|access',
-    help: 'hand kubectl the ID token (aud = client ID) or an access token for --scope',
-    default: 'id',
+    help: 'hand kubectl the ID token (aud = client ID) or an access token for --scope (default: id; access for --login azurecli, msi, workloadidentity, spn)',
   },
   scope: {
     value: 'scope',
@@ -38,10 +39,24 @@ export const getTokenFlags: Record<string, Flag> = {
     multiple: true,
   },
   'login-hint': { value: 'upn', help: 'the account to sign in with; also keeps accounts apart in the cache' },
+  login: {
+    value: 'mode',
+    short: 'l',
+    help:
+      `how to sign in: ${loginModes.join(' | ')} (default: a CI credential from the environment, ` +
+      'else the browser where one can open, else device code)',
+  },
   'grant-type': {
     value: 'type',
-    help: 'auto | authcode | device-code | client-credentials | workload-identity',
-    default: 'auto',
+    help: 'the older name of --login: auto | authcode | device-code | client-credentials | workload-identity',
+  },
+  'client-certificate': {
+    value: 'file',
+    help: '--login spn: PEM (certificate and key) or PFX file; its password in AZURE_CLIENT_CERTIFICATE_PASSWORD',
+  },
+  'identity-client-id': {
+    value: 'id',
+    help: '--login msi: client ID of a user-assigned managed identity (default: the system-assigned one)',
   },
   'certificate-authority': { value: 'file', help: "PEM file with the CA of the authority's TLS certificate" },
   'browser-command': { value: 'cmd', help: 'command that opens the sign-in URL (given as last argument)' },
@@ -107,11 +122,12 @@ export function quickValues(argv: readonly string[]): Values | undefined {
 }
 
 export function parseArgsOptions() {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {};
   for (const [name, flag] of Object.entries(getTokenFlags))
-    options[name] = flag.multiple
-      ? { type: 'string', multiple: true }
-      : { type: flag.value ? 'string' : 'boolean' };
+    options[name] = {
+      ...(flag.multiple ? { type: 'string', multiple: true } : { type: flag.value ? 'string' : 'boolean' }),
+      ...(flag.short ? { short: flag.short } : {}),
+    };
   return options;
 }
 
@@ -128,19 +144,14 @@ export function inputFrom(values: Values): GetTokenInput {
       });
     return value;
   };
-  const tokenType = text('token-type');
+  const login = loginOf(text('login'), text('grant-type'));
+  const tokenType = text('token-type') ?? (yieldsAccessTokenOnly(login) ? 'access' : 'id');
   if (tokenType !== 'id' && tokenType !== 'access')
     throw new KentraError('usage', `--token-type must be "id" or "access", not "${tokenType}"`);
   const port = text('listen-port');
   const listenPort = port === undefined ? undefined : Number(port);
   if (listenPort !== undefined && !(Number.isInteger(listenPort) && listenPort >= 0 && listenPort < 65536))
     throw new KentraError('usage', `--listen-port must be a port number, not "${port}"`);
-  const grantType = required('grant-type');
-  if (!grantTypes.includes(grantType as GrantType))
-    throw new KentraError(
-      'usage',
-      `--grant-type must be one of ${grantTypes.join(', ')}, not "${grantType}"`,
-    );
   const authority = required('authority');
   if (!URL.canParse(authority))
     throw new KentraError('usage', `--authority must be a URL such as ${defaultAuthority}`);
@@ -152,7 +163,9 @@ export function inputFrom(values: Values): GetTokenInput {
     tokenType,
     scopes: Array.isArray(scopes) ? scopes : typeof scopes === 'string' ? [scopes] : [],
     loginHint: text('login-hint'),
-    grantType: grantType as GrantType,
+    login,
+    clientCertificate: text('client-certificate'),
+    identityClientId: text('identity-client-id'),
     caFile: text('certificate-authority'),
     browserCommand: text('browser-command'),
     listenPort,
@@ -161,6 +174,30 @@ export function inputFrom(values: Values): GetTokenInput {
     expect: { issuer: text('expect-issuer'), audience: text('expect-audience') },
     forceRefresh: values['force-refresh'] === true,
   };
+}
+
+/** --login, or its older name --grant-type (both may be given when they agree); auto when neither. */
+function loginOf(login: string | undefined, grantType: string | undefined): LoginChoice {
+  const read = (flag: string, value: string | undefined) => {
+    if (value === undefined) return undefined;
+    const choice = loginChoiceOf(value);
+    if (!choice)
+      throw new KentraError(
+        'usage',
+        `${flag} must be one of auto, ${loginModes.join(', ')}, not "${value}"`,
+        {
+          hint: '--grant-type also takes its older values authcode, device-code, client-credentials, workload-identity.',
+        },
+      );
+    return choice;
+  };
+  const fromLogin = read('--login', login);
+  const fromGrantType = read('--grant-type', grantType);
+  if (fromLogin && fromGrantType && fromLogin !== fromGrantType)
+    throw new KentraError('usage', `--login ${login} and --grant-type ${grantType} disagree`, {
+      hint: '--grant-type is the older name of --login: give one of them.',
+    });
+  return fromLogin ?? fromGrantType ?? 'auto';
 }
 
 export function durationMs(text: string, what: string): number {

@@ -21,10 +21,12 @@ import { type ExecInfo, parseExecInfo } from '../domain/exec-credential/exec-inf
 import type { Expectations } from '../domain/exec-credential/expectations.js';
 import { isFresh, usableUntil } from '../domain/exec-credential/freshness.js';
 import { cacheKeyFor } from './cache-key.js';
-import { chooseFlow, type Flow, type SignInSettings } from './sign-in-plan.js';
+import { chooseFlow, type LoginMode, type SignInSettings } from './sign-in-plan.js';
 
 export interface GetTokenInput extends SignInSettings {
   caFile?: string;
+  /** --login spn: a PEM or PFX file (else AZURE_CLIENT_CERTIFICATE_PATH, else the secret in AZURE_CLIENT_SECRET). */
+  clientCertificate?: string;
   browserCommand?: string;
   listenPort?: number;
   /** How long a sign-in (and waiting for another process's sign-in) may take. */
@@ -69,16 +71,20 @@ export interface OpenedBrowser {
   exited: Promise<{ code: number | null; signal: string | null }>;
 }
 
-/** The network half (usecases/sign-in.ts over MSAL): refresh with the cached refresh token, or sign in. */
+/** A refresh that cannot work, so the sign-in starts afresh; `refused` says why in a few words. */
+export interface RefreshRefused {
+  refused: string;
+}
+
+/** The network half (usecases/sign-in.ts): refresh with the cached refresh token, or sign in. */
 export interface SignInFlows {
-  /** undefined when the refresh token can no longer be used (sign in again). */
   refresh(
     input: GetTokenInput,
     deps: GetTokenDeps,
     key: CacheKey,
     current: CacheEntry,
-  ): Promise<CacheEntry | undefined>;
-  signIn(input: GetTokenInput, deps: GetTokenDeps, flow: Flow, key: CacheKey): Promise<CacheEntry>;
+  ): Promise<CacheEntry | RefreshRefused>;
+  signIn(input: GetTokenInput, deps: GetTokenDeps, flow: LoginMode, key: CacheKey): Promise<CacheEntry>;
 }
 
 export interface GetTokenDeps {
@@ -97,9 +103,11 @@ export interface GetTokenDeps {
 
 /** What one run works with, derived from the input and the environment. */
 export interface Run {
-  flow: Flow;
+  flow: LoginMode;
   key: CacheKey;
   execInfo: ExecInfo;
+  /** A browser can show the sign-in page here (a display, or a --browser-command). */
+  browserPossible: boolean;
 }
 
 export function prepare(input: GetTokenInput, env: Environment, browser: boolean): Run {
@@ -109,7 +117,12 @@ export function prepare(input: GetTokenInput, env: Environment, browser: boolean
     clientSecret: Boolean(env.AZURE_CLIENT_SECRET),
     federatedTokenFile: Boolean(env.AZURE_FEDERATED_TOKEN_FILE),
   });
-  return { flow, key: cacheKeyFor(input, flow), execInfo: parseExecInfo(env.KUBERNETES_EXEC_INFO) };
+  return {
+    flow,
+    key: cacheKeyFor(input, flow),
+    execInfo: parseExecInfo(env.KUBERNETES_EXEC_INFO),
+    browserPossible: browser || Boolean(input.browserCommand),
+  };
 }
 
 /**

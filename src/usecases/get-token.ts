@@ -14,6 +14,7 @@
 import type { CacheEntry } from '../adapters/token-cache/entry.js';
 import type { CacheKey } from '../adapters/token-cache/key.js';
 import { isDefaultAuthority } from '../domain/entra/clouds.js';
+import { type Recovery, signInErrorFact } from '../domain/entra/sign-in-errors.js';
 import { execCredential, renderExecCredential } from '../domain/exec-credential/credential.js';
 import { isFresh, usableUntil } from '../domain/exec-credential/freshness.js';
 import { KentraError } from '../errors.js';
@@ -24,6 +25,7 @@ import {
   type Run,
   type TokenStore,
 } from './get-token-cache.js';
+import { isInteractive, retryAfterRefusal } from './sign-in-plan.js';
 
 export type { GetTokenDeps, GetTokenInput } from './get-token-cache.js';
 
@@ -103,19 +105,22 @@ const failureBackoffMs = 60_000;
 async function obtain(
   input: GetTokenInput,
   deps: GetTokenDeps,
-  { flow, key, execInfo }: Run,
+  { flow, key, execInfo, browserPossible }: Run,
   current: CacheEntry | undefined,
 ): Promise<CacheEntry> {
   const { store } = deps;
   const { signIn, refresh } = await deps.flows();
+  let refused: string | undefined;
   if (current?.msalCache && current.account) {
     const refreshed = await refresh(input, deps, key, current);
-    if (refreshed) return refreshed;
+    if (!('refused' in refreshed)) return refreshed;
+    refused = refreshed.refused;
   }
-  if (execInfo.interactive === false && (flow === 'authcode' || flow === 'device-code')) {
+  const interactive = isInteractive(flow);
+  if (execInfo.interactive === false && interactive) {
     throw new KentraError(
       'auth.interaction_required',
-      'no valid token cached and kubectl runs without a terminal',
+      `no valid token cached${refused ? ` (${refused})` : ''} and kubectl runs without a terminal`,
       {
         hint:
           'kubectl was started non-interactively (an IDE, a script or interactiveMode: Never), so kentra does not open ' +
@@ -123,7 +128,7 @@ async function obtain(
       },
     );
   }
-  const interactive = flow === 'authcode' || flow === 'device-code';
+  if (refused) deps.say(`kentra: ${refused}; signing in again.`);
   // Run by kubectl (KUBERNETES_EXEC_INFO set)? Then respect the back-off; a person running
   // `kentra get-token` by hand always gets a fresh attempt.
   const byKubectl = deps.env.KUBERNETES_EXEC_INFO !== undefined;
@@ -141,13 +146,34 @@ async function obtain(
     );
   }
   try {
-    const entry = await signIn(input, deps, flow, key);
+    let entry: CacheEntry;
+    try {
+      entry = await signIn(input, deps, flow, key);
+    } catch (error) {
+      // At most one automatic retry, with another flow, and only where a person takes part.
+      const retry = retryAfterRefusal(flow, recoveryOf(error), {
+        interactive: execInfo.interactive !== false,
+        browser: browserPossible,
+      });
+      if (!retry) throw error;
+      deps.say(
+        `kentra: ${(error as KentraError).message.replace(/^sign-in failed: /, '')}; retrying once with --login ${retry}.`,
+      );
+      entry = await signIn(input, deps, retry, key);
+    }
     await store.clearFailure(key).catch(() => {});
     return entry;
   } catch (error) {
     if (interactive) await store.recordFailure(key, deps.now(), (error as Error).message).catch(() => {});
     throw error;
   }
+}
+
+/** What can pass a refused sign-in, from the AADSTS code signInError keeps in the details. */
+function recoveryOf(error: unknown): Recovery | undefined {
+  if (!(error instanceof KentraError)) return undefined;
+  const code = (error.details as { aadsts?: unknown } | undefined)?.aadsts;
+  return typeof code === 'number' ? signInErrorFact(code)?.recovery : undefined;
 }
 
 /** The get-token arguments that identify this account, for the "sign in from a terminal" hint. */

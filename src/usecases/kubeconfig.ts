@@ -31,7 +31,9 @@ export interface KubeconfigRequest {
   tokenType?: 'id' | 'access';
   scopes: string[];
   loginHint?: string;
-  grantType?: string;
+  login?: string;
+  clientCertificate?: string;
+  identityClientId?: string;
   idpCaFile?: string;
   browserCommand?: string;
   accessGroup?: string;
@@ -112,6 +114,7 @@ async function entriesFor(request: KubeconfigRequest, cwd: string): Promise<Kent
       ...request,
       // Absolute: kubectl runs the plugin from wherever the user happens to be.
       caFile: request.idpCaFile && resolve(cwd, request.idpCaFile),
+      clientCertificate: request.clientCertificate && resolve(cwd, request.clientCertificate),
     }),
   });
 }

@@ -17,7 +17,7 @@ import { kentraGetTokenArgs } from '../domain/kubeconfig/entries.js';
 import { KentraError } from '../errors.js';
 import type { GetTokenDeps, GetTokenInput } from './get-token-cache.js';
 import type { LoadedAccessFile } from './load-access.js';
-import type { GrantType } from './sign-in-plan.js';
+import type { LoginChoice } from './sign-in-plan.js';
 
 export type TokenSource =
   | { kind: 'get-token'; input: GetTokenInput }
@@ -26,7 +26,7 @@ export type TokenSource =
 /** Sign-in settings a person may give verify (the get-token flags that are not in the access file). */
 export interface SignInFlags {
   loginHint?: string;
-  grantType?: GrantType;
+  login?: LoginChoice;
   browserCommand?: string;
   tokenType?: 'id' | 'access';
   scopes?: string[];
@@ -65,7 +65,7 @@ export function signInFromAccessFile(
       tokenType: own ? 'access' : (flags.tokenType ?? 'id'),
       scopes: own ? signIn.scopes : (flags.scopes ?? []),
       loginHint: flags.loginHint,
-      grantType: flags.grantType ?? 'auto',
+      login: flags.login ?? 'auto',
       caFile: tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile),
       browserCommand: flags.browserCommand,
       timeoutMs: flags.timeoutMs ?? 180_000,

@@ -3,6 +3,7 @@
  *
  *   access file ─► issuer discovery ─► fresh token ─► API server (SelfSubjectReview)
  *               └► rbac plan --prune (drift) ─► cluster RBAC vs bootstrap defaults (risks)
+ *               └► jit rules ─► their groups in PIM (managed, no permanent members)
  *
  * Gathering never stops at the first failure: every fact that can be had is
  * had, and the checks (src/domain/verify/checks.ts) decide what each means.
@@ -14,6 +15,7 @@ import { memberGroupIds } from '../adapters/graph/membership.js';
 import type { KubeClient } from '../adapters/kube/client.js';
 import { loadRbacFromCluster } from '../adapters/kube/rbac-source.js';
 import { clusterAudience } from '../domain/access/cluster-apps.js';
+import { ruleAppliesTo } from '../domain/access/model.js';
 import { bindingKey } from '../domain/bindings/binding.js';
 import { hasGroupsOverage } from '../domain/entra/claims.js';
 import { authenticateClaims } from '../domain/identity/authenticator.js';
@@ -23,6 +25,7 @@ import { findRisks } from '../domain/rbac/risks.js';
 import { type CheckResult, gathered, problem, runChecks } from '../domain/verify/checks.js';
 import type { Gathered, SelfReview, VerifyFacts } from '../domain/verify/facts.js';
 import { KentraError } from '../errors.js';
+import { jitGroupFacts } from './jit-groups.js';
 import type { LoadedAccessFile } from './load-access.js';
 import { planRbac } from './rbac-plan.js';
 import { selectCluster } from './select-cluster.js';
@@ -143,6 +146,16 @@ export async function verify(
     }));
   });
 
+  const jitRules = file.rules.filter((rule) => rule.jit && ruleAppliesTo(rule, cluster.name));
+  const jitGroups = await attempt(async () => {
+    if (jitRules.length === 0) return [];
+    if (!graph)
+      throw new KentraError('graph.request', 'checking jit rules needs Microsoft Graph', {
+        hint: 'Sign in to Microsoft Graph with --graph-auth (docs/graph-auth.md), an identity with the PIM read permissions (docs/elevate.md).',
+      });
+    return jitGroupFacts(jitRules, graph);
+  });
+
   const facts: VerifyFacts = {
     cluster: cluster.name,
     authenticator,
@@ -156,6 +169,7 @@ export async function verify(
     review,
     plan: plan.ok ? gathered(plan.value.plan) : plan,
     risks,
+    jitGroups,
   };
   const checks = runChecks(facts);
   return { cluster: cluster.name, passed: checks.every((check) => check.status !== 'fail'), checks };

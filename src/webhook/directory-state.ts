@@ -153,6 +153,15 @@ export class DirectoryState {
     return seen;
   }
 
+  /**
+   * The groups the access file names (the scope's roots, not the groups nested under them) that the
+   * user is a member of now, directly or through nesting: what the webhook grants from the live state
+   * alone, whatever the token says (a PIM activation after the token was issued). Empty without a scope.
+   */
+  namedGroupsOf(userId: string): string[] {
+    return [...this.groupsOf(userId)].filter((group) => this.rootIds.has(group));
+  }
+
   /** In-scope groups the user is a direct member of (for callers that reason about memberships). */
   directGroupsOf(userId: string): ReadonlySet<string> {
     return this.userGroups.get(userId) ?? new Set();

@@ -3,7 +3,10 @@
  * current by the delta poller (delta-poller.ts), plus groups overage resolved
  * on demand. It is what makes offboarding instant: a review checks the user's
  * account, session revocation and group memberships here, on every request,
- * although the token itself stays valid for an hour.
+ * although the token itself stays valid for an hour. It also makes a new
+ * membership count at once (a PIM activation, issue #17): a group the access
+ * file names is granted while its user is a member now, even if the token was
+ * issued before.
  *
  * Every page Graph delivers is applied at once; a round that fails later loses
  * nothing already applied and hides nothing (the version moves per page).
@@ -170,10 +173,12 @@ export class EntraState {
     }
     const tokenGroups = Array.isArray(claims.groups) ? (claims.groups as unknown[]) : [];
     const current = this.directory.groupsOf(oid);
-    return {
-      ok: true,
-      groups: tokenGroups.filter((g): g is string => typeof g === 'string' && current.has(g)),
-    };
+    const stillTrue = tokenGroups.filter((g): g is string => typeof g === 'string' && current.has(g));
+    // Plus what is true now although the token does not say it (a PIM activation after the token was
+    // issued): only groups the access file names, only the verified token's own user (its oid), and
+    // nothing the token claims adds a group (its `groups` can only lose members above).
+    const named = this.directory.namedGroupsOf(oid).filter((g) => !stillTrue.includes(g));
+    return { ok: true, groups: [...stillTrue, ...named] };
   }
 
   /** One delta round over users and groups; throws after recording the failure. */

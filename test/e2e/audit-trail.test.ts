@@ -343,7 +343,7 @@ describe(`kentra audit: one trail from Entra sign-in to Kubernetes action (kentr
     );
     assert.match(
       stderr,
-      /read \d+ sign-ins, [1-9]\d* group-management audits and [1-9]\d* group names from Microsoft Graph/,
+      /read \d+ sign-ins, [1-9]\d* group-management audits, \d+ PIM requests and [1-9]\d* group names from Microsoft Graph/,
     );
     assert.ok(
       !stderr.includes(token) && !records.some((r) => JSON.stringify(r).includes(token)),

@@ -2,7 +2,8 @@
  * `kentra entra check` against the emulator's Graph: a hand-made broken app
  * (made directly through Graph, as someone clicking in the portal would) has
  * each of its problems named with a fix; the app `kentra entra setup` made
- * passes; and the check sends no write request.
+ * passes (but for the standing cluster-admin group, a warning); and the check
+ * sends no write request.
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -77,7 +78,16 @@ describe('kentra entra check against the emulator', () => {
     assert.equal((await world.kentra(['entra', 'setup'])).code, 0);
     const clean = await world.kentra(['entra', 'check', '-o', 'json']);
     assert.equal(clean.code, 0, clean.stderr);
-    assert.deepEqual((JSON.parse(clean.stdout) as EntraCheckResult).findings, []);
+    // Only a warning: platform-admins gets cluster-admin and has a permanent member (this app cannot read PIM).
+    const findings = (JSON.parse(clean.stdout) as EntraCheckResult).findings;
+    assert.deepEqual(
+      findings.map((finding) => `${finding.severity} ${finding.code} ${finding.field}`),
+      ['warning standing-admin rules[0]'],
+    );
+    assert.match(
+      findings[0]?.message ?? '',
+      /^platform-admins gets cluster-admin-like rights \(ClusterRole cluster-admin cluster-wide\) and has 1 permanent member\(s\) \(PIM not readable/,
+    );
 
     const app = (
       await world.graph(`/applications?$filter=${encodeURIComponent("displayName eq 'kentra-e2e'")}`)

@@ -152,7 +152,7 @@ describe(`issue #12 acceptance: rbac plan, whoami, verify and audit --signins gr
         assert.equal(result.code, 0, result.stderr);
         assert.match(
           result.stderr,
-          /read [1-9]\d* sign-ins, \d+ group-management audits and \d+ group names from Microsoft Graph/,
+          /read [1-9]\d* sign-ins, \d+ group-management audits, \d+ PIM requests and \d+ group names from Microsoft Graph/,
         );
         assert.ok(
           result.stdout.split('\n').some((line) => line.includes('"signIn":{')),

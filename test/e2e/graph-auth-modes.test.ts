@@ -23,7 +23,7 @@ import { azureCliClientId } from '../../src/domain/entra/well-known.js';
 import type { SignIn } from '../../src/emulator/signin-log.js';
 import { azureCliFor } from '../harness/azure-cli.js';
 import { spkiHash } from '../harness/chromium.js';
-import type { EmulatorHandle } from '../harness/emulator.js';
+import { deviceCodeApprover, type EmulatorHandle } from '../harness/emulator.js';
 import { kentra } from '../harness/kentra-command.js';
 import { type AppCredentials, startAppCredentials } from '../helpers/app-credentials.js';
 
@@ -69,19 +69,7 @@ describe(`--graph-auth: every mode against the emulator (kentra: ${kentra.name})
       .filter((s) => s.appId === appId)
       .at(-1);
   const mark = () => entra.control.signIns().length;
-  const approveDeviceCodes = (user = entra.users.admin) => {
-    const approvals: Promise<void>[] = [];
-    const onStderr = (text: string) => {
-      const prompt = /open the page (\S+) and enter the code (\S+)/.exec(text);
-      if (prompt?.[1] && prompt[2])
-        approvals.push(
-          entra
-            .browser()
-            .approveDeviceCode(prompt[1], prompt[2], { username: user.upn, password: user.password }),
-        );
-    };
-    return { onStderr, approvals };
-  };
+  const approveDeviceCodes = (user = entra.users.admin) => deviceCodeApprover(entra, user);
 
   it('token: KENTRA_GRAPH_TOKEN as it is', async () => {
     assertChecked(
@@ -176,18 +164,7 @@ describe(`--graph-auth: every mode against the emulator (kentra: ${kentra.name})
   it('azure-cli: the real az from PyPI, signed in to the emulator as a custom cloud', async () => {
     const cli = await azureCliFor(entra, dir);
     const { onStderr, approvals } = approveDeviceCodes();
-    const login = await cli.az(
-      [
-        'login',
-        '--use-device-code',
-        '--tenant',
-        entra.tenantId,
-        '--skip-subscription-discovery',
-        '--output',
-        'none',
-      ],
-      onStderr,
-    );
+    const login = await cli.login(onStderr);
     await Promise.all(approvals);
     assert.equal(login.code, 0, login.stderr);
     const from = mark();

@@ -216,10 +216,10 @@ describe(`kubectl + kentra get-token + emulator + kube-apiserver (kentra: ${kent
         clientId: entra.clientId,
         tokenType: 'id',
         scopes: [],
-        grantType: 'auto',
+        login: 'auto',
         loginHint: user.upn,
       },
-      'authcode',
+      'browser',
     );
     const store = new TokenCacheStore(join(cacheDir, 'kentra'));
     const first = await store.read(key);
@@ -284,7 +284,7 @@ describe(`kubectl + kentra get-token + emulator + kube-apiserver (kentra: ${kent
     assert.deepEqual((await browsersOpened()).slice(browsers), [`stand-in ${user.upn}`]);
   });
 
-  it('keeps two users apart; logging one out leaves the other signed in', async () => {
+  it('keeps two users apart, lists both with kentra accounts; logging one out leaves the other signed in', async () => {
     const kubeconfig = join(dir, 'two.kubeconfig');
     const cacheDir = join(dir, 'cache-two');
     const [alice, bob] = [entra.users.developer, entra.users.admin];
@@ -302,6 +302,19 @@ describe(`kubectl + kentra get-token + emulator + kube-apiserver (kentra: ${kent
     );
     const entries = await new TokenCacheStore(join(cacheDir, 'kentra')).list();
     assert.deepEqual(entries.map((item) => item.entry.account?.username).sort(), [alice.upn, bob.upn].sort());
+    const accounts = await kentra.run(['accounts', '-o', 'json'], { env: aliceEnv });
+    assert.equal(accounts.code, 0, accounts.stderr);
+    assert.deepEqual(
+      (
+        JSON.parse(accounts.stdout) as {
+          account: string;
+          tenant: string;
+          kind: string;
+          refreshable: boolean;
+        }[]
+      ).map((row) => [row.account, row.tenant, row.kind, row.refreshable]),
+      [alice.upn, bob.upn].sort().map((upn) => [upn, entra.tenantId, 'user', true]),
+    );
 
     const logout = await kentra.run(['logout', '--context', 'alice'], {
       env: { ...aliceEnv, KUBECONFIG: kubeconfig },
@@ -318,6 +331,12 @@ describe(`kubectl + kentra get-token + emulator + kube-apiserver (kentra: ${kent
     const aliceAgain = await kubectlPlain(kubeconfig, whoamiArgs('alice'), aliceEnv);
     assert.notEqual(aliceAgain.code, 0);
     assert.match(aliceAgain.stderr, /no valid token cached and kubectl runs without a terminal/);
+
+    // Forget bob by account, whatever context cached him.
+    const byAccount = await kentra.run(['logout', '--account', bob.upn], { env: bobEnv });
+    assert.equal(byAccount.code, 0, byAccount.stderr);
+    assert.match(byAccount.stdout, new RegExp(`^Signed out ${bob.upn.replace(/\./g, '\\.')} `));
+    assert.deepEqual(await new TokenCacheStore(join(cacheDir, 'kentra')).list(), []);
   });
 
   it('tells an unassigned user which group to ask for, and does not open tab after tab', async () => {

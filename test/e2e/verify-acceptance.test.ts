@@ -129,6 +129,7 @@ describe(`issue #6 acceptance: kentra verify and kentra whoami against the emula
       bindings: 'pass',
       baseline: 'pass',
       'rbac-risks': 'pass',
+      'jit-groups': 'pass',
     });
     const accepted = json.report.checks.find((check) => check.id === 'token-accepted');
     assert.equal(accepted?.summary, `authenticated as entra:${entra.users.developer.oid}`);
@@ -147,7 +148,7 @@ describe(`issue #6 acceptance: kentra verify and kentra whoami against the emula
     );
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /^ {2}PASS {2}bindings +2 kentra-managed binding\(s\), none drifted$/m);
-    assert.match(table.stdout, /11 passed, 0 failed, 0 skipped/);
+    assert.match(table.stdout, /12 passed, 0 failed, 0 skipped/);
   });
 
   it('passes for a user in no mapped group too: no groups in the token, and Graph confirms none', async () => {
@@ -187,7 +188,7 @@ describe(`issue #6 acceptance: kentra verify and kentra whoami against the emula
       line?.summary ?? '',
       /v2 issuer but the access file configures the v1 issuer: a v1\/v2 mix-up/,
     );
-    assert.match(mixUp.stderr, /\[verify\.failed\]: 1 of 11 checks failed on cluster "emu": token-issuer/);
+    assert.match(mixUp.stderr, /\[verify\.failed\]: 1 of 12 checks failed on cluster "emu": token-issuer/);
 
     const bare = await writeAccess('bare.yaml', (file) => {
       (file.tenant as Record<string, unknown>).issuer = `${entra.url}/${entra.tenantId}`;

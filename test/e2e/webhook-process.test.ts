@@ -19,6 +19,7 @@ import { stringify } from 'yaml';
 import { createCertificateAuthority } from '../../src/adapters/pki.js';
 import { type EmulatorHandle, startEmulator } from '../harness/emulator.js';
 import { kentra } from '../harness/kentra-command.js';
+import { emulatorAccessFile } from '../helpers/emulator-access-file.js';
 
 interface Pem {
   certPem: string;
@@ -47,16 +48,7 @@ describe(`kentra webhook as a process (kentra: ${kentra.name})`, () => {
     apiserver = await clients.issue({ commonName: 'kube-apiserver', usage: 'client' });
     serverCa = ca.certPem;
     const files = {
-      'kentra.yaml': stringify({
-        apiVersion: 'kentra.dev/v1alpha1',
-        kind: 'Access',
-        tenant: {
-          id: entra.tenantId,
-          authority: entra.url,
-          graph: entra.url,
-          certificateAuthorityFile: entra.caFile,
-        },
-        app: { name: 'kentra', clientId: entra.clientId, tokenVersion: 2 },
+      'kentra.yaml': emulatorAccessFile(entra, {
         clusters: [{ name: 'test', kind: 'self-managed', kubernetesVersion: '1.36' }],
         rules: [{ group: entra.groups.developers, clusterRole: 'view' }],
       }),

@@ -29,6 +29,8 @@ export interface AzureCli {
   env: NodeJS.ProcessEnv;
   /** Runs az; `onStderr` sees its output as it comes (the device-code prompt). */
   az(args: readonly string[], onStderr?: (text: string) => void): Promise<RunResult>;
+  /** `az login --use-device-code` to the emulator's tenant, without Azure Resource Manager; `onStderr` sees the prompt. */
+  login(onStderr: (text: string) => void): Promise<RunResult>;
 }
 
 let installed: Promise<string> | undefined;
@@ -70,5 +72,18 @@ export async function azureCliFor(entra: EmulatorHandle, dir: string): Promise<A
     const result = await az(step);
     if (result.code !== 0) throw new Error(`az ${step.slice(0, 2).join(' ')} failed: ${result.stderr}`);
   }
-  return { env, az };
+  const login: AzureCli['login'] = (onStderr) =>
+    az(
+      [
+        'login',
+        '--use-device-code',
+        '--tenant',
+        entra.tenantId,
+        '--skip-subscription-discovery',
+        '-o',
+        'none',
+      ],
+      onStderr,
+    );
+  return { env, az, login };
 }

@@ -16,8 +16,9 @@
  *   entra.control                                   // rotateKeys, addToGroup/removeFromGroup, setUserEnabled,
  *                                                   // revokeSignInSessions, add/removeConditionalAccessPolicy,
  *                                                   // setFault/clearFaults, requestCount(endpoint), signIns(),
- *                                                   // directoryAudits(), mintIdToken({user, clientId, ...})
- *   entra.signInWithPassword({ user, clientId?, scope?, claims?, mfaCode? })  // auth code + PKCE via the
+ *                                                   // directoryAudits(), mintIdToken({user, clientId, ...}),
+ *                                                   // advanceClock(ms) (PIM schedules), scheduleNow()
+ *   entra.signInWithPassword({ user, clientId?, scope?, claims?, amrValues?, mfaCode? })  // auth code + PKCE via the
  *                                                   // stand-in browser -> { idToken, accessToken, refreshToken }
  *   entra.browser()                                 // a StandInBrowser (signIn(url, creds), approveDeviceCode(...))
  *   entra.networkClient                             // msal-node INetworkModule that trusts the emulator CA
@@ -75,6 +76,8 @@ export interface SignInOptions {
   /** Default `openid profile offline_access`. */
   scope?: string;
   claims?: string;
+  /** `amr_values` (e.g. `ngcmfa`): ask for a second factor. */
+  amrValues?: string;
   mfaCode?: string;
   tenant?: string;
 }
@@ -181,6 +184,44 @@ async function httpsJson(agent: Agent, url: string, init: RequestInit = {}) {
   return { status, headers, body };
 }
 
+/**
+ * Approves every device code a process prints on stderr (Entra's "open the page URL and enter the
+ * code CODE") on the emulator's page, as `user` on another device would. Each approval settles with
+ * undefined, or with the error the page gave (a refusal such as a Conditional Access block is shown
+ * there, and the process learns it from its next poll).
+ */
+export function deviceCodeApprover(entra: EmulatorHandle, user: DemoUser) {
+  const approvals: Promise<unknown>[] = [];
+  const onStderr = (text: string) => {
+    const prompt = /open the page (\S+) and enter the code (\S+)/.exec(text);
+    if (prompt?.[1] && prompt[2])
+      approvals.push(
+        entra
+          .browser()
+          .approveDeviceCode(prompt[1], prompt[2], { username: user.upn, password: user.password })
+          .then(
+            () => undefined,
+            (error: unknown) => error,
+          ),
+      );
+  };
+  return { onStderr, approvals };
+}
+
+/**
+ * A Conditional Access policy that blocks device code sign-ins of everyone (the "authentication
+ * flows" condition) while every other flow passes; returns its ID for removeConditionalAccessPolicy.
+ */
+export function blockDeviceCode(control: EmulatorControl): string {
+  return control.addConditionalAccessPolicy({
+    displayName: 'Block device code flow',
+    includeApplications: ['All'],
+    includeUsers: ['All'],
+    transferMethods: ['deviceCodeFlow'],
+    grant: 'block',
+  });
+}
+
 export async function startEmulator(
   options: {
     seed?: string;
@@ -266,6 +307,7 @@ export async function startEmulator(
       code_challenge_method: 'S256',
       client_info: '1',
       ...(signIn.claims ? { claims: signIn.claims } : {}),
+      ...(signIn.amrValues ? { amr_values: signIn.amrValues } : {}),
     }).toString();
     // Query mode: the stand-in does not deliver to the (unused) loopback port 1.
     const params = await new StandInBrowser(caPem).signIn(authorize.toString(), credentials);

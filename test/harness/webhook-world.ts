@@ -17,6 +17,7 @@ import { loadAccessFile } from '../../src/usecases/load-access.js';
 import { runWebhook } from '../../src/usecases/webhook.js';
 import { renderWebhookClient } from '../../src/webhook/render.js';
 import type { Webhook } from '../../src/webhook/webhook.js';
+import { emulatorAccessFile } from '../helpers/emulator-access-file.js';
 import { tokenKubeconfig } from '../helpers/token-kubeconfig.js';
 import { type ControlPlane, startControlPlane } from './control-plane.js';
 import { type EmulatorHandle, startEmulator } from './emulator.js';
@@ -43,6 +44,8 @@ export interface WebhookWorldOptions {
   pollIntervalSeconds: number;
   maxStalenessSeconds: number;
   structured?: boolean;
+  /** Groups (IDs or names) the access file grants through; default: developers and platform-admins. */
+  ruleGroups?: readonly string[];
 }
 
 export interface WebhookFiles {
@@ -66,31 +69,17 @@ export async function writeWebhookFiles(
   entra: EmulatorHandle,
   options: WebhookWorldOptions & {
     extra?: { live?: Record<string, unknown>; listen?: Record<string, unknown> };
-    /** Groups (IDs or names) the access file grants through; default: developers and platform-admins. */
-    ruleGroups?: readonly string[];
   },
 ): Promise<WebhookFiles> {
   const accessPath = join(dir, 'kentra.yaml');
   await writeFile(
     accessPath,
-    stringify({
-      apiVersion: 'kentra.dev/v1alpha1',
-      kind: 'Access',
-      tenant: {
-        id: entra.tenantId,
-        authority: entra.url,
-        graph: entra.url,
-        certificateAuthorityFile: entra.caFile,
-      },
-      app: { name: 'kentra', clientId: entra.clientId, tokenVersion: 2 },
+    emulatorAccessFile(entra, {
       clusters: [{ name: 'test', kind: 'self-managed', kubernetesVersion: '1.36' }],
       policy: { denyGuests: true, maxTokenAge: '2h', groupOverage: 'reject' },
       // The groups the e2e tests bind: the webhook holds the memberships of these (and what nests under them).
       rules: (options.ruleGroups ?? [entra.groups.developers, entra.groups['platform-admins']]).map(
-        (group) => ({
-          group,
-          clusterRole: 'view',
-        }),
+        (group) => ({ group, clusterRole: 'view' }),
       ),
     }),
   );

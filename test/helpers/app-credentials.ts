@@ -15,6 +15,7 @@ import { stringify } from 'yaml';
 import { defaultSeed } from '../../src/emulator/default-seed.js';
 import { type EmulatorHandle, startEmulator } from '../harness/emulator.js';
 import { type AppCertificate, createAppCertificate } from './app-certificate.js';
+import { emulatorAccessFile } from './emulator-access-file.js';
 import { startTestIssuer, type TestIssuer } from './test-issuer.js';
 
 export interface AppCredentials {
@@ -85,16 +86,7 @@ export async function startAppCredentials(options: {
   const accessPath = join(dir, 'kentra.yaml');
   await writeFile(
     accessPath,
-    stringify({
-      apiVersion: 'kentra.dev/v1alpha1',
-      kind: 'Access',
-      tenant: {
-        id: entra.tenantId,
-        authority: entra.url,
-        graph: entra.url,
-        certificateAuthorityFile: entra.caFile,
-      },
-      app: { name: 'kentra', clientId: entra.clientId, tokenVersion: 2 },
+    emulatorAccessFile(entra, {
       clusters: [{ name: 'emu', kubernetesVersion: '1.36' }],
       rules: [{ group: 'developers', clusterRole: 'view' }],
     }),

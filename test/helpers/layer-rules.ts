@@ -35,6 +35,7 @@ const forbidden: Record<string, readonly string[]> = {
   adapters: ['usecases', 'cli', 'composition', 'webhook', 'emulator', 'bin'],
   usecases: ['cli', 'composition', 'emulator', 'bin'],
   webhook: ['cli', 'composition', 'emulator', 'bin'],
+  portal: ['cli', 'composition', 'emulator', 'bin'],
   emulator: ['cli', 'composition', 'usecases', 'webhook', 'bin'],
   composition: ['cli', 'bin', 'emulator'],
   cli: ['bin'],

@@ -41,6 +41,7 @@ export function verifyFacts(
     ),
     plan: gathered(emptyPlan),
     risks: gathered([]),
+    jitGroups: gathered([]),
     ...overrides,
   };
 }

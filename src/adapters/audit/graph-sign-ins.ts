@@ -1,3 +1,4 @@
+import { elevationFrom, isScheduleRequestRecord } from '../../domain/audit/elevation.js';
 import { type DirectoryAudit, isDirectoryAudit } from '../../domain/audit/group-change.js';
 import { signInFrom } from '../../domain/audit/sign-in.js';
 import type { GraphClient } from '../graph/client.js';
@@ -6,7 +7,8 @@ import type { GraphGroup } from '../graph/groups.js';
 import type { SignInSource } from './sign-in-files.js';
 
 /**
- * Sign-ins and group changes read from Microsoft Graph. Paging
+ * Sign-ins, group changes and PIM elevations (directory audits, and the
+ * assignmentScheduleRequests of the groups they name) read from Microsoft Graph. Paging
  * (`@odata.nextLink`) and throttling (429 + Retry-After) are the Graph
  * client's job. v1.0 `/auditLogs/signIns` returns interactive sign-ins only;
  * the non-interactive ones (refresh-token redemptions, i.e. most kubectl
@@ -48,6 +50,7 @@ export function graphSignIns(options: GraphSignInOptions): SignInSource {
         options.progress(`Microsoft Graph beta answered ${error.status}: non-interactive sign-ins not read`);
       }
       let audits = 0;
+      const pimGroups = new Set<string>();
       const auditFilter = and(
         "category eq 'GroupManagement'",
         timeFilter('activityDateTime', options.since, options.until),
@@ -59,7 +62,28 @@ export function graphSignIns(options: GraphSignInOptions): SignInSource {
           if (isDirectoryAudit(value)) {
             into.directoryAudit(value as DirectoryAudit);
             audits++;
+            const elevation = elevationFrom(value as DirectoryAudit);
+            if (elevation?.group.id) pimGroups.add(elevation.group.id);
           }
+      // The schedule requests of the groups PIM wrote about: the justification of each elevation.
+      let requests = 0;
+      try {
+        for (const groupId of pimGroups)
+          for await (const page of options.v1.pages<unknown>(
+            '/identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
+            { query: { $filter: `groupId eq '${groupId.replaceAll("'", "''")}'` } },
+          ))
+            for (const value of page)
+              if (isScheduleRequestRecord(value)) {
+                into.scheduleRequest?.(value);
+                requests++;
+              }
+      } catch (error) {
+        if (!(error instanceof GraphRequestError) || error.status !== 403) throw error;
+        options.progress(
+          'Microsoft Graph refused to list PIM requests (403; PrivilegedAssignmentSchedule.Read.AzureADGroup): elevations are shown from the audit log alone',
+        );
+      }
       // Group names, so that a granting group shows by name even if nobody joined or left it.
       let groups = 0;
       try {
@@ -78,7 +102,7 @@ export function graphSignIns(options: GraphSignInOptions): SignInSource {
         );
       }
       options.progress(
-        `read ${signIns} sign-ins, ${audits} group-management audits and ${groups} group names from Microsoft Graph`,
+        `read ${signIns} sign-ins, ${audits} group-management audits, ${requests} PIM requests and ${groups} group names from Microsoft Graph`,
       );
     },
   };

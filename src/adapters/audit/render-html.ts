@@ -17,6 +17,9 @@ export function htmlWriter(out: BufferedOutput, generatedAt: string): TrailWrite
     groupChange(change) {
       out.write(`${embed(change)}\n`);
     },
+    elevation(event) {
+      out.write(`${embed(event)}\n`);
+    },
     end(summary) {
       out.write(`</script>\n<script type="application/json" id="trail-summary">${embed(summary)}</script>\n`);
       out.write(tail);
@@ -52,6 +55,7 @@ td small { color: #6b7487; display: block; }
 tr.forbid td.result { color: #b3261e; font-weight: 600; }
 tr.allow td.result { color: #1e7b34; }
 tr.group-change td { background: #eef7fb; color: #0b5c7a; }
+tr.elevation td { background: #fff6e5; color: #7a4b00; }
 .heuristic { color: #9a6700; }
 .exact { color: #1e7b34; }
 #count { padding: 8px 16px; color: #586174; }
@@ -107,6 +111,12 @@ const tail = `<script>
     var t = Date.parse(r.time);
     if (f.since && !(t >= f.since)) return false;
     if (f.until && !(t <= f.until)) return false;
+    if (r.kind === 'elevation') {
+      if (f.namespace || f.verb || f.resource || f.denied) return false;
+      if (f.user && !has([r.member.upn, r.member.id, r.member.displayName, r.by.upn, r.by.id], f.user)) return false;
+      if (f.group && !has([r.group.displayName, r.group.id], f.group)) return false;
+      return true;
+    }
     if (r.kind === 'group-change') {
       if (f.namespace || f.verb || f.resource || f.denied) return false;
       if (f.user && !has([r.member.upn, r.member.id, r.member.displayName, r.by.upn, r.by.id], f.user)) return false;
@@ -124,6 +134,12 @@ const tail = `<script>
   }
   function row(r) {
     var tr = document.createElement('tr');
+    if (r.kind === 'elevation') {
+      tr.className = 'elevation';
+      cell(tr, r.time.replace('T', ' ').slice(0, 19));
+      cell(tr, r.summary).colSpan = 6;
+      return tr;
+    }
     if (r.kind === 'group-change') {
       tr.className = 'group-change';
       cell(tr, r.time.replace('T', ' ').slice(0, 19));
@@ -143,7 +159,8 @@ const tail = `<script>
     var s = r.signIn;
     cell(tr, j.method === 'none' ? '—' : j.method === 'heuristic' ? 'heuristic ' + j.confidence.toFixed(2) : 'exact (' + j.method + ')', [s ? s.time : '', s ? s.uniqueTokenIdentifier : '', j.note].filter(Boolean).join(' · '), j.method === 'heuristic' ? 'heuristic' : j.method === 'none' ? '' : 'exact');
     var g = w.grantedBy;
-    cell(tr, g ? (g.groupName || g.subject) : '', g ? g.bindingKind + ' ' + g.binding + ' → ' + g.roleKind + ' ' + g.role : '');
+    var e = w.elevation;
+    cell(tr, g ? (g.groupName || g.subject) + (e ? ' (elevated)' : '') : '', g ? [g.bindingKind + ' ' + g.binding + ' → ' + g.roleKind + ' ' + g.role, e ? 'PIM since ' + e.since + (e.justification ? ': ' + e.justification : '') + (e.approvedBy ? ', approved by ' + e.approvedBy : '') : ''].filter(Boolean).join(' · ') : '');
     return tr;
   }
   function render() {

@@ -10,6 +10,9 @@ export function jsonLinesWriter(out: BufferedOutput): TrailWriter {
     groupChange(change) {
       out.write(`${JSON.stringify(change)}\n`);
     },
+    elevation(event) {
+      out.write(`${JSON.stringify(event)}\n`);
+    },
     end() {},
   };
 }

@@ -1,4 +1,9 @@
-import { apiActivityEvent, authenticationEvent, groupManagementEvent } from '../../domain/audit/ocsf.js';
+import {
+  apiActivityEvent,
+  authenticationEvent,
+  elevationEvent,
+  groupManagementEvent,
+} from '../../domain/audit/ocsf.js';
 import type { BufferedOutput } from './buffered-output.js';
 import type { TrailWriter } from './trail-writer.js';
 
@@ -22,6 +27,9 @@ export function ocsfWriter(out: BufferedOutput, productVersion: string): TrailWr
     },
     groupChange(change) {
       out.write(`${JSON.stringify(groupManagementEvent(change, productVersion))}\n`);
+    },
+    elevation(event) {
+      out.write(`${JSON.stringify(elevationEvent(event, productVersion))}\n`);
     },
     end() {},
   };

@@ -52,6 +52,10 @@ export function tableWriter(out: BufferedOutput, options: TableOptions): TrailWr
       if (record.join.method === 'heuristic') painted[6] = paint('yellow', painted[6] ?? '');
       out.write(`${painted.join('  ').trimEnd()}\n`);
     },
+    elevation(event) {
+      head();
+      out.write(`${padCell(shortTime(event.time), 19)}  ${paint('yellow', event.summary)}\n`);
+    },
     groupChange(change) {
       head();
       out.write(
@@ -74,8 +78,11 @@ function cellsOf(record: TrailRecord): string[] {
     .filter(Boolean)
     .join('/');
   const granted = what.grantedBy;
+  const elevated = what.elevation
+    ? ` elevated${what.elevation.justification ? `: ${what.elevation.justification}` : ''}${what.elevation.approvedBy ? `, approved by ${what.elevation.approvedBy}` : ''}`
+    : '';
   const via = granted
-    ? `${granted.groupName ?? granted.subject} (${granted.bindingKind === 'RoleBinding' ? 'rb' : 'crb'} ${granted.binding})`
+    ? `${granted.groupName ?? granted.subject} (${granted.bindingKind === 'RoleBinding' ? 'rb' : 'crb'} ${granted.binding})${elevated}`
     : '';
   const join = record.join;
   const signIn =

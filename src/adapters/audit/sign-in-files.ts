@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { isScheduleRequestRecord, type ScheduleRequestRecord } from '../../domain/audit/elevation.js';
 import { type DirectoryAudit, isDirectoryAudit } from '../../domain/audit/group-change.js';
 import { type SignIn, signInFrom } from '../../domain/audit/sign-in.js';
 import { KentraError } from '../../errors.js';
@@ -13,6 +14,8 @@ export interface SignInSink {
   directoryAudit(value: DirectoryAudit): void;
   /** A group's display name, for naming the group that granted a request. */
   group?(value: { id: string; displayName: string }): void;
+  /** A PIM schedule request (assignmentScheduleRequests): justification and timing of elevations. */
+  scheduleRequest?(value: ScheduleRequestRecord): void;
   /** A record that could not be read; `line` is absent when the whole file is one JSON document. */
   skipped(where: string, line: number | undefined, why: string): void;
 }
@@ -26,7 +29,8 @@ export interface SignInSource {
  * Exported JSON files. Each may be a JSON array of records, one Graph page
  * (`{"value": [...], "@odata.nextLink": ...}`), a single record, or JSON lines
  * of records or pages. Records are told apart by shape: a directoryAudit has
- * `activityDisplayName` + `activityDateTime`, a signIn `createdDateTime` + a user.
+ * `activityDisplayName` + `activityDateTime`, a PIM schedule request `action`,
+ * `groupId` and `principalId`, a signIn `createdDateTime` + a user.
  */
 export function signInFiles(paths: readonly string[], cwd: string): SignInSource {
   return {
@@ -92,6 +96,7 @@ function deliver(value: unknown, path: string, line: number | undefined, into: S
   }
   const signIn = isDirectoryAudit(value) ? undefined : signInFrom(value);
   if (isDirectoryAudit(value)) into.directoryAudit(value);
+  else if (isScheduleRequestRecord(value)) into.scheduleRequest?.(value);
   else if (signIn) into.signIn(signIn);
-  else into.skipped(path, line, 'neither a Graph signIn nor a directoryAudit record');
+  else into.skipped(path, line, 'neither a Graph signIn, a directoryAudit nor a PIM schedule request');
 }

@@ -1,3 +1,4 @@
+import type { ElevationEvent } from '../../domain/audit/elevation.js';
 import type { GroupChange } from '../../domain/audit/group-change.js';
 import type { JoinMethod } from '../../domain/audit/join.js';
 import type { SignIn } from '../../domain/audit/sign-in.js';
@@ -14,11 +15,14 @@ export interface TrailSummary {
   /** Written requests per join method. */
   joins: Record<JoinMethod, number>;
   groupChanges: number;
+  /** Elevation steps written (PIM requests, approvals, activations, ends). */
+  elevations: number;
 }
 
 /** A renderer: receives the trail in order and writes it somewhere (stdout through BufferedOutput). */
 export interface TrailWriter {
   request(record: TrailRecord, signIn: SignIn | undefined): void;
   groupChange(change: GroupChange): void;
+  elevation(event: ElevationEvent): void;
   end(summary: TrailSummary): void;
 }

@@ -1,12 +1,11 @@
 /**
- * msal-node wiring: one PublicClientApplication (user sign-in) or
- * ConfidentialClientApplication (CI: client secret or workload-identity
- * federated token) per get-token run, with kentra's network client and an
+ * msal-node wiring: one PublicClientApplication (a person's sign-in) per
+ * get-token run, or one ConfidentialClientApplication (the portal's own web
+ * client, which signs people in with its secret), with kentra's network client and an
  * in-memory cache plugin whose contents kentra stores in its own token cache
  * entry (so one file per account holds the refresh token; MSAL never writes a
  * file of its own).
  */
-import { readFile } from 'node:fs/promises';
 import {
   ConfidentialClientApplication,
   type Configuration,
@@ -28,6 +27,8 @@ export interface AuthorityConfig {
   log?: (line: string) => void;
   /** See NetworkClientOptions.onFailure. */
   onNetworkFailure?: (url: URL, error: Error) => void;
+  /** See NetworkClientOptions.onErrorAnswer. */
+  onErrorAnswer?: (url: URL, description: string) => void;
 }
 
 /** Holds MSAL's serialized cache between calls; `contents` is what kentra persists. */
@@ -46,7 +47,7 @@ export class MemoryCachePlugin implements ICachePlugin {
 export function msalConfiguration(
   config: AuthorityConfig,
   cache: MemoryCachePlugin,
-  credential?: Pick<Configuration['auth'], 'clientSecret' | 'clientAssertion'>,
+  clientSecret?: string,
 ): Configuration {
   const host = new URL(config.authorityHost);
   if (host.protocol !== 'https:')
@@ -57,15 +58,19 @@ export function msalConfiguration(
   return {
     auth: {
       clientId: config.clientId,
+      ...(clientSecret ? { clientSecret } : {}),
       authority,
       // msal-node accepts a non-Microsoft authority only when it is listed here
       // (host with port); it then skips instance discovery (Authority.ts). Entra's own hosts need no listing.
       knownAuthorities: isEntraLoginHost(host.hostname) ? [] : [host.host],
-      ...credential,
     },
     cache: { cachePlugin: cache },
     system: {
-      networkClient: createNetworkClient({ caPem: config.caPem, onFailure: config.onNetworkFailure }),
+      networkClient: createNetworkClient({
+        caPem: config.caPem,
+        onFailure: config.onNetworkFailure,
+        onErrorAnswer: config.onErrorAnswer,
+      }),
       loggerOptions: {
         piiLoggingEnabled: false,
         logLevel: LogLevel.Warning,
@@ -81,23 +86,11 @@ export function publicApp(config: AuthorityConfig, cache: MemoryCachePlugin): Pu
   return new PublicClientApplication(msalConfiguration(config, cache));
 }
 
-export type AppCredential =
-  | { kind: 'secret'; secret: string }
-  | { kind: 'federated-token-file'; path: string };
-
-/** MSAL's auth fields for an app credential. */
-export function credentialAuth(
-  credential: AppCredential,
-): Pick<Configuration['auth'], 'clientSecret' | 'clientAssertion'> {
-  if (credential.kind === 'secret') return { clientSecret: credential.secret };
-  // Re-read on every request: the kubelet / CI runner rotates the projected token file.
-  return { clientAssertion: async () => (await readFile(credential.path, 'utf8')).trim() };
-}
-
+/** A web app's sign-in (the portal): a confidential client with its own secret. */
 export function confidentialApp(
   config: AuthorityConfig,
   cache: MemoryCachePlugin,
-  credential: AppCredential,
+  clientSecret: string,
 ): ConfidentialClientApplication {
-  return new ConfidentialClientApplication(msalConfiguration(config, cache, credentialAuth(credential)));
+  return new ConfidentialClientApplication(msalConfiguration(config, cache, clientSecret));
 }

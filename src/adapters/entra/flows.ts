@@ -3,16 +3,12 @@
  * talk to Entra; choosing one (and the cache around them) is the sign-in use
  * case's job.
  */
+import type { TokenCredential } from '@azure/identity';
 import type { AccountInfo, AuthenticationResult } from '@azure/msal-node';
+import { decodeJwt } from 'jose';
 import { KentraError } from '../../errors.js';
 import type { CachedAccount } from '../token-cache/entry.js';
-import {
-  type AppCredential,
-  type AuthorityConfig,
-  confidentialApp,
-  MemoryCachePlugin,
-  publicApp,
-} from './applications.js';
+import { type AuthorityConfig, MemoryCachePlugin, publicApp } from './applications.js';
 
 export interface TokenResult {
   idToken?: string;
@@ -25,7 +21,13 @@ export interface TokenResult {
   msalCache?: string;
 }
 
-export interface InteractiveOptions {
+/** A step-up: a claims request (e.g. an authentication context) and extra authorize parameters (amr_values). */
+export interface StepUpRequest {
+  claims?: string;
+  extraQueryParameters?: Record<string, string>;
+}
+
+export interface InteractiveOptions extends StepUpRequest {
   scopes: string[];
   loginHint?: string;
   /** Fixed loopback port (0 or undefined: a random one). */
@@ -53,6 +55,8 @@ export async function signInWithBrowser(
     loginHint: options.loginHint,
     preferredPort: options.port || undefined,
     openBrowser: options.openBrowser,
+    ...(options.claims ? { claims: options.claims } : {}),
+    ...(options.extraQueryParameters ? { extraQueryParameters: options.extraQueryParameters } : {}),
     successTemplate: successPage,
     errorTemplate: errorPage,
   });
@@ -61,6 +65,8 @@ export async function signInWithBrowser(
 
 export interface DeviceCodeOptions {
   scopes: string[];
+  /** A claims request (an authentication context step-up); device code has no amr_values. */
+  claims?: string;
   /** Shows Entra's instruction ("open https://… and enter the code …") on stderr. */
   prompt: (message: string) => void;
   timeoutSeconds: number;
@@ -75,6 +81,7 @@ export async function signInWithDeviceCode(
   const result = await app.acquireTokenByDeviceCode({
     scopes: options.scopes,
     timeout: options.timeoutSeconds,
+    ...(options.claims ? { claims: options.claims } : {}),
     deviceCodeCallback: (response) => options.prompt(response.message),
   });
   if (!result) throw new KentraError('auth.failed', 'device code sign-in returned no token');
@@ -91,6 +98,7 @@ export async function refreshWithCache(
   msalCache: string,
   homeAccountId: string,
   scopes: string[],
+  claims?: string,
 ): Promise<TokenResult> {
   const cache = new MemoryCachePlugin(msalCache);
   const app = publicApp(config, cache);
@@ -98,20 +106,47 @@ export async function refreshWithCache(
   const account = accounts.find((candidate: AccountInfo) => candidate.homeAccountId === homeAccountId);
   if (!account)
     throw new KentraError('auth.interaction_required', 'the cached sign-in has no account to refresh');
-  const result = await app.acquireTokenSilent({ account, scopes, forceRefresh: true });
+  const result = await app.acquireTokenSilent({
+    account,
+    scopes,
+    forceRefresh: true,
+    ...(claims ? { claims } : {}),
+  });
   return normalise(result, cache.contents);
 }
 
-/** Client credentials (secret) or workload identity (federated token file); app-only, no refresh token. */
-export async function signInAsApp(
-  config: AuthorityConfig,
-  credential: AppCredential,
+/**
+ * A token from an @azure/identity credential (app, managed identity, Azure CLI):
+ * an access token without refresh token; the account is read from its claims
+ * (not verified: the API server verifies), for `kentra accounts` and messages.
+ */
+export async function signInWithCredential(
+  credential: TokenCredential,
   scopes: string[],
 ): Promise<TokenResult> {
-  const app = confidentialApp(config, new MemoryCachePlugin(undefined), credential);
-  const result = await app.acquireTokenByClientCredential({ scopes, skipCache: true });
-  if (!result) throw new KentraError('auth.failed', 'client credentials returned no token');
-  return normalise(result, undefined);
+  const answer = await credential.getToken(scopes);
+  if (!answer) throw new KentraError('auth.failed', 'the credential returned no token');
+  return {
+    accessToken: answer.token,
+    accessTokenExpiresAt: answer.expiresOnTimestamp,
+    account: accountOfToken(answer.token),
+  };
+}
+
+/** Who a token is for: a person's UPN, else the app's client ID (app-only and managed-identity tokens). */
+function accountOfToken(token: string): CachedAccount | undefined {
+  let claims: Record<string, unknown>;
+  try {
+    claims = decodeJwt(token);
+  } catch {
+    return undefined; // not a JWT: nothing to say about it
+  }
+  const text = (name: string) => (typeof claims[name] === 'string' ? (claims[name] as string) : undefined);
+  const username =
+    text('upn') ?? text('preferred_username') ?? text('unique_name') ?? text('appid') ?? text('azp');
+  const tenantId = text('tid');
+  if (!username || !tenantId) return undefined;
+  return { username, homeAccountId: `${text('oid') ?? username}.${tenantId}`, tenantId };
 }
 
 function normalise(result: AuthenticationResult, msalCache: string | undefined): TokenResult {

@@ -12,28 +12,16 @@
  * launcher (xdg-open, $BROWSER) from the process environment.
  *
  * The authority host is a setting (kentra.yaml tenant.authority), so the same
- * code signs in against the local emulator. A private CA is trusted through
- * the pipeline option `tlsOptions.ca` that every credential accepts
- * (TokenCredentialOptions extends @azure/core-client's CommonClientOptions);
- * TLS checks stay on. docs/graph-auth.md describes the modes.
+ * code signs in against the local emulator; the credentials themselves are
+ * built by credentials.ts, which `kentra get-token`'s app and Azure CLI modes
+ * share. docs/graph-auth.md describes the modes.
  */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import {
-  AzureCliCredential,
-  ChainedTokenCredential,
-  ClientCertificateCredential,
-  ClientSecretCredential,
-  DeviceCodeCredential,
-  InteractiveBrowserCredential,
-  ManagedIdentityCredential,
-  type TokenCredential,
-  WorkloadIdentityCredential,
-} from '@azure/identity';
+import { ChainedTokenCredential, type TokenCredential } from '@azure/identity';
 import { decodeJwt } from 'jose';
-import { defaultAuthority as publicAuthority } from '../../domain/entra/clouds.js';
 import { azureCliClientId } from '../../domain/entra/well-known.js';
 import { KentraError } from '../../errors.js';
+import { executableOnPath } from '../executables.js';
+import { createCredential } from './credentials.js';
 import type { GraphAuthMode, ResolvedGraphAuthMode } from './graph-auth-modes.js';
 
 export type { GraphAuthMode, ResolvedGraphAuthMode } from './graph-auth-modes.js';
@@ -91,15 +79,7 @@ export function resolveModes(
 
 /** Whether an `az` executable is on the environment's PATH (a stat per directory; nothing is run). */
 export function azureCliOnPath(env: Env): boolean {
-  return (env.PATH ?? '').split(delimiter).some((dir) => {
-    if (!dir) return false;
-    try {
-      accessSync(join(dir, 'az'), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return executableOnPath('az', env) !== undefined;
 }
 
 const modeHint =
@@ -147,15 +127,8 @@ function credentialFor(mode: ResolvedGraphAuthMode, options: GraphCredentialOpti
       hint: 'Write your tenant ID into tenant.id in kentra.yaml, or set AZURE_TENANT_ID.',
     });
   };
-  const authorityHost = options.authorityHost.replace(/\/+$/, '') || publicAuthority;
-  const common = {
-    authorityHost,
-    // Instance discovery asks login.microsoftonline.com about the host; a private authority is known already.
-    disableInstanceDiscovery: authorityHost !== publicAuthority,
-    ...(options.caPem ? { tlsOptions: { ca: options.caPem } } : {}),
-  };
-  const interactiveClient = {
-    ...common,
+  const authority = { authorityHost: options.authorityHost, caPem: options.caPem };
+  const person = {
     tenantId: options.tenantId ?? 'organizations',
     clientId: options.clientId ?? azureCliClientId,
   };
@@ -165,46 +138,47 @@ function credentialFor(mode: ResolvedGraphAuthMode, options: GraphCredentialOpti
       return fixedToken(token ?? '');
     }
     case 'azure-cli':
-      return new AzureCliCredential({ tenantId: options.tenantId });
+      return createCredential({ kind: 'azure-cli', tenantId: options.tenantId }, authority);
     case 'device-code':
-      return new DeviceCodeCredential({
-        ...interactiveClient,
-        userPromptCallback: (info) => options.prompt(info.message),
-      });
+      return createCredential({ kind: 'device-code', ...person, prompt: options.prompt }, authority);
     case 'browser':
-      return new InteractiveBrowserCredential(interactiveClient);
+      return createCredential({ kind: 'browser', ...person }, authority);
     case 'client-secret': {
-      const [clientId, secret] = required(env, mode, ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']);
-      return new ClientSecretCredential(needsTenant(), clientId ?? '', secret ?? '', common);
+      const [clientId = '', secret = ''] = required(env, mode, ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']);
+      return createCredential(
+        { kind: 'client-secret', tenantId: needsTenant(), clientId, secret },
+        authority,
+      );
     }
     case 'client-certificate': {
-      const [clientId, certificatePath] = required(env, mode, [
+      const [clientId = '', path = ''] = required(env, mode, [
         'AZURE_CLIENT_ID',
         'AZURE_CLIENT_CERTIFICATE_PATH',
       ]);
-      return new ClientCertificateCredential(
-        needsTenant(),
-        clientId ?? '',
+      return createCredential(
         {
-          certificatePath: certificatePath ?? '',
-          certificatePassword: env.AZURE_CLIENT_CERTIFICATE_PASSWORD,
+          kind: 'client-certificate',
+          tenantId: needsTenant(),
+          clientId,
+          path,
+          password: env.AZURE_CLIENT_CERTIFICATE_PASSWORD,
         },
-        common,
+        authority,
       );
     }
     case 'workload-identity': {
-      const [clientId, tokenFilePath] = required(env, mode, [
+      const [clientId = '', tokenFilePath = ''] = required(env, mode, [
         'AZURE_CLIENT_ID',
         'AZURE_FEDERATED_TOKEN_FILE',
       ]);
-      return new WorkloadIdentityCredential({ ...common, tenantId: needsTenant(), clientId, tokenFilePath });
+      return createCredential(
+        { kind: 'workload-identity', tenantId: needsTenant(), clientId, tokenFilePath },
+        authority,
+      );
     }
     case 'managed-identity':
       // A user-assigned identity is chosen by AZURE_CLIENT_ID, as DefaultAzureCredential does.
-      return new ManagedIdentityCredential({
-        ...(env.AZURE_CLIENT_ID ? { clientId: env.AZURE_CLIENT_ID } : {}),
-        ...(options.caPem ? { tlsOptions: { ca: options.caPem } } : {}),
-      });
+      return createCredential({ kind: 'managed-identity', clientId: env.AZURE_CLIENT_ID }, authority);
   }
 }
 

@@ -20,7 +20,17 @@ export interface NetworkClientOptions {
    * cause (ECONNREFUSED, an untrusted certificate) is still known.
    */
   onFailure?: (url: URL, error: Error) => void;
+  /**
+   * Told about every OAuth error answer (`error`, `error_description`) but a device code
+   * still pending. msal-node's device code poll replaces Entra's answer by a bare
+   * "post_request_failed: invalid_grant", dropping the AADSTS code that says *why*
+   * (53003: Conditional Access blocks device code); this is where it is still known.
+   */
+  onErrorAnswer?: (url: URL, description: string) => void;
 }
+
+/** OAuth errors that only mean "ask again" while a device code waits for its person (RFC 8628 §3.5). */
+const stillWaiting = new Set(['authorization_pending', 'slow_down']);
 
 export function createNetworkClient(options: NetworkClientOptions = {}): INetworkModule {
   const ca = options.caPem ? [...rootCertificates, options.caPem] : undefined;
@@ -55,6 +65,16 @@ export function createNetworkClient(options: NetworkClientOptions = {}): INetwor
               error_description: `non-JSON response (HTTP ${res.statusCode})`,
             };
           }
+          const answer = parsed as { error?: unknown; error_description?: unknown };
+          if (
+            (res.statusCode ?? 0) >= 400 &&
+            typeof answer.error === 'string' &&
+            !stillWaiting.has(answer.error)
+          )
+            options.onErrorAnswer?.(
+              target,
+              typeof answer.error_description === 'string' ? answer.error_description : answer.error,
+            );
           const responseHeaders: Record<string, string> = {};
           for (const [name, value] of Object.entries(res.headers))
             if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;

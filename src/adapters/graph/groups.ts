@@ -71,3 +71,14 @@ export async function groupNameCandidates(
   }
   return names;
 }
+
+/** Object IDs of a group's direct members (GET /groups/{id}/members). */
+export async function groupMemberIds(client: GraphClient, id: string): Promise<string[]> {
+  const members = await client.list<{ id?: string }>(
+    `/groups/${encodeURIComponent(id.toLowerCase())}/members`,
+    {
+      query: { $select: 'id' },
+    },
+  );
+  return members.flatMap((member) => (member.id ? [member.id.toLowerCase()] : []));
+}

@@ -82,6 +82,8 @@ export interface AccessRule {
   /** Milliseconds since the epoch; the grant ends then. */
   expires?: number;
   description?: string;
+  /** Just-in-time: members come only through PIM activations (`kentra elevate`). */
+  jit?: true;
 }
 
 export interface AccessFile {

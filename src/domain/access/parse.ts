@@ -365,6 +365,7 @@ function parseRule(
     clusters: strings(raw.clusters),
     expires,
     description: str(raw.description),
+    ...(raw.jit === true ? { jit: true } : {}),
   };
 }
 

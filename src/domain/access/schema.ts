@@ -285,6 +285,11 @@ export const accessFileSchema = {
             'End of a time-limited grant (date or RFC 3339 time); removed at the next apply after it.',
         },
         description: { type: 'string' },
+        jit: {
+          type: 'boolean',
+          description:
+            'Just-in-time: the group is managed by PIM for Groups (members activate with kentra elevate) and has no permanent members; kentra verify checks both.',
+        },
       },
     },
   },

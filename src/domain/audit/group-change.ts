@@ -7,6 +7,11 @@
 export interface DirectoryAudit {
   id?: string;
   category?: string;
+  /** `Core Directory`, `PIM`, … */
+  loggedByService?: string;
+  correlationId?: string;
+  /** Key/value pairs (PIM puts the justification, request ID, start and end here). */
+  additionalDetails?: Array<{ key?: string; value?: string | null }>;
   activityDisplayName?: string;
   activityDateTime?: string;
   result?: string;

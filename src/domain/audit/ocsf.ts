@@ -1,10 +1,12 @@
 /**
  * OCSF (Open Cybersecurity Schema Framework, ocsf/ocsf-schema 1.8.0) events for
  * SIEMs: a Kubernetes request becomes API Activity (6003), an Entra sign-in
- * Authentication (3002), a group-membership change Group Management (3006).
+ * Authentication (3002), a group-membership change or a PIM elevation step
+ * Group Management (3006).
  * class_uid = category_uid * 1000 + n; type_uid = class_uid * 100 + activity_id
  * (ocsf-schema dictionary.json). See rbac-and-audit.md §5 for the mapping.
  */
+import type { ElevationEvent } from './elevation.js';
 import type { GroupChange } from './group-change.js';
 import { isMfa, type SignIn, signInSucceeded } from './sign-in.js';
 import type { TrailRecord } from './trail-record.js';
@@ -217,5 +219,35 @@ export function groupManagementEvent(change: GroupChange, productVersion: string
       user: { uid: change.by.id, name: change.by.upn, full_name: change.by.displayName },
       app_name: change.by.app,
     },
+  };
+}
+
+/**
+ * A PIM elevation step as Group Management: activation 3 Add User, its end
+ * (deactivation, expiry) 4 Remove User, the other steps (request, approval)
+ * 99 Other with the step as the activity name.
+ */
+export function elevationEvent(event: ElevationEvent, productVersion: string): OcsfEvent {
+  const activity =
+    event.step === 'activated'
+      ? { id: 3, name: 'Add User' }
+      : event.step === 'deactivated' || event.step === 'expired'
+        ? { id: 4, name: 'Remove User' }
+        : { id: 99, name: `PIM ${event.step}` };
+  return {
+    ...header(groupManagement, activity, Date.parse(event.time), event.step !== 'denied'),
+    metadata: metadata(productVersion, {
+      uid: event.directoryAuditId,
+      log_name: 'Entra ID directory audits (PIM)',
+      correlation_uid: event.requestId,
+    }),
+    message: event.summary,
+    group: { uid: event.group.id, name: event.group.displayName },
+    user: { uid: event.member.id, name: event.member.upn, full_name: event.member.displayName },
+    actor: {
+      user: { uid: event.by.id, name: event.by.upn, full_name: event.by.displayName },
+      app_name: event.by.app,
+    },
+    unmapped: { justification: event.justification, start: event.start, end: event.end },
   };
 }

@@ -1,3 +1,4 @@
+import type { ElevationEvent } from './elevation.js';
 import type { GroupChange } from './group-change.js';
 import type { TrailRecord } from './trail-record.js';
 
@@ -73,26 +74,42 @@ export function matchesRequest(record: TrailRecord, filter: TrailFilter): boolea
   return true;
 }
 
-export function matchesGroupChange(change: GroupChange, filter: TrailFilter): boolean {
+/** A directory event (group change, elevation step): its member and actor, its group. */
+interface DirectoryEvent {
+  time: string;
+  member: { id?: string; upn?: string; displayName?: string };
+  by: { id?: string; upn?: string; displayName?: string };
+  group: { id?: string; displayName?: string };
+}
+
+function matchesDirectoryEvent(event: DirectoryEvent, filter: TrailFilter): boolean {
   if (filtersRequestsOnly(filter)) return false;
-  if (!inTimeRange(filter, Date.parse(change.time))) return false;
+  if (!inTimeRange(filter, Date.parse(event.time))) return false;
   if (filter.users.length > 0) {
     const names = [
-      change.member.id,
-      change.member.upn,
-      change.member.displayName,
-      change.by.id,
-      change.by.upn,
-      change.by.displayName,
+      event.member.id,
+      event.member.upn,
+      event.member.displayName,
+      event.by.id,
+      event.by.upn,
+      event.by.displayName,
     ];
     if (!filter.users.some((wanted) => anyEquals(names, wanted) || anyEquals(names, withoutPrefix(wanted))))
       return false;
   }
   if (filter.groups.length > 0) {
-    const names = [change.group.id, change.group.displayName];
+    const names = [event.group.id, event.group.displayName];
     if (!filter.groups.some((wanted) => anyEquals(names, wanted))) return false;
   }
   return true;
+}
+
+export function matchesGroupChange(change: GroupChange, filter: TrailFilter): boolean {
+  return matchesDirectoryEvent(change, filter);
+}
+
+export function matchesElevation(event: ElevationEvent, filter: TrailFilter): boolean {
+  return matchesDirectoryEvent(event, filter);
 }
 
 function resourceMatches(wanted: string, what: TrailRecord['what']): boolean {

@@ -1,5 +1,6 @@
 import { type GrantingBinding, parseGrantingBinding } from './authorization-reason.js';
 import { type ClaimMappings, identify } from './claim-mappings.js';
+import type { ElevationWindow } from './elevation.js';
 import { type JoinOptions, type JoinResult, joinSignIn } from './join.js';
 import { effectiveUser, type K8sAuditEvent, trustedSourceIp } from './k8s-event.js';
 import { isMfa, type SignIn } from './sign-in.js';
@@ -40,6 +41,14 @@ export interface TrailRecord {
     decision: 'allow' | 'forbid' | 'unknown';
     reason?: string;
     grantedBy?: GrantingBinding & { groupName?: string };
+    /** The PIM elevation of this user into the granting group that was in force: what enabled the request. */
+    elevation?: {
+      requestId?: string;
+      justification?: string;
+      approvedBy?: string;
+      since: string;
+      until?: string;
+    };
   };
   from: {
     /** The API server's view: last of sourceIPs (the only one the client cannot forge). */
@@ -78,6 +87,8 @@ export interface TrailContext {
   join: JoinOptions;
   /** Entra group display name for a group object id, when known. */
   groupName: (id: string) => string | undefined;
+  /** The elevation of a user (object ID) into a group (object ID) in force at a time (ms), when known. */
+  elevation?: (memberId: string, groupId: string, time: number) => ElevationWindow | undefined;
 }
 
 export function buildTrailRecord(event: K8sAuditEvent, context: TrailContext): TrailRecord {
@@ -100,6 +111,8 @@ export function buildTrail(
   const reason = annotations?.['authorization.k8s.io/reason'];
   const granting = parseGrantingBinding(reason);
   const code = event.responseStatus?.code;
+  const elevation =
+    granting && elevationOf(granting, identity.oid ?? signIn?.userId, Date.parse(time), context);
 
   const record: TrailRecord = {
     kind: 'request',
@@ -129,6 +142,7 @@ export function buildTrail(
       decision: decisionOf(annotations?.['authorization.k8s.io/decision'], code),
       reason,
       grantedBy: granting && withGroupName(granting, context.groupName),
+      ...(elevation ? { elevation } : {}),
     },
     from: {
       sourceIp,
@@ -180,6 +194,26 @@ function withGroupName(
   const subject = granting.subject;
   const name = groupName(subject) ?? groupName(subject.slice(subject.lastIndexOf(':') + 1));
   return name === undefined ? granting : { ...granting, groupName: name };
+}
+
+/** The elevation in force that let a group grant this request (the window of its PIM activation). */
+function elevationOf(
+  granting: GrantingBinding,
+  oid: string | undefined,
+  time: number,
+  context: TrailContext,
+): NonNullable<TrailRecord['what']['elevation']> | undefined {
+  if (granting.subjectKind !== 'Group' || !oid || !context.elevation) return undefined;
+  const groupId = granting.subject.slice(granting.subject.lastIndexOf(':') + 1);
+  const window = context.elevation(oid, groupId, time);
+  if (!window) return undefined;
+  return {
+    since: new Date(window.start).toISOString(),
+    ...(Number.isFinite(window.end) ? { until: new Date(window.end).toISOString() } : {}),
+    ...(window.requestId ? { requestId: window.requestId } : {}),
+    ...(window.justification ? { justification: window.justification } : {}),
+    ...(window.approvedBy ? { approvedBy: window.approvedBy } : {}),
+  };
 }
 
 function locationOf(location: SignInLocation | undefined): string | undefined {

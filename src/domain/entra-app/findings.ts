@@ -36,7 +36,8 @@ export type FindingCode =
   | 'secret-expiring'
   | 'web-client-on-cluster-app'
   | 'cluster-app-credential'
-  | 'web-client-not-allowed';
+  | 'web-client-not-allowed'
+  | 'standing-admin';
 
 export interface Finding {
   code: FindingCode;
@@ -61,6 +62,8 @@ export interface CheckInput {
   unknownGroups?: readonly { field: string; message: string }[];
   /** Groups of rules granting admin-like rights (see isAdminLikeRule), with Graph's isAssignableToRole. */
   adminGroups?: readonly { field: string; name: string; isAssignableToRole: boolean | undefined }[];
+  /** Rules that give a group cluster-admin-like rights (every verb on every resource), with its permanent members. */
+  standingAdmins?: readonly StandingAdmin[];
   /** The app's federated identity credentials (names), when read. */
   federatedCredentials?: readonly { name: string }[];
   now: number;
@@ -74,6 +77,18 @@ export interface WebClientCheckInput {
   /** Whether the file lets it request tokens for any cluster (app.web.clusters). */
   grantedClusters: readonly string[];
   now: number;
+}
+
+export interface StandingAdmin {
+  /** `rules[3]`. */
+  field: string;
+  group: string;
+  /** `ClusterRole cluster-admin cluster-wide`. */
+  grant: string;
+  /** Members there permanently (not through a PIM activation). */
+  permanentMembers: number;
+  /** True when PIM could not be read: every current member was counted. */
+  approximate: boolean;
 }
 
 const isLoopback = (uri: string) => /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/i.test(uri);
@@ -366,6 +381,18 @@ export function checkWebClient(input: WebClientCheckInput): Finding[] {
   return findings;
 }
 
+/** Cluster-admin-like rights held by a group's permanent members: standing access nobody has to ask for. */
+const standingAdmins: Check = ({ standingAdmins: admins = [] }) =>
+  admins
+    .filter((admin) => admin.permanentMembers > 0)
+    .map((admin) => ({
+      code: 'standing-admin' as const,
+      severity: 'warning' as const,
+      field: admin.field,
+      message: `${admin.group} gets cluster-admin-like rights (${admin.grant}) and has ${admin.permanentMembers} permanent member(s)${admin.approximate ? ' (PIM not readable: every member counted)' : ''}: standing access nobody has to ask for`,
+      hint: 'Make it just-in-time: onboard the group to PIM for Groups, make people eligible instead of members, remove the permanent members, and mark the rule `jit: true` (kentra verify then checks it; people use kentra elevate).',
+    }));
+
 const checks: readonly Check[] = [
   groupClaims,
   tokenVersion,
@@ -379,4 +406,5 @@ const checks: readonly Check[] = [
   unknownGroups,
   adminGroups,
   assignments,
+  standingAdmins,
 ];

@@ -15,8 +15,9 @@
  * kubelogin asks for the scope `<server-id>/.default` in every mode
  * (pkg/internal/token/execCredentialPlugin.go `GetScope`): kentra asks for the
  * same access token (`--token-type access --scope <server-id>/.default`), so the
- * cluster sees the same audience. Login modes without a kentra equivalent yet
- * are mapped to the closest existing flags, each with a note saying so.
+ * cluster sees the same audience. Each -l mode becomes the --login mode of the
+ * same name; ropc (a password) has none and becomes a browser or device-code
+ * sign-in, with a note saying so.
  */
 
 import { authorityOf, chinaCloud, type EntraCloud, publicCloud, usGovernmentCloud } from '../entra/clouds.js';
@@ -151,6 +152,7 @@ export function convertAzureUser(user: Dict, overrides: ConvertOverrides): Conve
       authorityHost: lastValue(parsed, 'authority-host'),
       legacy: isTrue(parsed, 'legacy'),
       loginHint: lastValue(parsed, 'login-hint'),
+      clientCertificate: lastValue(parsed, 'client-certificate'),
       parsed,
     },
     overrides,
@@ -160,36 +162,44 @@ export function convertAzureUser(user: Dict, overrides: ConvertOverrides): Conve
 }
 
 interface ModePlan {
-  grantType: string;
-  /** Whose client ID: the entry's (`own`, required), the entry's else the AKS public client (`person`), or always the AKS public client (`public`). */
-  client: 'own' | 'person' | 'public';
+  /** kentra get-token's --login mode (`auto`: browser or device code, as kentra picks). */
+  login: string;
+  /**
+   * Whose client ID goes to --client-id: the entry's, required (`own`: the app that signs in);
+   * the entry's else the AKS public client (`person`); or the server app, the token's audience
+   * (`server`: the modes where kubelogin's --client-id names no app kentra signs in as).
+   */
+  client: 'own' | 'person' | 'server';
+  /** kubelogin's --client-id names a user-assigned managed identity (kentra: --identity-client-id). */
+  identityFromClientId?: true;
+  /** kubelogin's --client-certificate is carried over (kentra: --client-certificate). */
+  certificate?: true;
   note?: string;
   gap?: string;
   /** Notes for flags of the entry that kentra leaves out. */
   flagNotes?: Record<string, string>;
 }
 
-/** kubelogin's -l modes (Azure/kubelogin docs/book/src/concepts/login-modes/) and the closest kentra get-token sign-in. */
+/** kubelogin's -l modes (Azure/kubelogin docs/book/src/concepts/login-modes/) and kentra get-token's --login for each. */
 const modes: Record<string, ModePlan> = {
-  devicecode: { grantType: 'device-code', client: 'person' },
+  devicecode: { login: 'devicecode', client: 'person' },
   interactive: {
-    grantType: 'authcode',
+    login: 'browser',
     client: 'person',
     flagNotes: {
       'redirect-url': '--redirect-url left out: kentra listens on a loopback port of its own (--listen-port)',
     },
   },
   spn: {
-    grantType: 'client-credentials',
+    login: 'spn',
     client: 'own',
-    note: 'the service principal secret is read from AZURE_CLIENT_SECRET at sign-in (AAD_SERVICE_PRINCIPAL_CLIENT_SECRET is not read)',
-    flagNotes: {
-      'client-certificate':
-        'gap: a client certificate (PEM/PFX) is not a kentra get-token sign-in yet (--login spn, #16): converted to a client secret',
-    },
+    certificate: true,
+    note:
+      'the service principal signs in with --client-certificate when the entry names one (its password from ' +
+      'AZURE_CLIENT_CERTIFICATE_PASSWORD), else the secret in AZURE_CLIENT_SECRET (AAD_SERVICE_PRINCIPAL_CLIENT_SECRET is not read)',
   },
   workloadidentity: {
-    grantType: 'workload-identity',
+    login: 'workloadidentity',
     client: 'own',
     flagNotes: {
       'federated-token-file':
@@ -197,17 +207,21 @@ const modes: Record<string, ModePlan> = {
     },
   },
   azurecli: {
-    grantType: 'auto',
-    client: 'public',
-    gap: 'gap: kentra get-token has no --login azurecli yet (#16): converted to a browser or device-code sign-in of the same user',
+    login: 'azurecli',
+    client: 'server',
+    note: "az's signed-in account is used (`az account get-access-token`); kentra caches its token, so az runs once per token",
   },
   msi: {
-    grantType: 'auto',
-    client: 'public',
-    gap: "gap: kentra get-token has no --login msi yet (#16): converted to a person's browser or device-code sign-in with the AKS public client",
+    login: 'msi',
+    client: 'server',
+    identityFromClientId: true,
+    flagNotes: {
+      'identity-resource-id':
+        'gap: a managed identity chosen by --identity-resource-id is not a kentra sign-in: give its client ID with --identity-client-id',
+    },
   },
   ropc: {
-    grantType: 'auto',
+    login: 'auto',
     client: 'person',
     gap: 'gap: kentra never signs in with a password (ROPC): converted to a browser or device-code sign-in',
   },
@@ -222,6 +236,7 @@ interface KubeloginSettings {
   authorityHost?: string;
   legacy: boolean;
   loginHint?: string;
+  clientCertificate?: string;
   parsed?: PluginArgs;
 }
 
@@ -254,13 +269,15 @@ function fromKubelogin(
       'legacy AAD (v1) integration: kubelogin asked for an spn: audience; kentra asks for the server app itself, which AKS-managed Entra clusters accept',
     );
   const plan = ownEntry(modes, mode) ?? {
-    grantType: 'auto',
+    login: 'auto',
     client: 'person',
     gap: `gap: kubelogin -l ${mode} has no kentra equivalent: converted to a browser or device-code sign-in`,
   };
+  const serverScope = k.serverId.replace(/\/+$/, '');
+  const serverApp = serverScope.replace(/\/\.default$/, '');
   const clientId =
     overrides.clientId ??
-    (plan.client === 'public' ? aksClientAppId : k.clientId) ??
+    (plan.client === 'server' ? serverApp : k.clientId) ??
     (plan.client === 'person' ? aksClientAppId : undefined);
   if (!clientId)
     return {
@@ -268,7 +285,6 @@ function fromKubelogin(
     };
   if (plan.client === 'person' && !k.clientId && !overrides.clientId)
     notes.push(`no --client-id: the AKS public client ${aksClientAppId} is used`);
-  const serverScope = k.serverId.replace(/\/+$/, '');
   const settings: GetTokenSettings = {
     tenant,
     clientId,
@@ -276,7 +292,9 @@ function fromKubelogin(
     tokenType: 'access',
     scopes: [serverScope.endsWith('/.default') ? serverScope : `${serverScope}/.default`],
     loginHint: k.loginHint,
-    grantType: plan.grantType,
+    login: plan.login,
+    ...(plan.identityFromClientId && k.clientId ? { identityClientId: k.clientId } : {}),
+    ...(plan.certificate && k.clientCertificate ? { clientCertificate: k.clientCertificate } : {}),
   };
   for (const [flag, note] of Object.entries(plan.flagNotes ?? {}))
     if (k.parsed?.values.has(flag)) notes.push(note);

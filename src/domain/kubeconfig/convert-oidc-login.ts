@@ -75,18 +75,18 @@ export function oidcLoginArgs(user: Dict): string[] | undefined {
   return undefined;
 }
 
-/** oidc-login's grant types and the kentra grant that does the same (or the closest, with a note). */
-const grants: Record<string, { grantType: string; note?: string }> = {
-  auto: { grantType: 'auto' },
-  authcode: { grantType: 'authcode' },
-  'device-code': { grantType: 'device-code' },
-  'client-credentials': { grantType: 'client-credentials' },
+/** oidc-login's grant types and the kentra --login mode that does the same (or the closest, with a note). */
+const grants: Record<string, { login: string; note?: string }> = {
+  auto: { login: 'auto' },
+  authcode: { login: 'browser' },
+  'device-code': { login: 'devicecode' },
+  'client-credentials': { login: 'spn' },
   'authcode-keyboard': {
-    grantType: 'device-code',
+    login: 'devicecode',
     note: 'authcode-keyboard (paste the code) became device code: the closest sign-in without a browser here',
   },
   password: {
-    grantType: 'auto',
+    login: 'auto',
     note: 'gap: kentra never signs in with a password (ROPC): converted to a browser or device-code sign-in',
   },
 };
@@ -112,7 +112,7 @@ export function convertOidcLoginUser(
   );
   const grant = lastValue(parsed, 'grant-type') ?? (parsed.values.has('username') ? 'password' : 'auto');
   const mapped = ownEntry(grants, grant) ?? {
-    grantType: 'auto',
+    login: 'auto',
     note: `unknown --grant-type ${grant}: converted to auto`,
   };
   if (mapped.note) notes.push(mapped.note);
@@ -132,7 +132,7 @@ export function convertOidcLoginUser(
     authority: overrides.authority ?? entra.authority,
     tokenType: access ? 'access' : 'id',
     scopes,
-    grantType: mapped.grantType,
+    login: mapped.login,
     caFile: parsed.values.get('certificate-authority')?.[0],
     browserCommand: lastValue(parsed, 'browser-command'),
     listenPort: listenPortOf(parsed, notes),

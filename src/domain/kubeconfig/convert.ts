@@ -70,7 +70,10 @@ export function convertUsers(edit: KubeconfigEdit, options: ConvertOptions): Con
     const args = ['get-token', ...getTokenArgs(result.settings)];
     const env = envNames(user.value.exec);
     if (env.length > 0)
-      result.notes.push(`exec env left out (${env.join(', ')}): kentra reads no plugin environment`);
+      result.notes.push(
+        `exec env left out (${env.join(', ')}): kentra get-token reads the variables it uses (AZURE_CONFIG_DIR for az, ` +
+          'AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PASSWORD) from the environment kubectl runs in',
+      );
     replaceExec(edit, user, kentraExec(options.command, args.slice(1)));
     report.converted.push({
       user: user.name,

@@ -18,7 +18,12 @@ export interface GetTokenSettings {
   tokenType?: 'id' | 'access';
   scopes?: readonly string[];
   loginHint?: string;
-  grantType?: string;
+  /** get-token's --login mode (browser, devicecode, azurecli, msi, workloadidentity, spn); left out for auto. */
+  login?: string;
+  /** --login spn: absolute path of the PEM or PFX client certificate. */
+  clientCertificate?: string;
+  /** --login msi: a user-assigned managed identity's client ID. */
+  identityClientId?: string;
   browserCommand?: string;
   listenPort?: number;
   /** A get-token duration, e.g. `90s`. */
@@ -38,7 +43,9 @@ export function getTokenArgs(settings: GetTokenSettings): string[] {
   if (settings.tokenType && settings.tokenType !== 'id') add('--token-type', settings.tokenType);
   for (const scope of settings.scopes ?? []) add('--scope', scope);
   add('--login-hint', settings.loginHint);
-  if (settings.grantType && settings.grantType !== 'auto') add('--grant-type', settings.grantType);
+  if (settings.login && settings.login !== 'auto') add('--login', settings.login);
+  add('--client-certificate', settings.clientCertificate);
+  add('--identity-client-id', settings.identityClientId);
   add('--browser-command', settings.browserCommand);
   add('--listen-port', settings.listenPort);
   add('--timeout', settings.timeout);

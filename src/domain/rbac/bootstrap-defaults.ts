@@ -7,6 +7,8 @@
  * adds them unless asked not to. test/e2e/access-bootstrap-defaults.test.ts
  * proves this copy equals the real API server's.
  */
+
+import { aggregateClusterRoles } from './aggregation.js';
 import documents from './bootstrap-defaults.json' with { type: 'json' };
 import type { RbacSnapshot } from './model.js';
 import { RbacCollector } from './parse.js';
@@ -23,4 +25,10 @@ export function bootstrapDefaults(): RbacSnapshot {
   const { snapshot } = collector.result();
   // Their Roles live in kube-system / kube-public; those are not "your" namespaces.
   return { ...snapshot, namespaces: [] };
+}
+
+/** The bootstrap objects with the aggregated roles' rules filled in (admin, edit, view), as a running cluster has them. */
+export function aggregatedBootstrapDefaults(): RbacSnapshot {
+  const defaults = bootstrapDefaults();
+  return { ...defaults, clusterRoles: aggregateClusterRoles(defaults.clusterRoles).clusterRoles };
 }

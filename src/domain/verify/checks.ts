@@ -21,7 +21,8 @@ export type CheckId =
   | 'groups-claim'
   | 'bindings'
   | 'baseline'
-  | 'rbac-risks';
+  | 'rbac-risks'
+  | 'jit-groups';
 
 export interface CheckResult {
   readonly id: CheckId;
@@ -377,6 +378,38 @@ const rbacRisks: Check = (facts) => {
   );
 };
 
+const jitGroups: Check = (facts) => {
+  const id = 'jit-groups';
+  const title = 'Just-in-time groups come only through PIM';
+  if (!facts.jitGroups.ok)
+    return failed(
+      id,
+      title,
+      facts.jitGroups.problem,
+      'Reading PIM needs Graph with PrivilegedEligibilitySchedule.Read.AzureADGroup, PrivilegedAssignmentSchedule.Read.AzureADGroup and RoleManagementPolicy.Read.AzureADGroup.',
+    );
+  const groups = facts.jitGroups.value;
+  if (groups.length === 0) return pass(id, title, 'no rule for this cluster is marked jit');
+  const unmanaged = groups.filter((g) => !g.pimManaged);
+  const permanent = groups.filter((g) => g.permanentMembers.length > 0);
+  const details = [
+    ...unmanaged.map((g) => `${g.rule}: ${g.group} is not managed by PIM (no policy, nobody eligible)`),
+    ...permanent.map(
+      (g) =>
+        `${g.rule}: ${g.group} has ${g.permanentMembers.length} permanent member(s): ${g.permanentMembers.join(', ')}`,
+    ),
+  ];
+  if (details.length === 0)
+    return pass(id, title, `${groups.length} jit group(s) are PIM-managed and have no permanent members`);
+  return fail(
+    id,
+    title,
+    `${unmanaged.length + permanent.length} of ${groups.length} jit group(s) grant access outside PIM`,
+    "Onboard the group to PIM for Groups, make people eligible instead of members, and remove its permanent members (they keep the rule's rights at all times).",
+    details,
+  );
+};
+
 export const checks: readonly Check[] = [
   issuerDiscovery,
   signIn,
@@ -389,6 +422,7 @@ export const checks: readonly Check[] = [
   bindings,
   baseline,
   rbacRisks,
+  jitGroups,
 ];
 
 export function runChecks(facts: VerifyFacts): CheckResult[] {

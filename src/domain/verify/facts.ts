@@ -22,6 +22,18 @@ export type SelfReview =
   | { readonly accepted: true; readonly user: MappedUser }
   | { readonly accepted: false; readonly status: number; readonly message: string };
 
+/** A `jit: true` rule's group as PIM reports it. */
+export interface JitGroupFact {
+  /** `rules[3]`. */
+  readonly rule: string;
+  /** The group as the rule names it. */
+  readonly group: string;
+  /** Onboarded to PIM for Groups (a policy, or eligible members). */
+  readonly pimManaged: boolean;
+  /** Members not there through a PIM activation (object IDs, or UPNs when known). */
+  readonly permanentMembers: readonly string[];
+}
+
 export interface VerifyFacts {
   readonly cluster: string;
   /** What the access file configures (issuer, audiences, mappings, policy). */
@@ -43,4 +55,6 @@ export interface VerifyFacts {
   readonly plan: Gathered<Plan>;
   /** Risk findings over the cluster's RBAC, with whether the finding's binding is declared by the access file. */
   readonly risks: Gathered<readonly { readonly finding: RiskFinding; readonly declared: boolean }[]>;
+  /** The groups of the cluster's `jit: true` rules (empty when there are none). */
+  readonly jitGroups: Gathered<readonly JitGroupFact[]>;
 }

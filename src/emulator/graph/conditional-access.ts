@@ -33,6 +33,27 @@ function section(value: unknown, path: string): Json {
 }
 
 const states = ['enabled', 'disabled', 'enabledForReportingButNotEnforced'];
+const transferMethods = ['deviceCodeFlow', 'authenticationTransfer'];
+
+/** conditions.authenticationFlows: `{transferMethods: "deviceCodeFlow,authenticationTransfer"}` (a flags value). */
+function authenticationFlows(value: unknown): ConditionalAccessPolicy['conditions']['authenticationFlows'] {
+  if (value === undefined || value === null) return null;
+  const flows = section(value, 'conditions.authenticationFlows');
+  const methods = flows.transferMethods;
+  if (
+    typeof methods !== 'string' ||
+    methods.split(',').some((method) => !transferMethods.includes(method.trim()))
+  )
+    throw badRequest(
+      `'conditions.authenticationFlows.transferMethods' must name ${transferMethods.join(' and/or ')}, comma-separated.`,
+    );
+  return {
+    transferMethods: methods
+      .split(',')
+      .map((method) => method.trim())
+      .join(','),
+  };
+}
 
 /** Validates a Graph conditionalAccessPolicy body (create, or the merged result of a patch). */
 function policyFrom(
@@ -101,6 +122,7 @@ function policyFrom(
               }
             : null,
           clientAppTypes: list(conditions.clientAppTypes ?? ['all'], 'conditions.clientAppTypes'),
+          authenticationFlows: authenticationFlows(conditions.authenticationFlows),
         }
       : (base as ConditionalAccessPolicy).conditions,
     grantControls: grant

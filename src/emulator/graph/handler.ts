@@ -12,7 +12,9 @@ import { conditionalAccessRoutes } from './conditional-access.js';
 import { deltaRoutes } from './delta.js';
 import { federatedCredentialRoutes } from './federated-credentials.js';
 import { groupRoutes } from './groups.js';
+import { privilegedAccessGroupRoutes } from './privileged-access-groups.js';
 import { authenticate, type GraphRequest, type GraphRoute, requirePermission } from './request.js';
+import { roleManagementPolicyRoutes } from './role-management-policies.js';
 import { servicePrincipalRoutes } from './service-principals.js';
 import { userRoutes } from './users.js';
 
@@ -26,6 +28,8 @@ const routes: GraphRoute[] = [
   ...servicePrincipalRoutes,
   ...auditLogRoutes,
   ...conditionalAccessRoutes,
+  ...privilegedAccessGroupRoutes,
+  ...roleManagementPolicyRoutes,
 ];
 
 export async function graphHandler(

@@ -9,6 +9,8 @@ export const readUsers = [
   'Directory.ReadWrite.All',
 ];
 export const writeUsers = ['User.ReadWrite.All', 'Directory.ReadWrite.All'];
+/** revokeSignInSessions: its own least-privileged permission, or a write permission on users. */
+export const revokeSessions = ['User.RevokeSessions.All', ...writeUsers];
 export const readGroups = [
   'Group.Read.All',
   'Group.ReadWrite.All',
@@ -32,3 +34,17 @@ export const readPolicies = ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAcc
 export const writePolicies = ['Policy.ReadWrite.ConditionalAccess'];
 /** The signed-in user reading themselves (`/me`). */
 export const readSelf = ['User.Read', ...readUsers];
+/** PIM for Groups (learn.microsoft.com/graph/api/ pages of each call, least privileged first). */
+export const readEligibility = [
+  'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+  'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
+];
+export const readAssignments = [
+  'PrivilegedAssignmentSchedule.Read.AzureADGroup',
+  'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+];
+export const writeAssignmentRequests = ['PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup'];
+export const readRoleManagementPolicies = [
+  'RoleManagementPolicy.Read.AzureADGroup',
+  'RoleManagementPolicy.ReadWrite.AzureADGroup',
+];

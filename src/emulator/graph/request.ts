@@ -14,7 +14,15 @@ import { v1Issuer, v2Issuer } from '../tokens.js';
 import { project } from './odata.js';
 
 export type Caller =
-  | { kind: 'user'; user: User; appId: string; permissions: Set<string> }
+  | {
+      kind: 'user';
+      user: User;
+      appId: string;
+      permissions: Set<string>;
+      /** What the token proves about the sign-in: `amr` (v1 tokens) and `acrs` (authentication contexts). */
+      amr: string[];
+      acrs: string[];
+    }
   | { kind: 'app'; sp: ServicePrincipal | undefined; appId: string; permissions: Set<string> };
 
 export interface GraphRequest {
@@ -82,7 +90,19 @@ export async function authenticate(
   const scopes = String(payload.scp ?? '')
     .split(' ')
     .filter(Boolean);
-  return { tenant, caller: { kind: 'user', user, appId, permissions: new Set(scopes) } };
+  const strings = (value: unknown) =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  return {
+    tenant,
+    caller: {
+      kind: 'user',
+      user,
+      appId,
+      permissions: new Set(scopes),
+      amr: strings(payload.amr),
+      acrs: strings(payload.acrs),
+    },
+  };
 }
 
 /** Any one of the permissions is enough (Graph's permission tables list alternatives). */

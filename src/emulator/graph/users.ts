@@ -6,7 +6,7 @@
 import { GraphFailure } from '../errors.js';
 import type { User } from '../model.js';
 import { collection, project } from './odata.js';
-import { readGroups, readSelf, readUsers, writeUsers } from './permissions.js';
+import { readGroups, readSelf, readUsers, revokeSessions, writeUsers } from './permissions.js';
 import {
   actorOf,
   badRequest,
@@ -163,7 +163,7 @@ export const userRoutes: GraphRoute[] = [
   {
     method: 'POST',
     pattern: new RegExp(`^/${user}/revokeSignInSessions$`),
-    permissions: writeUsers,
+    permissions: revokeSessions,
     handle: (req, m) => {
       req.ctx.directory.revokeSessions(userOf(req, ref(m)));
       respond(req, 200, { '@odata.context': contextUrl(req, 'Edm.Boolean'), value: true });

@@ -29,10 +29,10 @@ async function seed(account: string, token: string, lifetimeMs: number): Promise
       clientId: 'app-1',
       tokenType: 'id',
       scopes: [],
-      grantType: 'auto',
+      login: 'auto',
       loginHint: account,
     },
-    'authcode',
+    'browser',
   );
   await new TokenCacheStore(join(cacheRoot, 'kentra')).write({
     version: 1,
@@ -126,12 +126,12 @@ describe('kentra get-token', () => {
       clientId: 'app-1',
       tokenType: 'id' as const,
       scopes: [],
-      grantType: 'auto' as const,
+      login: 'auto' as const,
       loginHint: 'dave@contoso.com',
     };
     const store = new TokenCacheStore(join(cacheRoot, 'kentra'));
     await store.recordFailure(
-      cacheKeyFor(settings, 'authcode'),
+      cacheKeyFor(settings, 'browser'),
       now - 20_000,
       'sign-in did not finish within 180s',
     );
@@ -156,7 +156,7 @@ describe('kentra get-token', () => {
     for (const [flags, message] of [
       [['--client-id', 'a'], /--tenant is required/],
       [[...args, '--token-type', 'refresh'], /--token-type must be "id" or "access"/],
-      [[...args, '--grant-type', 'password'], /--grant-type must be one of auto, authcode/],
+      [[...args, '--grant-type', 'password'], /--grant-type must be one of auto, browser/],
       [[...args, '--timeout', 'soon'], /--timeout must be a duration/],
       [[...args, '--listen-port', '70000'], /--listen-port must be a port number/],
     ] as const) {

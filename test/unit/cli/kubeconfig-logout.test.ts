@@ -92,6 +92,39 @@ describe('kentra kubeconfig', () => {
     assert.equal(parse(await readFile(path, 'utf8')).clusters[0].cluster.server, 'https://moved.example');
   });
 
+  it('writes --login (also from --grant-type), the spn certificate as an absolute path and the managed identity', async () => {
+    const args = (run: { stdout: string }) =>
+      (parse(run.stdout) as { users: { user: { exec: { args: string[] } } }[] }).users[0]?.user.exec.args ??
+      [];
+    const spn = await runCli(
+      [...base, '--client-id', 'sp', '--login', 'spn', '--client-certificate', 'certs/sp.pfx', '--stdout'],
+      { env: {}, cwd: root },
+    );
+    assert.equal(spn.code, 0, spn.stderr);
+    assert.deepEqual(args(spn).slice(5), [
+      '--login',
+      'spn',
+      '--client-certificate',
+      join(root, 'certs/sp.pfx'),
+    ]);
+    const msi = await runCli(
+      [...base, '--client-id', 'app', '-l', 'msi', '--identity-client-id', 'mi-1', '--stdout'],
+      { env: {}, cwd: root },
+    );
+    assert.deepEqual(args(msi).slice(5), ['--login', 'msi', '--identity-client-id', 'mi-1']);
+    const older = await runCli([...base, '--client-id', 'app', '--grant-type', 'device-code', '--stdout'], {
+      env: {},
+      cwd: root,
+    });
+    assert.deepEqual(args(older).slice(5), ['--login', 'devicecode']);
+    const bad = await runCli([...base, '--client-id', 'app', '--login', 'ropc', '--stdout'], { env: {} });
+    assert.equal(bad.code, 2);
+    assert.match(
+      bad.stderr,
+      /--login must be one of auto, browser, devicecode, azurecli, msi, workloadidentity, spn/,
+    );
+  });
+
   it('prints a standalone kubeconfig with --stdout and writes no file', async () => {
     const run = await runCli([...forAccount('a@x'), '--stdout'], { env: { HOME: root } });
     assert.equal(run.code, 0, run.stderr);
@@ -129,10 +162,10 @@ describe('kentra logout', () => {
           clientId: 'app',
           tokenType: 'id',
           scopes: [],
-          grantType: 'auto',
+          login: 'auto',
           loginHint: account,
         },
-        'authcode',
+        'browser',
       );
       await new TokenCacheStore(join(cacheDir, 'kentra')).write({
         version: 1,
@@ -171,5 +204,102 @@ describe('kentra logout', () => {
     assert.match(foreign.stderr, /context "staging-ops" does not sign in with kentra get-token/);
     const missing = await runCli(['logout', '--kubeconfig', kubeconfig, '--context', 'nope'], { env: {} });
     assert.match(missing.stderr, /no context named "nope"/);
+  });
+
+  it('forgets one account by UPN, whichever contexts cached it, and lists what is left with kentra accounts', async () => {
+    const cacheDir = join(root, 'cache-accounts');
+    const store = new TokenCacheStore(join(cacheDir, 'kentra'));
+    const now = Date.now();
+    const entry = (account: string, clientId: string, tenant: string, refreshable: boolean) => ({
+      version: 1 as const,
+      key: cacheKeyFor(
+        {
+          authorityHost: 'https://login.microsoftonline.com',
+          tenant,
+          clientId,
+          tokenType: 'id',
+          scopes: [],
+          login: 'auto',
+          loginHint: account,
+        },
+        'browser',
+      ),
+      token: `token-of-${account}-${clientId}`,
+      obtainedAt: now,
+      expiresAt: now + 3_600_000,
+      account: { username: account, homeAccountId: `${account}-home`, tenantId: tenant },
+      ...(refreshable ? { msalCache: '{}' } : {}),
+    });
+    await store.write(entry('alice@contoso.com', 'app-1', 't1', true));
+    await store.write(entry('alice@contoso.com', 'app-2', 't1', true));
+    await store.write(entry('bob@fabrikam.com', 'app-1', 't2', false));
+    const env = { KUBECACHEDIR: cacheDir };
+
+    const listed = await runCli(['accounts', '-o', 'json'], { env });
+    assert.equal(listed.code, 0, listed.stderr);
+    const rows = JSON.parse(listed.stdout) as {
+      account: string;
+      tenant: string;
+      clientId: string;
+      kind: string;
+      refreshable: boolean;
+      expired: boolean;
+    }[];
+    assert.deepEqual(
+      rows.map((row) => [row.tenant, row.account, row.clientId, row.kind, row.refreshable, row.expired]),
+      [
+        ['t1', 'alice@contoso.com', 'app-1', 'user', true, false],
+        ['t1', 'alice@contoso.com', 'app-2', 'user', true, false],
+        ['t2', 'bob@fabrikam.com', 'app-1', 'user', false, false],
+      ],
+    );
+    const table = await runCli(['accounts'], { env });
+    assert.match(
+      table.stdout.split('\n')[0] ?? '',
+      /^ACCOUNT\s+KIND\s+TENANT\s+APP\s+TOKEN\s+EXPIRES\s+REFRESH$/,
+    );
+    assert.match(table.stdout, /bob@fabrikam\.com\s+user\s+t2\s+app-1\s+id\s+\S+ \(in 60m\)\s+no/);
+
+    const run = await runCli(['logout', '--account', 'Alice@Contoso.com'], { env });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(
+      run.stdout,
+      'Signed out alice@contoso.com (tenant t1, app app-1) for account Alice@Contoso.com.\n' +
+        'Signed out alice@contoso.com (tenant t1, app app-2) for account Alice@Contoso.com.\n',
+    );
+    assert.deepEqual(
+      (await store.list()).map((item) => item.entry.account?.username),
+      ['bob@fabrikam.com'],
+    );
+    const empty = await runCli(['accounts'], { env: { KUBECACHEDIR: join(root, 'cache-none') } });
+    assert.match(empty.stdout, /^No cached sign-in\./);
+  });
+
+  it('refuses two selections at once, and a revocation without a user sign-in', async () => {
+    const both = await runCli(['logout', '--all', '--account', 'a@b.c'], { env: {} });
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /give one of --context, --account and --all/);
+    const cacheDir = join(root, 'cache-app');
+    await new TokenCacheStore(join(cacheDir, 'kentra')).write({
+      version: 1,
+      key: cacheKeyFor(
+        {
+          authorityHost: 'https://login.microsoftonline.com',
+          tenant: 't1',
+          clientId: 'ci-app',
+          tokenType: 'access',
+          scopes: [],
+          login: 'spn',
+        },
+        'spn',
+      ),
+      token: 'app-token',
+      obtainedAt: 0,
+      expiresAt: 1,
+    });
+    const revoke = await runCli(['logout', '--all', '--revoke'], { env: { KUBECACHEDIR: cacheDir } });
+    assert.equal(revoke.code, 2);
+    assert.match(revoke.stderr, /nothing to revoke: no cached user sign-in was selected/);
+    assert.equal((await new TokenCacheStore(join(cacheDir, 'kentra')).list()).length, 1, 'nothing removed');
   });
 });

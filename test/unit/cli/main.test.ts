@@ -43,13 +43,13 @@ describe('kentra CLI', () => {
 
 describe('unknown commands and flags, as kubectl answers them', () => {
   it('an unknown command fails even with --help, and points to the usage', async () => {
-    for (const argv of [['elevate', '--help'], ['elevate'], ['help', 'elevate']]) {
+    for (const argv of [['teleport', '--help'], ['teleport'], ['help', 'teleport']]) {
       const run = await runCli(argv);
       assert.equal(run.code, 1, argv.join(' '));
-      assert.equal(run.stdout, '', 'no help on stdout: a script must not think `elevate` exists');
+      assert.equal(run.stdout, '', 'no help on stdout: a script must not think `teleport` exists');
       assert.equal(
         run.stderr,
-        `error: unknown command "elevate" for "kentra"\n\nRun 'kentra --help' for usage.\n`,
+        `error: unknown command "teleport" for "kentra"\n\nRun 'kentra --help' for usage.\n`,
       );
     }
   });

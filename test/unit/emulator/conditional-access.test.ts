@@ -33,6 +33,12 @@ tenants:
       - displayName: step-up c2
         conditions: {applications: {includeAuthenticationContextClassReferences: [c2]}, users: {includeUsers: [All]}}
         grantControls: {builtInControls: [mfa]}
+      - displayName: block device code for ops
+        conditions:
+          applications: {includeApplications: [All]}
+          users: {includeGroups: [ops]}
+          authenticationFlows: {transferMethods: deviceCodeFlow}
+        grantControls: {builtInControls: [block]}
 `;
 
 describe('Conditional Access evaluation', () => {
@@ -45,7 +51,7 @@ describe('Conditional Access evaluation', () => {
   const evaluate = (
     user: typeof ann,
     ip: string,
-    extra: { mfaDone?: boolean; requestedAcrs?: string[] } = {},
+    extra: { mfaDone?: boolean; requestedAcrs?: string[]; transferMethod?: 'deviceCodeFlow' } = {},
   ) =>
     evaluateConditionalAccess(directory, tenant, {
       user,
@@ -53,6 +59,7 @@ describe('Conditional Access evaluation', () => {
       ip,
       requestedAcrs: extra.requestedAcrs ?? [],
       mfaDone: extra.mfaDone ?? false,
+      ...(extra.transferMethod ? { transferMethod: extra.transferMethod } : {}),
     });
 
   it('asks for MFA outside trusted locations (IPv4 and IPv6 ranges) and not inside', () => {
@@ -85,6 +92,17 @@ describe('Conditional Access evaluation', () => {
       evaluate(ann, '10.1.2.3', { requestedAcrs: ['c9'] }).satisfiedAcrs,
       ['c9'],
       'no policy: trivially satisfied',
+    );
+  });
+
+  it('applies an authentication-flows policy to device code sign-ins only', () => {
+    const deviceCode = evaluate(ann, '10.1.2.3', { transferMethod: 'deviceCodeFlow' });
+    assert.equal(deviceCode.blocked?.displayName, 'block device code for ops');
+    const browser = evaluate(ann, '10.1.2.3');
+    assert.equal(browser.blocked, undefined);
+    assert.equal(
+      browser.applied.find((p) => p.displayName === 'block device code for ops')?.result,
+      'notApplied',
     );
   });
 

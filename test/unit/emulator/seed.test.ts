@@ -144,6 +144,48 @@ tenants:
     );
   });
 
+  it('onboards PIM groups with policy defaults, and names bad PIM entries', () => {
+    const [tenant] = tenantsFromSeedText(
+      `tenants:
+  - domain: contoso.example
+    users: [{userPrincipalName: a@contoso.example, password: x}]
+    groups: [{displayName: oncall}]
+    privilegedAccessGroups: [{group: oncall, eligible: [a@contoso.example]}]
+`,
+      'pim.yaml',
+    );
+    const policy = [...(tenant?.privilegedAccess.policies.values() ?? [])][0];
+    assert.equal(policy?.maximumDuration, 'PT8H');
+    assert.equal(policy?.requireJustification, true);
+    assert.equal(policy?.approvers.length, 0);
+    assert.equal(tenant?.privilegedAccess.eligibility[0]?.accessId, 'member');
+    const pim = (entries: string) =>
+      seedProblems(`
+tenants:
+  - domain: contoso.example
+    users: [{userPrincipalName: a@contoso.example, password: x}]
+    groups: [{displayName: oncall}, {displayName: team}]
+    privilegedAccessGroups: ${entries}
+`);
+    // The shape first (every bad field at once), then the references between entries.
+    const shape = pim('[{group: oncall, maximumDuration: 2h, authenticationContext: c100}]');
+    assert.match(
+      shape,
+      /privilegedAccessGroups\[0\]\.maximumDuration: "2h" is not valid \(.*ISO 8601 duration/,
+    );
+    assert.match(
+      shape,
+      /privilegedAccessGroups\[0\]\.authenticationContext: "c100" is not valid \(.*c1\.\.c99/,
+    );
+    const references = pim('[{group: oncall, approvers: [nobody], eligible: [team]}, {group: ghosts}]');
+    assert.match(references, /privilegedAccessGroups\[0\]\.approvers\[0\]: no user or group "nobody"/);
+    assert.match(
+      references,
+      /privilegedAccessGroups\[0\]\.eligible\[0\]: the emulator makes users eligible, not groups/,
+    );
+    assert.match(references, /privilegedAccessGroups\[1\]\.group: no group named "ghosts"/);
+  });
+
   it('rejects YAML that does not parse, and documents that are not a tenant list', () => {
     assert.match(seedProblems('tenants: [\n'), /is not valid YAML/);
     assert.match(seedProblems('- just a list'), /\(top level\): expected a mapping, got array/);

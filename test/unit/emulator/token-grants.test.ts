@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type EmulatorHandle, startEmulator } from '../../harness/emulator.js';
+import { blockDeviceCode, type EmulatorHandle, startEmulator } from '../../harness/emulator.js';
 import { aadsts, claimsOf, tokenCall } from './flow-helpers.js';
 
 describe('emulator: token endpoint grants', () => {
@@ -88,6 +88,40 @@ describe('emulator: token endpoint grants', () => {
       assert.equal(again.status, 400, 'a device code is redeemed once');
     });
   }
+
+  it('blocks device code, and only device code, under an authentication-flows policy (53003)', async () => {
+    const policy = blockDeviceCode(entra.control);
+    try {
+      const started = await entra.fetchJson(`${entra.url}/${entra.tenantId}/oauth2/v2.0/devicecode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: entra.clientId, scope: 'openid profile' }).toString(),
+      });
+      const device = started.body as Record<string, string>;
+      const user = entra.users.developer;
+      await entra
+        .browser()
+        .approveDeviceCode(String(device.verification_uri), String(device.user_code), {
+          username: user.upn,
+          password: user.password,
+        })
+        .catch(() => {}); // the page shows the refusal
+      const poll = await tokenCall(entra, {
+        client_id: entra.clientId,
+        grant_type: 'device_code',
+        device_code: String(device.device_code),
+      });
+      assert.equal(aadsts(poll.body), 53003);
+      const failed = entra.control.signIns().at(-1);
+      assert.equal(failed?.authenticationProtocol, 'deviceCode');
+      assert.equal((failed?.status as { errorCode: number } | undefined)?.errorCode, 53003);
+      // The browser (authorization code) is another flow: the policy does not apply to it.
+      const tokens = await entra.signInWithPassword({ user });
+      assert.equal(claimsOf(tokens.idToken).oid, user.oid);
+    } finally {
+      entra.control.removeConditionalAccessPolicy(policy);
+    }
+  });
 
   it('rejects a wrong device code on the verification page (70018)', async () => {
     const page = await entra.browser().navigate(`${entra.url}/devicelogin`, { form: { otc: 'NOTACODE1' } });

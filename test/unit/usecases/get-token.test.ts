@@ -29,11 +29,19 @@ const input: GetTokenInput = {
   tokenType: 'id',
   scopes: [],
   loginHint: 'alice@contoso.com',
-  grantType: 'auto',
+  login: 'auto',
   timeoutMs: 3 * minute,
   forceRefresh: false,
 };
-const key = cacheKeyFor(input, 'authcode');
+const key = cacheKeyFor(input, 'browser');
+/** kubectl without a terminal (an IDE, a script): KUBERNETES_EXEC_INFO says interactive false. */
+const withoutTerminal = {
+  KUBERNETES_EXEC_INFO: JSON.stringify({
+    apiVersion: 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    spec: { interactive: false },
+  }),
+};
 
 function entry(token: string, obtainedAt: number, lifetimeMs = hour, refreshable = true): CacheEntry {
   return {
@@ -170,17 +178,18 @@ describe('get-token with a fake clock', () => {
     assert.deepEqual(w.calls, []);
   });
 
-  it('signs in again when the refresh token is no longer accepted', async () => {
+  it('signs in again when the refresh token is no longer accepted, saying why in one line', async () => {
     const w = world();
     w.seed(entry('cached', start));
-    w.refreshWith(async () => undefined);
+    w.refreshWith(async () => ({ refused: 'the session was revoked (AADSTS50173)' }));
     w.advance(2 * hour);
     assert.equal(tokenOf(await getToken(input, w.deps)), 'signed-in');
+    assert.deepEqual(w.said, ['kentra: the session was revoked (AADSTS50173); signing in again.']);
     assert.deepEqual(w.calls, [
       'lock',
       'load flows',
       'refresh cached',
-      'sign in (authcode)',
+      'sign in (browser)',
       'write signed-in',
       'unlock',
     ]);
@@ -211,15 +220,7 @@ describe('get-token with a fake clock', () => {
   });
 
   it('never prompts when kubectl runs without a terminal and nothing can be refreshed', async () => {
-    const w = world({
-      env: {
-        KUBERNETES_EXEC_INFO: JSON.stringify({
-          apiVersion: 'client.authentication.k8s.io/v1',
-          kind: 'ExecCredential',
-          spec: { interactive: false },
-        }),
-      },
-    });
+    const w = world({ env: withoutTerminal });
     w.seed(entry('cached', start, hour, false));
     w.advance(2 * hour);
     await assert.rejects(
@@ -260,11 +261,11 @@ describe('get-token with a fake clock', () => {
   it('chooses device code where no browser can open, and an app flow when a secret is set', async () => {
     const noBrowser = world({ browser: false });
     await getToken(input, noBrowser.deps);
-    assert.ok(noBrowser.calls.includes('sign in (device-code)'));
+    assert.ok(noBrowser.calls.includes('sign in (devicecode)'));
 
     const app = world({ env: { AZURE_CLIENT_SECRET: 'set' } });
     await getToken({ ...input, tokenType: 'access', loginHint: undefined }, app.deps);
-    assert.ok(app.calls.includes('sign in (client-credentials)'));
+    assert.ok(app.calls.includes('sign in (spn)'));
   });
 
   it('still answers when the cache folder cannot be made, and says why once', async () => {
@@ -280,5 +281,95 @@ describe('get-token with a fake clock', () => {
     const warnings = w.said.filter((line) => line.includes('cannot write the token cache'));
     assert.equal(warnings.length, 1);
     assert.match(warnings[0] ?? '', /EROFS/);
+  });
+
+  it('says why a refresh was refused when kubectl runs without a terminal', async () => {
+    const w = world({ env: withoutTerminal });
+    w.seed(entry('cached', start));
+    w.refreshWith(async () => ({ refused: 'the refresh token expired from inactivity (AADSTS700082)' }));
+    w.advance(2 * hour);
+    await assert.rejects(getToken(input, w.deps), (error: unknown) => {
+      assert.ok(error instanceof KentraError);
+      assert.equal(
+        error.message,
+        'no valid token cached (the refresh token expired from inactivity (AADSTS700082)) and kubectl runs without a terminal',
+      );
+      return true;
+    });
+    assert.ok(!w.calls.some((call) => call.startsWith('sign in')));
+  });
+});
+
+describe('get-token after a refused sign-in (Conditional Access)', () => {
+  const blocked = () =>
+    new KentraError(
+      'auth.failed',
+      'sign-in failed: a Conditional Access policy blocked the sign-in (AADSTS53003)',
+      {
+        details: { aadsts: 53003 },
+      },
+    );
+  const deviceCode = { ...input, login: 'devicecode' as const };
+
+  it('retries device code blocked by Conditional Access once in the browser, saying so in one line', async () => {
+    const w = world();
+    w.signInWith(async (_input, deps, flow) => {
+      w.calls.push(`sign in (${flow})`);
+      if (flow === 'devicecode') throw blocked();
+      return entry('from-the-browser', deps.now());
+    });
+    assert.equal(tokenOf(await getToken(deviceCode, w.deps)), 'from-the-browser');
+    assert.deepEqual(w.calls, [
+      'lock',
+      'load flows',
+      'sign in (devicecode)',
+      'sign in (browser)',
+      'write from-the-browser',
+      'unlock',
+    ]);
+    assert.deepEqual(w.said, [
+      'kentra: a Conditional Access policy blocked the sign-in (AADSTS53003); retrying once with --login browser.',
+    ]);
+  });
+
+  it('retries once only: a refused retry is the answer, and the failure is remembered', async () => {
+    const w = world();
+    w.signInWith(async (_input, _deps, flow) => {
+      w.calls.push(`sign in (${flow})`);
+      throw blocked();
+    });
+    await assert.rejects(getToken(deviceCode, w.deps), /AADSTS53003/);
+    assert.deepEqual(
+      w.calls.filter((call) => call.startsWith('sign in')),
+      ['sign in (devicecode)', 'sign in (browser)'],
+    );
+    assert.ok(w.calls.some((call) => call.startsWith('record failure')));
+  });
+
+  it('does not retry where no browser can open, nor for other refusals', async () => {
+    const headless = world({ browser: false });
+    headless.signInWith(async (_input, _deps, flow) => {
+      headless.calls.push(`sign in (${flow})`);
+      throw blocked();
+    });
+    await assert.rejects(getToken(deviceCode, headless.deps), /AADSTS53003/);
+    assert.deepEqual(
+      headless.calls.filter((call) => call.startsWith('sign in')),
+      ['sign in (devicecode)'],
+    );
+    assert.deepEqual(headless.said, []);
+
+    const other = world();
+    other.signInWith(async (_input, _deps, flow) => {
+      other.calls.push(`sign in (${flow})`);
+      throw new KentraError('auth.failed', 'sign-in failed: wrong user name or password (AADSTS50126)', {
+        details: { aadsts: 50126 },
+      });
+    });
+    await assert.rejects(getToken(deviceCode, other.deps), /AADSTS50126/);
+    assert.deepEqual(
+      other.calls.filter((call) => call.startsWith('sign in')),
+      ['sign in (devicecode)'],
+    );
   });
 });

@@ -4,6 +4,24 @@ import { EntraState } from '../../../src/webhook/entra-state.js';
 import { silentLog } from '../../../src/webhook/log.js';
 import { FakeGraph } from './fake-graph.js';
 
+/** An EntraState over the fake Graph after its first full round (2 s polls, 30 s staleness). */
+async function syncedState(
+  graph: FakeGraph,
+  now: () => number,
+  options: Partial<ConstructorParameters<typeof EntraState>[0]> = {},
+): Promise<EntraState> {
+  const state = new EntraState({
+    graph,
+    now,
+    pollIntervalMs: 2000,
+    maxStalenessMs: 30_000,
+    log: silentLog,
+    ...options,
+  });
+  await state.syncOnce();
+  return state;
+}
+
 describe('EntraState', () => {
   let clock: number;
   let graph: FakeGraph;
@@ -18,15 +36,7 @@ describe('EntraState', () => {
     graph.addGroup('ops', ['alice']);
     graph.addGroup('platform', ['ops']); // nested: alice is in platform through ops
     graph.addGroup('finance', []);
-    state = new EntraState({
-      graph,
-      now: () => clock,
-      pollIntervalMs: 2000,
-      maxStalenessMs: 30_000,
-      maxBackoffMs: 16_000,
-      log: silentLog,
-    });
-    await state.syncOnce();
+    state = await syncedState(graph, () => clock, { maxBackoffMs: 16_000 });
   });
 
   it('keeps the token groups that are still true, including nested ones', async () => {
@@ -119,5 +129,63 @@ describe('EntraState', () => {
       log: silentLog,
     });
     assert.deepEqual(await cold.check({ oid: 'alice' }), { ok: false, reason: 'live_state_not_ready' });
+  });
+});
+
+describe('EntraState with the access file scope: active memberships are granted (PIM, issue #17)', () => {
+  let clock: number;
+  let graph: FakeGraph;
+  let state: EntraState;
+  const iat = () => Math.floor(clock / 1000) - 60;
+
+  beforeEach(async () => {
+    clock = Date.parse('2026-11-29T05:00:00Z');
+    graph = new FakeGraph();
+    for (const user of ['alice', 'bob', 'carol']) graph.addUser(user);
+    graph.addGroup('ops', ['alice']);
+    graph.addGroup('oncall', ['ops']); // named by the access file; alice is in it through ops
+    graph.addGroup('finance', ['carol']); // not named
+    state = await syncedState(graph, () => clock, { scope: { ids: ['oncall'], names: [] } });
+  });
+
+  it('grants a named group the user is in now, though the token does not list it', async () => {
+    assert.deepEqual(await state.check({ oid: 'alice', iat: iat() }), { ok: true, groups: ['oncall'] });
+    assert.deepEqual(await state.check({ oid: 'bob', iat: iat() }), { ok: true, groups: [] });
+    graph.addMember('oncall', 'bob'); // bob activates oncall after his token was issued
+    await state.syncOnce();
+    assert.deepEqual(await state.check({ oid: 'bob', iat: iat() }), { ok: true, groups: ['oncall'] });
+    graph.removeMember('oncall', 'bob'); // the activation ends
+    await state.syncOnce();
+    assert.deepEqual(
+      await state.check({ oid: 'bob', iat: iat() }),
+      { ok: true, groups: [] },
+      'gone within one round',
+    );
+  });
+
+  it('grants only groups the access file names: not the groups nested under them, not others', async () => {
+    // ops is in scope (nested under oncall) but not named: only a token that says it keeps it.
+    assert.deepEqual(await state.check({ oid: 'alice', iat: iat(), groups: ['ops'] }), {
+      ok: true,
+      groups: ['ops', 'oncall'],
+    });
+    assert.deepEqual(
+      await state.check({ oid: 'carol', iat: iat() }),
+      { ok: true, groups: [] },
+      'finance is not named',
+    );
+  });
+
+  it('never on the strength of the token: claimed groups the user is not in are dropped, another user adds nothing', async () => {
+    const claimsAll = { oid: 'bob', iat: iat(), groups: ['oncall', 'ops', 'finance'], upn: 'alice' };
+    assert.deepEqual(await state.check(claimsAll), { ok: true, groups: [] });
+    // Membership is looked up by the verified token's oid alone: alice's memberships never reach bob.
+    assert.deepEqual(
+      await state.check({ oid: 'bob', iat: iat(), sub: 'alice', preferred_username: 'alice' }),
+      {
+        ok: true,
+        groups: [],
+      },
+    );
   });
 });

@@ -81,6 +81,12 @@ export class FakeGraph implements GraphReader {
     this.calls.push(`GET ${pathOrUrl}`);
     this.maybeFail(pathOrUrl);
     const url = new URL(pathOrUrl, 'https://graph.test/v1.0/');
+    const members = /\/groups\/([^/]+)\/members$/.exec(url.pathname);
+    if (members) {
+      // A group's members read on demand (a group nested into the scope after its delta item).
+      const ids = this.groups.get(decodeURIComponent(members[1] ?? '')) ?? new Set<string>();
+      return { value: [...ids].map((id) => ({ '@odata.type': this.typeOf(id), id })) };
+    }
     const kind = url.pathname.includes('/users/') ? 'users' : 'groups';
     const from = Number(url.searchParams.get('$deltatoken') ?? '0');
     // Two pages for a full sync, to exercise nextLink paging.

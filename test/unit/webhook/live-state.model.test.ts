@@ -12,7 +12,10 @@
  *   after it (allow/deny and reason equal the model's at every step);
  * - a remembered answer never outlives a change concerning its user;
  * - groups granted are never more than the model's, and equal once no group
- *   waits for its members to be read (a group nested into the scope late).
+ *   waits for its members to be read (a group nested into the scope late);
+ * - a token that claims no group gets exactly the named groups its user is in
+ *   now (issue #17): only the access file's groups, only its own user's, nothing
+ *   from the token's claims.
  *
  * Seeded and replayable: KENTRA_FC_SEED=<seed> [KENTRA_FC_PATH=<path>] re-runs a
  * reported failure; KENTRA_FC_RUNS sets the number of runs.
@@ -99,13 +102,14 @@ async function runScenario(steps: Step[]): Promise<void> {
     scope: { ids: scopeRoots, names: [] },
     log: silentLog,
   });
-  const claimsOf = (oid: string) =>
+  // `u1` claims every group; `u1#bare` claims none (issued before any membership, e.g. a PIM activation).
+  const claimsOf = (token: string) =>
     ({
-      oid,
+      oid: token.split('#')[0],
       tid: 't',
       iat: tokenIat / 1000,
       exp: (start + 86_400_000) / 1000,
-      groups,
+      groups: token.endsWith('#bare') ? [] : groups,
     }) as unknown as EntraClaims;
   const pipeline = new ReviewPipeline({
     validator: { validate: async (token) => ({ ok: true, claims: claimsOf(token), issuerVersion: 'v2' }) },
@@ -157,10 +161,22 @@ async function runScenario(steps: Step[]): Promise<void> {
         break;
       }
     }
-    for (const u of users) {
-      const expected = graph.known.decide(u, tokenIat, groups, scopeRoots, maxStalenessMs);
+    for (const [u, claimed] of users.flatMap(
+      (user) =>
+        [
+          [user, groups],
+          [`${user}#bare`, []],
+        ] as const,
+    )) {
+      const expected = graph.known.decide(
+        u.split('#')[0] as string,
+        tokenIat,
+        claimed,
+        scopeRoots,
+        maxStalenessMs,
+      );
       const actual = decisionOf(await pipeline.review(u));
-      const where = `after step ${index} ${JSON.stringify(s)}, user ${u}`;
+      const where = `after step ${index} ${JSON.stringify(s)}, token ${u}`;
       if (!expected.allowed || !actual.allowed || state.directory.pendingMembers().length === 0) {
         assert.deepEqual(actual, expected, where);
         continue;

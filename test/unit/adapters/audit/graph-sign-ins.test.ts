@@ -98,7 +98,7 @@ describe('graphSignIns', () => {
       ),
     );
     assert.deepEqual(progress, [
-      'read 3 sign-ins, 1 group-management audits and 1 group names from Microsoft Graph',
+      'read 3 sign-ins, 1 group-management audits, 0 PIM requests and 1 group names from Microsoft Graph',
     ]);
   });
 

@@ -53,7 +53,10 @@ describe('sign-in files', () => {
     assert.deepEqual(result.signIns, ['a', 'b']);
     assert.equal(result.skipped.length, 2);
     assert.match(result.skipped[0] ?? '', /^lines\.jsonl:2: not valid JSON/);
-    assert.equal(result.skipped[1], 'lines.jsonl:5: neither a Graph signIn nor a directoryAudit record');
+    assert.equal(
+      result.skipped[1],
+      'lines.jsonl:5: neither a Graph signIn, a directoryAudit nor a PIM schedule request',
+    );
   });
 
   it('accepts Log Analytics "SessionId" spelling', async () => {

@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import {
-  credentialAuth,
-  MemoryCachePlugin,
-  msalConfiguration,
-} from '../../../../src/adapters/entra/applications.js';
+import { describe, it } from 'node:test';
+import { MemoryCachePlugin, msalConfiguration } from '../../../../src/adapters/entra/applications.js';
 import { KentraError } from '../../../../src/errors.js';
 
-const dir = await mkdtemp(join(tmpdir(), 'kentra-msal-config-'));
-after(() => rm(dir, { recursive: true, force: true }));
 const config = { authorityHost: 'https://127.0.0.1:8443', tenant: 'contoso', clientId: 'app' };
 
 describe('msal-node configuration', () => {
@@ -36,17 +27,5 @@ describe('msal-node configuration', () => {
         ),
       (error: unknown) => error instanceof KentraError && /is not https/.test(error.message),
     );
-  });
-
-  it('reads the workload identity token file on every request (it rotates)', async () => {
-    const file = join(dir, 'token');
-    const auth = credentialAuth({ kind: 'federated-token-file', path: file });
-    assert.equal(typeof auth.clientAssertion, 'function');
-    const assertion = auth.clientAssertion as () => Promise<string>;
-    await writeFile(file, 'first-assertion\n');
-    assert.equal(await assertion(), 'first-assertion');
-    await writeFile(file, 'rotated-assertion');
-    assert.equal(await assertion(), 'rotated-assertion');
-    assert.deepEqual(credentialAuth({ kind: 'secret', secret: 's' }), { clientSecret: 's' });
   });
 });

@@ -47,7 +47,7 @@ before(async () => {
   // A 3 MiB line between two events: kube-apiserver never writes one; a hostile writer can.
   await writeFile(
     join(dir, 'long-line.log'),
-    line(allowed) + `{"kind":"Event","x":"${'x'.repeat(3 * 1024 * 1024)}"}\n` + line(denied),
+    `${line(allowed)}{"kind":"Event","x":"${'x'.repeat(3 * 1024 * 1024)}"}\n${line(denied)}`,
   );
   await writeFile(join(dir, 'truncated.log'), `${line(allowed)}{"kind":"Event","verb":"ge`);
   const gz = gzipSync(line(allowed) + line(denied));

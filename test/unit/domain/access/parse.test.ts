@@ -54,7 +54,7 @@ describe('parseAccessFile', () => {
         rules(file)[0] = { group: 'developers', clusterrole: 'view' };
       }),
       [
-        'rules[0].clusterrole: unknown field (did you mean "clusterRole"?)\n      hint: known fields here: group, groupId, clusterRole, role, namespaces, namespaceSelector, clusters, expires, description',
+        'rules[0].clusterrole: unknown field (did you mean "clusterRole"?)\n      hint: known fields here: group, groupId, clusterRole, role, namespaces, namespaceSelector, clusters, expires, description, jit',
       ],
     );
   });

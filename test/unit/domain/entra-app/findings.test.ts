@@ -187,4 +187,29 @@ describe('checkWebClient', () => {
       'error multi-tenant signInAudience',
     ]);
   });
+
+  it('warns when a group with permanent members gets cluster-admin-like rights', () => {
+    const admin = (permanentMembers: number, approximate = false) => ({
+      field: 'rules[0]',
+      group: 'platform-admins',
+      grant: 'ClusterRole cluster-admin cluster-wide',
+      permanentMembers,
+      approximate,
+    });
+    assert.deepEqual(check({ standingAdmins: [admin(1)] }), ['warning standing-admin rules[0]']);
+    assert.deepEqual(check({ standingAdmins: [admin(0)] }), [], 'only PIM activations: just-in-time, fine');
+    const [finding] = checkRegistration({
+      application: graphApplication(),
+      servicePrincipal: sp,
+      assignments: [assignment],
+      expectedGroups: [{ id: 'g1', name: 'admins' }],
+      now,
+      standingAdmins: [admin(3, true)],
+    });
+    assert.match(
+      finding?.message ?? '',
+      /has 3 permanent member\(s\) \(PIM not readable: every member counted\)/,
+    );
+    assert.match(finding?.hint ?? '', /jit: true/);
+  });
 });

@@ -22,8 +22,10 @@ interface Meaning {
   authorityHost: string;
   tokenType: 'id' | 'access';
   scopes: string[];
-  grantType: string;
+  login: string;
   loginHint?: string;
+  clientCertificate?: string;
+  identityClientId?: string;
   expect?: { issuer?: string; audience?: string };
   caFile?: string;
   listenPort?: number;
@@ -36,7 +38,7 @@ const aks = (overrides: Partial<Meaning>): Meaning => ({
   authorityHost: publicCloud,
   tokenType: 'access',
   scopes: aksScope,
-  grantType: 'device-code',
+  login: 'devicecode',
   ...overrides,
 });
 
@@ -53,21 +55,22 @@ const expected: Record<string, { converted: Record<string, Meaning>; skipped: Re
   },
   'kubelogin-modes': {
     converted: {
-      interactive: aks({ grantType: 'authcode', loginHint: 'alice@contoso.example' }),
+      interactive: aks({ login: 'browser', loginHint: 'alice@contoso.example' }),
       spn: aks({
         clientId: '1d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5',
         authorityHost: 'https://login.microsoftonline.us',
-        grantType: 'client-credentials',
+        login: 'spn',
       }),
       'spn-certificate': aks({
         clientId: '1d2e3f40-5a6b-4c7d-8e9f-a0b1c2d3e4f5',
-        grantType: 'client-credentials',
+        login: 'spn',
+        clientCertificate: '/etc/sp/cert.pfx',
       }),
-      ropc: aks({ grantType: 'auto' }),
-      azurecli: aks({ grantType: 'auto' }),
+      ropc: aks({ login: 'auto' }),
+      azurecli: aks({ clientId: aksServer, login: 'azurecli' }),
       workloadidentity: aks({
         clientId: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d',
-        grantType: 'workload-identity',
+        login: 'workloadidentity',
       }),
     },
     skipped: {
@@ -83,7 +86,7 @@ const expected: Record<string, { converted: Record<string, Meaning>; skipped: Re
         authorityHost: publicCloud,
         tokenType: 'id',
         scopes: [],
-        grantType: 'auto',
+        login: 'auto',
         listenPort: 8000,
         expect: {
           issuer: `${publicCloud}/${tenant}/v2.0`,
@@ -96,7 +99,7 @@ const expected: Record<string, { converted: Record<string, Meaning>; skipped: Re
         authorityHost: publicCloud,
         tokenType: 'access',
         scopes: ['api://k8s-prod/.default'],
-        grantType: 'device-code',
+        login: 'devicecode',
         caFile: '/etc/pki/idp-ca.pem',
         expect: { issuer: `https://sts.windows.net/${tenant}/` },
       },
@@ -114,9 +117,11 @@ function meaningOf(args: string[]): Meaning {
     authorityHost: input.authorityHost,
     tokenType: input.tokenType,
     scopes: input.scopes,
-    grantType: input.grantType,
+    login: input.login,
   };
   if (input.loginHint) meaning.loginHint = input.loginHint;
+  if (input.clientCertificate) meaning.clientCertificate = input.clientCertificate;
+  if (input.identityClientId) meaning.identityClientId = input.identityClientId;
   if (input.expect?.issuer || input.expect?.audience)
     meaning.expect = JSON.parse(JSON.stringify(input.expect)) as Meaning['expect'];
   if (input.caFile) meaning.caFile = input.caFile;
@@ -144,28 +149,42 @@ describe('kentra kubeconfig convert: the documented shapes', () => {
       for (const secret of secrets) assert.doesNotMatch(said, new RegExp(secret), 'no secret in the report');
     });
 
-  it('names every gap where kentra has no equal of a kubelogin mode (#16 --login)', () => {
+  it('maps every kubelogin -l mode to the --login of the same name, and names the one gap left (ropc)', () => {
     const report = convertUsers(editOf({ '/m': fixture('kubelogin-modes') }), {
       overrides: {},
       command: 'kentra',
     });
     const notes = (user: string) =>
       report.converted.find((item) => item.user === user)?.notes.join('\n') ?? '';
-    assert.match(notes('azurecli'), /gap: kentra get-token has no --login azurecli yet/);
-    assert.match(notes('azurecli'), /exec env left out \(AZURE_CONFIG_DIR\)/);
+    const gaps = report.converted.filter((user) => /gap:/.test(user.notes.join('\n'))).map((u) => u.user);
+    assert.deepEqual(gaps, ['ropc']);
     assert.match(notes('ropc'), /gap: kentra never signs in with a password/);
+    assert.match(notes('azurecli'), /az's signed-in account is used/);
     assert.match(
-      notes('spn-certificate'),
-      /gap: a client certificate .* is not a kentra get-token sign-in yet/,
+      notes('azurecli'),
+      /exec env left out \(AZURE_CONFIG_DIR\): .*from the environment kubectl runs in/,
     );
+    assert.match(notes('spn-certificate'), /signs in with --client-certificate/);
+    assert.match(notes('spn-certificate'), /--client-certificate-password dropped/);
     assert.match(notes('spn'), /--client-secret dropped/);
     assert.match(notes('interactive'), /--redirect-url left out/);
+  });
+
+  it('says that a managed identity chosen by resource ID is a gap', () => {
+    const text = fixture('kubelogin-modes').replace(
+      '--client-id, 5f6a7b8c-9d0e-4f1a-2b3c-4d5e6f7a8b9c]',
+      '--identity-resource-id, /subscriptions/s/resourceGroups/g/providers/x/identity, --tenant-id, t]',
+    );
+    const report = convertUsers(editOf({ '/m': text }), { overrides: {}, command: 'kentra', context: 'msi' });
+    const [msi] = report.converted;
+    assert.equal(meaningOf(msi?.args ?? []).identityClientId, undefined, 'the system-assigned identity');
+    assert.match(msi?.notes.join('\n') ?? '', /gap: a managed identity chosen by --identity-resource-id/);
   });
 
   it('knows no login mode by an inherited name (-l constructor)', () => {
     const text = fixture('aks-exec').replace('- devicecode', '- constructor');
     const [user] = convertUsers(editOf({ '/a': text }), { overrides: {}, command: 'kentra' }).converted;
-    assert.equal(meaningOf(user?.args ?? []).grantType, 'auto');
+    assert.equal(meaningOf(user?.args ?? []).login, 'auto');
     assert.match(user?.notes.join('\n') ?? '', /gap: kubelogin -l constructor has no kentra equivalent/);
   });
 
@@ -178,9 +197,14 @@ describe('kentra kubeconfig convert: the documented shapes', () => {
     const [msi] = report.converted;
     assert.equal(report.skipped.length, 0);
     assert.deepEqual(meaningOf(msi?.args ?? []), {
-      ...aks({ tenant: 'override-tenant', authorityHost: 'https://127.0.0.1:9443', grantType: 'auto' }),
+      ...aks({
+        tenant: 'override-tenant',
+        authorityHost: 'https://127.0.0.1:9443',
+        clientId: aksServer,
+        login: 'msi',
+        identityClientId: '5f6a7b8c-9d0e-4f1a-2b3c-4d5e6f7a8b9c',
+      }),
     });
-    assert.match(msi?.notes.join('\n') ?? '', /gap: kentra get-token has no --login msi yet/);
   });
 
   it('converts only the user of --context, and says why another user is left alone', () => {

@@ -68,6 +68,7 @@ describe('verify checks', () => {
         ['bindings', 'pass'],
         ['baseline', 'pass'],
         ['rbac-risks', 'pass'],
+        ['jit-groups', 'pass'],
       ],
     );
     assert.equal(byId(results)['token-accepted']?.summary, `authenticated as entra:${oid}`);
@@ -238,6 +239,30 @@ describe('verify checks', () => {
     const line = byId(runChecks(facts({ risks: undeclared })))['rbac-risks'];
     assert.equal(line?.status, 'fail');
     assert.equal(line?.summary, '1 grant(s) outside the access file: cluster-admin');
+  });
+
+  it('fails jit rules whose group is not PIM-managed or has permanent members', () => {
+    const jit = (pimManaged: boolean, permanentMembers: string[]) =>
+      byId(
+        runChecks(
+          facts({
+            jitGroups: gathered([{ rule: 'rules[2]', group: 'oncall', pimManaged, permanentMembers }]),
+          }),
+        ),
+      )['jit-groups'];
+    assert.equal(jit(true, [])?.status, 'pass');
+    assert.equal(jit(true, [])?.summary, '1 jit group(s) are PIM-managed and have no permanent members');
+    const permanent = jit(true, ['alex@example.org']);
+    assert.equal(permanent?.status, 'fail');
+    assert.deepEqual(permanent?.details, ['rules[2]: oncall has 1 permanent member(s): alex@example.org']);
+    assert.deepEqual(jit(false, [])?.details, [
+      'rules[2]: oncall is not managed by PIM (no policy, nobody eligible)',
+    ]);
+    const unreadable = byId(
+      runChecks(facts({ jitGroups: problem('Graph 403', 'grant the PIM read permissions') })),
+    )['jit-groups'];
+    assert.equal(unreadable?.status, 'fail');
+    assert.equal(unreadable?.hint, 'grant the PIM read permissions');
   });
 
   it('skips what depends on a token that could not be obtained', () => {

@@ -84,6 +84,38 @@ describe('emulator Graph: sign-in logs, Conditional Access policies, faults', ()
     assert.equal(invalid.status, 400);
   });
 
+  it('stores the authentication-flows condition in Graph’s shape and refuses an unknown transfer method', async () => {
+    const body = (transferMethods: string) => ({
+      displayName: 'Block device code',
+      conditions: {
+        applications: { includeApplications: ['All'] },
+        users: { includeUsers: ['All'] },
+        authenticationFlows: { transferMethods },
+      },
+      grantControls: { operator: 'OR', builtInControls: ['block'] },
+    });
+    const created = await entra.graph('/identity/conditionalAccess/policies', {
+      method: 'POST',
+      body: body('deviceCodeFlow,authenticationTransfer'),
+    });
+    assert.equal(created.status, 201);
+    try {
+      assert.deepEqual((created.body.conditions as Row).authenticationFlows, {
+        transferMethods: 'deviceCodeFlow,authenticationTransfer',
+      });
+      assert.ok((await entra.signInWithPassword({ user: entra.users.developer })).idToken, 'not device code');
+    } finally {
+      await entra.graph(`/identity/conditionalAccess/policies/${String(created.body.id)}`, {
+        method: 'DELETE',
+      });
+    }
+    const invalid = await entra.graph('/identity/conditionalAccess/policies', {
+      method: 'POST',
+      body: body('carrierPigeon'),
+    });
+    assert.equal(invalid.status, 400);
+  });
+
   it('injects 429 with Retry-After, 503 and slow responses', async () => {
     entra.control.setFault({ match: '/v1.0/groups', status: 429, retryAfter: 7, times: 1 });
     const throttled = await entra.graph('/groups?$top=1');

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { emptyFilter } from '../../../../src/domain/audit/trail-filter.js';
 import { runAudit } from '../../../../src/usecases/audit.js';
 import { auditEvent, signIn } from '../../domain/audit/fixtures.js';
+import { offlineAuditDeps } from './offline-deps.js';
 
 let dir: string;
 before(async () => {
@@ -43,7 +43,7 @@ describe('runAudit --follow', () => {
         filter: emptyFilter,
         follow: true,
       },
-      {
+      offlineAuditDeps(dir, {
         stdout: {
           write(text) {
             stdout += text;
@@ -55,21 +55,8 @@ describe('runAudit --follow', () => {
             stderr += text;
           },
         },
-        stdin: Readable.from([]),
-        cwd: dir,
-        now: Date.now,
         interrupted,
-        colour: false,
-        progress: false,
-        productVersion: '0.0.0',
-        env: {},
-        readText: async () => {
-          throw Object.assign(new Error('absent'), { code: 'ENOENT' });
-        },
-        openGraph: async () => {
-          throw new Error('no Graph in this test');
-        },
-      },
+      }),
     );
     // Output is buffered in 64 KiB pieces, so a live trail must flush per chunk it reads.
     await seen('"auditId":"first"');

@@ -94,10 +94,13 @@ export class ReferenceKnowledge {
       if (members.has(id)) return true;
       return [...members].some((m) => this.memberIsGroup.has(m) && member(m, id, seen));
     };
-    return {
-      allowed: true,
-      groups: claimed.filter((g) => scope.has(g) && member(g, oid, new Set())).sort(),
-    };
+    // Token groups still true now, plus the named groups (the roots) the user is in now, whatever
+    // the token says (issue #17: an activation after the token was issued).
+    const granted = new Set([
+      ...claimed.filter((g) => scope.has(g) && member(g, oid, new Set())),
+      ...scopeRoots.filter((g) => member(g, oid, new Set())),
+    ]);
+    return { allowed: true, groups: [...granted].sort() };
   }
 
   /** Groups reachable from the roots by nesting (the roots included). */
