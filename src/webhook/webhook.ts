@@ -59,28 +59,7 @@ export interface Webhook {
 export function buildPipeline(config: WebhookConfig, deps: Omit<WebhookDeps, 'tls'>) {
   const metrics = deps.metrics ?? new WebhookMetrics();
   const bases = { v1: config.entra.stsBase, v2: config.entra.loginBase };
-  const jwks = new Map<string, JwksCache>();
-  const keysFor = (tenantId: string): JwksCache => {
-    let cache = jwks.get(tenantId);
-    if (!cache) {
-      const jwksUri = jwksUriFor(tenantId, bases);
-      cache = new JwksCache({
-        jwksUri,
-        fetch: async (url, init) => {
-          const response = await deps.fetch(url, init);
-          metrics.jwksFetches.inc({ outcome: String(response.status) });
-          return response;
-        },
-        now: deps.now,
-        onRefreshFailed: (reason) => {
-          metrics.jwksFetches.inc({ outcome: 'failed' });
-          deps.log('warn', 'jwks.refresh_failed', { tenant: tenantId, reason });
-        },
-      });
-      jwks.set(tenantId, cache);
-    }
-    return cache;
-  };
+  const keysFor = signingKeysByTenant(bases, deps, metrics);
   const validator = new TokenValidator({
     tenants: config.entra.tenants,
     issuerVersions: config.entra.issuerVersions,
@@ -92,34 +71,7 @@ export function buildPipeline(config: WebhookConfig, deps: Omit<WebhookDeps, 'tl
     now: deps.now,
     keysFor,
   });
-  let state: EntraState | undefined;
-  let shared: SharedLiveState | undefined;
-  if (config.live) {
-    if (!deps.graph) throw new Error('live checks are configured but no Graph reader was given');
-    const store = config.live.store;
-    if (store && deps.store)
-      shared = new SharedLiveState({
-        store: deps.store.store,
-        storeName: deps.store.name,
-        identity: { tenant: config.entra.tenants[0] as string, scope: scopeFingerprint(deps.scope) },
-        holder: `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
-        leaseTtlMs: store.leaseSeconds * 1000,
-        snapshotIntervalMs: store.snapshotSeconds * 1000,
-        now: deps.now,
-        log: deps.log,
-      });
-    state = new EntraState({
-      ...shared?.hooks(),
-      graph: deps.graph,
-      now: deps.now,
-      pollIntervalMs: config.live.pollIntervalSeconds * 1000,
-      maxStalenessMs: config.live.maxStalenessSeconds * 1000,
-      // At least two attempts fit in the staleness bound, so one failed round never causes a denial.
-      maxBackoffMs: Math.min(30_000, (config.live.maxStalenessSeconds * 1000) / 2),
-      ...(deps.scope ? { scope: deps.scope } : {}),
-      log: deps.log,
-    });
-  }
+  const { state, shared } = liveState(config, deps);
   const cache = new ResultCache<VerifiedToken>({
     ttlMs: config.cache.ttlSeconds * 1000,
     maxEntries: config.cache.maxEntries,
@@ -141,7 +93,107 @@ export function buildPipeline(config: WebhookConfig, deps: Omit<WebhookDeps, 'tl
     log: deps.log,
     metrics,
   });
-  const liveState = state;
+  registerGauges(metrics, cache, state, shared);
+  const notReady = (): string | undefined =>
+    shared?.notReady() ?? state?.unfit() ?? missingSigningKeys(config.entra.tenants, keysFor);
+  const warmUp = () => Promise.all(config.entra.tenants.map((tenant) => keysFor(tenant).refresh()));
+  /** /debug/state: counts and ages only, never a user, group or token. */
+  const debugState = () => ({
+    live: state !== undefined,
+    ready: notReady() ?? 'yes',
+    stateVersion: state?.version ?? 0,
+    stateAgeSeconds: state?.ready ? Math.round(state.stalenessMs() / 1000) : null,
+    ...(state?.directory.counts() ?? {}),
+    shared: shared !== undefined,
+    leader: shared ? shared.leader : state !== undefined,
+    streamLag: shared?.lag() ?? 0,
+    storeUp: shared?.storeUp ?? null,
+    cachedTokens: cache.size,
+  });
+  return { pipeline, metrics, state, shared, cache, notReady, warmUp, debugState };
+}
+
+/** One JWKS cache per tenant, made on first use, its fetches counted. */
+function signingKeysByTenant(
+  bases: { v1: string; v2: string },
+  deps: Pick<WebhookDeps, 'fetch' | 'now' | 'log'>,
+  metrics: WebhookMetrics,
+): (tenantId: string) => JwksCache {
+  const jwks = new Map<string, JwksCache>();
+  return (tenantId) => {
+    let cache = jwks.get(tenantId);
+    if (!cache) {
+      cache = new JwksCache({
+        jwksUri: jwksUriFor(tenantId, bases),
+        fetch: async (url, init) => {
+          const response = await deps.fetch(url, init);
+          metrics.jwksFetches.inc({ outcome: String(response.status) });
+          return response;
+        },
+        now: deps.now,
+        onRefreshFailed: (reason) => {
+          metrics.jwksFetches.inc({ outcome: 'failed' });
+          deps.log('warn', 'jwks.refresh_failed', { tenant: tenantId, reason });
+        },
+      });
+      jwks.set(tenantId, cache);
+    }
+    return cache;
+  };
+}
+
+/** The live Entra state when `live` is configured, shared through the store when one is named. */
+function liveState(
+  config: WebhookConfig,
+  deps: Omit<WebhookDeps, 'tls'>,
+): { state?: EntraState; shared?: SharedLiveState } {
+  if (!config.live) return {};
+  if (!deps.graph) throw new Error('live checks are configured but no Graph reader was given');
+  const store = config.live.store;
+  const shared =
+    store && deps.store
+      ? new SharedLiveState({
+          store: deps.store.store,
+          storeName: deps.store.name,
+          identity: { tenant: config.entra.tenants[0] as string, scope: scopeFingerprint(deps.scope) },
+          holder: `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
+          leaseTtlMs: store.leaseSeconds * 1000,
+          snapshotIntervalMs: store.snapshotSeconds * 1000,
+          now: deps.now,
+          log: deps.log,
+        })
+      : undefined;
+  const state = new EntraState({
+    ...shared?.hooks(),
+    graph: deps.graph,
+    now: deps.now,
+    pollIntervalMs: config.live.pollIntervalSeconds * 1000,
+    maxStalenessMs: config.live.maxStalenessSeconds * 1000,
+    // At least two attempts fit in the staleness bound, so one failed round never causes a denial.
+    maxBackoffMs: Math.min(30_000, (config.live.maxStalenessSeconds * 1000) / 2),
+    ...(deps.scope ? { scope: deps.scope } : {}),
+    log: deps.log,
+  });
+  return { state, ...(shared ? { shared } : {}) };
+}
+
+/** Why no review can be answered yet for lack of keys (and a retry of the empty cache), or undefined. */
+function missingSigningKeys(tenants: readonly string[], keysFor: (tenant: string) => JwksCache) {
+  for (const tenant of tenants) {
+    const keys = keysFor(tenant);
+    if (keys.status().keyCount > 0) continue;
+    keys.retryIfEmpty();
+    return `no signing keys for tenant ${tenant} yet`;
+  }
+  return undefined;
+}
+
+function registerGauges(
+  metrics: WebhookMetrics,
+  cache: ResultCache<VerifiedToken>,
+  state: EntraState | undefined,
+  shared: SharedLiveState | undefined,
+): void {
   metrics.gauge(
     'kentra_webhook_cache_entries',
     'Verified tokens held in the result cache.',
@@ -151,19 +203,19 @@ export function buildPipeline(config: WebhookConfig, deps: Omit<WebhookDeps, 'tl
     'kentra_webhook_live_state_staleness_seconds',
     'Age of the live Entra state (-1 before the first sync).',
     () => {
-      const age = liveState?.stalenessMs() ?? -1;
+      const age = state?.stalenessMs() ?? -1;
       return Number.isFinite(age) ? age / 1000 : -1;
     },
   );
   metrics.gauge(
     'kentra_webhook_graph_consecutive_failures',
     'Failed delta rounds in a row.',
-    () => liveState?.consecutiveFailures ?? 0,
+    () => state?.consecutiveFailures ?? 0,
   );
   metrics.gauge(
     'kentra_webhook_leader',
     'Whether this replica polls Graph for the tenant (always 1 without a shared store).',
-    () => (shared ? Number(shared.leader) : liveState ? 1 : 0),
+    () => (shared ? Number(shared.leader) : state ? 1 : 0),
   );
   metrics.gauge(
     'kentra_webhook_stream_lag_entries',
@@ -174,37 +226,6 @@ export function buildPipeline(config: WebhookConfig, deps: Omit<WebhookDeps, 'tl
     const lookups = cache.hits + cache.misses;
     return lookups === 0 ? 0 : cache.hits / lookups;
   });
-  const notReady = (): string | undefined => {
-    const store = shared?.notReady();
-    if (store) return store;
-    const unfit = liveState?.unfit();
-    if (unfit) return unfit;
-    for (const tenant of config.entra.tenants) {
-      const keys = keysFor(tenant);
-      if (keys.status().keyCount > 0) continue;
-      keys.retryIfEmpty();
-      return `no signing keys for tenant ${tenant} yet`;
-    }
-    return undefined;
-  };
-  const warmUp = () => Promise.all(config.entra.tenants.map((tenant) => keysFor(tenant).refresh()));
-  /** /debug/state: counts and ages only, never a user, group or token. */
-  const debugState = () => {
-    const counts = liveState?.directory.counts();
-    return {
-      live: liveState !== undefined,
-      ready: notReady() ?? 'yes',
-      stateVersion: liveState?.version ?? 0,
-      stateAgeSeconds: liveState?.ready ? Math.round(liveState.stalenessMs() / 1000) : null,
-      ...(counts ?? {}),
-      shared: shared !== undefined,
-      leader: shared ? shared.leader : liveState !== undefined,
-      streamLag: shared?.lag() ?? 0,
-      storeUp: shared?.storeUp ?? null,
-      cachedTokens: cache.size,
-    };
-  };
-  return { pipeline, metrics, state, shared, cache, notReady, warmUp, debugState };
 }
 
 export async function startWebhook(config: WebhookConfig, deps: WebhookDeps): Promise<Webhook> {
