@@ -14,6 +14,7 @@ import type { GraphClient } from '../adapters/graph/client.js';
 import { memberGroupIds } from '../adapters/graph/membership.js';
 import type { KubeClient } from '../adapters/kube/client.js';
 import { loadRbacFromCluster } from '../adapters/kube/rbac-source.js';
+import { sharedAudienceWarnings } from '../domain/access/audiences.js';
 import { clusterAudience } from '../domain/access/cluster-apps.js';
 import { ruleAppliesTo } from '../domain/access/model.js';
 import { bindingKey } from '../domain/bindings/binding.js';
@@ -48,6 +49,8 @@ export interface VerifyResult {
   cluster: string;
   passed: boolean;
   checks: CheckResult[];
+  /** What is risky but not broken, e.g. clusters that accept one audience (a token replays across them). */
+  warnings: string[];
 }
 
 function failure(error: unknown): Gathered<never> {
@@ -172,5 +175,10 @@ export async function verify(
     jitGroups,
   };
   const checks = runChecks(facts);
-  return { cluster: cluster.name, passed: checks.every((check) => check.status !== 'fail'), checks };
+  return {
+    cluster: cluster.name,
+    passed: checks.every((check) => check.status !== 'fail'),
+    checks,
+    warnings: sharedAudienceWarnings(file),
+  };
 }

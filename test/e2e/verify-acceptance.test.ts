@@ -60,7 +60,7 @@ describe(`issue #6 acceptance: kentra verify and kentra whoami against the emula
       { cwd: dir, env: await env(user) },
     );
     assert.ok(result.stdout.startsWith('{'), `verify printed no report: ${result.stderr}`);
-    const report = JSON.parse(result.stdout) as { passed: boolean; checks: CheckJson[] };
+    const report = JSON.parse(result.stdout) as { passed: boolean; checks: CheckJson[]; warnings: string[] };
     const failed = report.checks.filter((check) => check.status === 'fail').map((check) => check.id);
     return { ...result, report, failed };
   }
@@ -116,6 +116,7 @@ describe(`issue #6 acceptance: kentra verify and kentra whoami against the emula
     assert.deepEqual(json.failed, []);
     assert.equal(json.report.passed, true);
     assert.doesNotMatch(json.stderr, /warning/);
+    assert.deepEqual(json.report.warnings, []);
     const statuses = Object.fromEntries(json.report.checks.map((check) => [check.id, check.status]));
     assert.deepEqual(statuses, {
       'issuer-discovery': 'pass',
@@ -173,6 +174,11 @@ describe(`issue #6 acceptance: kentra verify and kentra whoami against the emula
       new RegExp(
         `warning: clusters emu \\(staging\\) and prod \\(production\\) accept the same audience ${entra.clientId}: a token captured at one works at the other`,
       ),
+    );
+    assert.equal(result.report.warnings.length, 1, 'the -o json report carries the warning for scripts');
+    assert.match(
+      result.report.warnings[0] ?? '',
+      /^clusters emu \(staging\) and prod \(production\) accept the same audience /,
     );
   });
 

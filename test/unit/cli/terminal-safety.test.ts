@@ -143,6 +143,7 @@ subjects: [{kind: Group, name: "aad:g-ops"}]
     const verify = verifyTable({
       cluster: hostile,
       passed: false,
+      warnings: [],
       checks: [
         { id: 'bindings', title: 't', status: 'fail', summary: hostile, details: [hostile], hint: hostile },
       ],
