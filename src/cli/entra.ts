@@ -95,9 +95,13 @@ Examples:
       ctx.stdout.write(flags.output === 'table' ? checkTable(result) : renderData(result, flags.output));
       if (result.errors > 0) {
         const { KentraError } = await import('../errors.js');
+        const where =
+          result.others.length === 0
+            ? `app registration "${result.displayName}" has`
+            : `the app registrations of ${flags.access} have`;
         throw new KentraError(
           'entra.app',
-          `app registration "${result.displayName}" has ${result.errors} problem${result.errors === 1 ? '' : 's'} (listed above)`,
+          `${where} ${result.errors} problem${result.errors === 1 ? '' : 's'} (listed above)`,
           {
             hint: 'Fix each finding as its hint says; `kentra entra setup` fixes all of them for the app of kentra.yaml.',
           },
@@ -110,39 +114,50 @@ Examples:
 const json = (value: unknown) => v(JSON.stringify(value) ?? 'undefined');
 
 export function setupTable(result: EntraSetupResult): string {
-  const lines = [
-    `App registration "${v(result.displayName)}" (client ID ${v(result.appId ?? '(new)')}) in tenant ${v(result.tenantId)}:`,
-  ];
-  if (result.drift.length > 0) {
-    lines.push('  drift from kentra.yaml:');
-    for (const change of result.drift)
+  const lines: string[] = [`Tenant ${v(result.tenantId)}:`];
+  const status = { assigned: 'assigned', unchanged: 'already assigned', planned: 'would assign' } as const;
+  for (const app of result.apps) {
+    const role =
+      app.role === 'web'
+        ? `web client${app.clusters.length > 0 ? ` for ${app.clusters.map(v).join(', ')}` : ' (no cluster)'}`
+        : `clusters ${app.clusters.map(v).join(', ') || '(none of its own)'}${app.environment ? ` (${v(app.environment)})` : ''}`;
+    lines.push(
+      `App registration "${v(app.displayName)}" (client ID ${v(app.appId)}${app.created ? ', new' : ''}), ${role}:`,
+    );
+    if (app.drift.length > 0) {
+      lines.push('  drift from kentra.yaml:');
+      for (const change of app.drift)
+        lines.push(
+          `    - ${change.field}: ${json(change.current)}`,
+          `    + ${change.field}: ${json(change.desired)}`,
+        );
+    }
+    for (const group of app.groups)
+      lines.push(`  group ${v(group.group)} (${v(group.id)}): ${status[group.status]}`);
+    if (app.groups.length > 0)
       lines.push(
-        `    - ${change.field}: ${json(change.current)}`,
-        `    + ${change.field}: ${json(change.desired)}`,
+        `  Only members of ${app.groups
+          .map((group) => v(group.group))
+          .sort()
+          .join(
+            ', ',
+          )} can get a token; anyone else gets AADSTS50105 (not assigned): add them to one of these groups, or a rule for their group.`,
+      );
+    for (const other of app.otherAssignments)
+      lines.push(
+        `  also assigned, named by no rule (left as is): ${v(other.type)} ${v(other.displayName)} (${v(other.id)})`,
       );
   }
   if (result.requests.length > 0) {
-    lines.push(result.dryRun ? '  Graph requests it would make (none sent):' : '  Graph requests made:');
+    lines.push(result.dryRun ? 'Graph requests it would make (none sent):' : 'Graph requests made:');
     for (const request of result.requests) {
       lines.push(`    ${request.method} ${v(request.path)}   # ${v(request.summary)}`);
       if (request.body !== undefined) lines.push(`      ${json(request.body)}`);
     }
   }
-  const status = { assigned: 'assigned', unchanged: 'already assigned', planned: 'would assign' } as const;
-  for (const group of result.groups)
-    lines.push(`  group ${v(group.group)} (${v(group.id)}): ${status[group.status]}`);
-  if (result.groups.length > 0)
+  for (const what of result.migrated)
     lines.push(
-      `  Only members of ${result.groups
-        .map((group) => v(group.group))
-        .sort()
-        .join(
-          ', ',
-        )} can get a token; anyone else gets AADSTS50105 (not assigned): add them to one of these groups, or a rule for their group.`,
-    );
-  for (const other of result.otherAssignments)
-    lines.push(
-      `  also assigned, named by no rule (left as is): ${v(other.type)} ${v(other.displayName)} (${v(other.id)})`,
+      `  ${result.dryRun ? 'would move' : 'moved'} to the web client's own app: ${v(what)} (point the web client at its new client ID and credential)`,
     );
   if (result.secret)
     lines.push(
@@ -150,13 +165,16 @@ export function setupTable(result: EntraSetupResult): string {
       `    ${result.secret.secretText}`,
       '    shown once: store it now (e.g. in your secret manager); kentra keeps no copy.',
     );
-  if (result.fileUpdated)
-    lines.push(`  ${result.dryRun ? 'would write' : 'wrote'} the tenant and client IDs into the access file`);
+  const fields = result.written.filter((field) => !/^rules\[/.test(field));
+  if (fields.length > 0)
+    lines.push(
+      `  ${result.dryRun ? 'would write' : 'wrote'} into the access file: ${fields.map(v).join(', ')}`,
+    );
   for (const pin of result.pinned)
     lines.push(
       `  ${result.dryRun ? 'would pin' : 'pinned'} rules[${pin.ruleIndex}] to group ${pin.id} (groupId: a group taking over its name later is refused)`,
     );
-  if (!result.changed) lines.push('No changes: the app registration matches kentra.yaml.');
+  if (!result.changed) lines.push('No changes: the app registrations match kentra.yaml.');
   else if (result.dryRun)
     lines.push('Dry run: nothing was changed. Run `kentra entra setup` to make these changes.');
   else lines.push(`Done: ${result.requests.length} change${result.requests.length === 1 ? '' : 's'} made.`);
@@ -164,16 +182,27 @@ export function setupTable(result: EntraSetupResult): string {
 }
 
 export function checkTable(result: EntraCheckResult): string {
-  const lines = [
-    `App registration "${v(result.displayName)}" (client ID ${v(result.appId)}) in tenant ${v(result.tenantId)}:`,
+  const lines: string[] = [];
+  const apps = [
+    { appId: result.appId, displayName: result.displayName, findings: result.findings, role: '' },
+    ...result.others.map((app) => ({
+      ...app,
+      role: app.role === 'web' ? ' (web client)' : ` (environment ${v(app.environment ?? '')})`,
+    })),
   ];
-  for (const finding of result.findings)
+  for (const app of apps) {
     lines.push(
-      `  ${finding.severity === 'error' ? 'ERROR  ' : 'warning'} ${finding.code}  [${v(finding.field)}]`,
-      `          ${v(finding.message)}`,
-      `          fix: ${v(finding.hint)}`,
+      `App registration "${v(app.displayName)}" (client ID ${v(app.appId)})${app.role} in tenant ${v(result.tenantId)}:`,
     );
-  if (result.findings.length === 0) lines.push('  no problems found');
-  else lines.push(`${result.errors} error(s), ${result.warnings} warning(s).`);
+    for (const finding of app.findings)
+      lines.push(
+        `  ${finding.severity === 'error' ? 'ERROR  ' : 'warning'} ${finding.code}  [${v(finding.field)}]`,
+        `          ${v(finding.message)}`,
+        `          fix: ${v(finding.hint)}`,
+      );
+    if (app.findings.length === 0) lines.push('  no problems found');
+  }
+  if (result.errors + result.warnings > 0)
+    lines.push(`${result.errors} error(s), ${result.warnings} warning(s).`);
   return `${lines.join('\n')}\n`;
 }

@@ -10,17 +10,19 @@ import { loginChoiceOf, loginModes } from '../usecases/sign-in-plan.js';
 import { registerKubeconfigConvert } from './kubeconfig-convert.js';
 
 interface Options {
-  clusterName: string;
-  server: string;
+  access?: string;
+  cluster?: string;
+  clusterName?: string;
+  server?: string;
   certificateAuthority?: string;
   tlsServerName?: string;
   namespace?: string;
   user?: string;
   context?: string;
   command: string;
-  tenant: string;
-  clientId: string;
-  authority: string;
+  tenant?: string;
+  clientId?: string;
+  authority?: string;
   tokenType?: string;
   scope: string[];
   loginHint?: string;
@@ -55,8 +57,13 @@ export function registerKubeconfig(program: Command, root: Root): void {
     // `kentra kubeconfig convert --kubeconfig F`: the flag belongs to convert, not to this command.
     .enablePositionalOptions()
     .description('add an Entra sign-in context to your kubeconfig')
-    .option('--cluster-name <name>', 'name of the cluster entry (required)')
-    .option('--server <url>', 'API server URL (https) (required)')
+    .option(
+      '--access <file>',
+      'take the settings of a cluster from this access file (kentra.yaml); flags given still win',
+    )
+    .option('--cluster <name>', "the access file's cluster (implies --access ./kentra.yaml)")
+    .option('--cluster-name <name>', 'name of the cluster entry (required without --access)')
+    .option('--server <url>', 'API server URL (https) (required without --access)')
     .option(
       '--certificate-authority <file>',
       "PEM file with the API server's CA (embedded in the kubeconfig)",
@@ -70,9 +77,12 @@ export function registerKubeconfig(program: Command, root: Root): void {
       'executable kubectl runs (an absolute path suits kuberc allowlists)',
       'kentra',
     )
-    .option('--tenant <id>', 'Entra tenant ID or verified domain (required)')
-    .option('--client-id <id>', 'application (client) ID of the Kubernetes app (required)')
-    .option('--authority <url>', 'authority host (the kentra emulator, a sovereign cloud)', defaultAuthority)
+    .option('--tenant <id>', 'Entra tenant ID or verified domain (required without --access)')
+    .option('--client-id <id>', 'application (client) ID of the Kubernetes app (required without --access)')
+    .option(
+      '--authority <url>',
+      `authority host (the kentra emulator, a sovereign cloud; default ${defaultAuthority})`,
+    )
     .option(
       '--token-type <type>',
       'id or access (default: id; access for --login azurecli, msi, workloadidentity, spn)',
@@ -117,7 +127,13 @@ KUBECONFIG file, else the first KUBECONFIG file that exists, else the last one,
 else ~/.kube/config. A symlinked file is written through its link, keeps its mode,
 and is replaced atomically under kubectl's lock (<file>.lock).
 
+With --access (or --cluster), the tenant, authority, the cluster's server and CA, and the
+token the cluster accepts come from the access file: an ID token of the cluster's app (its
+environment's app when it has one), or, for an app ID URI audience, an access token for
+<uri>/.default; --expect-issuer and --expect-audience are the cluster's.
+
 Examples:
+  kentra kubeconfig --access kentra.yaml --cluster prod --login-hint alice@contoso.com --use-context
   kentra kubeconfig --cluster-name prod --server https://prod.example:6443 \\
     --certificate-authority prod-ca.pem --tenant contoso.onmicrosoft.com --client-id 6f1c… \\
     --login-hint alice@contoso.com --use-context
@@ -125,11 +141,13 @@ Examples:
     --client-id $APP --stdout > dev.kubeconfig`,
     )
     .action(async (options: Options) => {
-      for (const [key, flag] of Object.entries(required))
-        if (!options[key as keyof typeof required])
-          throw new KentraError('usage', `required option '${flag}' not specified`, {
-            hint: 'See `kentra kubeconfig --help`; `kentra kubeconfig convert` rewrites an existing kubeconfig instead.',
-          });
+      const fromAccess = options.access !== undefined || options.cluster !== undefined;
+      if (!fromAccess)
+        for (const [key, flag] of Object.entries(required))
+          if (!options[key as keyof typeof required])
+            throw new KentraError('usage', `required option '${flag}' not specified`, {
+              hint: 'See `kentra kubeconfig --help` (--access kentra.yaml --cluster NAME takes them from the access file); `kentra kubeconfig convert` rewrites an existing kubeconfig instead.',
+            });
       const loginText = options.login ?? options.grantType ?? 'auto';
       const login = loginChoiceOf(loginText);
       if (!login)
@@ -141,37 +159,54 @@ Examples:
         throw new KentraError('usage', `--token-type must be "id" or "access", not "${options.tokenType}"`);
       if (options.output !== 'table' && options.output !== 'json')
         throw new KentraError('usage', `--output must be table or json, not "${options.output}"`);
-      const { writeKubeconfig } = await import('../usecases/kubeconfig.js');
-      const result = await writeKubeconfig(
-        {
-          clusterName: options.clusterName,
-          server: options.server,
-          clusterCaFile: options.certificateAuthority,
-          tlsServerName: options.tlsServerName,
-          namespace: options.namespace,
-          userName: options.user,
-          contextName: options.context,
-          command: options.command,
-          tenant: options.tenant,
-          clientId: options.clientId,
-          authority: options.authority,
-          tokenType: options.tokenType as 'id' | 'access' | undefined,
-          scopes: options.scope,
-          loginHint: options.loginHint,
-          login,
-          clientCertificate: options.clientCertificate,
-          identityClientId: options.identityClientId,
-          idpCaFile: options.idpCertificateAuthority,
-          browserCommand: options.browserCommand,
-          accessGroup: options.accessGroup,
-          expectIssuer: options.expectIssuer,
-          expectAudience: options.expectAudience,
-          force: options.force === true,
-          useContext: options.useContext === true,
-          toStdout: options.stdout === true,
-        },
-        { kubeconfig: await root.kubeconfig({ kubeconfig: options.kubeconfig }), cwd: ctx.cwd },
-      );
+      const deps = {
+        kubeconfig: await root.kubeconfig({ kubeconfig: options.kubeconfig }),
+        cwd: ctx.cwd,
+        readText: root.files.readText,
+      };
+      const flags = {
+        clusterName: options.clusterName,
+        server: options.server,
+        clusterCaFile: options.certificateAuthority,
+        tlsServerName: options.tlsServerName,
+        namespace: options.namespace,
+        userName: options.user,
+        contextName: options.context,
+        command: options.command,
+        tenant: options.tenant,
+        clientId: options.clientId,
+        authority: options.authority,
+        tokenType: options.tokenType as 'id' | 'access' | undefined,
+        scopes: options.scope,
+        loginHint: options.loginHint,
+        login,
+        clientCertificate: options.clientCertificate,
+        identityClientId: options.identityClientId,
+        idpCaFile: options.idpCertificateAuthority,
+        browserCommand: options.browserCommand,
+        accessGroup: options.accessGroup,
+        expectIssuer: options.expectIssuer,
+        expectAudience: options.expectAudience,
+        force: options.force === true,
+        useContext: options.useContext === true,
+        toStdout: options.stdout === true,
+      };
+      const result = fromAccess
+        ? await (await import('../usecases/cluster-kubeconfig.js')).writeClusterKubeconfig(
+            { ...flags, access: options.access ?? 'kentra.yaml', cluster: options.cluster },
+            deps,
+          )
+        : await (await import('../usecases/kubeconfig.js')).writeKubeconfig(
+            {
+              ...flags,
+              clusterName: options.clusterName ?? '',
+              server: options.server ?? '',
+              tenant: options.tenant ?? '',
+              clientId: options.clientId ?? '',
+              authority: options.authority ?? defaultAuthority,
+            },
+            deps,
+          );
       for (const warning of result.warnings)
         ctx.stderr.write(
           `kentra: warning: ${warning.file ?? result.path}: ${warning.path}: ${warning.message} (left as it was)\n`,

@@ -95,22 +95,24 @@ async function runVerify(flags: VerifyFlags, root: Root): Promise<void> {
   const access = await loadAccessFile(await root.resolve(flags.access), root.files.readText);
   const { tenant } = access.file;
   const cluster = selectCluster(access.file, flags.cluster);
-  const { sharedAudienceWarnings } = await import('../domain/access/audiences.js');
-  for (const warning of sharedAudienceWarnings(access.file)) ctx.stderr.write(`warning: ${v(warning)}\n`);
   const caFile = tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile);
   const graph = await root.graphFor(graphAuthOf(flags), access);
   const context = flags.context ?? cluster.context;
   const user = await root.userSide({ kubeconfig: flags.kubeconfig, context });
   const source = flags.userContext
     ? await user.tokenSource(flags.userContext)
-    : tokens.signInFromAccessFile(access, {
-        loginHint: flags.loginHint,
-        login: loginChoiceOf(flags.login ?? flags.grantType ?? 'auto') as LoginChoice,
-        browserCommand: flags.browserCommand,
-        tokenType: flags.tokenType,
-        scopes: flags.scope,
-        timeoutMs: durationMs(flags.timeout, '--timeout'),
-      });
+    : tokens.signInFromAccessFile(
+        access,
+        {
+          loginHint: flags.loginHint,
+          login: loginChoiceOf(flags.login ?? flags.grantType ?? 'auto') as LoginChoice,
+          browserCommand: flags.browserCommand,
+          tokenType: flags.tokenType,
+          scopes: flags.scope,
+          timeoutMs: durationMs(flags.timeout, '--timeout'),
+        },
+        cluster,
+      );
   // "Freshly obtained": a cached token proves nothing about today's configuration.
   const fresh =
     source.kind === 'get-token' ? { ...source, input: { ...source.input, forceRefresh: true } } : source;
@@ -133,6 +135,8 @@ async function runVerify(flags: VerifyFlags, root: Root): Promise<void> {
   } finally {
     kube.close();
   }
+  // Warnings go to stderr for people (stdout stays the report) and into the report for scripts.
+  for (const warning of result.warnings) ctx.stderr.write(`warning: ${v(warning)}\n`);
   ctx.stdout.write(flags.output === 'table' ? verifyTable(result) : renderData(result, flags.output));
   const failed = result.checks.filter((check) => check.status === 'fail');
   if (failed.length > 0)

@@ -8,6 +8,8 @@
 import type { Files } from '../adapters/files.js';
 import type { FetchLike } from '../adapters/graph/client.js';
 import type { KubeconfigSelection, KubeconfigSource } from '../adapters/kube/kubeconfig.js';
+import { clusterAppOf, clusterAudience } from '../domain/access/cluster-apps.js';
+import type { AccessFile, ClusterSpec } from '../domain/access/model.js';
 import { graphResourceFor } from '../domain/entra/clouds.js';
 import { aggregatedBootstrapDefaults } from '../domain/rbac/bootstrap-defaults.js';
 import type { ElevateDeps } from '../usecases/elevate.js';
@@ -74,17 +76,33 @@ async function clusterSignIn(
     // An explicit context that cannot be used is an error; a missing default is normal.
     if (flags.context) throw error;
   }
-  const source = signInFromAccessFile(access, {
-    loginHint: flags.loginHint,
-    login: flags.login,
-    browserCommand: flags.browserCommand,
-    timeoutMs: flags.timeoutMs,
-  });
+  const target = signInCluster(access.file, cluster);
+  const source = signInFromAccessFile(
+    access,
+    {
+      loginHint: flags.loginHint,
+      login: flags.login,
+      browserCommand: flags.browserCommand,
+      timeoutMs: flags.timeoutMs,
+    },
+    target,
+  );
   if (source.kind !== 'get-token') throw new Error('signInFromAccessFile gives a get-token source');
   return {
     input: { ...source.input, forceRefresh: false },
-    from: `the access file's app ${access.file.app.name}`,
+    from: `the access file's app ${clusterAppOf(access.file, target)?.displayName ?? access.file.app.name}`,
   };
+}
+
+/**
+ * The cluster whose app signs in (#14.7: each environment has an app of its own): --cluster, else
+ * any cluster when they all accept one audience, else the only one (selectCluster asks which).
+ */
+function signInCluster(file: AccessFile, cluster: ClusterSpec | undefined): ClusterSpec {
+  if (cluster) return cluster;
+  const [first] = file.clusters;
+  const audiences = new Set(file.clusters.map((each) => clusterAudience(file, each)?.toLowerCase()));
+  return first && audiences.size === 1 ? first : selectCluster(file, undefined);
 }
 
 export async function elevation(root: ElevationIo, flags: ElevationFlags): Promise<Elevation> {

@@ -118,6 +118,8 @@ export interface Application {
   /** 1 or null: v1 access tokens; 2: v2 access tokens (set by the resource, not the endpoint). */
   requestedAccessTokenVersion: 1 | 2 | null;
   oauth2PermissionScopes: PermissionScope[];
+  /** `api.preAuthorizedApplications`: clients that need no consent for these of its scopes. */
+  preAuthorizedApplications?: { appId: string; delegatedPermissionIds: string[] }[];
   appRoles: AppRole[];
   passwordCredentials: PasswordCredential[];
   keyCredentials: KeyCredential[];

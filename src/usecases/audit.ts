@@ -4,6 +4,7 @@
  * indexed first (it is small); audit events then stream past it line by line,
  * so memory stays flat however large the audit log is.
  */
+
 import { resolve } from 'node:path';
 import { type AuditLogSource, auditLogSources, followFile } from '../adapters/audit/audit-log-sources.js';
 import { BufferedOutput } from '../adapters/audit/buffered-output.js';
@@ -17,6 +18,7 @@ import { type SignInSource, signInFiles } from '../adapters/audit/sign-in-files.
 import type { TrailSummary, TrailWriter } from '../adapters/audit/trail-writer.js';
 import type { GraphAccess } from '../adapters/graph/open-graph.js';
 import { displayValue } from '../adapters/render/terminal-text.js';
+import { accessFileAppIds } from '../domain/access/cluster-apps.js';
 import {
   type ClaimMappings,
   claimMappingsFromIdentity,
@@ -362,7 +364,7 @@ async function resolveSettings(request: AuditRequest, deps: AuditDeps): Promise<
     ...definedOnly(request.mappings),
   };
   const maxTokenAge = file?.policy.maxTokenAgeSeconds;
-  const appIds = [...(file?.app.clientId ? [file.app.clientId] : []), ...(file?.app.audiences ?? [])];
+  const appIds = file ? [...accessFileAppIds(file), ...file.app.audiences] : [];
   const join: JoinOptions = {
     windowMs:
       request.join.windowMs ?? (maxTokenAge !== undefined ? maxTokenAge * 1000 : defaultJoinOptions.windowMs),

@@ -5,6 +5,7 @@
 import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Files } from '../adapters/files.js';
+import { clusterAudience } from '../domain/access/cluster-apps.js';
 import { type ClusterSpec, isObjectId } from '../domain/access/model.js';
 import { aksGroupPrefix, renderAksGuide } from '../domain/cluster-config/aks.js';
 import {
@@ -189,19 +190,21 @@ export async function clusterConfig(
  * the app's client ID.
  */
 function audienceOf(access: LoadedAccessFile, cluster: ClusterSpec): string {
-  return cluster.audience ?? requireClientId(access);
-}
-
-/** The app's client ID: the audience every issuer format needs. */
-function requireClientId(access: LoadedAccessFile): string {
-  const clientId = access.file.app.clientId;
-  if (!clientId)
-    throw new KentraError(
-      'access.invalid',
-      `${access.path}: app.clientId is not set; the API server needs it as the token audience`,
-      { hint: 'Run `kentra entra setup` (it writes the ID into the file) or set app.clientId yourself.' },
-    );
-  return clientId;
+  const audience = clusterAudience(access.file, cluster);
+  if (audience) return audience;
+  const index = access.file.clusters.indexOf(cluster);
+  throw new KentraError(
+    'access.invalid',
+    cluster.environment === undefined
+      ? `${access.path}: app.clientId is not set; the API server needs it as the token audience`
+      : `${access.path}: clusters[${index}].audience is not set; cluster "${cluster.name}" accepts the tokens of environment "${cluster.environment}"'s app, which has none yet`,
+    {
+      hint:
+        cluster.environment === undefined
+          ? 'Run `kentra entra setup` (it writes the ID into the file) or set app.clientId yourself.'
+          : "Run `kentra entra setup`: it makes the environment's app and writes its client ID into the cluster's audience.",
+    },
+  );
 }
 
 /** The AuthenticationConfiguration for the cluster's version, with the tenant's private CA inlined. */
@@ -211,11 +214,9 @@ async function authenticationConfigArtifact({
   notes,
   readText,
 }: RenderInput): Promise<Artifact> {
-  const authenticator = authenticatorFromAccessFile(
-    access.file,
-    cluster.audience ? (access.file.app.clientId ?? '') : requireClientId(access),
-    cluster,
-  );
+  // Fails first when the cluster has no audience yet (an environment's app not made).
+  audienceOf(access, cluster);
+  const authenticator = authenticatorFromAccessFile(access.file, access.file.app.clientId ?? '', cluster);
   if (minorVersion(cluster) < 30)
     throw new KentraError(
       'usage',

@@ -19,6 +19,7 @@ import { fetchTrusting } from '../adapters/http-fetch.js';
 import { KubeClient } from '../adapters/kube/client.js';
 import type { KubeconfigSource } from '../adapters/kube/kubeconfig.js';
 import { loadRbacFromCluster } from '../adapters/kube/rbac-source.js';
+import { clusterApps } from '../domain/access/cluster-apps.js';
 import type { ClusterSpec } from '../domain/access/model.js';
 import { graphResourceFor } from '../domain/entra/clouds.js';
 import { aggregatedBootstrapDefaults } from '../domain/rbac/bootstrap-defaults.js';
@@ -26,6 +27,7 @@ import type { RbacSnapshot } from '../domain/rbac/model.js';
 import { KentraError } from '../errors.js';
 import { portalHandler } from '../portal/app.js';
 import { listenPortal, type PortalListener } from '../portal/server.js';
+import { clusterKubeconfigRequest } from './cluster-kubeconfig.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { loadAccessFile } from './load-access.js';
 
@@ -70,8 +72,11 @@ export async function runPortal(request: PortalRequest, deps: PortalDeps): Promi
 export async function startPortal(request: PortalRequest, deps: PortalDeps): Promise<PortalListener> {
   const access = await loadAccessFile(request.accessPath, deps.readText);
   const { file } = access;
-  if (file.app.clientId && file.app.clientId.toLowerCase() === request.clientId.toLowerCase())
-    throw new KentraError('usage', "the portal's client ID is the cluster app's", {
+  const clusterAppIds = clusterApps(file).flatMap((app) =>
+    app.clientId ? [app.clientId.toLowerCase()] : [],
+  );
+  if (clusterAppIds.includes(request.clientId.toLowerCase()))
+    throw new KentraError('usage', "the portal's client ID is a cluster app's", {
       hint: 'Register a separate web app for the portal (its tokens must never be cluster credentials) and pass its ID with --client-id.',
     });
   const caFile =
@@ -131,24 +136,16 @@ export async function startPortal(request: PortalRequest, deps: PortalDeps): Pro
         return snapshot;
       },
       kubeconfig: async (cluster, loginHint) => {
+        // The token this cluster accepts: its environment's app (#14.7), as `kentra kubeconfig --access`.
         const written = await writeKubeconfig(
-          {
-            clusterName: cluster.name,
-            server: cluster.server ?? '',
-            clusterCaFile:
-              cluster.certificateAuthorityFile && access.resolvePath(cluster.certificateAuthorityFile),
+          clusterKubeconfigRequest(access, cluster, {
             command: request.command,
-            tenant: file.tenant.id,
-            clientId: file.app.clientId ?? '',
-            authority: file.tenant.authority,
             scopes: [],
             loginHint,
-            idpCaFile: caFile,
-            expectIssuer: file.tenant.issuer,
             force: false,
             useContext: true,
             toStdout: true,
-          },
+          }),
           {
             // Rendered for the download (toStdout): the portal never writes a kubeconfig of its own.
             kubeconfig: {

@@ -9,7 +9,10 @@
  *   the cluster is configured for;
  * - a kubeconfig user with a static bearer token: used as it is.
  */
+
 import type { KubeconfigSource } from '../adapters/kube/kubeconfig.js';
+import { clusterSignIn } from '../domain/access/cluster-apps.js';
+import type { ClusterSpec } from '../domain/access/model.js';
 import { kentraGetTokenArgs } from '../domain/kubeconfig/entries.js';
 import { KentraError } from '../errors.js';
 import type { GetTokenDeps, GetTokenInput } from './get-token-cache.js';
@@ -30,25 +33,37 @@ export interface SignInFlags {
   timeoutMs?: number;
 }
 
-/** A get-token input for the access file's tenant and app; always a fresh token (refresh or sign-in). */
-export function signInFromAccessFile(access: LoadedAccessFile, flags: SignInFlags): TokenSource {
-  const { tenant, app } = access.file;
-  if (!app.clientId)
+/**
+ * A get-token input for the access file's tenant and the app that signs users in for the cluster
+ * (its environment's app, #14.7); always a fresh token (refresh or sign-in).
+ */
+export function signInFromAccessFile(
+  access: LoadedAccessFile,
+  flags: SignInFlags,
+  cluster: ClusterSpec,
+): TokenSource {
+  const { tenant } = access.file;
+  const signIn = clusterSignIn(access.file, cluster);
+  if (!signIn)
     throw new KentraError(
       'access.invalid',
-      `${access.path}: app.clientId is not set; there is no app to sign in to`,
+      cluster.environment === undefined
+        ? `${access.path}: app.clientId is not set; there is no app to sign in to`
+        : `${access.path}: cluster "${cluster.name}" has no audience: environment "${cluster.environment}" has no app yet`,
       {
-        hint: 'Run `kentra entra setup` (it writes the ID into the file) or set app.clientId yourself.',
+        hint: 'Run `kentra entra setup` (it writes the client IDs into the file) or set them yourself.',
       },
     );
+  // An app ID URI audience needs its access token unless the person asked for other scopes.
+  const own = signIn.tokenType === 'access' && !flags.scopes?.length;
   return {
     kind: 'get-token',
     input: {
       authorityHost: tenant.authority,
       tenant: tenant.id,
-      clientId: app.clientId,
-      tokenType: flags.tokenType ?? 'id',
-      scopes: flags.scopes ?? [],
+      clientId: signIn.clientId,
+      tokenType: own ? 'access' : (flags.tokenType ?? 'id'),
+      scopes: own ? signIn.scopes : (flags.scopes ?? []),
       loginHint: flags.loginHint,
       login: flags.login ?? 'auto',
       caFile: tenant.certificateAuthorityFile && access.resolvePath(tenant.certificateAuthorityFile),

@@ -8,11 +8,14 @@
  * Gathering never stops at the first failure: every fact that can be had is
  * had, and the checks (src/domain/verify/checks.ts) decide what each means.
  */
+
 import { decodeJwt } from 'jose';
 import type { GraphClient } from '../adapters/graph/client.js';
 import { memberGroupIds } from '../adapters/graph/membership.js';
 import type { KubeClient } from '../adapters/kube/client.js';
 import { loadRbacFromCluster } from '../adapters/kube/rbac-source.js';
+import { sharedAudienceWarnings } from '../domain/access/audiences.js';
+import { clusterAudience } from '../domain/access/cluster-apps.js';
 import { ruleAppliesTo } from '../domain/access/model.js';
 import { bindingKey } from '../domain/bindings/binding.js';
 import { hasGroupsOverage } from '../domain/entra/claims.js';
@@ -46,6 +49,8 @@ export interface VerifyResult {
   cluster: string;
   passed: boolean;
   checks: CheckResult[];
+  /** What is risky but not broken, e.g. clusters that accept one audience (a token replays across them). */
+  warnings: string[];
 }
 
 function failure(error: unknown): Gathered<never> {
@@ -68,16 +73,17 @@ export async function verify(
 ): Promise<VerifyResult> {
   const { file } = access;
   const cluster = selectCluster(file, options.cluster);
-  const clientId = file.app.clientId;
-  if (!clientId)
+  if (!clusterAudience(file, cluster))
     throw new KentraError(
       'access.invalid',
-      `${access.path}: app.clientId is not set; there is nothing to verify`,
+      cluster.environment === undefined
+        ? `${access.path}: app.clientId is not set; there is nothing to verify`
+        : `${access.path}: cluster "${cluster.name}" has no audience: environment "${cluster.environment}" has no app yet`,
       {
-        hint: 'Run `kentra entra setup` (it writes the ID into the file) or set app.clientId yourself.',
+        hint: 'Run `kentra entra setup` (it writes the client IDs into the file) or set them yourself.',
       },
     );
-  const authenticator = authenticatorFromAccessFile(file, clientId, cluster);
+  const authenticator = authenticatorFromAccessFile(file, file.app.clientId ?? '', cluster);
 
   const discoveryUrl = `${authenticator.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
   const discovery = attempt(async () => {
@@ -169,5 +175,10 @@ export async function verify(
     jitGroups,
   };
   const checks = runChecks(facts);
-  return { cluster: cluster.name, passed: checks.every((check) => check.status !== 'fail'), checks };
+  return {
+    cluster: cluster.name,
+    passed: checks.every((check) => check.status !== 'fail'),
+    checks,
+    warnings: sharedAudienceWarnings(file),
+  };
 }

@@ -42,7 +42,7 @@
 
 import { parse } from 'yaml';
 import type { UnattendedGraphAuthMode } from '../adapters/entra/graph-auth-modes.js';
-import type { AccessFile } from '../domain/access/model.js';
+import { type AccessFile, isObjectId } from '../domain/access/model.js';
 import { checkSchema } from '../domain/config-check/check.js';
 import { invalidConfig, type ValidationIssue } from '../domain/config-check/issues.js';
 import { defaultAuthority, graphFor } from '../domain/entra/clouds.js';
@@ -279,7 +279,12 @@ export function resolveWebhookConfig(
       { path: ['entra', 'tenants'], message: 'is required when no accessFile is given' },
     ]);
   // A cluster with its own audience (#14.7) is served by a webhook that accepts that audience only.
-  if (!e.audiences && file && file.clusters.length > 1 && file.clusters.some((cluster) => cluster.audience))
+  if (
+    !e.audiences &&
+    file &&
+    file.clusters.length > 1 &&
+    file.clusters.some((cluster) => cluster.audience || cluster.environment)
+  )
     throw invalid(source, [
       {
         path: ['entra', 'audiences'],
@@ -303,9 +308,9 @@ export function resolveWebhookConfig(
     entra: {
       tenants,
       audiences,
-      allowedClientApps: (e.allowedClientApps ?? file?.policy.allowedClientApps ?? []).map((id) =>
-        id.toLowerCase(),
-      ),
+      allowedClientApps: e.allowedClientApps
+        ? e.allowedClientApps.map((id) => id.toLowerCase())
+        : ownClientApps(file?.policy.allowedClientApps ?? [], audiences),
       issuerVersions: e.issuerVersions ?? [file?.app.tokenVersion === 1 ? 'v1' : 'v2'],
       loginBase,
       stsBase,
@@ -325,6 +330,15 @@ export function resolveWebhookConfig(
           : (file?.policy.allowedNetworks ?? []),
     },
   };
+}
+
+/**
+ * The access file's allow-list plus the client-ID audiences this webhook serves: an environment's
+ * app signs its users in, and its ID tokens name it as their audience (domain/access/cluster-apps.ts).
+ */
+function ownClientApps(listed: readonly string[], audiences: readonly string[]): string[] {
+  if (listed.length === 0) return [];
+  return [...new Set([...listed, ...audiences.filter(isObjectId)].map((id) => id.toLowerCase()))];
 }
 
 function invalid(source: string, issues: readonly ValidationIssue[]): KentraError {

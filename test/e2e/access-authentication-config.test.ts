@@ -20,7 +20,7 @@ import { authenticatorFromAccessFile } from '../../src/domain/identity/from-acce
 import { type ControlPlane, startControlPlane } from '../harness/control-plane.js';
 import { claimCases, claimTableAccess } from '../helpers/claim-table.js';
 import { startTestIssuer, type TestIssuer } from '../helpers/test-issuer.js';
-import { whoAmI } from '../helpers/whoami.js';
+import { untilAccepted, whoAmI } from '../helpers/whoami.js';
 
 const quiet = () => {};
 const ours = (extra: Record<string, string[]>) =>
@@ -54,14 +54,7 @@ describe('rendered AuthenticationConfiguration on the real kube-apiserver', () =
     assert.ok(first && first.expect !== 'reject');
     // The authenticator becomes ready shortly after fetching discovery; wait for the first good answer.
     const firstToken = await issuer.signExact(first.claims);
-    for (
-      let attempt = 0;
-      (await whoAmI(cluster.server, cluster.caPem, firstToken)).status !== 201;
-      attempt++
-    ) {
-      assert.ok(attempt < 50, 'the API server never accepted a valid token');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await untilAccepted(cluster.server, cluster.caPem, firstToken, { attempts: 50 });
     for (const { name, claims, expect } of cases) {
       const local = authenticateClaims(authenticator, claims);
       const remote = await whoAmI(cluster.server, cluster.caPem, await issuer.signExact(claims));
@@ -89,12 +82,11 @@ describe('rendered AuthenticationConfiguration on the real kube-apiserver', () =
     const plane = await startControlPlane({ ...options, log: quiet });
     await issuer.discoveryFetched;
     const token = await issuer.signExact(good);
-    for (let attempt = 0; (await whoAmI(plane.server, plane.caPem, token)).status !== 201; attempt++) {
-      if (attempt >= 50) {
-        await plane.stop();
-        assert.fail('the API server never accepted a valid token');
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    try {
+      await untilAccepted(plane.server, plane.caPem, token, { attempts: 50 });
+    } catch (error) {
+      await plane.stop();
+      throw error;
     }
     return plane;
   }

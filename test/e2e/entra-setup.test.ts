@@ -4,14 +4,16 @@
  * authority host, its CA trusted through tlsOptions): dry run, creation on
  * an empty tenant, sign-in of an assigned and an unassigned user, a second
  * run that changes nothing, drift shown as a diff, throttling, a failure
- * halfway completed by the next run, and a missing permission named.
+ * halfway completed by the next run, the web client as an app of its own
+ * (#14.7), and a missing permission named. Two environments on two real
+ * API servers: test/e2e/cluster-audiences.test.ts.
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { parse, stringify } from 'yaml';
-import type { EntraSetupResult } from '../../src/usecases/entra-setup.js';
+import type { AppSetup, EntraSetupResult } from '../../src/usecases/entra-setup.js';
 import { type EntraWorld, noAssign, readOnly, startEntraWorld, tenantId } from '../helpers/entra-world.js';
 
 describe('kentra entra setup against the emulator', () => {
@@ -24,7 +26,14 @@ describe('kentra entra setup against the emulator', () => {
   const setup = async (...args: string[]) => {
     const run = await world.kentra(['entra', 'setup', '-o', 'json', ...args]);
     assert.equal(run.code, 0, run.stderr);
-    return { ...run, result: JSON.parse(run.stdout) as EntraSetupResult };
+    const result = JSON.parse(run.stdout) as EntraSetupResult;
+    return { ...run, result, app: clusterApp(result) };
+  };
+  /** The one cluster app of a file whose clusters name no environment. */
+  const clusterApp = (result: EntraSetupResult): AppSetup => {
+    const [app, ...more] = result.apps.filter((entry) => entry.role === 'cluster');
+    assert.ok(app && more.length === 0, JSON.stringify(result.apps));
+    return app;
   };
   const appsNamed = async (name: string) =>
     (await world.graph(`/applications?$filter=${encodeURIComponent(`displayName eq '${name}'`)}`)).body
@@ -47,7 +56,7 @@ describe('kentra entra setup against the emulator', () => {
     assert.match(run.stdout, /POST \/servicePrincipals {3}/);
     assert.match(
       run.stdout,
-      /PATCH \/servicePrincipals\/\{new-service-principal-id\}.*\n.*"appRoleAssignmentRequired":true/,
+      /PATCH \/servicePrincipals\/\{new-service-principal-id:kentra-e2e\}.*\n.*"appRoleAssignmentRequired":true/,
     );
     assert.match(run.stdout, /group platform-admins \([0-9a-f-]{36}\): would assign/);
     assert.match(run.stdout, /Dry run: nothing was changed/);
@@ -63,23 +72,23 @@ describe('kentra entra setup against the emulator', () => {
       retryAfter: 0,
       times: 2,
     });
-    const { result, stderr } = await setup();
+    const { result, app: created, stderr } = await setup();
     assert.match(stderr, /Graph answered 429 for \/v1\.0\/applications; retry 1/);
-    assert.equal(result.created, true);
+    assert.equal(created.created, true);
     assert.equal(result.changed, true);
     const apps = await appsNamed('kentra-e2e');
     assert.equal(apps.length, 1, 'exactly one app despite the retries');
-    assert.equal(result.appId, apps[0]?.appId);
-    assert.deepEqual(result.groups.map((group) => [group.group, group.status]).sort(), [
+    assert.equal(created.appId, apps[0]?.appId);
+    assert.deepEqual(created.groups.map((group) => [group.group, group.status]).sort(), [
       ['developers', 'assigned'],
       ['platform-admins', 'assigned'],
     ]);
     const text = await world.readAccess();
-    assert.equal(parse(text).app.clientId, result.appId);
+    assert.equal(parse(text).app.clientId, created.appId);
     assert.match(text, /# the e2e tenant/);
     assert.match(text, /# cluster admins/);
 
-    const app = (await world.graph(`/applications(appId='${result.appId}')`)).body;
+    const app = (await world.graph(`/applications(appId='${created.appId}')`)).body;
     assert.equal(app.signInAudience, 'AzureADMyOrg');
     assert.equal(app.groupMembershipClaims, 'SecurityGroup');
     assert.equal(app.isFallbackPublicClient, true);
@@ -87,7 +96,7 @@ describe('kentra entra setup against the emulator', () => {
       app.api && (app.api as { requestedAccessTokenVersion: number }).requestedAccessTokenVersion,
       2,
     );
-    const sp = (await world.graph(`/servicePrincipals(appId='${result.appId}')`)).body;
+    const sp = (await world.graph(`/servicePrincipals(appId='${created.appId}')`)).body;
     assert.equal(sp.appRoleAssignmentRequired, true);
   });
 
@@ -114,7 +123,7 @@ describe('kentra entra setup against the emulator', () => {
     assert.deepEqual(result.requests, []);
     assert.equal(world.writeCount(), writes);
     const table = await world.kentra(['entra', 'setup']);
-    assert.match(table.stdout, /No changes: the app registration matches kentra\.yaml\./);
+    assert.match(table.stdout, /No changes: the app registrations match kentra\.yaml\./);
     assert.match(table.stdout, /group developers \([0-9a-f-]{36}\): already assigned/);
     assert.match(
       table.stdout,
@@ -166,44 +175,73 @@ describe('kentra entra setup against the emulator', () => {
       true,
       'the half-done state fails closed: nobody gets a token yet',
     );
-    const { result } = await setup();
-    assert.equal(result.created, false, 'the rerun found the app the failed run created');
-    assert.deepEqual(result.groups.map((group) => group.status).sort(), ['assigned', 'assigned']);
-    assert.equal(result.appId, app.appId);
+    const { app: rerun } = await setup();
+    assert.equal(rerun.created, false, 'the rerun found the app the failed run created');
+    assert.deepEqual(rerun.groups.map((group) => group.status).sort(), ['assigned', 'assigned']);
+    assert.equal(rerun.appId, app.appId);
     assert.equal((await appsNamed('kentra-halfway')).length, 1);
     assert.equal((await setup()).result.changed, false);
   });
 
-  it('adds a web client secret once, shows it only on stdout, and a federated credential once', async () => {
+  it('registers the web client as an app of its own: a secret once (stdout only), then a federated credential once; moves an old web client off the cluster app', async () => {
+    // An older setup put the web client on the cluster app: its redirect URI and the kentra-web secret.
+    await world.writeAccess({ name: 'kentra-portal' });
+    const { app: cluster } = await setup();
+    const [old] = await appsNamed('kentra-portal');
+    await world.graph(`/applications/${old?.id}`, {
+      method: 'PATCH',
+      body: { web: { redirectUris: ['https://portal.example.test/old'] } },
+    });
+    await world.graph(`/applications/${old?.id}/addPassword`, {
+      method: 'POST',
+      body: { passwordCredential: { displayName: 'kentra-web' } },
+    });
+
     const web = { redirectUris: ['https://portal.example.test/callback'], credential: 'secret' };
-    await world.writeAccess({ name: 'kentra-portal', web });
+    await world.writeAccess({ name: 'kentra-portal', clientId: cluster.appId, web });
     const run = await world.kentra(['entra', 'setup']);
     assert.equal(run.code, 0, run.stderr);
     const secret = /client secret kentra-web .*:\n\s+(\S+)\n\s+shown once/.exec(run.stdout)?.[1] ?? '';
     assert.ok(secret.length >= 16, run.stdout);
     assert.doesNotMatch(run.stderr, new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-    const clientId = String(parse(await world.readAccess()).app.clientId);
-    const app = (await world.graph(`/applications(appId='${clientId}')`)).body;
-    assert.deepEqual((app.web as { redirectUris: string[] }).redirectUris, web.redirectUris);
+    assert.match(
+      run.stdout,
+      /moved to the web client's own app: client secret kentra-web removed from kentra-portal/,
+    );
+    assert.match(
+      run.stdout,
+      /moved to the web client's own app: web redirect URIs removed from kentra-portal/,
+    );
+    const written = parse(await world.readAccess());
+    const webClientId = String(written.app.web.clientId);
+    assert.notEqual(webClientId, cluster.appId);
+    assert.deepEqual(
+      (await appsNamed('kentra-portal-web')).map((app) => app.appId),
+      [webClientId],
+    );
+    const clusterApp = (await world.graph(`/applications(appId='${cluster.appId}')`)).body;
+    assert.deepEqual((clusterApp.web as { redirectUris: string[] }).redirectUris, []);
+    assert.deepEqual(clusterApp.passwordCredentials, [], 'no credential left on the cluster app');
+    const webApp = (await world.graph(`/applications(appId='${webClientId}')`)).body;
+    assert.deepEqual((webApp.web as { redirectUris: string[] }).redirectUris, web.redirectUris);
     const token = await world.entra.fetchJson(`${world.entra.url}/${tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
-        client_id: clientId,
+        client_id: webClientId,
         client_secret: secret,
         grant_type: 'client_credentials',
         scope: 'https://graph.microsoft.com/.default',
       }).toString(),
     });
-    assert.equal(token.status, 200, 'the secret works at the token endpoint');
+    assert.equal(token.status, 200, "the secret works at the token endpoint, as the web client's");
     const again = await setup();
     assert.equal(again.result.changed, false, 'no second secret');
     assert.equal(again.result.secret, undefined);
-    await world.entra.signInWithPassword({ user: world.user('ada'), clientId });
+    await world.entra.signInWithPassword({ user: world.user('ada'), clientId: cluster.appId });
 
-    const parsed = parse(await world.readAccess());
-    parsed.app.web = {
-      redirectUris: web.redirectUris,
+    written.app.web = {
+      ...written.app.web,
       credential: 'federated',
       federatedCredential: {
         name: 'portal',
@@ -211,13 +249,13 @@ describe('kentra entra setup against the emulator', () => {
         subject: 'system:serviceaccount:portal:web',
       },
     };
-    await writeFile(world.accessPath, stringify(parsed));
+    await writeFile(world.accessPath, stringify(written));
     const federated = await setup();
     assert.deepEqual(
       federated.result.requests.map((request) => [request.method, request.path]),
-      [['POST', `/applications/${String(app.id)}/federatedIdentityCredentials`]],
+      [['POST', `/applications/${String(webApp.id)}/federatedIdentityCredentials`]],
     );
-    const list = (await world.graph(`/applications/${String(app.id)}/federatedIdentityCredentials`)).body
+    const list = (await world.graph(`/applications/${String(webApp.id)}/federatedIdentityCredentials`)).body
       .value;
     assert.deepEqual(
       (list as { name: string; audiences: string[] }[]).map((c) => [c.name, c.audiences]),
@@ -232,14 +270,14 @@ describe('kentra entra setup against the emulator', () => {
     assert.equal(denied.code, 1);
     assert.match(
       denied.stderr,
-      /\[entra\.permission\]: Microsoft Graph refused to assign group \S+ to the app: .*lacks AppRoleAssignment\.ReadWrite\.All/,
+      /\[entra\.permission\]: Microsoft Graph refused to assign group \S+ to kentra-consent: .*lacks AppRoleAssignment\.ReadWrite\.All/,
     );
     assert.match(denied.stderr, /Grant admin consent/);
-    const { result } = await setup();
-    assert.equal(result.created, false);
+    const { result, app } = await setup();
+    assert.equal(app.created, false);
     assert.deepEqual(
       result.requests.map((request) => request.summary).sort(),
-      ['assign group developers to the app', 'assign group platform-admins to the app'],
+      ['assign group developers to kentra-consent', 'assign group platform-admins to kentra-consent'],
       'only the steps the first run could not do',
     );
   });
@@ -249,7 +287,10 @@ describe('kentra entra setup against the emulator', () => {
     const token = { KENTRA_GRAPH_TOKEN: await world.graphToken() };
     const run = await world.kentra(['entra', 'setup'], undefined, token);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /wrote the tenant and client IDs into the access file/);
+    assert.match(
+      run.stdout,
+      new RegExp(`wrote into the access file: tenant\\.id ${tenantId}, app\\.clientId `),
+    );
     const text = await world.readAccess();
     assert.equal(parse(text).tenant.id, tenantId);
     assert.match(text, /# the e2e tenant/, 'comments kept');

@@ -60,7 +60,7 @@ describe(`issue #6 acceptance: kentra verify and kentra whoami against the emula
       { cwd: dir, env: await env(user) },
     );
     assert.ok(result.stdout.startsWith('{'), `verify printed no report: ${result.stderr}`);
-    const report = JSON.parse(result.stdout) as { passed: boolean; checks: CheckJson[] };
+    const report = JSON.parse(result.stdout) as { passed: boolean; checks: CheckJson[]; warnings: string[] };
     const failed = report.checks.filter((check) => check.status === 'fail').map((check) => check.id);
     return { ...result, report, failed };
   }
@@ -115,6 +115,8 @@ describe(`issue #6 acceptance: kentra verify and kentra whoami against the emula
     assert.equal(json.code, 0, `${json.stdout}\n${json.stderr}`);
     assert.deepEqual(json.failed, []);
     assert.equal(json.report.passed, true);
+    assert.doesNotMatch(json.stderr, /warning/);
+    assert.deepEqual(json.report.warnings, []);
     const statuses = Object.fromEntries(json.report.checks.map((check) => [check.id, check.status]));
     assert.deepEqual(statuses, {
       'issuer-discovery': 'pass',
@@ -155,6 +157,29 @@ describe(`issue #6 acceptance: kentra verify and kentra whoami against the emula
     assert.equal(result.code, 0, result.stderr);
     const line = result.report.checks.find((check) => check.id === 'groups-claim');
     assert.equal(line?.summary, 'no groups in the token, and Entra agrees: the user is in no group');
+  });
+
+  it('warns when clusters of different environments accept the same audience, and still verifies (#14.7)', async () => {
+    const shared = await writeAccess('shared-audience.yaml', (file) => {
+      const [emu] = file.clusters as Record<string, unknown>[];
+      file.clusters = [
+        { ...emu, environment: 'staging', audience: entra.clientId },
+        { name: 'prod', environment: 'production', audience: entra.clientId },
+      ];
+    });
+    const result = await verifyAs(entra.users.developer, ['--cluster', 'emu'], shared);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `warning: clusters emu \\(staging\\) and prod \\(production\\) accept the same audience ${entra.clientId}: a token captured at one works at the other`,
+      ),
+    );
+    assert.equal(result.report.warnings.length, 1, 'the -o json report carries the warning for scripts');
+    assert.match(
+      result.report.warnings[0] ?? '',
+      /^clusters emu \(staging\) and prod \(production\) accept the same audience /,
+    );
   });
 
   it('fails token-issuer on a v1/v2 issuer mix-up, and issuer-discovery on an issuer with no such discovery', async () => {

@@ -17,7 +17,7 @@ import { type ControlPlane, startControlPlane } from '../harness/control-plane.j
 import { type EmulatorHandle, startEmulator } from '../harness/emulator.js';
 import { kubectl } from '../harness/kubectl.js';
 import { type CliRun, runCli } from './cli.js';
-import { whoAmI } from './whoami.js';
+import { untilAccepted } from './whoami.js';
 
 export interface EntraCluster {
   entra: EmulatorHandle;
@@ -106,10 +106,7 @@ export async function startEntraCluster(options: EntraClusterOptions): Promise<E
     const probe = options.probeToken
       ? await options.probeToken(entra)
       : (await entra.signInWithPassword({ user: entra.users.developer })).idToken;
-    for (let attempt = 0; (await whoAmI(cluster.server, cluster.caPem, probe)).status !== 201; attempt++) {
-      assert.ok(attempt < 100, 'the API server never accepted an emulator token');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    await untilAccepted(cluster.server, cluster.caPem, probe, { intervalMs: 300 });
     return {
       entra,
       cluster,

@@ -106,7 +106,16 @@ export interface EntraWorld {
   dir: string;
   accessPath: string;
   user(name: 'ada' | 'dev' | 'nico' | 'otto'): { username: string; password: string };
-  writeAccess(app?: Record<string, unknown>, tenant?: string): Promise<string>;
+  /** kentra.yaml with this `app` section (and, optionally, other clusters and a policy). */
+  writeAccess(
+    app?: Record<string, unknown>,
+    tenant?: string,
+    more?: {
+      clusters?: Record<string, unknown>[];
+      policy?: Record<string, unknown>;
+      rules?: Record<string, unknown>[];
+    },
+  ): Promise<string>;
   readAccess(): Promise<string>;
   kentra(
     args: string[],
@@ -144,7 +153,7 @@ export async function startEntraWorld(): Promise<EntraWorld> {
     dir,
     accessPath,
     user: (name) => ({ username: `${name}@${domain}`, password }),
-    async writeAccess(app = {}, tenant = tenantId) {
+    async writeAccess(app = {}, tenant = tenantId, more = {}) {
       const text = [
         '# kentra.yaml for the entra setup e2e test: comments must survive the write-back.',
         'apiVersion: kentra.dev/v1alpha1',
@@ -155,14 +164,20 @@ export async function startEntraWorld(): Promise<EntraWorld> {
         `  graph: ${entra.url}`,
         `  certificateAuthorityFile: ${entra.caFile}`,
         stringify({ app: { name: 'kentra-e2e', ...app } }).trimEnd(),
-        'clusters:',
-        '  - name: dev',
-        'rules:',
-        '  - group: platform-admins   # cluster admins',
-        '    clusterRole: cluster-admin',
-        '  - group: developers',
-        '    clusterRole: edit',
-        '    namespaces: [default]',
+        ...(more.clusters
+          ? [stringify({ clusters: more.clusters }).trimEnd()]
+          : ['clusters:', '  - name: dev']),
+        ...(more.policy ? [stringify({ policy: more.policy }).trimEnd()] : []),
+        ...(more.rules
+          ? [stringify({ rules: more.rules }).trimEnd()]
+          : [
+              'rules:',
+              '  - group: platform-admins   # cluster admins',
+              '    clusterRole: cluster-admin',
+              '  - group: developers',
+              '    clusterRole: edit',
+              '    namespaces: [default]',
+            ]),
         '',
       ].join('\n');
       await writeFile(accessPath, text);

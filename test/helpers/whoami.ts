@@ -40,3 +40,20 @@ export function whoAmI(server: string, caPem: string, token: string): Promise<Wh
     req.end(body);
   });
 }
+
+/**
+ * Waits until the API server accepts a good token: its JWT authenticator fetches the issuer's
+ * discovery in the background after start, and no event says when it is ready. Throws after
+ * `attempts` answers other than 201.
+ */
+export async function untilAccepted(
+  server: string,
+  caPem: string,
+  token: string,
+  { attempts = 100, intervalMs = 200 }: { attempts?: number; intervalMs?: number } = {},
+): Promise<void> {
+  for (let attempt = 1; (await whoAmI(server, caPem, token)).status !== 201; attempt++) {
+    if (attempt >= attempts) throw new Error(`the API server ${server} never accepted a valid token`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

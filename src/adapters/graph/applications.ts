@@ -40,6 +40,7 @@ const applicationSelect = [
   'isFallbackPublicClient',
   'groupMembershipClaims',
   'optionalClaims',
+  'identifierUris',
   'api',
   'publicClient',
   'spa',
@@ -132,25 +133,25 @@ export async function send<T>(client: GraphClient, write: GraphWrite): Promise<T
 }
 
 export const writes = {
-  createApplication: (body: object): GraphWrite => ({
+  createApplication: (body: { displayName: string }): GraphWrite => ({
     method: 'POST',
     path: '/applications',
     body,
-    summary: 'create the app registration',
+    summary: `create the app registration ${body.displayName}`,
     permission: 'Application.ReadWrite.All',
   }),
-  patchApplication: (id: string, body: object): GraphWrite => ({
+  patchApplication: (id: string, body: object, name: string): GraphWrite => ({
     method: 'PATCH',
     path: `/applications/${id}`,
     body,
-    summary: 'update the app registration',
+    summary: `update the app registration ${name}`,
     permission: 'Application.ReadWrite.All',
   }),
-  createServicePrincipal: (appId: string): GraphWrite => ({
+  createServicePrincipal: (appId: string, name: string): GraphWrite => ({
     method: 'POST',
     path: '/servicePrincipals',
     body: { appId },
-    summary: 'create the service principal',
+    summary: `create the service principal of ${name}`,
     permission: 'Application.ReadWrite.All',
   }),
   patchServicePrincipal: (id: string, body: object): GraphWrite => ({
@@ -160,11 +161,17 @@ export const writes = {
     summary: 'require assignment on the service principal',
     permission: 'Application.ReadWrite.All',
   }),
-  assign: (servicePrincipalId: string, principalId: string, appRoleId: string, name: string): GraphWrite => ({
+  assign: (
+    servicePrincipalId: string,
+    principalId: string,
+    appRoleId: string,
+    name: string,
+    app: string,
+  ): GraphWrite => ({
     method: 'POST',
     path: `/servicePrincipals/${servicePrincipalId}/appRoleAssignedTo`,
     body: { principalId, resourceId: servicePrincipalId, appRoleId },
-    summary: `assign group ${name} to the app`,
+    summary: `assign group ${name} to ${app}`,
     permission: 'AppRoleAssignment.ReadWrite.All',
   }),
   addPassword: (applicationId: string, displayName: string): GraphWrite => ({
@@ -172,6 +179,19 @@ export const writes = {
     path: `/applications/${applicationId}/addPassword`,
     body: { passwordCredential: { displayName } },
     summary: 'add a client secret',
+    permission: 'Application.ReadWrite.All',
+  }),
+  removePassword: (applicationId: string, keyId: string, name: string | null): GraphWrite => ({
+    method: 'POST',
+    path: `/applications/${applicationId}/removePassword`,
+    body: { keyId },
+    summary: `remove the client secret ${name ?? keyId}`,
+    permission: 'Application.ReadWrite.All',
+  }),
+  removeFederatedCredential: (applicationId: string, id: string, name: string): GraphWrite => ({
+    method: 'DELETE',
+    path: `/applications/${applicationId}/federatedIdentityCredentials/${id}`,
+    summary: `remove the federated credential ${name}`,
     permission: 'Application.ReadWrite.All',
   }),
   addFederatedCredential: (applicationId: string, credential: FederatedCredential): GraphWrite => ({

@@ -3,7 +3,7 @@
  * user wrote it: comments, order, blank lines (yaml's Document API). Used by
  * commands that write IDs back into the file (e.g. the app's client ID).
  */
-import { isMap, isScalar, Pair, parseDocument, Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, Pair, parseDocument, Scalar } from 'yaml';
 import type { FieldPath } from '../config-check/issues.js';
 
 /**
@@ -26,5 +26,17 @@ export function pinGroupId(text: string, ruleIndex: number, id: string): string 
 export function setAccessFileField(text: string, path: FieldPath, value: unknown): string {
   const document = parseDocument(text);
   document.setIn(path, value);
+  return document.toString();
+}
+
+/** Adds `value` to the list at `path` (creating it), unless an item already equals it (case-insensitively). */
+export function addToAccessFileList(text: string, path: FieldPath, value: string): string {
+  const document = parseDocument(text);
+  const list = document.getIn(path, true);
+  if (isSeq(list)) {
+    const items = list.items.map((item) => (isScalar(item) ? String(item.value).toLowerCase() : ''));
+    if (items.includes(value.toLowerCase())) return text;
+    list.add(new Scalar(value));
+  } else document.setIn(path, [value]);
   return document.toString();
 }

@@ -26,11 +26,21 @@ export interface AppSpec {
   web?: WebClientSpec;
 }
 
-/** A confidential web client on the same app registration (e.g. a portal). */
+/**
+ * A confidential web client (e.g. a portal): an app registration of its own, never the cluster
+ * app, so its ID tokens (audience: the web client) are no cluster credential. It gets tokens for
+ * the clusters named in `clusters` only: their apps pre-authorize it for kentra's scope.
+ */
 export interface WebClientSpec {
+  /** Display name of its app registration (default `<app.name>-web`). */
+  name: string;
+  /** Written by `kentra entra setup`. */
+  clientId?: string;
   redirectUris: string[];
   credential: 'secret' | 'federated' | 'none';
   federatedCredential?: { name: string; issuer: string; subject: string };
+  /** Clusters whose tokens it may request (as the signed-in user); none by default. */
+  clusters: string[];
 }
 
 export interface ClusterSpec {
@@ -41,9 +51,12 @@ export interface ClusterSpec {
   kubernetesVersion?: string;
   context?: string;
   certificateAuthorityFile?: string;
-  /** The audience this cluster accepts (another app's client ID, or an app ID URI); default the app's. */
+  /**
+   * The audience this cluster accepts: the client ID of its environment's app (written by
+   * `kentra entra setup`), of an app made by hand, or an app ID URI (v1 tokens); default the app's.
+   */
   audience?: string;
-  /** Environment name, for the shared-audience warning. */
+  /** Environment name: `kentra entra setup` gives each environment an app of its own. */
   environment?: string;
 }
 

@@ -90,6 +90,7 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
     if (clusterNames.indexOf(cluster.name) !== i)
       add(['clusters', i, 'name'], `cluster "${cluster.name}" is declared twice`);
   });
+  checkAudiences(clusters, tokenVersion, add);
 
   const identity = parseIdentity(identityRaw, add, warnings);
   const policy: PolicySettings = {
@@ -127,7 +128,8 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
     else seen.set(key, rule.index);
   }
 
-  const web = parseWebClient(obj(app.web), app.web !== undefined, add);
+  const appName = str(app.name) ?? 'kentra';
+  const web = parseWebClient(obj(app.web), app.web !== undefined, appName, clusterNames, add);
   if (issues.length > 0) return { issues, warnings };
   return {
     issues,
@@ -145,7 +147,7 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
         certificateAuthorityFile: str(tenant.certificateAuthorityFile),
       },
       app: {
-        name: str(app.name) ?? 'kentra',
+        name: appName,
         clientId,
         tokenVersion,
         audiences: strings(app.audiences) ?? [],
@@ -161,12 +163,65 @@ export function parseAccessFile(raw: unknown): ParsedAccessFile {
   };
 }
 
+/**
+ * What a cluster's audience can be (#14.7). A v2 access token's `aud` is always its API's client
+ * ID, and an ID token's `aud` always its client's, whatever identifier URI a request named; only
+ * a v1 access token carries the URI it was requested with
+ * (learn.microsoft.com/entra/identity-platform/access-token-claims-reference, `aud`). An
+ * environment's clusters share the one app `kentra entra setup` makes for it.
+ */
+function checkAudiences(
+  clusters: readonly ClusterSpec[],
+  tokenVersion: 1 | 2,
+  add: (path: FieldPath, message: string, hint?: string) => void,
+): void {
+  const byEnvironment = new Map<string, { audience: string; index: number }>();
+  clusters.forEach((cluster, i) => {
+    const { audience, environment } = cluster;
+    if (audience === undefined) return;
+    if (!isObjectId(audience)) {
+      if (tokenVersion === 2)
+        add(
+          ['clusters', i, 'audience'],
+          `"${audience}" is an app ID URI, but v2 access tokens and every ID token carry a client ID as aud: this cluster would accept no token`,
+          "Leave audience out and give the cluster an environment (`kentra entra setup` makes the environment's app and writes its client ID here), or use app.tokenVersion: 1.",
+        );
+      else if (environment !== undefined)
+        add(
+          ['clusters', i, 'audience'],
+          `an app ID URI cannot be the audience of environment "${environment}": \`kentra entra setup\` gives each environment an app of its own, whose client ID is the audience`,
+          'Remove audience (setup writes the client ID), or remove environment to keep the URI.',
+        );
+      return;
+    }
+    if (environment === undefined) return;
+    const first = byEnvironment.get(environment);
+    if (!first) byEnvironment.set(environment, { audience, index: i });
+    else if (first.audience.toLowerCase() !== audience.toLowerCase())
+      add(
+        ['clusters', i, 'audience'],
+        `clusters of environment "${environment}" share one app, but clusters[${first.index}] names ${first.audience}`,
+        'Give them the same audience, or remove it and let `kentra entra setup` write it.',
+      );
+  });
+}
+
 function parseWebClient(
   raw: Raw,
   given: boolean,
+  appName: string,
+  clusterNames: readonly string[],
   add: (path: FieldPath, message: string, hint?: string) => void,
 ): WebClientSpec | undefined {
   if (!given) return undefined;
+  const clusters = strings(raw.clusters) ?? [];
+  clusters.forEach((name, i) => {
+    if (!clusterNames.includes(name))
+      add(
+        ['app', 'web', 'clusters', i],
+        `no cluster named "${name}" in clusters${didYouMeanSuffix(name, clusterNames)}`,
+      );
+  });
   const credential = (str(raw.credential) as WebClientSpec['credential'] | undefined) ?? 'none';
   const federated = raw.federatedCredential ? obj(raw.federatedCredential) : undefined;
   if (credential === 'federated' && !federated)
@@ -177,8 +232,12 @@ function parseWebClient(
     );
   if (federated && credential !== 'federated')
     add(['app', 'web', 'credential'], 'a federatedCredential is given but credential is not "federated"');
+  const clientId = str(raw.clientId);
   return {
+    name: str(raw.name) ?? `${appName}-web`,
+    ...(clientId ? { clientId } : {}),
     redirectUris: strings(raw.redirectUris) ?? [],
+    clusters: [...new Set(clusters)],
     credential,
     federatedCredential: federated
       ? {

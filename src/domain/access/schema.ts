@@ -90,9 +90,26 @@ export const accessFileSchema = {
           type: 'object',
           additionalProperties: false,
           required: ['redirectUris'],
-          description: 'An optional confidential web client on the same app (e.g. a portal).',
+          description:
+            'An optional confidential web client (e.g. a portal): `kentra entra setup` registers it as an app of its own, never on the cluster app, and lets it request tokens for the clusters it names only.',
           properties: {
+            name: {
+              type: 'string',
+              minLength: 1,
+              description: 'Display name of its app registration (default <app.name>-web).',
+            },
+            clientId: {
+              type: 'string',
+              pattern: guid,
+              description: 'Its application (client) ID, written by `kentra entra setup`.',
+            },
             redirectUris: { type: 'array', minItems: 1, items: { type: 'string', pattern: https } },
+            clusters: {
+              type: 'array',
+              items: { type: 'string', pattern: dnsLabel },
+              description:
+                "Clusters whose tokens it may request as the signed-in user: their apps pre-authorize it for kentra's scope (and list it in policy.allowedClientApps when that is set). Default: none.",
+            },
             credential: {
               enum: ['secret', 'federated', 'none'],
               description:
@@ -222,13 +239,13 @@ export const accessFileSchema = {
           type: 'string',
           minLength: 1,
           description:
-            "The token audience this cluster accepts instead of the app's: the client ID of a separate app for its environment, or an app ID URI (api://...; v1 tokens carry it as aud). A token captured at one cluster then does not work at another.",
+            "The token audience this cluster accepts instead of the app's: the client ID of its environment's app (written by `kentra entra setup`) or of an app made by hand, or an app ID URI (api://...; only v1 access tokens carry it as aud, so only with app.tokenVersion: 1). A token captured at one cluster then does not work at another.",
         },
         environment: {
           type: 'string',
           pattern: dnsLabel,
           description:
-            'Environment of the cluster (production, staging, ...); `kentra verify` warns when clusters of different environments accept the same audience.',
+            'Environment of the cluster (production, staging, ...): `kentra entra setup` gives each environment an app registration of its own (<app.name>-<environment>) and writes its client ID into audience; `kentra verify` warns when clusters of different environments accept the same audience.',
         },
       },
     },

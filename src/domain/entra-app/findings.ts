@@ -34,6 +34,9 @@ export type FindingCode =
   | 'group-unknown'
   | 'admin-group-not-role-assignable'
   | 'secret-expiring'
+  | 'web-client-on-cluster-app'
+  | 'cluster-app-credential'
+  | 'web-client-not-allowed'
   | 'standing-admin';
 
 export interface Finding {
@@ -61,6 +64,18 @@ export interface CheckInput {
   adminGroups?: readonly { field: string; name: string; isAssignableToRole: boolean | undefined }[];
   /** Rules that give a group cluster-admin-like rights (every verb on every resource), with its permanent members. */
   standingAdmins?: readonly StandingAdmin[];
+  /** The app's federated identity credentials (names), when read. */
+  federatedCredentials?: readonly { name: string }[];
+  now: number;
+}
+
+/** What `kentra entra check` knows of the access file's web client (its own app registration). */
+export interface WebClientCheckInput {
+  application: Application;
+  /** policy.allowedClientApps, when the file sets one (lower case). */
+  allowedClientApps: readonly string[];
+  /** Whether the file lets it request tokens for any cluster (app.web.clusters). */
+  grantedClusters: readonly string[];
   now: number;
 }
 
@@ -234,7 +249,7 @@ const secrets: Check = ({ application: app, now }) =>
         severity: end < now ? 'error' : 'warning',
         field: `passwordCredentials[${name}]`,
         message: `client secret ${name} ${end < now ? 'expired' : 'expires'} on ${new Date(end).toISOString().slice(0, 10)}`,
-        hint: 'Add a new secret (`kentra entra setup` with app.web.credential: secret after removing the old one), or use a federated credential.',
+        hint: 'Add a new secret (on the web client: `kentra entra setup` with app.web.credential: secret after removing the old one), or use a federated credential.',
       },
     ];
   });
@@ -309,6 +324,63 @@ const assignments: Check = ({ servicePrincipal: sp, assignments: assigned, expec
   return findings;
 };
 
+/**
+ * A cluster app is a public client (#14.7). With web redirect URIs it is also a web client: the
+ * ID tokens a portal receives (and may log) name the cluster app as audience, so each is a cluster
+ * credential; with a client secret or federated credential, whoever holds it gets app-only tokens
+ * the cluster accepts. A web client gets an app of its own (app.web), automation too.
+ */
+const clusterAppIsConfidential: Check = ({ application: app, federatedCredentials = [] }) => {
+  const findings: Finding[] = [];
+  const webUris = app.web?.redirectUris ?? [];
+  if (webUris.length > 0)
+    findings.push({
+      code: 'web-client-on-cluster-app',
+      severity: 'error',
+      field: 'web.redirectUris',
+      message: `the cluster app is also a web client (${webUris.join(', ')}): the ID tokens that web client receives name the cluster app as audience, so every one of them (in its logs, its session store) works at the cluster`,
+      hint: 'Give the web client an app of its own: keep it under app.web in kentra.yaml and run `kentra entra setup` (it registers the web client separately, moves its redirect URIs and credential there, and grants it the clusters app.web.clusters names); `kentra entra setup --dry-run` shows the requests.',
+    });
+  const credentials = [
+    ...(app.passwordCredentials ?? []).map((secret) => `client secret ${secret.displayName ?? secret.keyId}`),
+    ...federatedCredentials.map((credential) => `federated credential ${credential.name}`),
+  ];
+  if (credentials.length > 0)
+    findings.push({
+      code: 'cluster-app-credential',
+      severity: 'warning',
+      field: 'passwordCredentials',
+      message: `the cluster app has a ${credentials.join(', ')}: whoever holds it gets app-only tokens whose audience is the cluster app`,
+      hint: 'Remove it (App registrations > Certificates & secrets): a web client belongs under app.web (an app of its own), automation signs in as an app of its own with --scope <cluster app>/.default.',
+    });
+  return findings;
+};
+
+/** The access file's web client: its own app, and on the client allow-list when there is one. */
+export function checkWebClient(input: WebClientCheckInput): Finding[] {
+  const base: CheckInput = {
+    application: input.application,
+    servicePrincipal: undefined,
+    assignments: [],
+    now: input.now,
+  };
+  const findings = [audience(base), implicitGrant(base), secrets(base)].flat();
+  const appId = input.application.appId.toLowerCase();
+  if (
+    input.grantedClusters.length > 0 &&
+    input.allowedClientApps.length > 0 &&
+    !input.allowedClientApps.includes(appId)
+  )
+    findings.push({
+      code: 'web-client-not-allowed',
+      severity: 'warning',
+      field: 'policy.allowedClientApps',
+      message: `the web client may request tokens for ${input.grantedClusters.join(', ')}, but policy.allowedClientApps does not list it: those clusters refuse its tokens (azp)`,
+      hint: `Add ${input.application.appId} to policy.allowedClientApps (\`kentra entra setup\` does), then re-render \`kentra cluster config\`.`,
+    });
+  return findings;
+}
+
 /** Cluster-admin-like rights held by a group's permanent members: standing access nobody has to ask for. */
 const standingAdmins: Check = ({ standingAdmins: admins = [] }) =>
   admins
@@ -330,6 +402,7 @@ const checks: readonly Check[] = [
   audience,
   implicitGrant,
   secrets,
+  clusterAppIsConfidential,
   unknownGroups,
   adminGroups,
   assignments,

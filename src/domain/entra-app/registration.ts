@@ -32,6 +32,30 @@ export interface PasswordCredentialInfo {
   hint?: string | null;
 }
 
+/** A delegated permission an API exposes (Graph `permissionScope`). */
+export interface PermissionScope {
+  id: string;
+  value: string;
+  type: 'User' | 'Admin';
+  isEnabled: boolean;
+  adminConsentDisplayName: string;
+  adminConsentDescription: string;
+  userConsentDisplayName?: string | null;
+  userConsentDescription?: string | null;
+}
+
+/** A client app an API lets use some of its delegated permissions without consent (Graph `preAuthorizedApplication`). */
+export interface PreAuthorizedApplication {
+  appId: string;
+  delegatedPermissionIds: string[];
+}
+
+export interface ApiSettings {
+  requestedAccessTokenVersion: 1 | 2 | null;
+  oauth2PermissionScopes?: PermissionScope[];
+  preAuthorizedApplications?: PreAuthorizedApplication[];
+}
+
 /** An application object as Graph returns it (the fields kentra reads). */
 export interface Application {
   id: string;
@@ -41,7 +65,9 @@ export interface Application {
   isFallbackPublicClient: boolean | null;
   groupMembershipClaims: string | null;
   optionalClaims: OptionalClaims | null;
-  api: { requestedAccessTokenVersion: 1 | 2 | null } | null;
+  /** App ID URIs (`api://<appId>`): how a scope names the app. */
+  identifierUris?: string[];
+  api: ApiSettings | null;
   publicClient: { redirectUris: string[] } | null;
   spa: { redirectUris: string[] } | null;
   web: {
@@ -89,6 +115,21 @@ export const graphDelegated = {
 
 /** The app role ID that means "default access" (an app that defines no roles). */
 export const defaultAccessRoleId = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The one delegated permission kentra exposes on a cluster app when a web client may act for its
+ * users (`api://<appId>/user_impersonation`). Its ID is fixed: scope IDs need only be unique
+ * within their app, and a fixed one keeps a dry run exactly what a real run sends.
+ */
+export const kentraScope = {
+  id: 'e6b69864-e3fd-4127-acd6-6a46e53ba348',
+  value: 'user_impersonation',
+} as const;
+
+/** The App ID URI kentra gives a cluster app that exposes its scope (Entra's default form, allowed by every identifier URI policy). */
+export function defaultIdentifierUri(appId: string): string {
+  return `api://${appId}`;
+}
 
 /** The only audience a federated identity credential may name for Entra. */
 export const tokenExchangeAudience = 'api://AzureADTokenExchange';

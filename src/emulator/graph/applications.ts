@@ -52,8 +52,40 @@ function object(value: unknown, name: string): Json {
 const claimsSettings = ['None', 'SecurityGroup', 'ApplicationGroup', 'DirectoryRole', 'All'];
 const stored = ['requiredResourceAccess', 'optionalClaims', 'tags', 'description', 'notes', 'info', 'spa'];
 
+/**
+ * An identifier URI names one app: "for a single-tenant application, the App ID URI need only be
+ * unique within that tenant" (learn.microsoft.com/entra/identity-platform/
+ * quickstart-configure-app-expose-web-apis), and Graph refuses a second app with the same one.
+ */
+function uniqueIdentifierUris(req: GraphRequest, target: Application, uris: string[]): string[] {
+  const key = (uri: string) => uri.toLowerCase().replace(/\/+$/, '');
+  for (const other of req.tenant.applications.values())
+    if (other !== target && other.identifierUris.some((uri) => uris.map(key).includes(key(uri))))
+      throw badRequest('Another object with the same value for property identifierUris already exists.');
+  return uris;
+}
+
+/**
+ * `api.preAuthorizedApplications` may only name the app's own delegated permissions (after the
+ * same request's `oauth2PermissionScopes`), as the portal and Graph require.
+ */
+function preAuthorized(value: unknown, target: Application): Application['preAuthorizedApplications'] {
+  if (!Array.isArray(value)) throw badRequest("'api.preAuthorizedApplications' must be a list.");
+  return value.map((entry) => {
+    const item = object(entry, 'api.preAuthorizedApplications[]');
+    if (typeof item.appId !== 'string') throw badRequest('Each preAuthorizedApplication needs an appId.');
+    const ids = strings(item.delegatedPermissionIds ?? [], 'delegatedPermissionIds');
+    for (const id of ids)
+      if (!target.oauth2PermissionScopes.some((scope) => scope.id === id))
+        throw badRequest(
+          `Property 'delegatedPermissionIds' references a permission (${id}) the application does not expose.`,
+        );
+    return { appId: item.appId, delegatedPermissionIds: ids };
+  });
+}
+
 /** Applies Graph application properties (create body or PATCH) with Graph-style 400s for bad values. */
-function apply(target: Application, body: Json): void {
+function apply(target: Application, body: Json, req: GraphRequest): void {
   for (const [key, value] of Object.entries(body)) {
     switch (key) {
       case 'displayName':
@@ -69,7 +101,7 @@ function apply(target: Application, body: Json): void {
         target.isFallbackPublicClient = value === true;
         break;
       case 'identifierUris':
-        target.identifierUris = strings(value, key);
+        target.identifierUris = uniqueIdentifierUris(req, target, strings(value, key));
         break;
       case 'groupMembershipClaims':
         if (value !== null && !claimsSettings.includes(String(value)))
@@ -128,6 +160,8 @@ function apply(target: Application, body: Json): void {
             } satisfies PermissionScope;
           });
         }
+        if ('preAuthorizedApplications' in api)
+          target.preAuthorizedApplications = preAuthorized(api.preAuthorizedApplications, target);
         break;
       }
       default:
@@ -209,7 +243,7 @@ export const applicationRoutes: GraphRoute[] = [
         extra: {},
         version: 0,
       };
-      apply(created, body);
+      apply(created, body, req);
       // Graph reports version 2 for apps that (by default) also admit personal accounts (reference §2.1).
       const api = body.api as Json | undefined;
       if (
@@ -239,7 +273,7 @@ export const applicationRoutes: GraphRoute[] = [
       const body = await jsonBody(req);
       for (const key of ['id', 'appId', 'passwordCredentials'])
         if (key in body) throw badRequest(`Property '${key}' is read-only.`);
-      apply(target, body);
+      apply(target, body, req);
       req.ctx.directory.touch(target);
       respond(req, 204);
     },

@@ -120,7 +120,7 @@ export function applicationJson(app: Application, tenant: Tenant): Json {
       knownClientApplications: [],
       requestedAccessTokenVersion: app.requestedAccessTokenVersion,
       oauth2PermissionScopes: app.oauth2PermissionScopes,
-      preAuthorizedApplications: [],
+      preAuthorizedApplications: app.preAuthorizedApplications ?? [],
     },
     appRoles: app.appRoles,
     keyCredentials: app.keyCredentials.map(keyCredentialJson),

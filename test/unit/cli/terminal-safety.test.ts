@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { displayValue, fitCell, terminalText } from '../../../src/adapters/render/terminal-text.js';
-import { checkTable } from '../../../src/cli/entra.js';
+import { checkTable, setupTable } from '../../../src/cli/entra.js';
 import { formatError } from '../../../src/cli/main.js';
 import { verifyTable } from '../../../src/cli/verify.js';
 import { whoamiTable } from '../../../src/cli/whoami.js';
@@ -143,6 +143,7 @@ subjects: [{kind: Group, name: "aad:g-ops"}]
     const verify = verifyTable({
       cluster: hostile,
       passed: false,
+      warnings: [],
       checks: [
         { id: 'bindings', title: 't', status: 'fail', summary: hostile, details: [hostile], hint: hostile },
       ],
@@ -180,9 +181,51 @@ subjects: [{kind: Group, name: "aad:g-ops"}]
       findings: [
         { code: 'redirect-uri-http', severity: 'warning', field: hostile, message: hostile, hint: hostile },
       ],
-      errors: 0,
+      others: [
+        {
+          role: 'cluster',
+          environment: hostile,
+          appId: hostile,
+          displayName: hostile,
+          findings: [
+            { code: 'secret-expiring', severity: 'error', field: hostile, message: hostile, hint: hostile },
+          ],
+        },
+      ],
+      errors: 1,
       warnings: 1,
     } as never);
     assertInert(check, 'entra check');
+    const setup = setupTable({
+      dryRun: true,
+      tenantId: 't',
+      apps: [
+        {
+          role: 'cluster',
+          environment: hostile,
+          clusters: [hostile],
+          displayName: hostile,
+          appId: hostile,
+          created: false,
+          drift: [{ field: 'displayName', current: hostile, desired: 'k' }],
+          groups: [{ group: hostile, id: 'g', status: 'planned' }],
+          otherAssignments: [{ id: hostile, displayName: hostile, type: 'User' }],
+        },
+      ],
+      requests: [
+        {
+          method: 'PATCH',
+          path: `/applications/${hostile}`,
+          body: { displayName: hostile },
+          summary: hostile,
+        },
+      ],
+      written: [`app.clientId ${hostile}`],
+      pinned: [],
+      migrated: [`client secret ${hostile} removed from ${hostile}`],
+      changed: true,
+      warnings: [],
+    });
+    assertInert(setup, 'entra setup');
   });
 });

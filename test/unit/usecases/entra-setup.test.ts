@@ -97,7 +97,7 @@ describe('entraSetup', () => {
     assert.equal(spAttempts, 3);
     assert.deepEqual(slept, [2000, 4000], 'two waits, through the injected sleep');
     assert.equal(progress.filter((line) => line.includes('not visible to Graph yet')).length, 2);
-    assert.deepEqual(result.groups, [
+    assert.deepEqual(result.apps[0]?.groups, [
       { group: 'viewers', id: 'a0000000-0000-4000-8000-00000000000a', status: 'assigned' },
     ]);
     assert.equal(

@@ -36,6 +36,26 @@ const config = {
   'current-context': 'entra',
 };
 
+/** An access file with the test tenant's app, as load-access returns it from /work. */
+function loadedAccess(document: { tenant: Record<string, unknown>; clusters: Record<string, unknown>[] }) {
+  const parsed = parseAccessFile({
+    apiVersion: 'kentra.dev/v1alpha1',
+    kind: 'Access',
+    app: { clientId },
+    rules: [],
+    ...document,
+  });
+  assert.ok(parsed.file, JSON.stringify(parsed.issues));
+  const access: LoadedAccessFile = {
+    path: '/work/kentra.yaml',
+    file: parsed.file,
+    warnings: [],
+    resolvePath: (relative) => `/work/${relative}`,
+    locate: () => undefined,
+  };
+  return access;
+}
+
 /** The kubeconfig source's `context`, over one in-memory file. */
 const kc = {
   context: async (name?: string) => selectContext(mergeKubeconfigs([{ path: '/kc', config }]), name),
@@ -69,23 +89,13 @@ describe('user token sources', () => {
   });
 
   it("signs in for the access file's app, always fresh, trusting the tenant's CA", () => {
-    const parsed = parseAccessFile({
-      apiVersion: 'kentra.dev/v1alpha1',
-      kind: 'Access',
+    const access = loadedAccess({
       tenant: { id: tenant, authority: 'https://127.0.0.1:9443', certificateAuthorityFile: 'ca.pem' },
-      app: { clientId },
       clusters: [{ name: 'emu' }],
-      rules: [],
     });
-    assert.ok(parsed.file, JSON.stringify(parsed.issues));
-    const access: LoadedAccessFile = {
-      path: '/work/kentra.yaml',
-      file: parsed.file,
-      warnings: [],
-      resolvePath: (relative) => `/work/${relative}`,
-      locate: () => undefined,
-    };
-    const source = signInFromAccessFile(access, { loginHint: 'devi@x.example' });
+    const [cluster] = access.file.clusters;
+    assert.ok(cluster);
+    const source = signInFromAccessFile(access, { loginHint: 'devi@x.example' }, cluster);
     assert.ok(source.kind === 'get-token');
     assert.deepEqual(
       {
@@ -96,6 +106,29 @@ describe('user token sources', () => {
         fresh: source.input.forceRefresh,
       },
       { authority: 'https://127.0.0.1:9443', client: clientId, ca: '/work/ca.pem', type: 'id', fresh: true },
+    );
+  });
+
+  it("signs in for the cluster's environment app (#14.7), and refuses while setup has not made it", () => {
+    const prodApp = '7e1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+    const access = loadedAccess({
+      tenant: { id: tenant },
+      clusters: [
+        { name: 'prod', environment: 'production', audience: prodApp },
+        { name: 'staging', environment: 'staging' },
+      ],
+    });
+    const [prod, staging] = access.file.clusters;
+    assert.ok(prod && staging);
+    const source = signInFromAccessFile(access, {}, prod);
+    assert.ok(source.kind === 'get-token');
+    assert.equal(source.input.clientId, prodApp);
+    assert.throws(
+      () => signInFromAccessFile(access, {}, staging),
+      (error: unknown) =>
+        error instanceof KentraError &&
+        /environment "staging" has no app yet/.test(error.message) &&
+        /kentra entra setup/.test(error.hint ?? ''),
     );
   });
 });

@@ -7,8 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { clusterApps } from '../../../src/domain/access/cluster-apps.js';
 import { parseAccessFile } from '../../../src/domain/access/parse.js';
-import { desiredRegistration } from '../../../src/domain/entra-app/desired.js';
+import { desiredClusterApp } from '../../../src/domain/entra-app/desired.js';
 import { parseWebhookConfig, resolveWebhookConfig } from '../../../src/webhook/config.js';
 import { livePolicy } from '../../../src/webhook/policy.js';
 
@@ -74,7 +75,13 @@ describe('policy.allowedNetworks', () => {
     const withRule = accessWith({ allowedNetworks: ['10.0.0.0/8'] }).file;
     const without = accessWith({}).file;
     assert.ok(withRule && without);
-    const claims = (file: typeof withRule) => desiredRegistration(file, now).application.optionalClaims;
+    const claims = (file: typeof withRule) => {
+      const [app] = clusterApps(file);
+      assert.ok(app);
+      const optional = desiredClusterApp(file, app, now).application.optionalClaims;
+      assert.ok(optional);
+      return optional;
+    };
     assert.ok(claims(withRule).idToken.some((claim) => claim.name === 'ipaddr'));
     assert.ok(claims(withRule).accessToken.some((claim) => claim.name === 'ipaddr'));
     assert.ok(!claims(without).idToken.some((claim) => claim.name === 'ipaddr'));

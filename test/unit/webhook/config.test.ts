@@ -129,6 +129,26 @@ describe('webhook configuration', () => {
     assert.equal(config.live?.graphAuth, 'client-secret', 'the default mode');
   });
 
+  it('needs entra.audiences when the access file gives its clusters environments of their own (#14.7)', async () => {
+    const { parseAccessFile } = await import('../../../src/domain/access/parse.js');
+    const access = parseAccessFile({
+      apiVersion: 'kentra.dev/v1alpha1',
+      kind: 'Access',
+      tenant: { id: tenant },
+      clusters: [
+        { name: 'staging', environment: 'staging' },
+        { name: 'prod', environment: 'production' },
+      ],
+      rules: [],
+    });
+    assert.ok(access.file, JSON.stringify(access.issues));
+    const document = parseWebhookConfig(stringify({ ...base, accessFile: 'kentra.yaml' }), 'hook.yaml');
+    assert.throws(
+      () => resolveWebhookConfig(document, access.file, 'hook.yaml'),
+      /entra\.audiences: is required: the access file gives its clusters their own audiences/,
+    );
+  });
+
   it('accepts the example configuration shipped in deploy/webhook', async () => {
     const { readFile } = await import('node:fs/promises');
     const text = await readFile(

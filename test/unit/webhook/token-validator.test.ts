@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { parseAccessFile } from '../../../src/domain/access/parse.js';
+import { parseWebhookConfig, resolveWebhookConfig } from '../../../src/webhook/config.js';
 import { JwksCache } from '../../../src/webhook/jwks-cache.js';
 import { TokenValidator, type TokenValidatorOptions } from '../../../src/webhook/token-validator.js';
-import { negativeTokens } from '../../fixtures/negative-tokens.js';
+import { negativeTokens, otherEnvironmentApp } from '../../fixtures/negative-tokens.js';
 import { startTestIssuer, type TestIssuer } from '../../helpers/test-issuer.js';
 
 describe('TokenValidator', () => {
@@ -64,6 +67,46 @@ describe('TokenValidator', () => {
       const signature = token.split('.')[2] || token.slice(0, 40);
       assert.ok(!result.detail.includes(signature), 'the detail must not contain token material');
     });
+
+  it("a webhook for one environment, configured from the access file, refuses the other environment's tokens (#14.7)", async () => {
+    const listed = 'c11e0000-0000-4000-8000-0000000000c1';
+    const access = parseAccessFile({
+      apiVersion: 'kentra.dev/v1alpha1',
+      kind: 'Access',
+      tenant: { id: issuer.tenantId },
+      app: { name: 'kentra' },
+      clusters: [
+        { name: 'staging', environment: 'staging', audience: issuer.clientId },
+        { name: 'prod', environment: 'production', audience: otherEnvironmentApp },
+      ],
+      policy: { allowedClientApps: [listed] },
+      rules: [],
+    });
+    assert.ok(access.file, JSON.stringify(access.issues));
+    const document = parseWebhookConfig(
+      stringify({
+        apiVersion: 'kentra.dev/v1alpha1',
+        kind: 'WebhookConfiguration',
+        accessFile: 'kentra.yaml',
+        entra: { audiences: [issuer.clientId] },
+      }),
+      'hook.yaml',
+    );
+    const { entra } = resolveWebhookConfig(document, access.file, 'hook.yaml');
+    const staging = validator({
+      tenants: entra.tenants,
+      audiences: entra.audiences,
+      allowedClientApps: entra.allowedClientApps,
+    });
+    const verdict = async (claims: Record<string, unknown>) => {
+      const result = await staging.validate(await issuer.sign(claims));
+      return result.ok ? 'ok' : result.reason;
+    };
+    assert.equal(await verdict({}), 'ok', "an ID token of staging's own app");
+    assert.equal(await verdict({ azp: listed }), 'ok', 'an access token from a listed client');
+    assert.equal(await verdict({ aud: otherEnvironmentApp }), 'audience_mismatch', "prod's ID token");
+    assert.equal(await verdict({ azp: otherEnvironmentApp }), 'client_not_allowed', "prod's app as client");
+  });
 
   it('refuses a clock skew above five minutes', () => {
     assert.throws(() => validator({ clockSkewSeconds: 600 }), /clock skew/);

@@ -53,7 +53,7 @@ describe('Graph application helpers', () => {
       return { status: 201, headers: { get: () => null }, text: async () => '{"id":"a1"}' };
     };
     const client = new GraphClient({ baseUrl: 'https://graph.example', fetch });
-    const write = writes.assign('sp1', 'g1', '00000000-0000-0000-0000-000000000000', 'admins');
+    const write = writes.assign('sp1', 'g1', '00000000-0000-0000-0000-000000000000', 'admins', 'kentra');
     assert.deepEqual(await send(client, write), { id: 'a1' });
     assert.deepEqual(seen, [
       {

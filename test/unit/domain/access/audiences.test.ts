@@ -39,21 +39,21 @@ const claims = (extra: Record<string, unknown>) => ({
 });
 
 describe('per-cluster audience', () => {
+  const prodApp = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b';
+  const stagingApp = '6f7a8b9c-0d1e-4f2a-9b3c-4d5e6f7a8b9c';
   const access = file([
-    { name: 'prod', environment: 'production', audience: 'api://kentra-prod' },
-    { name: 'staging', environment: 'staging', audience: 'api://kentra-staging' },
+    { name: 'prod', environment: 'production', audience: prodApp },
+    { name: 'staging', environment: 'staging', audience: stagingApp },
   ]);
 
   it("a cluster's authenticator accepts its own audience only", () => {
     const [prod, staging] = access.clusters;
     const prodAuth = authenticatorFromAccessFile(access, clientId, prod);
-    assert.deepEqual(prodAuth.audiences, ['api://kentra-prod']);
-    assert.equal(authenticateClaims(prodAuth, claims({ aud: 'api://kentra-prod' })).authenticated, true);
-    const stolen = authenticateClaims(prodAuth, claims({ aud: 'api://kentra-staging' }));
+    assert.deepEqual(prodAuth.audiences, [prodApp]);
+    assert.equal(authenticateClaims(prodAuth, claims({ aud: prodApp })).authenticated, true);
+    const stolen = authenticateClaims(prodAuth, claims({ aud: stagingApp }));
     assert.deepEqual(stolen, { authenticated: false, reason: 'audience does not match' });
-    assert.deepEqual(authenticatorFromAccessFile(access, clientId, staging).audiences, [
-      'api://kentra-staging',
-    ]);
+    assert.deepEqual(authenticatorFromAccessFile(access, clientId, staging).audiences, [stagingApp]);
   });
 
   it('the rendered AuthenticationConfiguration names the cluster audience', () => {
@@ -61,22 +61,73 @@ describe('per-cluster audience', () => {
       authenticatorFromAccessFile(access, clientId, access.clusters[0]),
       { apiVersion: 'apiserver.config.k8s.io/v1' },
     );
-    assert.deepEqual(config.jwt[0]?.issuer.audiences, ['api://kentra-prod']);
+    assert.deepEqual(config.jwt[0]?.issuer.audiences, [prodApp]);
+  });
+
+  it('an environment whose app setup has not made yet accepts nothing (never the shared app)', () => {
+    const fresh = file([{ name: 'prod', environment: 'production' }]);
+    assert.deepEqual(authenticatorFromAccessFile(fresh, clientId, fresh.clusters[0]).audiences, []);
+  });
+
+  it('refuses an app ID URI audience with v2 tokens, and with an environment', () => {
+    const issues = (clusters: Record<string, unknown>[], app: Record<string, unknown> = { clientId }) =>
+      parseAccessFile({
+        apiVersion: 'kentra.dev/v1alpha1',
+        kind: 'Access',
+        tenant: { id: tenant },
+        app,
+        clusters,
+        rules: [],
+      }).issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    assert.match(
+      issues([{ name: 'prod', audience: 'api://kentra-prod' }])[0] ?? '',
+      /clusters\.0\.audience: .*v2 access tokens and every ID token carry a client ID as aud/,
+    );
+    assert.deepEqual(
+      issues([{ name: 'prod', audience: 'api://kentra-prod' }], { clientId, tokenVersion: 1 }),
+      [],
+    );
+    assert.match(
+      issues([{ name: 'prod', environment: 'production', audience: 'api://kentra-prod' }], {
+        clientId,
+        tokenVersion: 1,
+      })[0] ?? '',
+      /an app ID URI cannot be the audience of environment "production"/,
+    );
+    assert.match(
+      issues([
+        { name: 'a', environment: 'production', audience: prodApp },
+        { name: 'b', environment: 'production', audience: stagingApp },
+      ])[0] ?? '',
+      /clusters\.1\.audience: clusters of environment "production" share one app/,
+    );
   });
 
   it('warns when clusters of different environments share an audience', () => {
     assert.deepEqual(sharedAudienceWarnings(access), []);
     const shared = file([
-      { name: 'prod', environment: 'production' },
-      { name: 'dev', environment: 'development' },
-      { name: 'prod-2', environment: 'production' },
+      { name: 'prod', environment: 'production', audience: prodApp },
+      { name: 'dev', environment: 'development', audience: prodApp },
+      { name: 'prod-2', environment: 'production', audience: prodApp },
     ]);
     const warnings = sharedAudienceWarnings(shared);
     assert.equal(warnings.length, 1);
     assert.match(
       warnings[0] ?? '',
-      /clusters prod \(production\) and dev \(development\) accept the same audience/,
+      /clusters prod \(production\) and dev \(development\) accept the same audience .*kentra entra setup/,
     );
+
+    // A cluster without an environment accepts app.clientId: an environment naming it shares it.
+    const mixed = file([
+      { name: 'legacy' },
+      { name: 'prod', environment: 'production', audience: clientId },
+      { name: 'staging', environment: 'staging', audience: stagingApp },
+    ]);
+    assert.deepEqual(
+      sharedAudienceWarnings(mixed).map((warning) => warning.split(':')[0]),
+      [`clusters legacy (no environment) and prod (production) accept the same audience ${clientId}`],
+    );
+    assert.deepEqual(sharedAudienceWarnings(file([{ name: 'a' }, { name: 'b' }])), [], 'no environments');
   });
 });
 

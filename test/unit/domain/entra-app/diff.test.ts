@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { desiredRegistration } from '../../../../src/domain/entra-app/desired.js';
-import { diffApplication } from '../../../../src/domain/entra-app/diff.js';
-import { accessFile, graphApplication } from './fixtures.js';
+import { desiredWebClient } from '../../../../src/domain/entra-app/desired.js';
+import { diffApplication, patchedApplication } from '../../../../src/domain/entra-app/diff.js';
+import { kentraScope } from '../../../../src/domain/entra-app/registration.js';
+import { accessFile, desiredFor, graphApplication } from './fixtures.js';
 
-const desired = desiredRegistration(accessFile(), 0).application;
+const desired = desiredFor(accessFile()).application;
 
 describe('diffApplication', () => {
   it('finds nothing when Graph returns the same values in another order and case', () => {
@@ -84,5 +85,84 @@ describe('diffApplication', () => {
       ['api.requestedAccessTokenVersion', 'optionalClaims.idToken', 'optionalClaims.accessToken'],
     );
     assert.deepEqual(diff.patch.optionalClaims, desired.optionalClaims);
+  });
+
+  it("a granted cluster app exposes kentra's scope under api://<appId> and pre-authorizes exactly the web client", () => {
+    const web = 'c0ffee00-0000-4000-8000-000000000001';
+    const stranger = 'dead0000-0000-4000-8000-000000000002';
+    const file = accessFile((raw) => {
+      raw.app.web = { redirectUris: ['https://portal.example/cb'], clusters: ['prod'] };
+    });
+    const granted = desiredFor(file, web);
+    const app = graphApplication({ identifierUris: ['api://custom-kept'] });
+    const diff = diffApplication(granted.application, app, granted.grants);
+    assert.deepEqual(
+      diff.changes.map((change) => change.field),
+      ['identifierUris', 'api.oauth2PermissionScopes', 'api.preAuthorizedApplications[user_impersonation]'],
+    );
+    assert.deepEqual(diff.patch.identifierUris, ['api://custom-kept', `api://${app.appId}`]);
+    assert.deepEqual(
+      diff.patch.api?.oauth2PermissionScopes?.map((scope) => [scope.id, scope.value]),
+      [[kentraScope.id, 'user_impersonation']],
+    );
+    assert.deepEqual(diff.patch.api?.preAuthorizedApplications, [
+      { appId: web, delegatedPermissionIds: [kentraScope.id] },
+    ]);
+    assert.equal(diff.patch.api?.requestedAccessTokenVersion, 2, 'the token version rides along');
+
+    // Applied, nothing is left; a stranger pre-authorized for kentra's scope is taken off, its other scope kept.
+    const done = patchedApplication(app, diff.patch);
+    assert.deepEqual(diffApplication(granted.application, done, granted.grants).changes, []);
+    const tampered = patchedApplication(done, {
+      api: {
+        preAuthorizedApplications: [
+          { appId: web, delegatedPermissionIds: [kentraScope.id] },
+          { appId: stranger, delegatedPermissionIds: [kentraScope.id, 'other-scope'] },
+        ],
+      },
+    });
+    const again = diffApplication(granted.application, tampered, granted.grants);
+    assert.deepEqual(again.patch.api?.preAuthorizedApplications, [
+      { appId: stranger, delegatedPermissionIds: ['other-scope'] },
+      { appId: web, delegatedPermissionIds: [kentraScope.id] },
+    ]);
+    // Withdrawn from the file: the scope stays, nobody is pre-authorized for it.
+    const withdrawn = desiredFor(accessFile(), web);
+    assert.deepEqual(
+      diffApplication(withdrawn.application, done, withdrawn.grants).patch.api?.preAuthorizedApplications,
+      [],
+    );
+  });
+
+  it("the web client requires kentra's scope of exactly the granted cluster apps", () => {
+    const prod = 'b0000000-0000-4000-8000-000000000002';
+    const old = 'b0000000-0000-4000-8000-000000000009';
+    const spec = {
+      name: 'portal',
+      redirectUris: ['https://portal.example/cb'],
+      credential: 'none' as const,
+      clusters: ['prod'],
+    };
+    const wanted = desiredWebClient(spec, [prod]);
+    const actual = graphApplication({
+      displayName: 'portal',
+      isFallbackPublicClient: false,
+      publicClient: { redirectUris: [] },
+      web: { redirectUris: ['https://portal.example/cb'] },
+      requiredResourceAccess: [
+        ...(graphApplication().requiredResourceAccess ?? []),
+        { resourceAppId: old, resourceAccess: [{ id: kentraScope.id, type: 'Scope' }] },
+      ],
+    });
+    const diff = diffApplication(wanted.application, actual, wanted.grants);
+    assert.deepEqual(
+      diff.changes.map((change) => change.field),
+      [`requiredResourceAccess[${prod}]`, `requiredResourceAccess[${old}]`],
+      'the web client is no public client: kentra leaves its other settings alone',
+    );
+    assert.deepEqual(
+      diff.patch.requiredResourceAccess?.map((entry) => entry.resourceAppId),
+      ['00000003-0000-0000-c000-000000000000', prod],
+    );
   });
 });

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CheckInput, checkRegistration } from '../../../../src/domain/entra-app/findings.js';
+import {
+  type CheckInput,
+  checkRegistration,
+  checkWebClient,
+} from '../../../../src/domain/entra-app/findings.js';
 import { graphApplication } from './fixtures.js';
 
 const now = Date.parse('2026-06-01T00:00:00Z');
@@ -112,13 +116,76 @@ describe('checkRegistration', () => {
   it('warns about a secret that expires within 30 days and fails an expired one', () => {
     const secret = (endDateTime: string) =>
       graphApplication({ passwordCredentials: [{ keyId: 'k', displayName: 'web', endDateTime }] });
-    assert.deepEqual(check({ application: secret('2026-06-20T00:00:00Z') }), [
+    const expiry = (application: ReturnType<typeof secret>) =>
+      check({ application }).filter((line) => line.includes('secret-expiring'));
+    assert.deepEqual(expiry(secret('2026-06-20T00:00:00Z')), [
       'warning secret-expiring passwordCredentials[web]',
     ]);
-    assert.deepEqual(check({ application: secret('2026-05-01T00:00:00Z') }), [
+    assert.deepEqual(expiry(secret('2026-05-01T00:00:00Z')), [
       'error secret-expiring passwordCredentials[web]',
     ]);
-    assert.deepEqual(check({ application: secret('2027-06-01T00:00:00Z') }), []);
+    assert.deepEqual(expiry(secret('2027-06-01T00:00:00Z')), []);
+  });
+
+  it('flags a web client on the cluster app, and any credential there (#14.7)', () => {
+    assert.deepEqual(
+      check({
+        application: graphApplication({
+          web: { redirectUris: ['https://portal.example/cb'] },
+          passwordCredentials: [
+            { keyId: 'k', displayName: 'kentra-web', endDateTime: '2027-06-01T00:00:00Z' },
+          ],
+        }),
+        federatedCredentials: [{ name: 'portal' }],
+      }),
+      [
+        'error web-client-on-cluster-app web.redirectUris',
+        'warning cluster-app-credential passwordCredentials',
+      ],
+    );
+    const [finding] = checkRegistration({
+      application: graphApplication({ web: { redirectUris: ['https://portal.example/cb'] } }),
+      servicePrincipal: sp,
+      assignments: [assignment],
+      now,
+    });
+    assert.match(
+      finding?.message ?? '',
+      /ID tokens that web client receives name the cluster app as audience/,
+    );
+    assert.match(finding?.hint ?? '', /app of its own.*--dry-run/);
+  });
+});
+
+describe('checkWebClient', () => {
+  const web = graphApplication({
+    appId: 'C0FFEE00-0000-4000-8000-000000000001',
+    displayName: 'portal',
+    publicClient: { redirectUris: [] },
+    web: { redirectUris: ['https://portal.example/cb'] },
+  });
+  const codes = (input: Partial<Parameters<typeof checkWebClient>[0]>) =>
+    checkWebClient({ application: web, allowedClientApps: [], grantedClusters: [], now, ...input }).map(
+      (finding) => `${finding.severity} ${finding.code} ${finding.field}`,
+    );
+
+  it('flags a web client granted clusters but missing from an allow-list', () => {
+    assert.deepEqual(codes({}), [], 'no allow-list: nothing to add');
+    assert.deepEqual(codes({ allowedClientApps: ['other'], grantedClusters: [] }), [], 'granted no cluster');
+    assert.deepEqual(codes({ allowedClientApps: ['other'], grantedClusters: ['prod'] }), [
+      'warning web-client-not-allowed policy.allowedClientApps',
+    ]);
+    assert.deepEqual(
+      codes({ allowedClientApps: ['c0ffee00-0000-4000-8000-000000000001'], grantedClusters: ['prod'] }),
+      [],
+      'listed (case-insensitively)',
+    );
+  });
+
+  it('is no public client check: only what a confidential web app can get wrong', () => {
+    assert.deepEqual(codes({ application: { ...web, signInAudience: 'AzureADMultipleOrgs' } }), [
+      'error multi-tenant signInAudience',
+    ]);
   });
 
   it('warns when a group with permanent members gets cluster-admin-like rights', () => {

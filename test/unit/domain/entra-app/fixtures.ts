@@ -1,5 +1,7 @@
+import { clusterApps } from '../../../../src/domain/access/cluster-apps.js';
 import type { AccessFile } from '../../../../src/domain/access/model.js';
 import { parseAccessFile } from '../../../../src/domain/access/parse.js';
+import { type DesiredRegistration, desiredClusterApp } from '../../../../src/domain/entra-app/desired.js';
 import type { Application } from '../../../../src/domain/entra-app/registration.js';
 
 /** A valid access file, parsed, with `change` applied to the raw YAML object first. */
@@ -60,4 +62,11 @@ export function graphApplication(overrides: Partial<Application> = {}): Applicat
     passwordCredentials: [],
     ...overrides,
   };
+}
+
+/** The desired registration of the file's first cluster app. */
+export function desiredFor(file: AccessFile, webClientId?: string, now = 0): DesiredRegistration {
+  const [app] = clusterApps(file);
+  if (!app) throw new Error('no cluster app');
+  return desiredClusterApp(file, app, now, webClientId);
 }
