@@ -10,13 +10,11 @@
  * second tends to measure a few percent lower (GC, JIT), so compare the mean
  * of both orders. A/A (the same checkout twice) shows the noise floor.
  */
-import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WebhookConfig } from '../src/webhook/config.js';
-import type { GraphReader } from '../src/webhook/graph-reader.js';
-import { silentLog } from '../src/webhook/log.js';
 import { buildPipeline } from '../src/webhook/webhook.js';
+import { benchConfig, benchDeps, sign, users } from './webhook-world.js';
 
 const otherRoot = process.argv.find((a, i) => i > 1 && !a.startsWith('--'));
 if (!otherRoot) throw new Error('usage: bench/webhook-ab.ts <other checkout> [--other-first]');
@@ -24,76 +22,13 @@ const other = (await import(pathToFileURL(resolve(otherRoot, 'src/webhook/webhoo
   buildPipeline: typeof buildPipeline;
 };
 
-const tenant = randomUUID();
-const clientId = randomUUID();
-const loginBase = 'https://login.bench.invalid';
-const kid = 'bench-key';
-const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const jwk = { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig' };
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const users = Array.from({ length: 10_000 }, () => randomUUID());
-const groups = Array.from({ length: 20 }, () => randomUUID());
-
-function sign(oid: string, i: number): string {
-  const now = Math.floor(Date.now() / 1000);
-  const claims = { aud: clientId, iss: `${loginBase}/${tenant}/v2.0`, iat: now, nbf: now, exp: now + 3600 };
-  const input = `${b64({ alg: 'RS256', kid, typ: 'JWT' })}.${b64({ ...claims, oid, tid: tenant, uti: `ab-${i}`, ver: '2.0', groups: groups.slice(0, 5) })}`;
-  return `${input}.${createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`;
-}
-
-const graph: GraphReader = {
-  async get(url) {
-    if (url.includes('deltatoken')) return { value: [], '@odata.deltaLink': url };
-    if (url.includes('/users/delta'))
-      return {
-        value: users.map((id) => ({ id, accountEnabled: true })),
-        '@odata.deltaLink': '/users/delta?$deltatoken=1',
-      };
-    const member = (u: string) => ({ '@odata.type': '#microsoft.graph.user', id: u });
-    return {
-      value: groups.map((id, i) => ({ id, 'members@delta': i < 5 ? users.map(member) : [] })),
-      '@odata.deltaLink': '/groups/delta?$deltatoken=1',
-    };
-  },
-  async post() {
-    return { value: groups };
-  },
-};
+// An older checkout's config type may name fields this one dropped: the live section also
+// carries the token endpoint the webhook had before --graph-auth (d3e973b reads it).
 const config = {
-  accessFile: undefined,
-  listen: { host: '127.0.0.1', port: 0 },
-  tls: undefined,
-  entra: {
-    tenants: [tenant],
-    audiences: [clientId],
-    issuerVersions: ['v2'],
-    loginBase,
-    stsBase: loginBase,
-    clockSkewSeconds: 60,
-  },
-  live: {
-    graphBase: 'https://graph.bench.invalid',
-    tokenEndpoint: `${loginBase}/token`,
-    clientId: 'bench',
-    clientSecretFile: undefined,
-    pollIntervalSeconds: 3600,
-    maxStalenessSeconds: 7200,
-  },
-  policy: { maxTokenAgeSeconds: undefined, allowedNetworks: [] },
-  cache: { ttlSeconds: 3600, maxEntries: 100_000 },
-  limits: { maxBodyBytes: 64 * 1024, maxTokenLength: 32 * 1024 },
-  log: { level: 'info' },
-} as unknown as WebhookConfig;
-const deps = {
-  now: Date.now,
-  fetch: async () => ({
-    status: 200,
-    headers: { get: () => null },
-    text: async () => JSON.stringify({ keys: [jwk] }),
-  }),
-  graph,
-  log: silentLog,
-};
+  ...benchConfig,
+  live: { ...benchConfig.live, tokenEndpoint: `${benchConfig.entra.loginBase}/token` },
+} as WebhookConfig;
+const deps = benchDeps;
 
 type Built = ReturnType<typeof buildPipeline>;
 const build = {

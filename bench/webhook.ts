@@ -11,109 +11,17 @@
  *
  * Run on one core:  taskset -c 0 node --expose-gc --import tsx bench/webhook.ts [--quick]
  */
-import { createSign, generateKeyPairSync, randomUUID, verify } from 'node:crypto';
+import { verify } from 'node:crypto';
 import { Agent, createServer, request } from 'node:https';
 import { createCertificateAuthority } from '../src/adapters/pki.js';
-import type { WebhookConfig } from '../src/webhook/config.js';
-import type { GraphReader } from '../src/webhook/graph-reader.js';
 import { silentLog } from '../src/webhook/log.js';
 import { tokenKey } from '../src/webhook/result-cache.js';
 import { startWebhookServer } from '../src/webhook/server.js';
 import { buildPipeline } from '../src/webhook/webhook.js';
+import { benchConfig, benchDeps, publicKey, sign, users } from './webhook-world.js';
 
 const quick = process.argv.includes('--quick');
-const tenant = randomUUID();
-const clientId = randomUUID();
-const loginBase = 'https://login.bench.invalid';
-const issuer = `${loginBase}/${tenant}/v2.0`;
-const kid = 'bench-key';
-
-const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const jwk = { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig' };
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-const users = Array.from({ length: 10_000 }, () => randomUUID());
-const groups = Array.from({ length: 20 }, () => randomUUID());
-
-function sign(oid: string, i: number): string {
-  const now = Math.floor(Date.now() / 1000);
-  const input = `${b64({ alg: 'RS256', kid, typ: 'JWT' })}.${b64({
-    aud: clientId,
-    iss: issuer,
-    iat: now,
-    nbf: now,
-    exp: now + 3600,
-    oid,
-    tid: tenant,
-    uti: `bench-${i}`,
-    sid: randomUUID(),
-    ver: '2.0',
-    groups: groups.slice(0, 5),
-  })}`;
-  return `${input}.${createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`;
-}
-
-/** One full delta page with every user and each of them in the first five groups. */
-const graph: GraphReader = {
-  async get(url) {
-    if (url.includes('deltatoken')) return { value: [], '@odata.deltaLink': url };
-    if (url.includes('/users/delta'))
-      return {
-        value: users.map((id) => ({ id, accountEnabled: true })),
-        '@odata.deltaLink': '/users/delta?$deltatoken=1',
-      };
-    return {
-      value: groups.map((id, i) => ({
-        id,
-        'members@delta': i < 5 ? users.map((u) => ({ '@odata.type': '#microsoft.graph.user', id: u })) : [],
-      })),
-      '@odata.deltaLink': '/groups/delta?$deltatoken=1',
-    };
-  },
-  async post() {
-    return { value: groups };
-  },
-};
-
-const config: WebhookConfig = {
-  accessFile: undefined,
-  listen: { host: '127.0.0.1', port: 0 },
-  tls: undefined,
-  entra: {
-    tenants: [tenant],
-    audiences: [clientId],
-    allowedClientApps: [],
-    issuerVersions: ['v2'],
-    loginBase,
-    stsBase: loginBase,
-    clockSkewSeconds: 60,
-  },
-  live: {
-    graphBase: 'https://graph.bench.invalid',
-    graphAuth: 'client-secret',
-    clientId: 'bench',
-    clientSecretFile: undefined,
-    clientCertificateFile: undefined,
-    federatedTokenFile: undefined,
-    pollIntervalSeconds: 3600,
-    maxStalenessSeconds: 7200,
-  },
-  policy: { maxTokenAgeSeconds: undefined, allowedNetworks: [] },
-  cache: { ttlSeconds: 3600, maxEntries: 100_000 },
-  limits: { maxBodyBytes: 64 * 1024, maxTokenLength: 32 * 1024 },
-  log: { level: 'info' },
-};
-
-const built = buildPipeline(config, {
-  now: Date.now,
-  fetch: async () => ({
-    status: 200,
-    headers: { get: () => null },
-    text: async () => JSON.stringify({ keys: [jwk] }),
-  }),
-  graph,
-  log: silentLog,
-});
+const built = buildPipeline(benchConfig, benchDeps);
 await built.warmUp();
 await built.state?.start();
 await built.state?.stop(); // one full sync is enough; no background polling during the measurement
