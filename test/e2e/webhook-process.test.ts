@@ -9,17 +9,15 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as until } from 'node:timers/promises';
-import { stringify } from 'yaml';
-import { createCertificateAuthority } from '../../src/adapters/pki.js';
 import { type EmulatorHandle, startEmulator } from '../harness/emulator.js';
 import { kentra } from '../harness/kentra-command.js';
-import { emulatorAccessFile } from '../helpers/emulator-access-file.js';
+import { writeWebhookFiles } from '../harness/webhook-world.js';
 
 interface Pem {
   certPem: string;
@@ -38,44 +36,10 @@ describe(`kentra webhook as a process (kentra: ${kentra.name})`, () => {
   before(async () => {
     entra = await startEmulator();
     dir = await mkdtemp(join(tmpdir(), 'kentra-webhook-process-'));
-    const ca = await createCertificateAuthority('kentra-webhook-process', 1);
-    const serving = await ca.issue({
-      commonName: 'kentra-webhook',
-      ipAddresses: ['127.0.0.1'],
-      usage: 'server',
-    });
-    const clients = await createCertificateAuthority('kentra-webhook-process-clients', 1);
-    apiserver = await clients.issue({ commonName: 'kube-apiserver', usage: 'client' });
-    serverCa = ca.certPem;
-    const files = {
-      'kentra.yaml': emulatorAccessFile(entra, {
-        clusters: [{ name: 'test', kind: 'self-managed', kubernetesVersion: '1.36' }],
-        rules: [{ group: entra.groups.developers, clusterRole: 'view' }],
-      }),
-      'tls.crt': serving.certPem,
-      'tls.key': serving.keyPem,
-      'client-ca.crt': clients.certPem,
-      'graph-secret': entra.automation.secret,
-      'kentra-webhook.yaml': stringify({
-        apiVersion: 'kentra.dev/v1alpha1',
-        kind: 'WebhookConfiguration',
-        accessFile: join(dir, 'kentra.yaml'),
-        listen: { host: '127.0.0.1', port: 0 },
-        tls: {
-          certFile: join(dir, 'tls.crt'),
-          keyFile: join(dir, 'tls.key'),
-          clientCaFile: join(dir, 'client-ca.crt'),
-        },
-        live: {
-          clientId: entra.automation.clientId,
-          clientSecretFile: join(dir, 'graph-secret'),
-          pollIntervalSeconds: 1,
-          maxStalenessSeconds: 10,
-        },
-      }),
-    };
-    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text, { mode: 0o600 });
-    child = spawn(...kentra.command(['webhook', '--config', join(dir, 'kentra-webhook.yaml')]), {
+    const files = await writeWebhookFiles(dir, entra, { pollIntervalSeconds: 1, maxStalenessSeconds: 10 });
+    apiserver = files.apiserverClient;
+    serverCa = files.ca.certPem;
+    child = spawn(...kentra.command(['webhook', '--config', files.configPath]), {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     url = await new Promise<string>((resolve, reject) => {
