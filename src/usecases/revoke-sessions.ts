@@ -4,18 +4,19 @@
  * cached copy: every refresh token the user holds, on every device and in every
  * app, stops working (Entra then answers AADSTS50173), and browser sessions must
  * sign in again. The call is delegated: the user's own Graph token, redeemed
- * silently from the refresh token kentra cached for the cluster (sign-in.ts
- * accessTokenFor), so no Graph credential of another kind is involved.
+ * silently from the refresh token kentra cached for the cluster (user-graph.ts,
+ * as for elevate), so no Graph credential of another kind is involved.
  *
  * Graph documents the delegated permission User.RevokeSessions.All (admin consent
  * required) for this call (learn.microsoft.com/graph/api/user-revokesigninsessions);
  * docs/get-token.md says what to grant.
  */
-import { type FetchLike, GraphClient, GraphRequestError } from '../adapters/graph/client.js';
+import { type FetchLike, GraphRequestError } from '../adapters/graph/client.js';
 import type { CacheEntry } from '../adapters/token-cache/entry.js';
 import { graphFor, graphResourceFor } from '../domain/entra/clouds.js';
 import { KentraError } from '../errors.js';
 import type { GetTokenDeps, GetTokenInput } from './get-token-cache.js';
+import { userGraph } from './user-graph.js';
 
 /** The delegated Graph permission revokeSignInSessions needs (least privileged). */
 export const revokePermission = 'User.RevokeSessions.All';
@@ -45,15 +46,12 @@ export async function revokeSignInSessions(entry: CacheEntry, deps: RevokeDeps):
     timeoutMs: 60_000,
     forceRefresh: false,
   };
-  const scope = `${graphResourceFor(graph)}/${revokePermission}`;
-  const { accessTokenFor } = await import('./sign-in.js');
-  const token = await accessTokenFor(input, deps.tokens, entry, [scope]);
-  const client = new GraphClient({
-    baseUrl: graph,
-    fetch: deps.fetch,
-    accessToken: async () => token,
-    now: deps.tokens.now,
-  });
+  const { client } = userGraph(
+    input,
+    { baseUrl: graph, resource: graphResourceFor(graph), fetch: deps.fetch },
+    deps.tokens,
+    { permissions: [revokePermission], entry },
+  );
   try {
     await client.post('/me/revokeSignInSessions', {});
   } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * Microsoft Graph as the signed-in user, for `kentra elevate` (and the
- * portal's activation): the one place that decides elevate's Graph credential.
+ * portal's activation) and `kentra logout --revoke`: the one place that turns
+ * a user's cached kentra sign-in into a delegated Graph client.
  *
  * Why not `--graph-auth` (the Graph access of admin-style commands)? PIM
  * self-activation is a delegated operation: Entra activates the membership of
@@ -33,9 +34,21 @@ export interface GraphTarget {
 /** Refresh a cached access token this long before it expires. */
 const marginSeconds = 120;
 
-export function userGraph(cluster: GetTokenInput, target: GraphTarget, deps: GetTokenDeps): UserGraph {
-  const scopes = elevationScopes.map((scope) => `${target.resource}/${scope}`);
-  let signedIn: Promise<CacheEntry> | undefined;
+export interface UserGraphOptions {
+  /** Graph permissions (delegated) to ask for; default: what elevation needs. */
+  permissions?: readonly string[];
+  /** The cached sign-in to use (logout --revoke has it); default: the cluster's, signing in when there is none. */
+  entry?: CacheEntry;
+}
+
+export function userGraph(
+  cluster: GetTokenInput,
+  target: GraphTarget,
+  deps: GetTokenDeps,
+  options: UserGraphOptions = {},
+): UserGraph {
+  const scopes = (options.permissions ?? elevationScopes).map((scope) => `${target.resource}/${scope}`);
+  let signedIn: Promise<CacheEntry> | undefined = options.entry && Promise.resolve(options.entry);
   /** The cluster's cached sign-in; signs in first when there is none (the same sign-in kubectl uses). */
   const entry = () => {
     signedIn ??= (async () => {
