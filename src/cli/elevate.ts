@@ -2,7 +2,11 @@ import { type Command, Option } from 'commander';
 import type { Root } from '../composition/root.js';
 import type { ClusterGrant } from '../domain/pim/grant-preview.js';
 import type { ActivateResult, EndResult, Options, StatusResult } from '../usecases/elevate.js';
+import { isInteractive, type LoginChoice, loginModes } from '../usecases/sign-in-plan.js';
 import { accessOption, type OutputFormat, outputOption, renderData } from './output.js';
+
+/** Elevation is a person's act: only the modes where a person signs in. */
+const personModes = loginModes.filter(isInteractive);
 
 interface ElevateFlags {
   access: string;
@@ -13,7 +17,7 @@ interface ElevateFlags {
   kubeconfig?: string;
   context?: string;
   loginHint?: string;
-  login?: 'auto' | 'browser' | 'devicecode';
+  login?: LoginChoice;
   browserCommand?: string;
   status?: boolean;
   end?: boolean;
@@ -55,11 +59,9 @@ export function registerElevate(program: Command, root: Root): void {
     .option('--context <name>', "kubeconfig context whose token to refresh (default: the cluster's)")
     .option('--login-hint <upn>', 'the account to sign in with')
     .addOption(
-      // Elevation is a person's act: only the modes where a person signs in.
       new Option('-l, --login <mode>', 'how to sign in (default: auto, as get-token)').choices([
         'auto',
-        'browser',
-        'devicecode',
+        ...personModes,
       ]),
     )
     .option('--browser-command <cmd>', 'command that opens the sign-in URL (given as last argument)')
