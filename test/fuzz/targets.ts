@@ -151,7 +151,11 @@ function emulatorSeedTarget(): FuzzTarget<string> {
     arbitrary: hostileDocuments(base, yamlText, jsonText),
     run(text) {
       const tenants = tenantsFromSeedText(text, 'seed.yaml');
-      assert.ok(Array.isArray(tenants));
+      for (const tenant of tenants) {
+        assert.ok(isObjectId(tenant.id), 'the tenant is an object ID');
+        assert.ok(tenant.domain !== '', 'the tenant has a domain');
+        for (const [id, user] of tenant.users) assert.equal(user.id, id, 'users are keyed by their ID');
+      }
     },
   };
 }
